@@ -1,0 +1,55 @@
+// ESLint 9 flat config for the whole workspace (server, web, bench, scripts).
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+import { defineConfig } from 'eslint/config';
+
+export default defineConfig(
+  {
+    // Build output, dependencies, generated GraphQL client code and local data.
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/dist-all/**',
+      '**/.next/**',
+      'web/src/gql/**',
+      '**/coverage/**',
+      '.coffer-data/**',
+      '.test-artifacts/**',
+      'web/next-env.d.ts',
+    ],
+  },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    rules: {
+      // Money and tenancy code must stay typed end to end.
+      '@typescript-eslint/no-explicit-any': 'error',
+      // `_name` marks a parameter kept for its position (callbacks, resolvers).
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    // Plain Node scripts (start script, benchmarks, configs).
+    files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // TypeScript sources run on Node (server, bench) or in Node and the
+    // browser (web); type-checking already rejects unknown globals.
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+  },
+);
