@@ -1,0 +1,265 @@
+import 'reflect-metadata';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap, HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { GraphQLError, GraphQLSchema, parse, specifiedRules, validate, getOperationAST, DocumentNode } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { CofferConfig } from './config';
+import { initOrm, migrate } from './db/orm';
+import { createRequestContext, GraphQLContext } from './graphql/context';
+import { formatPublicError, publicGraphQLError } from './graphql/errors';
+import { buildCofferSchema } from './graphql/schema';
+import { checkQueryCost, QueryLimits, validationRulesFor } from './graphql/security';
+import { BodyTooLargeError, readBody, sendJson } from './rest/envelope';
+import { handleRest } from './rest/router';
+import { DomainError, ErrorCode, httpStatusFor } from './shared/domain-error';
+import { EventBus, PostgresEventBus } from './shared/event-bus';
+import { consoleLogger, describeError, Logger } from './shared/logger';
+
+export interface StartOptions {
+  config: CofferConfig;
+  databaseUrl: string;
+  /** Overrides config.port; 0 picks a free port (tests). */
+  port?: number;
+  host?: string;
+  logger?: Logger;
+  /** Skip migrations when the caller already ran them (tests on a template database). */
+  skipMigrations?: boolean;
+}
+
+export interface CofferServer {
+  url: string;
+  port: number;
+  orm: MikroORM;
+  events: EventBus;
+  httpServer: Server;
+  close(): Promise<void>;
+}
+
+const GRAPHQL_PATH = '/graphql';
+
+function corsHeaders(req: IncomingMessage, config: CofferConfig): Record<string, string> {
+  const origin = req.headers.origin;
+  if (!origin || !config.corsOrigins.includes(origin)) return {};
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-credentials': 'true',
+    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    'access-control-allow-headers': 'content-type, authorization, apollo-require-preflight, x-apollo-operation-name',
+    'access-control-max-age': '600',
+    vary: 'origin',
+  };
+}
+
+function graphQLErrorResponse(res: ServerResponse, status: number, code: ErrorCode, message: string, extra: Record<string, unknown> = {}): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code, ...extra } }] });
+}
+
+/**
+ * Starts the API: migrations, event bus, Apollo over node:http at /graphql,
+ * graphql-ws on the same path, and the REST sidecar under /api.
+ */
+export async function startCoffer(options: StartOptions): Promise<CofferServer> {
+  const { config } = options;
+  const logger = options.logger ?? consoleLogger;
+  const startedAt = Date.now();
+  const orm = await initOrm(options.databaseUrl);
+  if (!options.skipMigrations) await migrate(orm);
+  const events = await PostgresEventBus.connect(options.databaseUrl);
+  const schema = buildCofferSchema();
+  const limits: QueryLimits = {
+    maxDepth: config.maxQueryDepth,
+    maxAliases: config.maxAliases,
+    maxCost: config.maxQueryCost,
+    allowIntrospection: !config.isProduction,
+  };
+  const logError = (error: unknown): void => logger.error('Unexpected error', describeError(error));
+  const contextDeps = { orm, config, events };
+
+  const httpServer = createServer();
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    introspection: !config.isProduction,
+    hideSchemaDetailsFromClientErrors: config.isProduction,
+    csrfPrevention: true,
+    validationRules: validationRulesFor(limits),
+    formatError: (formatted, error) => formatPublicError(formatted, error, logError),
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...(config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
+      {
+        // Variables are only known per request, so cost is checked here rather than as a cached validation rule.
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ document, request }) {
+              const error = checkQueryCost(schema, document, request.operationName, request.variables, limits.maxCost);
+              if (error) throw error;
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  const restDeps = { orm, config, events, logger, startedAt };
+
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    for (const [name, value] of Object.entries(corsHeaders(req, config))) res.setHeader(name, value);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204).end();
+      return;
+    }
+    if (url.pathname === GRAPHQL_PATH) {
+      void handleGraphQL(req, res, url).catch((error) => {
+        logError(error);
+        if (!res.headersSent) graphQLErrorResponse(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+      });
+      return;
+    }
+    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+      void handleRest(req, res, url.pathname, restDeps);
+      return;
+    }
+    graphQLErrorResponse(res, 404, ErrorCode.NOT_FOUND, `Nothing at ${url.pathname}; the API is at ${GRAPHQL_PATH} and /api`);
+  });
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown;
+    if (req.method === 'POST') {
+      let raw: Buffer;
+      try {
+        raw = await readBody(req, config.bodyLimitBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          graphQLErrorResponse(res, 413, ErrorCode.BAD_USER_INPUT, `Request body exceeds ${config.bodyLimitBytes} bytes`, { reason: 'BODY_TOO_LARGE' });
+          return;
+        }
+        throw error;
+      }
+      if ((headers.get('content-type') ?? '').includes('application/json')) {
+        try {
+          body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+        } catch {
+          graphQLErrorResponse(res, 400, ErrorCode.BAD_USER_INPUT, 'Body is not valid JSON', { reason: 'INVALID_JSON' });
+          return;
+        }
+      } else {
+        body = raw.toString('utf8');
+      }
+    }
+    // Resolve the viewer before Apollo so a bad credential is a plain 401, not a "context creation failed" 500.
+    let context: GraphQLContext;
+    try {
+      context = await createRequestContext(contextDeps, req.headers.authorization);
+    } catch (error) {
+      if (error instanceof DomainError) {
+        graphQLErrorResponse(res, httpStatusFor[error.code], error.code, error.message);
+        return;
+      }
+      throw error;
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body };
+    const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => context });
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.bodyLimitBytes });
+  type SocketExtra = { authorization?: string };
+  const wsCleanup = useServer<Record<string, unknown>, SocketExtra>(
+    {
+      schema,
+      // Checked on connect: a missing or bad token never gets a socket (graphql-ws closes with 4403).
+      onConnect: async (ctx) => {
+        const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const authorization = typeof raw === 'string' ? raw : undefined;
+        if (!authorization) return false;
+        try {
+          const viewer = (await createRequestContext(contextDeps, authorization)).viewer;
+          if (viewer.kind === 'anonymous') return false;
+        } catch {
+          return false;
+        }
+        ctx.extra.authorization = authorization;
+        return true;
+      },
+      // Checked again on every subscribe: tokens expire and keys get revoked while sockets stay open.
+      onSubscribe: async (ctx, _id, payload) => {
+        let context: GraphQLContext;
+        try {
+          context = await createRequestContext(contextDeps, ctx.extra.authorization);
+        } catch {
+          ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden');
+          return [];
+        }
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const errors = validate(schema as GraphQLSchema, document, [...specifiedRules, ...validationRulesFor(limits)]);
+        if (errors.length > 0) return errors;
+        const costError = checkQueryCost(schema, document, payload.operationName, payload.variables ?? undefined, limits.maxCost);
+        if (costError) return [costError];
+        if (!getOperationAST(document, payload.operationName)) {
+          return [new GraphQLError('Unknown operation', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
+        }
+        return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: context };
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!result.errors?.length) return undefined;
+        return { ...result, errors: result.errors.map((error) => publicGraphQLError(error, logError)) };
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => publicGraphQLError(error, logError)),
+    },
+    wsServer,
+  );
+
+  const port = options.port ?? config.port;
+  const host = options.host ?? config.host;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, host, () => resolve());
+  });
+  const actualPort = (httpServer.address() as AddressInfo).port;
+  const publicHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${publicHost}:${actualPort}`,
+    port: actualPort,
+    orm,
+    events,
+    httpServer,
+    close: () => {
+      closing ??= (async () => {
+        await wsCleanup.dispose();
+        for (const client of wsServer.clients) client.terminate();
+        wsServer.close();
+        await apollo.stop(); // drains the HTTP server
+        await events.close();
+        await orm.close(true);
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Every setting Coffer reads from the environment, with its default. README's
+ * configuration table mirrors this file; keep them in step.
+ */
+export interface CofferConfig {
+  nodeEnv: string;
+  isProduction: boolean;
+  port: number;
+  host: string;
+  /** Empty means "start the embedded PostgreSQL". */
+  databaseUrl: string | undefined;
+  embeddedDataDir: string;
+  embeddedPort: number;
+  jwtSecret: string;
+  /** Key for secrets at rest (bank accounts, temporary passwords). */
+  encryptionKey: string;
+  accessTokenTtlSeconds: number;
+  consoleSharedSecret: string | undefined;
+  cronSecret: string | undefined;
+  seedDemo: boolean;
+  bodyLimitBytes: number;
+  maxQueryDepth: number;
+  maxAliases: number;
+  maxQueryCost: number;
+  corsOrigins: string[];
+  redisUrl: string | undefined;
+  version: string;
+}
+
+const DEV_ENCRYPTION_KEY = 'coffer-dev-only-encryption-key-do-not-use-in-production';
+const DEV_JWT_SECRET = 'coffer-dev-only-jwt-secret-do-not-use-in-production';
+
+function readInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function readBool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  return raw === 'true' || raw === '1';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const isProduction = nodeEnv === 'production';
+  const jwtSecret = env.JWT_SECRET ?? (isProduction ? '' : DEV_JWT_SECRET);
+  // A production server with a guessable signing key would hand out admin tokens to anyone.
+  if (!jwtSecret) throw new Error('JWT_SECRET must be set when NODE_ENV=production');
+  const encryptionKey = env.ENCRYPTION_KEY ?? (isProduction ? '' : DEV_ENCRYPTION_KEY);
+  if (!encryptionKey) throw new Error('ENCRYPTION_KEY must be set when NODE_ENV=production');
+  return {
+    nodeEnv,
+    isProduction,
+    port: readInt(env, 'PORT', 4000),
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    embeddedDataDir: env.EMBEDDED_PG_DATA_DIR ?? '.coffer-data/postgres',
+    embeddedPort: readInt(env, 'EMBEDDED_PG_PORT', 54329),
+    jwtSecret,
+    encryptionKey,
+    accessTokenTtlSeconds: readInt(env, 'ACCESS_TOKEN_TTL_SECONDS', 3600),
+    consoleSharedSecret: env.CONSOLE_SHARED_SECRET || undefined,
+    cronSecret: env.CRON_SECRET || undefined,
+    seedDemo: readBool(env, 'SEED_DEMO', !isProduction),
+    bodyLimitBytes: readInt(env, 'BODY_LIMIT_BYTES', 1_000_000),
+    maxQueryDepth: readInt(env, 'GRAPHQL_MAX_DEPTH', 10),
+    maxAliases: readInt(env, 'GRAPHQL_MAX_ALIASES', 15),
+    maxQueryCost: readInt(env, 'GRAPHQL_MAX_COST', 5000),
+    corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:3000').split(',').map((s) => s.trim()).filter(Boolean),
+    redisUrl: env.REDIS_URL || undefined,
+    version: env.COFFER_VERSION ?? readPackageVersion(),
+  };
+}
+
+function readPackageVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pkg = require('../package.json') as { version: string };
+  return pkg.version;
+}
+
+/** Random secret for tests and one-off processes. */
+export function randomSecret(): string {
+  return randomBytes(32).toString('hex');
+}

@@ -1,0 +1,61 @@
+import { Options, PostgreSqlDriver, MikroORM } from '@mikro-orm/postgresql';
+import { DataloaderType } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { ActivityLog } from '../modules/activity/activity-log.entity';
+import { ApiKey } from '../modules/auth/api-key.entity';
+import { SignInFailure } from '../modules/auth/sign-in-failure.entity';
+import { User } from '../modules/auth/user.entity';
+import { Group } from '../modules/groups/group.entity';
+import { Member } from '../modules/members/member.entity';
+import { NotificationTask } from '../modules/notifications/notification-task.entity';
+import { Migration20261121000000_foundation } from './migrations/Migration20261121000000_foundation';
+
+export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask];
+
+/**
+ * Migrations are listed here rather than discovered from a folder, so the
+ * same list works from compiled JS, from ts-jest and from a bundled image.
+ */
+export const migrationsList = [{ name: 'Migration20261121000000_foundation', class: Migration20261121000000_foundation }];
+
+export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
+  return {
+    driver: PostgreSqlDriver,
+    clientUrl: databaseUrl,
+    entities,
+    // References and collections touched in one tick load in one query per type.
+    dataloader: DataloaderType.ALL,
+    forceUtcTimezone: true,
+    extensions: [Migrator],
+    migrations: { migrationsList, tableName: 'mikro_orm_migrations', transactional: true, allOrNothing: true },
+    pool: { min: 0, max: 10 },
+    debug: false,
+    allowGlobalContext: false,
+    ...overrides,
+  };
+}
+
+export async function initOrm(databaseUrl: string, overrides: Partial<Options> = {}): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(databaseUrl, overrides));
+}
+
+/**
+ * Applies pending migrations under an advisory lock, so several instances
+ * starting at once (docker-compose replicas) migrate exactly once.
+ */
+export async function migrate(orm: MikroORM): Promise<void> {
+  const lockKey = 727_001; // arbitrary, constant: "coffer migrations"
+  const knex = orm.em.getConnection().getKnex();
+  // Hold a session lock on one pooled connection while the migrator works on others.
+  const client = await knex.client.acquireConnection();
+  try {
+    await client.query('select pg_advisory_lock($1)', [lockKey]);
+    try {
+      await orm.getMigrator().up();
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [lockKey]);
+    }
+  } finally {
+    await knex.client.releaseConnection(client);
+  }
+}

@@ -1,0 +1,61 @@
+import { ClassType, Field, Int, ObjectType } from 'type-graphql';
+import type { Page } from '../shared/pagination';
+
+@ObjectType({ description: 'Relay page information' })
+export class PageInfo {
+  @Field()
+  hasNextPage: boolean;
+
+  @Field()
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor: string | null;
+}
+
+export interface ConnectionShape<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/** Declares `<Name>Edge` and `<Name>Connection` for a node type. */
+export function connectionOf<TNode extends object>(name: string, NodeType: ClassType<TNode>) {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field()
+    cursor: string;
+
+    @Field(() => NodeType)
+    node: TNode;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} with Relay cursors` })
+  class Connection {
+    @Field(() => [Edge])
+    edges: Edge[];
+
+    @Field(() => PageInfo)
+    pageInfo: PageInfo;
+
+    @Field(() => Int, { description: 'Matches of the filter, across all pages' })
+    totalCount: number;
+  }
+  return Connection;
+}
+
+export function toConnection<T>(page: Page<T>): ConnectionShape<T> {
+  return {
+    edges: page.nodes.map((node, index) => ({ cursor: page.cursors[index], node })),
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: page.cursors[0] ?? null,
+      endCursor: page.cursors[page.cursors.length - 1] ?? null,
+    },
+    totalCount: page.totalCount,
+  };
+}

@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import './enums';
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { GraphQLDateTime } from 'graphql-scalars';
+import { buildSchemaSync } from 'type-graphql';
+import { ApiKeyResolver, AuthResolver } from '../modules/auth/auth.resolver';
+import { GroupResolver } from '../modules/groups/group.resolver';
+import { MemberResolver } from '../modules/members/member.resolver';
+
+export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver] as const;
+
+let cached: GraphQLSchema | undefined;
+
+/**
+ * Built once per process. Subscriptions use a per-subscription `subscribe`
+ * function on the event bus in the context, so no global PubSub is needed;
+ * type-graphql still asks for one to accept @Subscription.
+ */
+export function buildCofferSchema(): GraphQLSchema {
+  cached ??= buildSchemaSync({
+    resolvers: [...resolvers],
+    validate: false, // services validate and report every bad field at once
+    emitSchemaFile: false,
+    // RFC 3339 date-times, named DateTime as integrators expect.
+    scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
+    pubSub: {
+      publish: () => {
+        throw new Error('Publish through the event bus, not type-graphql');
+      },
+      subscribe: () => {
+        throw new Error('Subscriptions declare their own subscribe function');
+      },
+    },
+  });
+  return cached;
+}
+
+/** The SDL committed as schema.graphql, sorted so the diff only shows real changes. */
+export function printCofferSchema(): string {
+  return `${printSchema(lexicographicSortSchema(buildCofferSchema()))}\n`;
+}

@@ -1,0 +1,81 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLContext } from '../../graphql/context';
+import { Role } from '../../shared/roles';
+import { Group } from '../groups/group.entity';
+import { Member, MemberStatus } from '../members/member.entity';
+import { GroupType } from '../groups/group.types';
+import { ApiKey } from './api-key.entity';
+import * as apiKeys from './api-key.service';
+import * as auth from './auth.service';
+import { requireSignedIn } from './authorization';
+import { ApiKeyType, CreateApiKeyPayload, MeType, SignInPayload, UserType } from './auth.types';
+import { User } from './user.entity';
+
+interface MeShape {
+  user: User | null;
+  apiKey: ApiKey | null;
+  memberships: { group: Group; role: Role }[];
+}
+
+@Resolver()
+export class AuthResolver {
+  @Query(() => MeType, { description: 'The viewer and their groups with roles' })
+  async me(@Ctx() ctx: GraphQLContext): Promise<MeShape> {
+    requireSignedIn(ctx);
+    const { viewer } = ctx;
+    if (viewer.kind === 'apiKey') {
+      return { user: null, apiKey: viewer.apiKey, memberships: [{ group: viewer.apiKey.group, role: viewer.apiKey.role }] };
+    }
+    if (viewer.kind !== 'user') return { user: null, apiKey: null, memberships: [] };
+    const rows = await ctx.em.find(Member, { user: viewer.user, status: MemberStatus.ACTIVE }, { populate: ['group'], orderBy: { group: { name: 'asc' } } });
+    for (const row of rows) ctx.loaders.viewerRoleByGroup.prime(row.group.id, row.role);
+    return { user: viewer.user, apiKey: null, memberships: rows.map((row) => ({ group: row.group, role: row.role })) };
+  }
+
+  @Mutation(() => SignInPayload, { description: 'E-mail and password → access token. 5 failures per 15 minutes per e-mail → RATE_LIMITED.' })
+  async signIn(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('email') email: string,
+    @Arg('password') password: string,
+  ): Promise<auth.SignInResult> {
+    return auth.signIn(ctx, email, password);
+  }
+
+  @Mutation(() => UserType)
+  async changePassword(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('currentPassword') currentPassword: string,
+    @Arg('newPassword') newPassword: string,
+  ): Promise<User> {
+    return auth.changePassword(ctx, currentPassword, newPassword);
+  }
+}
+
+@Resolver(() => ApiKeyType)
+export class ApiKeyResolver {
+  @Query(() => [ApiKeyType], { description: "A group's API keys (admins only)" })
+  async apiKeys(@Ctx() ctx: GraphQLContext, @Arg('groupId', () => ID) groupId: string): Promise<ApiKey[]> {
+    return apiKeys.listApiKeys(ctx, groupId);
+  }
+
+  @Mutation(() => CreateApiKeyPayload, { description: 'The secret is in the response once and never again' })
+  async createApiKey(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('groupId', () => ID) groupId: string,
+    @Arg('name') name: string,
+    @Arg('role', () => Role) role: Role,
+  ): Promise<apiKeys.CreatedApiKey> {
+    return apiKeys.createApiKey(ctx, groupId, name, role);
+  }
+
+  @Mutation(() => ApiKeyType)
+  async revokeApiKey(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<ApiKey> {
+    return apiKeys.revokeApiKey(ctx, id);
+  }
+
+  @FieldResolver(() => GroupType)
+  async group(@Root() apiKey: ApiKey, @Ctx() ctx: GraphQLContext): Promise<Group | null> {
+    return ctx.loaders.groupById.load(apiKey.group.id);
+  }
+}
+

@@ -1,0 +1,125 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CofferConfig } from '../../config';
+import {
+  decoyPasswordHash,
+  hashPassword,
+  sha256Hex,
+  signAccessToken,
+  verifyAccessToken,
+  verifyPassword,
+} from '../../shared/crypto';
+import { DomainError, ErrorCode, rateLimited, unauthenticated } from '../../shared/domain-error';
+import type { ServiceContext } from '../../shared/service-context';
+import { FieldValidator, normalizeEmail } from '../../shared/validation';
+import { recordActivity } from '../activity/activity.service';
+import { ApiKey } from './api-key.entity';
+import { requireUser } from './authorization';
+import { SignInFailure } from './sign-in-failure.entity';
+import { User } from './user.entity';
+import { anonymousViewer, Viewer } from './viewer';
+
+export const SIGN_IN_MAX_FAILURES = 5;
+export const SIGN_IN_WINDOW_SECONDS = 15 * 60;
+export const MIN_PASSWORD_LENGTH = 10;
+export const API_KEY_MARK = 'cof_';
+
+export interface SignInResult {
+  accessToken: string;
+  expiresAt: Date;
+  user: User;
+}
+
+function issueToken(config: CofferConfig, user: User): SignInResult {
+  const { token, expiresAt } = signAccessToken(user.id, config.jwtSecret, config.accessTokenTtlSeconds);
+  return { accessToken: token, expiresAt, user };
+}
+
+/**
+ * E-mail + password sign-in, limited to 5 failures per 15 minutes per e-mail.
+ * The check and the record of a failure happen under a per-e-mail advisory
+ * lock, so a burst of parallel guesses cannot slip past the limit.
+ */
+export async function signIn(ctx: ServiceContext, emailInput: string, password: string): Promise<SignInResult> {
+  const email = normalizeEmail(emailInput);
+  const outcome = await ctx.em.transactional(async (em) => {
+    await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`sign-in:${email}`]);
+    const since = new Date(Date.now() - SIGN_IN_WINDOW_SECONDS * 1000);
+    const failures = await em.count(SignInFailure, { email, attemptedAt: { $gte: since } });
+    if (failures >= SIGN_IN_MAX_FAILURES) {
+      return { kind: 'limited' as const };
+    }
+    const user = await em.findOne(User, { email, deletedAt: null });
+    const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
+    if (!user || !valid) {
+      em.persist(em.create(SignInFailure, { email }));
+      return { kind: 'failed' as const };
+    }
+    await em.nativeDelete(SignInFailure, { email });
+    return { kind: 'ok' as const, user };
+  });
+  if (outcome.kind === 'limited') {
+    throw rateLimited('Too many failed sign-in attempts. Try again in 15 minutes.', SIGN_IN_WINDOW_SECONDS);
+  }
+  if (outcome.kind === 'failed') throw unauthenticated('Wrong e-mail or password');
+  return issueToken(ctx.config, outcome.user);
+}
+
+/**
+ * For the console's server side only: after next-auth has verified a Google
+ * identity, exchange it for our token. The caller proves itself with the
+ * shared console secret; the user must already exist.
+ */
+export async function signInFederated(ctx: ServiceContext, emailInput: string): Promise<SignInResult> {
+  const user = await ctx.em.findOne(User, { email: normalizeEmail(emailInput), deletedAt: null });
+  if (!user) throw new DomainError(ErrorCode.NOT_FOUND, 'No Coffer account uses this e-mail');
+  return issueToken(ctx.config, user);
+}
+
+export async function changePassword(ctx: ServiceContext, currentPassword: string, newPassword: string): Promise<User> {
+  const user = requireUser(ctx);
+  const validator = new FieldValidator()
+    .check('newPassword', newPassword.length >= MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
+    .check('newPassword', newPassword.length <= 200, 'Use at most 200 characters')
+    .check('newPassword', newPassword !== currentPassword, 'Choose a password different from the current one');
+  validator.throwIfInvalid();
+  if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+    throw new DomainError(ErrorCode.BAD_USER_INPUT, 'Current password is wrong', { fields: { currentPassword: 'Wrong password' } });
+  }
+  user.passwordHash = await hashPassword(newPassword);
+  user.mustChangePassword = false;
+  recordActivity(ctx, { groupId: null, action: 'user.change-password', entityType: 'User', entityId: user.id });
+  await ctx.em.flush();
+  return user;
+}
+
+/** Last-used times are written at most once a minute per key: not a write per request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * Turns an Authorization header into a viewer. A header that is present but
+ * wrong is an error (UNAUTHENTICATED), never a silent fall-back to anonymous.
+ */
+export async function resolveViewer(em: EntityManager, config: CofferConfig, authorization: string | undefined): Promise<Viewer> {
+  if (!authorization) return anonymousViewer;
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+  if (!match) throw unauthenticated('Authorization must be "Bearer <token>"');
+  const credential = match[1];
+  if (credential.startsWith(API_KEY_MARK)) {
+    const prefix = credential.split('_').slice(0, 2).join('_');
+    const apiKey = await em.findOne(ApiKey, { prefix }, { populate: ['group'] });
+    if (!apiKey || apiKey.revokedAt || apiKey.secretHash !== sha256Hex(credential)) {
+      throw unauthenticated('Invalid or revoked API key');
+    }
+    const now = Date.now();
+    if (!apiKey.lastUsedAt || now - apiKey.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      apiKey.lastUsedAt = new Date(now);
+      await em.nativeUpdate(ApiKey, { id: apiKey.id }, { lastUsedAt: apiKey.lastUsedAt });
+    }
+    return { kind: 'apiKey', apiKey };
+  }
+  const claims = verifyAccessToken(credential, config.jwtSecret);
+  if (!claims) throw unauthenticated('Invalid or expired access token');
+  const user = await em.findOne(User, { id: claims.sub, deletedAt: null });
+  if (!user) throw unauthenticated('This account no longer exists');
+  return { kind: 'user', user };
+}

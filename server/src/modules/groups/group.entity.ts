@@ -1,0 +1,82 @@
+import { BigIntType, Entity, Enum, Property } from '@mikro-orm/core';
+import { BaseEntity } from '../../shared/base.entity';
+
+export enum GroupKind {
+  CLUB = 'CLUB',
+  SUBSCRIPTION_SHARE = 'SUBSCRIPTION_SHARE',
+  SOCIETY = 'SOCIETY',
+  OTHER = 'OTHER',
+}
+
+export enum GroupStatus {
+  ACTIVE = 'ACTIVE',
+  DEACTIVATED = 'DEACTIVATED',
+}
+
+export enum BillingMode {
+  EQUAL_SPLIT = 'EQUAL_SPLIT',
+  CUSTOM_AMOUNTS = 'CUSTOM_AMOUNTS',
+  VARIABLE_TOTAL = 'VARIABLE_TOTAL',
+  MEMBERSHIP_FEE = 'MEMBERSHIP_FEE',
+}
+
+export enum BillingCycle {
+  MONTHLY = 'MONTHLY',
+  QUARTERLY = 'QUARTERLY',
+  ANNUAL = 'ANNUAL',
+}
+
+/** Stored as JSON: settings are read and written whole, never queried by field. */
+export interface BillingSettingsData {
+  mode: BillingMode;
+  cycle: BillingCycle;
+  /** Minor units as a decimal string: JSON has no bigint. */
+  priceMinor: string | null;
+  dueDay: number | null;
+  graceDays: number;
+}
+
+export interface PaymentSettingsData {
+  upiId: string | null;
+  /** AES-GCM ciphertext (see shared/crypto.ts); only ever shown masked. */
+  bankAccountNumberEncrypted: string | null;
+  bankAccountLast4: string | null;
+  bankIfsc: string | null;
+  razorpayEnabled: boolean;
+  stripeEnabled: boolean;
+}
+
+@Entity({ tableName: 'groups' })
+export class Group extends BaseEntity<'status' | 'service' | 'memberSequence' | 'deactivatedAt'> {
+  @Property({ type: 'string', length: 200 })
+  name: string;
+
+  @Enum({ items: () => GroupKind, nativeEnumName: 'group_kind' })
+  kind: GroupKind;
+
+  @Property({ type: 'string', length: 200, nullable: true })
+  service: string | null = null;
+
+  /** ISO 4217; every amount of the group is in this currency unless an FX rate says otherwise. */
+  @Property({ type: 'string', length: 3 })
+  currency: string;
+
+  @Enum({ items: () => GroupStatus, nativeEnumName: 'group_status' })
+  status: GroupStatus = GroupStatus.ACTIVE;
+
+  @Property({ type: 'string', length: 12 })
+  memberNumberPrefix: string;
+
+  /** Last NNNN handed out; bumped with UPDATE … RETURNING so concurrent adds never collide. */
+  @Property({ type: new BigIntType('number') })
+  memberSequence: number = 0;
+
+  @Property({ type: 'json' })
+  billingSettings: BillingSettingsData;
+
+  @Property({ type: 'json' })
+  paymentSettings: PaymentSettingsData;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  deactivatedAt: Date | null = null;
+}

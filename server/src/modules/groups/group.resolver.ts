@@ -1,0 +1,93 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { connectionOf, ConnectionShape, toConnection } from '../../graphql/connection';
+import type { GraphQLContext } from '../../graphql/context';
+import { MoneyType } from '../../graphql/money.type';
+import { Role } from '../../shared/roles';
+import { viewerRoleIn } from '../auth/authorization';
+import { Group } from './group.entity';
+import * as groups from './group.service';
+import { BillingSettingsType, CreateGroupInput, GroupType, PaymentSettingsType, UpdateGroupInput } from './group.types';
+
+export const GroupConnection = connectionOf('Group', GroupType);
+
+@Resolver(() => GroupType)
+export class GroupResolver {
+  @Query(() => GroupConnection, { description: "The viewer's groups (an API key sees its own group)" })
+  async groups(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ): Promise<ConnectionShape<Group>> {
+    return toConnection(await groups.listMyGroups(ctx, { first, after }));
+  }
+
+  @Query(() => GroupType)
+  async group(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Group> {
+    return groups.getGroup(ctx, id);
+  }
+
+  @Mutation(() => GroupType, { description: 'Creates a group; the creator becomes its admin' })
+  async createGroup(@Ctx() ctx: GraphQLContext, @Arg('input', () => CreateGroupInput) input: CreateGroupInput): Promise<Group> {
+    return groups.createGroup(ctx, input);
+  }
+
+  @Mutation(() => GroupType)
+  async updateGroup(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateGroupInput) input: UpdateGroupInput,
+  ): Promise<Group> {
+    return groups.updateGroup(ctx, id, input);
+  }
+
+  @Mutation(() => GroupType, { description: 'Makes the group read-only. Groups are never deleted.' })
+  async deactivateGroup(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Group> {
+    return groups.deactivateGroup(ctx, id);
+  }
+
+  @FieldResolver(() => Role, { nullable: true, description: "The viewer's role in this group" })
+  async viewerRole(@Root() group: Group, @Ctx() ctx: GraphQLContext): Promise<Role | null> {
+    return viewerRoleIn(ctx, group.id);
+  }
+
+  @FieldResolver(() => Int, { description: 'Active members, sub-members included' })
+  async memberCount(@Root() group: Group, @Ctx() ctx: GraphQLContext): Promise<number> {
+    return ctx.loaders.activeMemberCountByGroup.load(group.id);
+  }
+
+  @FieldResolver(() => Int, { description: 'Dues not yet paid. Dues and billing periods arrive with billing (issue 4); until then no group has any.' })
+  unpaidCount(): number {
+    return 0;
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: 'Next due date from the billing settings' })
+  nextBillingDate(@Root() group: Group): Date | null {
+    return groups.nextBillingDate(group.billingSettings);
+  }
+
+  @FieldResolver(() => BillingSettingsType, { nullable: true, description: 'Admins only; null for other roles' })
+  async billingSettings(@Root() group: Group, @Ctx() ctx: GraphQLContext): Promise<BillingSettingsType | null> {
+    if ((await viewerRoleIn(ctx, group.id)) !== Role.ADMIN) return null;
+    const settings = group.billingSettings;
+    return {
+      mode: settings.mode,
+      cycle: settings.cycle,
+      price: settings.priceMinor === null ? null : MoneyType.from({ amountMinor: BigInt(settings.priceMinor), currency: group.currency }),
+      dueDay: settings.dueDay,
+      graceDays: settings.graceDays,
+    };
+  }
+
+  @FieldResolver(() => PaymentSettingsType, { nullable: true, description: 'Admins only; null for other roles' })
+  async paymentSettings(@Root() group: Group, @Ctx() ctx: GraphQLContext): Promise<PaymentSettingsType | null> {
+    if ((await viewerRoleIn(ctx, group.id)) !== Role.ADMIN) return null;
+    const settings = group.paymentSettings;
+    return {
+      upiId: settings.upiId,
+      bankAccountMasked: settings.bankAccountLast4 ? `XXXXXXXX${settings.bankAccountLast4}` : null,
+      bankIfsc: settings.bankIfsc,
+      razorpayEnabled: settings.razorpayEnabled,
+      stripeEnabled: settings.stripeEnabled,
+    };
+  }
+}

@@ -1,0 +1,271 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { encryptSecret } from '../../shared/crypto';
+import { conflict, forbidden, notFound } from '../../shared/domain-error';
+import { isCurrencyCode, parseAmount } from '../../shared/money';
+import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
+import { Role } from '../../shared/roles';
+import type { ServiceContext } from '../../shared/service-context';
+import { FieldValidator, isNonBlank } from '../../shared/validation';
+import { recordActivity } from '../activity/activity.service';
+import { ADMIN_ONLY, ANY_ROLE, assertGroupRole, requireSignedIn, requireUser } from '../auth/authorization';
+import { Member } from '../members/member.entity';
+import { allocateMemberNumber } from '../members/member-number';
+import {
+  BillingCycle,
+  BillingMode,
+  BillingSettingsData,
+  Group,
+  GroupKind,
+  GroupStatus,
+  PaymentSettingsData,
+} from './group.entity';
+
+export interface MoneyInputData {
+  amount: string;
+  currency: string;
+}
+
+export interface BillingSettingsInputData {
+  mode: BillingMode;
+  cycle: BillingCycle;
+  price?: MoneyInputData | null;
+  dueDay?: number | null;
+  graceDays?: number | null;
+}
+
+export interface PaymentSettingsInputData {
+  upiId?: string | null;
+  bankAccountNumber?: string | null;
+  bankIfsc?: string | null;
+  razorpayEnabled?: boolean | null;
+  stripeEnabled?: boolean | null;
+}
+
+export interface CreateGroupData {
+  name: string;
+  kind: GroupKind;
+  service?: string | null;
+  currency: string;
+  memberNumberPrefix: string;
+  billingSettings?: BillingSettingsInputData | null;
+  paymentSettings?: PaymentSettingsInputData | null;
+}
+
+export type UpdateGroupData = Partial<Omit<CreateGroupData, 'currency'>>;
+
+const DEFAULT_BILLING: BillingSettingsData = {
+  mode: BillingMode.EQUAL_SPLIT,
+  cycle: BillingCycle.MONTHLY,
+  priceMinor: null,
+  dueDay: 1,
+  graceDays: 7,
+};
+
+const DEFAULT_PAYMENT: PaymentSettingsData = {
+  upiId: null,
+  bankAccountNumberEncrypted: null,
+  bankAccountLast4: null,
+  bankIfsc: null,
+  razorpayEnabled: false,
+  stripeEnabled: false,
+};
+
+function validateCommon(validator: FieldValidator, data: UpdateGroupData): void {
+  if (data.name !== undefined) validator.check('name', data.name !== null && isNonBlank(data.name, 200), 'Give the group a name (at most 200 characters)');
+  if (data.service !== undefined && data.service !== null) validator.check('service', data.service.length <= 200, 'At most 200 characters');
+  if (data.memberNumberPrefix !== undefined) {
+    validator.check(
+      'memberNumberPrefix',
+      data.memberNumberPrefix !== null && /^[A-Z][A-Z0-9]{1,7}$/.test(data.memberNumberPrefix),
+      'Use 2 to 8 capital letters or digits, starting with a letter (e.g. SRC)',
+    );
+  }
+}
+
+function buildBilling(validator: FieldValidator, input: BillingSettingsInputData, currency: string): BillingSettingsData {
+  let priceMinor: string | null = null;
+  if (input.price) {
+    validator.check('billingSettings.price.currency', input.price.currency === currency, `Price must be in the group's currency (${currency})`);
+    const minor = validator.attempt(() => parseAmount(input.price!.amount, currency, 'billingSettings.price.amount'));
+    if (minor !== undefined) {
+      validator.check('billingSettings.price.amount', minor >= 0n, 'Price cannot be negative');
+      priceMinor = minor.toString();
+    }
+  }
+  const dueDay = input.dueDay ?? DEFAULT_BILLING.dueDay;
+  validator.check('billingSettings.dueDay', dueDay === null || (Number.isInteger(dueDay) && dueDay >= 1 && dueDay <= 28), 'Due day must be between 1 and 28');
+  const graceDays = input.graceDays ?? DEFAULT_BILLING.graceDays;
+  validator.check('billingSettings.graceDays', Number.isInteger(graceDays) && graceDays >= 0 && graceDays <= 90, 'Grace days must be between 0 and 90');
+  return { mode: input.mode, cycle: input.cycle, priceMinor, dueDay, graceDays };
+}
+
+function buildPayment(ctx: ServiceContext, validator: FieldValidator, input: PaymentSettingsInputData, previous: PaymentSettingsData): PaymentSettingsData {
+  const next: PaymentSettingsData = { ...previous };
+  if (input.upiId !== undefined) {
+    validator.check('paymentSettings.upiId', input.upiId === null || /^[a-zA-Z0-9._-]{2,256}@[a-zA-Z]{2,64}$/.test(input.upiId), 'Not a UPI id like name@bank');
+    next.upiId = input.upiId;
+  }
+  if (input.bankAccountNumber !== undefined) {
+    const digits = input.bankAccountNumber?.replace(/\s/g, '') ?? null;
+    validator.check('paymentSettings.bankAccountNumber', digits === null || /^[0-9A-Z]{6,34}$/.test(digits), 'Use 6 to 34 digits or capital letters');
+    next.bankAccountNumberEncrypted = digits ? encryptSecret(digits, ctx.config.encryptionKey) : null;
+    next.bankAccountLast4 = digits ? digits.slice(-4) : null;
+  }
+  if (input.bankIfsc !== undefined) {
+    validator.check('paymentSettings.bankIfsc', input.bankIfsc === null || /^[A-Z]{4}0[A-Z0-9]{6}$/.test(input.bankIfsc), 'Not an IFSC code like HDFC0001234');
+    next.bankIfsc = input.bankIfsc;
+  }
+  if (input.razorpayEnabled !== undefined && input.razorpayEnabled !== null) next.razorpayEnabled = input.razorpayEnabled;
+  if (input.stripeEnabled !== undefined && input.stripeEnabled !== null) next.stripeEnabled = input.stripeEnabled;
+  return next;
+}
+
+/** What the activity log keeps of a group: settings, but never secrets. */
+function groupSnapshot(group: Group): Record<string, unknown> {
+  const { bankAccountNumberEncrypted: _secret, ...payment } = group.paymentSettings;
+  return {
+    name: group.name,
+    kind: group.kind,
+    service: group.service,
+    currency: group.currency,
+    status: group.status,
+    memberNumberPrefix: group.memberNumberPrefix,
+    billingSettings: group.billingSettings,
+    paymentSettings: payment,
+  };
+}
+
+export async function createGroup(ctx: ServiceContext, data: CreateGroupData): Promise<Group> {
+  const user = requireUser(ctx);
+  const validator = new FieldValidator();
+  validateCommon(validator, data);
+  validator.check('currency', isCurrencyCode(data.currency), 'Use an ISO 4217 code such as INR, USD, EUR');
+  const currency = isCurrencyCode(data.currency) ? data.currency : 'XXX';
+  const billingSettings = data.billingSettings ? buildBilling(validator, data.billingSettings, currency) : { ...DEFAULT_BILLING };
+  const paymentSettings = data.paymentSettings ? buildPayment(ctx, validator, data.paymentSettings, DEFAULT_PAYMENT) : { ...DEFAULT_PAYMENT };
+  validator.throwIfInvalid();
+
+  return ctx.em.transactional(async (em) => {
+    const group = em.create(Group, {
+      name: data.name.trim(),
+      kind: data.kind,
+      service: data.service?.trim() || null,
+      currency,
+      memberNumberPrefix: data.memberNumberPrefix,
+      billingSettings,
+      paymentSettings,
+    });
+    em.persist(group);
+    await em.flush();
+    const memberNumber = await allocateMemberNumber(em, group);
+    const admin = em.create(Member, { group, user, name: user.name, email: user.email, phone: user.phone, role: Role.ADMIN, memberNumber });
+    em.persist(admin);
+    recordActivity({ ...ctx, em }, { groupId: group.id, action: 'group.create', entityType: 'Group', entityId: group.id, after: groupSnapshot(group) });
+    await em.flush();
+    ctx.loaders.viewerRoleByGroup.prime(group.id, Role.ADMIN);
+    return group;
+  });
+}
+
+/** Loads a group the viewer may see, or NOT_FOUND. */
+export async function getGroup(ctx: ServiceContext, id: string): Promise<Group> {
+  requireSignedIn(ctx);
+  await assertGroupRole(ctx, id, ANY_ROLE);
+  const group = await ctx.em.findOne(Group, { id });
+  if (!group) throw notFound('Group');
+  return group;
+}
+
+/** Writes to a deactivated group are refused: it is kept for the record only. */
+export function assertGroupActive(group: Group): void {
+  if (group.status !== GroupStatus.ACTIVE) throw conflict('This group is deactivated and can no longer be changed', 'GROUP_DEACTIVATED');
+}
+
+export async function loadGroupForWrite(ctx: ServiceContext, em: EntityManager, groupId: string, allowed: readonly Role[]): Promise<Group> {
+  await assertGroupRole(ctx, groupId, allowed);
+  const group = await em.findOne(Group, { id: groupId });
+  if (!group) throw notFound('Group');
+  assertGroupActive(group);
+  return group;
+}
+
+export async function updateGroup(ctx: ServiceContext, id: string, data: UpdateGroupData): Promise<Group> {
+  const group = await loadGroupForWrite(ctx, ctx.em, id, ADMIN_ONLY);
+  const before = groupSnapshot(group);
+  const validator = new FieldValidator();
+  validateCommon(validator, data);
+  const billingSettings = data.billingSettings ? buildBilling(validator, data.billingSettings, group.currency) : undefined;
+  const paymentSettings = data.paymentSettings ? buildPayment(ctx, validator, data.paymentSettings, group.paymentSettings) : undefined;
+  validator.throwIfInvalid();
+  if (data.name) group.name = data.name.trim();
+  if (data.kind) group.kind = data.kind;
+  if (data.service !== undefined) group.service = data.service?.trim() || null;
+  if (data.memberNumberPrefix) group.memberNumberPrefix = data.memberNumberPrefix;
+  if (billingSettings) group.billingSettings = billingSettings;
+  if (paymentSettings) group.paymentSettings = paymentSettings;
+  recordActivity(ctx, { groupId: group.id, action: 'group.update', entityType: 'Group', entityId: group.id, before, after: groupSnapshot(group) });
+  await ctx.em.flush();
+  return group;
+}
+
+export async function deactivateGroup(ctx: ServiceContext, id: string): Promise<Group> {
+  const group = await loadGroupForWrite(ctx, ctx.em, id, ADMIN_ONLY);
+  const before = groupSnapshot(group);
+  group.status = GroupStatus.DEACTIVATED;
+  group.deactivatedAt = new Date();
+  recordActivity(ctx, { groupId: group.id, action: 'group.deactivate', entityType: 'Group', entityId: group.id, before, after: groupSnapshot(group) });
+  await ctx.em.flush();
+  return group;
+}
+
+export interface GroupWithRole {
+  group: Group;
+  role: Role;
+}
+
+/**
+ * The viewer's groups, oldest first. Two statements whatever the number of
+ * groups: the page (joined with the viewer's membership) and its count.
+ */
+export async function listMyGroups(ctx: ServiceContext, request: PageRequest): Promise<Page<Group>> {
+  requireSignedIn(ctx);
+  const size = pageSize(request.first);
+  const after = decodeCursor(request.after);
+  const viewer = ctx.viewer;
+  if (viewer.kind === 'apiKey') {
+    const group = await ctx.em.findOneOrFail(Group, { id: viewer.apiKey.group.id });
+    const rows = after ? [] : [group];
+    return toPage(rows, size, (g) => ({ sort: g.createdAt.toISOString(), id: g.id }), 1, after);
+  }
+  if (viewer.kind !== 'user') throw forbidden();
+  const knex = ctx.em.getKnex();
+  const base = knex('groups as g').join('members as m', 'm.group_id', 'g.id').where({ 'm.user_id': viewer.user.id, 'm.status': 'ACTIVE' });
+  const pageQuery = base.clone().select('g.*', 'm.role as viewer_role').orderBy([{ column: 'g.created_at' }, { column: 'g.id' }]).limit(size + 1);
+  if (after) {
+    pageQuery.whereRaw('(g.created_at, g.id) > (?::timestamptz, ?::uuid)', [after.sort, after.id]);
+  }
+  const [rows, countRows] = await Promise.all([pageQuery, base.clone().count('* as count')]);
+  const groups = (rows as Record<string, unknown>[]).map((row) => {
+    const group = ctx.em.map(Group, row);
+    ctx.loaders.viewerRoleByGroup.prime(group.id, row.viewer_role as Role);
+    return group;
+  });
+  return toPage(groups, size, (g) => ({ sort: g.createdAt.toISOString(), id: g.id }), Number((countRows[0] as { count: string }).count), after);
+}
+
+/** Next due date from the billing settings: the next due day of the cycle, today or later. */
+export function nextBillingDate(settings: BillingSettingsData, today = new Date()): Date | null {
+  if (!settings.dueDay) return null;
+  const monthsPerCycle = settings.cycle === BillingCycle.MONTHLY ? 1 : settings.cycle === BillingCycle.QUARTERLY ? 3 : 12;
+  const year = today.getUTCFullYear();
+  const month = today.getUTCMonth();
+  const startOfToday = Date.UTC(year, month, today.getUTCDate());
+  // Cycles are anchored to January so quarterly dues fall in Jan/Apr/Jul/Oct and annual ones in January.
+  for (let offset = 0; offset <= 12; offset += 1) {
+    const candidateMonth = month + offset;
+    if (candidateMonth % monthsPerCycle !== 0) continue;
+    const candidate = Date.UTC(year, candidateMonth, settings.dueDay);
+    if (candidate >= startOfToday) return new Date(candidate);
+  }
+  return null;
+}

@@ -1,0 +1,152 @@
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { MoneyInput, MoneyType } from '../../graphql/money.type';
+import { Role } from '../../shared/roles';
+import { BillingCycle, BillingMode, GroupKind, GroupStatus } from './group.entity';
+
+@ObjectType('BillingSettings')
+export class BillingSettingsType {
+  @Field(() => BillingMode)
+  mode: BillingMode;
+
+  @Field(() => BillingCycle)
+  cycle: BillingCycle;
+
+  @Field(() => MoneyType, { nullable: true })
+  price: MoneyType | null;
+
+  @Field(() => Int, { nullable: true, description: 'Day of the month dues fall due (1–28)' })
+  dueDay: number | null;
+
+  @Field(() => Int)
+  graceDays: number;
+}
+
+@ObjectType('PaymentSettings')
+export class PaymentSettingsType {
+  @Field(() => String, { nullable: true })
+  upiId: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only the last four digits are ever shown, e.g. XXXXXXXX1234' })
+  bankAccountMasked: string | null;
+
+  @Field(() => String, { nullable: true })
+  bankIfsc: string | null;
+
+  @Field()
+  razorpayEnabled: boolean;
+
+  @Field()
+  stripeEnabled: boolean;
+}
+
+@ObjectType('Group')
+export class GroupType {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  name: string;
+
+  @Field(() => GroupKind)
+  kind: GroupKind;
+
+  @Field(() => String, { nullable: true, description: 'What the group shares, e.g. a streaming plan' })
+  service: string | null;
+
+  @Field({ description: 'ISO 4217' })
+  currency: string;
+
+  @Field(() => GroupStatus)
+  status: GroupStatus;
+
+  @Field()
+  memberNumberPrefix: string;
+
+  @Field()
+  createdAt: Date;
+
+  // Resolved fields (see GroupResolver): viewerRole, memberCount, unpaidCount,
+  // nextBillingDate, billingSettings, paymentSettings.
+  viewerRole?: Role | null;
+}
+
+@InputType()
+export class BillingSettingsInput {
+  @Field(() => BillingMode)
+  mode: BillingMode;
+
+  @Field(() => BillingCycle)
+  cycle: BillingCycle;
+
+  @Field(() => MoneyInput, { nullable: true })
+  price?: MoneyInput | null;
+
+  @Field(() => Int, { nullable: true })
+  dueDay?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  graceDays?: number | null;
+}
+
+@InputType()
+export class PaymentSettingsInput {
+  @Field(() => String, { nullable: true })
+  upiId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Stored encrypted; responses show it masked' })
+  bankAccountNumber?: string | null;
+
+  @Field(() => String, { nullable: true })
+  bankIfsc?: string | null;
+
+  @Field(() => Boolean, { nullable: true })
+  razorpayEnabled?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  stripeEnabled?: boolean | null;
+}
+
+@InputType()
+export class CreateGroupInput {
+  @Field()
+  name: string;
+
+  @Field(() => GroupKind)
+  kind: GroupKind;
+
+  @Field(() => String, { nullable: true })
+  service?: string | null;
+
+  @Field({ description: 'ISO 4217; cannot be changed later' })
+  currency: string;
+
+  @Field({ description: '2–8 capital letters or digits; member numbers look like PREFIX-YYYY-NNNN-SS' })
+  memberNumberPrefix: string;
+
+  @Field(() => BillingSettingsInput, { nullable: true })
+  billingSettings?: BillingSettingsInput | null;
+
+  @Field(() => PaymentSettingsInput, { nullable: true })
+  paymentSettings?: PaymentSettingsInput | null;
+}
+
+@InputType()
+export class UpdateGroupInput {
+  @Field(() => String, { nullable: true })
+  name?: string;
+
+  @Field(() => GroupKind, { nullable: true })
+  kind?: GroupKind;
+
+  @Field(() => String, { nullable: true })
+  service?: string | null;
+
+  @Field(() => String, { nullable: true })
+  memberNumberPrefix?: string;
+
+  @Field(() => BillingSettingsInput, { nullable: true })
+  billingSettings?: BillingSettingsInput | null;
+
+  @Field(() => PaymentSettingsInput, { nullable: true })
+  paymentSettings?: PaymentSettingsInput | null;
+}

@@ -1,0 +1,113 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { SubscribeResolverData } from 'type-graphql';
+import { connectionOf, ConnectionShape, toConnection } from '../../graphql/connection';
+import type { GraphQLContext } from '../../graphql/context';
+import { MoneyType } from '../../graphql/money.type';
+import type { CofferEvent } from '../../shared/event-bus';
+import { ANY_ROLE, assertGroupRole } from '../auth/authorization';
+import { Member, MemberStatus } from './member.entity';
+import * as members from './member.service';
+import { AddMemberInput, AddSubMemberInput, MemberChangedEvent, MemberType, UpdateMemberInput } from './member.types';
+
+export const MemberConnection = connectionOf('Member', MemberType);
+
+interface MemberChangedArgs {
+  groupId: string;
+}
+
+@Resolver(() => MemberType)
+export class MemberResolver {
+  @Query(() => MemberConnection, { description: 'Members ordered by member number' })
+  async members(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('groupId', () => ID) groupId: string,
+    @Arg('status', () => MemberStatus, { nullable: true }) status: MemberStatus | null,
+    @Arg('search', () => String, { nullable: true, description: 'Matches name, nickname, e-mail, phone or member number' }) search: string | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ): Promise<ConnectionShape<Member>> {
+    return toConnection(await members.listMembers(ctx, { groupId, status, search, first, after }));
+  }
+
+  @Query(() => MemberType)
+  async member(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Member> {
+    return members.getMember(ctx, id);
+  }
+
+  @Mutation(() => MemberType, { description: 'Adds a person by e-mail; creates their account with a temporary password if they have none' })
+  async addMember(@Ctx() ctx: GraphQLContext, @Arg('input', () => AddMemberInput) input: AddMemberInput): Promise<Member> {
+    return members.addMember(ctx, input);
+  }
+
+  @Mutation(() => MemberType)
+  async updateMember(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateMemberInput) input: UpdateMemberInput,
+  ): Promise<Member> {
+    return members.updateMember(ctx, id, input);
+  }
+
+  @Mutation(() => MemberType, { description: 'Soft removal; sub-members go with their primary' })
+  async removeMember(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Member> {
+    return members.removeMember(ctx, id);
+  }
+
+  @Mutation(() => MemberType, { description: 'At most three active sub-members per primary; a fourth is CONFLICT' })
+  async addSubMember(@Ctx() ctx: GraphQLContext, @Arg('input', () => AddSubMemberInput) input: AddSubMemberInput): Promise<Member> {
+    return members.addSubMember(ctx, input);
+  }
+
+  @Subscription(() => MemberChangedEvent, {
+    description: "Members added, updated or removed in a group, as they happen (any role in the group)",
+    subscribe: async ({ args, context }: SubscribeResolverData<unknown, MemberChangedArgs, GraphQLContext>) => {
+      await assertGroupRole(context, args.groupId, ANY_ROLE);
+      return context.events.subscribe(members.MEMBER_CHANGED_TOPIC, args.groupId);
+    },
+  })
+  async memberChanged(
+    @Root() event: CofferEvent,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('groupId', () => ID) _groupId: string,
+  ): Promise<{ groupId: string; action: string; member: Member }> {
+    // Reload with a fresh identity map: the event only carries ids, and a
+    // long-lived subscription must not serve a stale cached row.
+    ctx.em.clear();
+    const member = await ctx.em.findOneOrFail(Member, { id: event.data.memberId });
+    return { groupId: event.key, action: event.data.action, member };
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Visible to admins, operators and the member themself' })
+  async email(@Root() member: Member, @Ctx() ctx: GraphQLContext): Promise<string | null> {
+    return (await members.viewerMaySeeContact(ctx, member)) ? member.email : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Visible to admins, operators and the member themself' })
+  async phone(@Root() member: Member, @Ctx() ctx: GraphQLContext): Promise<string | null> {
+    return (await members.viewerMaySeeContact(ctx, member)) ? member.phone : null;
+  }
+
+  @FieldResolver(() => MoneyType, { nullable: true })
+  async customAmount(@Root() member: Member, @Ctx() ctx: GraphQLContext): Promise<MoneyType | null> {
+    if (member.customAmountMinor === null) return null;
+    const group = await ctx.loaders.groupById.load(member.group.id);
+    return group ? MoneyType.from({ amountMinor: member.customAmountMinor, currency: group.currency }) : null;
+  }
+
+  @FieldResolver(() => MemberType, { nullable: true })
+  async primaryMember(@Root() member: Member, @Ctx() ctx: GraphQLContext): Promise<Member | null> {
+    return member.primaryMember ? ctx.loaders.memberById.load(member.primaryMember.id) : null;
+  }
+
+  @FieldResolver(() => [MemberType], { description: 'Active sub-members, by slot' })
+  async subMembers(@Root() member: Member, @Ctx() ctx: GraphQLContext): Promise<Member[]> {
+    const ids = await ctx.loaders.activeSubMemberIdsByPrimary.load(member.id);
+    const loaded = await ctx.loaders.memberById.loadMany(ids);
+    return loaded.filter((row): row is Member => row instanceof Member);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Whether the console should offer edit and remove for this member' })
+  async viewerCanEdit(@Root() member: Member, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return members.viewerCanEditMember(ctx, member);
+  }
+}

@@ -1,0 +1,328 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { encryptSecret, hashPassword, temporaryPassword } from '../../shared/crypto';
+import { conflict, forbidden, notFound } from '../../shared/domain-error';
+import { parseAmount } from '../../shared/money';
+import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
+import { Role } from '../../shared/roles';
+import type { ServiceContext } from '../../shared/service-context';
+import { FieldValidator, isEmail, isNonBlank, isPhone, normalizeEmail } from '../../shared/validation';
+import { recordActivity } from '../activity/activity.service';
+import { ANY_ROLE, assertGroupRole, STAFF_ROLES, viewerRoleIn } from '../auth/authorization';
+import { User } from '../auth/user.entity';
+import { assertGroupActive, loadGroupForWrite, MoneyInputData } from '../groups/group.service';
+import { Group } from '../groups/group.entity';
+import { NotificationChannel, NotificationTask } from '../notifications/notification-task.entity';
+import { Member, MemberStatus } from './member.entity';
+import { allocateMemberNumber, subMemberNumber } from './member-number';
+
+export const MAX_SUB_MEMBERS = 3;
+
+export interface AddMemberData {
+  groupId: string;
+  email: string;
+  name: string;
+  nickname?: string | null;
+  phone?: string | null;
+  customAmount?: MoneyInputData | null;
+  role?: Role | null;
+}
+
+export interface UpdateMemberData {
+  name?: string | null;
+  nickname?: string | null;
+  phone?: string | null;
+  customAmount?: MoneyInputData | null;
+  role?: Role | null;
+}
+
+export interface AddSubMemberData {
+  primaryMemberId: string;
+  name: string;
+  email?: string | null;
+  nickname?: string | null;
+  phone?: string | null;
+}
+
+export type MemberChangeAction = 'ADDED' | 'UPDATED' | 'REMOVED';
+export const MEMBER_CHANGED_TOPIC = 'memberChanged';
+
+function memberSnapshot(member: Member): Record<string, unknown> {
+  return {
+    name: member.name,
+    email: member.email,
+    phone: member.phone,
+    nickname: member.nickname,
+    role: member.role,
+    customAmountMinor: member.customAmountMinor?.toString() ?? null,
+    memberNumber: member.memberNumber,
+    status: member.status,
+  };
+}
+
+/** Only admins hand out staff roles; operators may add plain members. */
+function assertMayAssignRole(actorRole: Role, role: Role): void {
+  if (role !== Role.MEMBER && actorRole !== Role.ADMIN) throw forbidden('Only an admin can give someone the ADMIN or OPERATOR role');
+}
+
+function validateProfile(validator: FieldValidator, data: { name?: string | null; nickname?: string | null; phone?: string | null }): void {
+  if (data.name !== undefined) validator.check('name', data.name !== null && isNonBlank(data.name, 200), 'Enter a name (at most 200 characters)');
+  if (data.nickname) validator.check('nickname', data.nickname.length <= 100, 'At most 100 characters');
+  if (data.phone) validator.check('phone', isPhone(data.phone), 'Enter a phone number like +91 98765 43210');
+}
+
+function parseCustomAmount(validator: FieldValidator, group: Group, amount: MoneyInputData | null | undefined): bigint | null | undefined {
+  if (amount === undefined) return undefined;
+  if (amount === null) return null;
+  validator.check('customAmount.currency', amount.currency === group.currency, `Use the group's currency (${group.currency})`);
+  const minor = validator.attempt(() => parseAmount(amount.amount, group.currency, 'customAmount.amount'));
+  if (minor !== undefined) validator.check('customAmount.amount', minor >= 0n, 'Amount cannot be negative');
+  return minor ?? null;
+}
+
+/** Translates the database's uniqueness rules into the error a person understands. */
+function rethrowUniqueViolation(error: unknown): never {
+  if (error instanceof UniqueConstraintViolationException) {
+    const message = error.message;
+    if (message.includes('members_active_email_unique') || message.includes('members_active_user_unique')) {
+      throw conflict('This e-mail already belongs to an active member of the group', 'MEMBER_EXISTS');
+    }
+    if (message.includes('members_active_sub_slot_unique')) {
+      throw conflict(`A member can have at most ${MAX_SUB_MEMBERS} sub-members`, 'SUB_MEMBER_LIMIT');
+    }
+  }
+  throw error;
+}
+
+async function publishMemberChange(ctx: ServiceContext, member: Member, action: MemberChangeAction): Promise<void> {
+  await ctx.events.publish({ topic: MEMBER_CHANGED_TOPIC, key: member.group.id, data: { memberId: member.id, action } });
+}
+
+/**
+ * Finds the user behind an e-mail or creates one with a temporary password.
+ * The password is never stored in clear: the welcome message that will carry
+ * it is queued as a notification task with the password encrypted.
+ */
+async function findOrCreateUser(ctx: ServiceContext, em: EntityManager, email: string, name: string, phone: string | null, group: Group): Promise<User> {
+  const existing = await em.findOne(User, { email });
+  if (existing) {
+    if (existing.deletedAt) throw conflict('This e-mail belongs to a closed account', 'ACCOUNT_CLOSED');
+    return existing;
+  }
+  const password = temporaryPassword();
+  const user = em.create(User, { email, name, phone, passwordHash: await hashPassword(password), mustChangePassword: true });
+  em.persist(user);
+  em.persist(
+    em.create(NotificationTask, {
+      groupId: group.id,
+      channel: NotificationChannel.EMAIL,
+      template: 'member.welcome',
+      recipient: email,
+      payload: { groupName: group.name, name, temporaryPasswordEncrypted: encryptSecret(password, ctx.config.encryptionKey) },
+      dedupeKey: `member.welcome:${user.id}`,
+    }),
+  );
+  return user;
+}
+
+export async function addMember(ctx: ServiceContext, data: AddMemberData): Promise<Member> {
+  const role = data.role ?? Role.MEMBER;
+  const actorRole = await assertGroupRole(ctx, data.groupId, STAFF_ROLES);
+  assertMayAssignRole(actorRole, role);
+  const email = normalizeEmail(data.email);
+  const validator = new FieldValidator().check('email', isEmail(email), 'Enter a valid e-mail address');
+  validateProfile(validator, data);
+  // Validate against the group read outside the transaction; the write re-reads it.
+  const group = await loadGroupForWrite(ctx, ctx.em, data.groupId, STAFF_ROLES);
+  const customAmountMinor = parseCustomAmount(validator, group, data.customAmount);
+  validator.throwIfInvalid();
+
+  const member = await ctx.em
+    .transactional(async (em) => {
+      const lockedGroup = await em.findOneOrFail(Group, { id: group.id });
+      assertGroupActive(lockedGroup);
+      const duplicate = await em.count(Member, { group: lockedGroup, email, status: MemberStatus.ACTIVE });
+      if (duplicate > 0) throw conflict('This e-mail already belongs to an active member of the group', 'MEMBER_EXISTS');
+      const user = await findOrCreateUser(ctx, em, email, data.name.trim(), data.phone ?? null, lockedGroup);
+      const memberNumber = await allocateMemberNumber(em, lockedGroup);
+      const created = em.create(Member, {
+        group: lockedGroup,
+        user,
+        email,
+        name: data.name.trim(),
+        nickname: data.nickname?.trim() || null,
+        phone: data.phone?.trim() || null,
+        role,
+        customAmountMinor: customAmountMinor ?? null,
+        memberNumber,
+      });
+      em.persist(created);
+      recordActivity({ ...ctx, em }, { groupId: lockedGroup.id, action: 'member.add', entityType: 'Member', entityId: created.id, after: memberSnapshot(created) });
+      await em.flush();
+      return created;
+    })
+    .catch(rethrowUniqueViolation);
+  await publishMemberChange(ctx, member, 'ADDED');
+  return member;
+}
+
+export async function addSubMember(ctx: ServiceContext, data: AddSubMemberData): Promise<Member> {
+  const primary = await ctx.em.findOne(Member, { id: data.primaryMemberId, status: MemberStatus.ACTIVE }, { populate: ['group'] });
+  if (!primary) throw notFound('Member');
+  await assertGroupRole(ctx, primary.group.id, STAFF_ROLES, 'Member');
+  assertGroupActive(primary.group);
+  if (primary.primaryMember) throw conflict('A sub-member cannot have sub-members of its own', 'NOT_A_PRIMARY');
+  const email = data.email ? normalizeEmail(data.email) : null;
+  const validator = new FieldValidator();
+  if (email !== null) validator.check('email', isEmail(email), 'Enter a valid e-mail address');
+  validateProfile(validator, data);
+  validator.throwIfInvalid();
+
+  const member = await ctx.em
+    .transactional(async (em) => {
+      // Lock the primary so two concurrent adds pick slots one after the other.
+      await em.execute('select 1 from "members" where "id" = ? for update', [primary.id]);
+      const taken: { sub_index: number }[] = await em.execute(
+        `select "sub_index" from "members" where "primary_member_id" = ? and "status" = 'ACTIVE'`,
+        [primary.id],
+      );
+      const used = new Set(taken.map((row) => Number(row.sub_index)));
+      const slot = [1, 2, 3].find((index) => !used.has(index));
+      if (slot === undefined) throw conflict(`A member can have at most ${MAX_SUB_MEMBERS} sub-members`, 'SUB_MEMBER_LIMIT');
+      if (email) {
+        const duplicate = await em.count(Member, { group: primary.group, email, status: MemberStatus.ACTIVE });
+        if (duplicate > 0) throw conflict('This e-mail already belongs to an active member of the group', 'MEMBER_EXISTS');
+      }
+      const user = email ? await findOrCreateUser(ctx, em, email, data.name.trim(), data.phone ?? null, primary.group) : null;
+      const created = em.create(Member, {
+        group: primary.group,
+        user,
+        email,
+        name: data.name.trim(),
+        nickname: data.nickname?.trim() || null,
+        phone: data.phone?.trim() || null,
+        role: Role.MEMBER,
+        memberNumber: subMemberNumber(primary.memberNumber, slot),
+        primaryMember: primary,
+        subIndex: slot,
+      });
+      em.persist(created);
+      recordActivity({ ...ctx, em }, { groupId: primary.group.id, action: 'member.add-sub', entityType: 'Member', entityId: created.id, after: memberSnapshot(created) });
+      await em.flush();
+      return created;
+    })
+    .catch(rethrowUniqueViolation);
+  await publishMemberChange(ctx, member, 'ADDED');
+  return member;
+}
+
+async function loadMemberForWrite(ctx: ServiceContext, id: string): Promise<{ member: Member; actorRole: Role }> {
+  const member = await ctx.em.findOne(Member, { id }, { populate: ['group'] });
+  if (!member) throw notFound('Member');
+  const actorRole = await assertGroupRole(ctx, member.group.id, STAFF_ROLES, 'Member');
+  assertGroupActive(member.group);
+  if (member.status !== MemberStatus.ACTIVE) throw conflict('This member has been removed', 'MEMBER_REMOVED');
+  // An operator must not be able to demote or remove the people who supervise them.
+  if (actorRole !== Role.ADMIN && member.role !== Role.MEMBER) throw forbidden('Only an admin can change an admin or operator');
+  return { member, actorRole };
+}
+
+export async function updateMember(ctx: ServiceContext, id: string, data: UpdateMemberData): Promise<Member> {
+  const { member, actorRole } = await loadMemberForWrite(ctx, id);
+  if (data.role) assertMayAssignRole(actorRole, data.role);
+  const validator = new FieldValidator();
+  validateProfile(validator, data);
+  const customAmountMinor = parseCustomAmount(validator, member.group, data.customAmount);
+  validator.throwIfInvalid();
+  if (data.role && data.role !== Role.ADMIN && member.role === Role.ADMIN) await assertNotLastAdmin(ctx.em, member);
+  const before = memberSnapshot(member);
+  if (data.name) member.name = data.name.trim();
+  if (data.nickname !== undefined) member.nickname = data.nickname?.trim() || null;
+  if (data.phone !== undefined) member.phone = data.phone?.trim() || null;
+  if (customAmountMinor !== undefined) member.customAmountMinor = customAmountMinor;
+  if (data.role) member.role = data.role;
+  recordActivity(ctx, { groupId: member.group.id, action: 'member.update', entityType: 'Member', entityId: member.id, before, after: memberSnapshot(member) });
+  await ctx.em.flush();
+  await publishMemberChange(ctx, member, 'UPDATED');
+  return member;
+}
+
+/** A group always keeps at least one active admin, or nobody could ever manage it again. */
+async function assertNotLastAdmin(em: EntityManager, member: Member): Promise<void> {
+  const admins = await em.count(Member, { group: member.group, role: Role.ADMIN, status: MemberStatus.ACTIVE });
+  if (admins <= 1) throw conflict('A group needs at least one admin; make someone else admin first', 'LAST_ADMIN');
+}
+
+export async function removeMember(ctx: ServiceContext, id: string): Promise<Member> {
+  const { member } = await loadMemberForWrite(ctx, id);
+  if (member.role === Role.ADMIN) await assertNotLastAdmin(ctx.em, member);
+  const subMembers = await ctx.em.find(Member, { primaryMember: member, status: MemberStatus.ACTIVE });
+  const removedAt = new Date();
+  for (const target of [member, ...subMembers]) {
+    const before = memberSnapshot(target);
+    target.status = MemberStatus.REMOVED;
+    target.removedAt = removedAt;
+    recordActivity(ctx, { groupId: member.group.id, action: 'member.remove', entityType: 'Member', entityId: target.id, before, after: memberSnapshot(target) });
+  }
+  await ctx.em.flush();
+  for (const target of [member, ...subMembers]) await publishMemberChange(ctx, target, 'REMOVED');
+  return member;
+}
+
+export async function getMember(ctx: ServiceContext, id: string): Promise<Member> {
+  const member = await ctx.em.findOne(Member, { id });
+  if (!member) throw notFound('Member');
+  await assertGroupRole(ctx, member.group.id, ANY_ROLE, 'Member');
+  return member;
+}
+
+export interface ListMembersFilter extends PageRequest {
+  groupId: string;
+  status?: MemberStatus | null;
+  search?: string | null;
+}
+
+/** Members in member-number order; search matches name, nickname, e-mail, phone or number. */
+export async function listMembers(ctx: ServiceContext, filter: ListMembersFilter): Promise<Page<Member>> {
+  await assertGroupRole(ctx, filter.groupId, ANY_ROLE);
+  const size = pageSize(filter.first);
+  const after = decodeCursor(filter.after);
+  const knex = ctx.em.getKnex();
+  const base = knex('members').where({ group_id: filter.groupId });
+  if (filter.status) base.andWhere({ status: filter.status });
+  const search = filter.search?.trim();
+  if (search) {
+    const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`).toLowerCase()}%`;
+    base.andWhere((q) => {
+      q.whereRaw('lower("name") like ?', [pattern])
+        .orWhereRaw('lower("nickname") like ?', [pattern])
+        .orWhereRaw('"email" like ?', [pattern])
+        .orWhereRaw('lower("member_number") like ?', [pattern])
+        .orWhereRaw('"phone" like ?', [pattern]);
+    });
+  }
+  const pageQuery = base.clone().select('*').orderBy([{ column: 'member_number' }, { column: 'id' }]).limit(size + 1);
+  if (after) pageQuery.whereRaw('("member_number", "id") > (?, ?::uuid)', [after.sort, after.id]);
+  const [rows, countRows] = await Promise.all([pageQuery, base.clone().count('* as count')]);
+  const members = (rows as Record<string, unknown>[]).map((row) => ctx.em.map(Member, row));
+  return toPage(members, size, (m) => ({ sort: m.memberNumber, id: m.id }), Number((countRows[0] as { count: string }).count), after);
+}
+
+/** Contact details are for staff and for the member themself. */
+export async function viewerMaySeeContact(ctx: ServiceContext, member: Member): Promise<boolean> {
+  const role = await viewerRoleIn(ctx, member.group.id);
+  if (role === Role.ADMIN || role === Role.OPERATOR) return true;
+  return ctx.viewer.kind === 'user' && member.user?.id === ctx.viewer.user.id;
+}
+
+export async function viewerCanEditMember(ctx: ServiceContext, member: Member): Promise<boolean> {
+  const role = await viewerRoleIn(ctx, member.group.id);
+  if (member.status !== MemberStatus.ACTIVE) return false;
+  if (role === Role.ADMIN) return true;
+  return role === Role.OPERATOR && member.role === Role.MEMBER;
+}
+
+export function customAmountOf(member: Member, group: Group): { amountMinor: bigint; currency: string } | null {
+  return member.customAmountMinor === null ? null : { amountMinor: member.customAmountMinor, currency: group.currency };
+}
+

@@ -1,0 +1,104 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { timingSafeEqual } from 'node:crypto';
+import type { CofferConfig } from '../config';
+import { signInFederated } from '../modules/auth/auth.service';
+import { anonymousViewer } from '../modules/auth/viewer';
+import { DomainError, ErrorCode } from '../shared/domain-error';
+import type { EventBus } from '../shared/event-bus';
+import { createLoaders } from '../shared/loaders';
+import { describeError, Logger } from '../shared/logger';
+import { BodyTooLargeError, readBody, sendData, sendDomainError, sendError } from './envelope';
+
+export interface RestDeps {
+  orm: MikroORM;
+  config: CofferConfig;
+  events: EventBus;
+  logger: Logger;
+  startedAt: number;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, deps: RestDeps) => Promise<void>;
+
+const HEALTH_TIMEOUT_MS = 2000;
+
+/** GET /api/health: 200 when the database answers, 503 when it does not. */
+const health: Handler = async (_req, res, deps) => {
+  const started = performance.now();
+  let db: 'up' | 'down' = 'down';
+  try {
+    await Promise.race([
+      deps.orm.em.getConnection().execute('select 1'),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), HEALTH_TIMEOUT_MS).unref()),
+    ]);
+    db = 'up';
+  } catch {
+    // reported as db: down
+  }
+  const body = {
+    status: db === 'up' ? 'ok' : 'unavailable',
+    version: deps.config.version,
+    uptime: Math.round((Date.now() - deps.startedAt) / 1000),
+    db,
+    dbLatencyMs: db === 'up' ? Math.round((performance.now() - started) * 100) / 100 : null,
+    timestamp: new Date().toISOString(),
+  };
+  sendData(res, db === 'up' ? 200 : 503, body);
+};
+
+function secretMatches(given: string | undefined, expected: string | undefined): boolean {
+  if (!given || !expected) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** POST /api/auth/federated-sign-in: the console's server exchanges a verified Google identity for our token. */
+const federatedSignIn: Handler = async (req, res, deps) => {
+  if (!secretMatches(req.headers['x-console-secret'] as string | undefined, deps.config.consoleSharedSecret)) {
+    sendError(res, ErrorCode.UNAUTHENTICATED, 'Missing or wrong x-console-secret');
+    return;
+  }
+  const body = JSON.parse((await readBody(req, deps.config.bodyLimitBytes)).toString('utf8') || '{}') as { email?: unknown };
+  if (typeof body.email !== 'string') {
+    sendError(res, ErrorCode.BAD_USER_INPUT, 'email is required', { fields: { email: 'Required' } });
+    return;
+  }
+  const em = deps.orm.em.fork();
+  const result = await signInFederated({ em, viewer: anonymousViewer, config: deps.config, events: deps.events, loaders: createLoaders(em, anonymousViewer) }, body.email);
+  sendData(res, 200, {
+    accessToken: result.accessToken,
+    expiresAt: result.expiresAt.toISOString(),
+    user: { id: result.user.id, email: result.user.email, name: result.user.name, mustChangePassword: result.user.mustChangePassword },
+  });
+};
+
+const routes: Record<string, Partial<Record<string, Handler>>> = {
+  '/api/health': { GET: health },
+  '/api/auth/federated-sign-in': { POST: federatedSignIn },
+};
+
+export async function handleRest(req: IncomingMessage, res: ServerResponse, pathname: string, deps: RestDeps): Promise<void> {
+  const route = routes[pathname];
+  if (!route) {
+    sendError(res, ErrorCode.NOT_FOUND, `No route ${pathname}`);
+    return;
+  }
+  const handler = route[req.method ?? 'GET'];
+  if (!handler) {
+    res.setHeader('allow', Object.keys(route).join(', '));
+    sendError(res, ErrorCode.BAD_USER_INPUT, `Method ${req.method} not allowed on ${pathname}`, { reason: 'METHOD_NOT_ALLOWED' });
+    return;
+  }
+  try {
+    await handler(req, res, deps);
+  } catch (error) {
+    if (error instanceof DomainError) sendDomainError(res, error);
+    else if (error instanceof BodyTooLargeError) sendError(res, ErrorCode.BAD_USER_INPUT, 'Request body too large', { reason: 'BODY_TOO_LARGE' });
+    else if (error instanceof SyntaxError) sendError(res, ErrorCode.BAD_USER_INPUT, 'Body is not valid JSON', { reason: 'INVALID_JSON' });
+    else {
+      deps.logger.error('REST handler failed', { path: pathname, ...describeError(error) });
+      sendError(res, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+    }
+  }
+}

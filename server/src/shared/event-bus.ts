@@ -1,0 +1,111 @@
+import { Client } from 'pg';
+
+/**
+ * Events between server instances over PostgreSQL LISTEN/NOTIFY, so a member
+ * added through instance A reaches a console subscribed on instance B.
+ * Payloads carry ids only (NOTIFY is capped at 8 kB); subscribers reload the
+ * rows with their own permissions.
+ */
+export interface CofferEvent {
+  topic: string;
+  /** Routing key within a topic, e.g. a group id. */
+  key: string;
+  data: Record<string, string>;
+}
+
+type Listener = (event: CofferEvent) => void;
+
+export interface EventBus {
+  publish(event: CofferEvent): Promise<void>;
+  /** Async iterator of events on topic+key; ends when the consumer returns. */
+  subscribe(topic: string, key: string): AsyncIterableIterator<CofferEvent>;
+  close(): Promise<void>;
+}
+
+const CHANNEL = 'coffer_events';
+
+export class LocalEventBus implements EventBus {
+  private readonly listeners = new Map<string, Set<Listener>>();
+
+  protected deliver(event: CofferEvent): void {
+    for (const listener of this.listeners.get(`${event.topic}:${event.key}`) ?? []) listener(event);
+  }
+
+  async publish(event: CofferEvent): Promise<void> {
+    this.deliver(event);
+  }
+
+  subscribe(topic: string, key: string): AsyncIterableIterator<CofferEvent> {
+    const routingKey = `${topic}:${key}`;
+    const queue: CofferEvent[] = [];
+    let wake: (() => void) | undefined;
+    let done = false;
+    const listener: Listener = (event) => {
+      queue.push(event);
+      wake?.();
+    };
+    const set = this.listeners.get(routingKey) ?? new Set<Listener>();
+    set.add(listener);
+    this.listeners.set(routingKey, set);
+    const stop = (): void => {
+      done = true;
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(routingKey);
+      wake?.();
+    };
+    const iterator: AsyncIterableIterator<CofferEvent> = {
+      [Symbol.asyncIterator]: () => iterator,
+      next: async () => {
+        while (!done && queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        if (queue.length > 0) return { value: queue.shift() as CofferEvent, done: false };
+        return { value: undefined, done: true };
+      },
+      return: async () => {
+        stop();
+        return { value: undefined, done: true };
+      },
+    };
+    return iterator;
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+}
+
+export class PostgresEventBus extends LocalEventBus {
+  private constructor(private readonly listenClient: Client, private readonly notifyClient: Client) {
+    super();
+  }
+
+  static async connect(databaseUrl: string): Promise<PostgresEventBus> {
+    const listenClient = new Client({ connectionString: databaseUrl });
+    const notifyClient = new Client({ connectionString: databaseUrl });
+    await Promise.all([listenClient.connect(), notifyClient.connect()]);
+    const bus = new PostgresEventBus(listenClient, notifyClient);
+    listenClient.on('notification', (message) => {
+      if (message.channel !== CHANNEL || !message.payload) return;
+      try {
+        bus.deliver(JSON.parse(message.payload) as CofferEvent);
+      } catch {
+        // A malformed payload from a foreign publisher must not kill the listener.
+      }
+    });
+    // Errors on idle connections (database restart) would otherwise crash the process.
+    listenClient.on('error', () => undefined);
+    notifyClient.on('error', () => undefined);
+    await listenClient.query(`listen ${CHANNEL}`);
+    return bus;
+  }
+
+  override async publish(event: CofferEvent): Promise<void> {
+    // Delivered locally by our own LISTEN, exactly like on every other instance.
+    await this.notifyClient.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)]);
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await Promise.allSettled([this.listenClient.end(), this.notifyClient.end()]);
+  }
+}

@@ -1,0 +1,66 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Viewer } from '../modules/auth/viewer';
+import { Group } from '../modules/groups/group.entity';
+import { Member } from '../modules/members/member.entity';
+import { Role } from './roles';
+
+/**
+ * Per-request batch loaders for what MikroORM's own dataloader does not cover
+ * (aggregates and the viewer's roles). Built fresh for every request so one
+ * viewer's data never leaks into another's.
+ */
+export interface RequestLoaders {
+  viewerRoleByGroup: DataLoader<string, Role | null>;
+  activeMemberCountByGroup: DataLoader<string, number>;
+  activeSubMemberIdsByPrimary: DataLoader<string, string[]>;
+  groupById: DataLoader<string, Group | null>;
+  memberById: DataLoader<string, Member | null>;
+}
+
+/** A by-id loader over the identity map: rows already loaded cost no query. */
+function byIdLoader<T extends Group | Member>(em: EntityManager, entity: new () => T): DataLoader<string, T | null> {
+  return new DataLoader(async (ids) => {
+    const rows = (await em.find(entity as never, { id: { $in: [...ids] } } as never)) as T[];
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
+export function createLoaders(em: EntityManager, viewer: Viewer): RequestLoaders {
+  const knex = em.getKnex();
+  return {
+    viewerRoleByGroup: new DataLoader(async (groupIds) => {
+      if (viewer.kind === 'apiKey') {
+        return groupIds.map((id) => (id === viewer.apiKey.group.id ? viewer.apiKey.role : null));
+      }
+      if (viewer.kind !== 'user') return groupIds.map(() => null);
+      const rows: { group_id: string; role: Role }[] = await knex('members')
+        .select('group_id', 'role')
+        .where({ user_id: viewer.user.id, status: 'ACTIVE' })
+        .whereIn('group_id', [...groupIds]);
+      const byGroup = new Map(rows.map((row) => [row.group_id, row.role]));
+      return groupIds.map((id) => byGroup.get(id) ?? null);
+    }),
+    activeMemberCountByGroup: new DataLoader(async (groupIds) => {
+      const rows: { group_id: string; count: string }[] = await knex('members')
+        .select('group_id')
+        .count('* as count')
+        .where({ status: 'ACTIVE' })
+        .whereIn('group_id', [...groupIds])
+        .groupBy('group_id');
+      const byGroup = new Map(rows.map((row) => [row.group_id, Number(row.count)]));
+      return groupIds.map((id) => byGroup.get(id) ?? 0);
+    }),
+    activeSubMemberIdsByPrimary: new DataLoader(async (primaryIds) => {
+      const rows: { id: string; primary_member_id: string }[] = await knex('members')
+        .select('id', 'primary_member_id')
+        .where({ status: 'ACTIVE' })
+        .whereIn('primary_member_id', [...primaryIds])
+        .orderBy('sub_index');
+      return primaryIds.map((id) => rows.filter((row) => row.primary_member_id === id).map((row) => row.id));
+    }),
+    groupById: byIdLoader(em, Group),
+    memberById: byIdLoader(em, Member),
+  };
+}

@@ -1,0 +1,18 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CofferConfig } from '../config';
+import type { Viewer } from '../modules/auth/viewer';
+import type { EventBus } from './event-bus';
+import type { RequestLoaders } from './loaders';
+
+/**
+ * What every service function receives: one forked EntityManager and one set
+ * of DataLoaders per request, the viewer, configuration and the event bus.
+ * GraphQL and REST both build it; services never see HTTP.
+ */
+export interface ServiceContext {
+  em: EntityManager;
+  viewer: Viewer;
+  config: CofferConfig;
+  events: EventBus;
+  loaders: RequestLoaders;
+}

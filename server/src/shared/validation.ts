@@ -1,0 +1,38 @@
+import { badInput, FieldErrors } from './domain-error';
+
+/**
+ * Collects per-field problems so one BAD_USER_INPUT names every field that is
+ * wrong, not just the first.
+ */
+export class FieldValidator {
+  private readonly errors: FieldErrors = {};
+
+  check(field: string, ok: boolean, message: string): this {
+    if (!ok && !(field in this.errors)) this.errors[field] = message;
+    return this;
+  }
+
+  /** Runs a parser that throws BAD_USER_INPUT and keeps its field messages. */
+  attempt<T>(run: () => T): T | undefined {
+    try {
+      return run();
+    } catch (error) {
+      const fields = (error as { details?: { fields?: FieldErrors } }).details?.fields;
+      if (!fields) throw error;
+      for (const [field, message] of Object.entries(fields)) this.check(field, false, message);
+      return undefined;
+    }
+  }
+
+  throwIfInvalid(): void {
+    if (Object.keys(this.errors).length > 0) throw badInput(this.errors);
+  }
+}
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export const isEmail = (value: string): boolean => value.length <= 320 && EMAIL_PATTERN.test(value);
+export const normalizeEmail = (value: string): string => value.trim().toLowerCase();
+/** E.164-ish: optional +, 7 to 15 digits, spaces and dashes allowed. */
+export const isPhone = (value: string): boolean => /^\+?[0-9][0-9 -]{5,18}[0-9]$/.test(value) && value.replace(/\D/g, '').length <= 15;
+export const isNonBlank = (value: string, max: number): boolean => value.trim().length > 0 && value.trim().length <= max;
