@@ -25,9 +25,11 @@ const WEB_PUBLIC_ENV_STAMP = path.join(WEB_DIR, '.next', 'coffer-public-env.json
 const STOP_GRACE_MS = 20_000;
 const IS_WINDOWS = process.platform === 'win32';
 
-// Development-only fallback shared by the console and the API. A production
-// deployment must set its own secret; refusing below keeps this one out of it.
-const DEV_NEXTAUTH_SECRET = 'coffer-dev-only-nextauth-secret-do-not-use-in-production';
+// Development-only fallback, the same one the console uses in `next dev`
+// (web/src/lib/config.ts). `next start` always runs with NODE_ENV=production,
+// where the console insists on a secret, so we pass it explicitly. A real
+// production deployment must set its own; refusing below keeps this one out.
+const DEV_NEXTAUTH_SECRET = 'coffer-dev-only-nextauth-secret-change-me';
 
 function log(message) {
   process.stdout.write(`[start] ${message}\n`);
@@ -48,6 +50,9 @@ function buildEnv() {
   setDefault('COFFER_API_URL', `http://localhost:${env.PORT}/graphql`);
   setDefault('NEXT_PUBLIC_COFFER_API_URL', `http://localhost:${env.PORT}/graphql`);
   setDefault('NEXT_PUBLIC_COFFER_WS_URL', `ws://localhost:${env.PORT}/graphql`);
+  // The console reads these at request time (one build for every API).
+  setDefault('COFFER_PUBLIC_API_URL', env.NEXT_PUBLIC_COFFER_API_URL);
+  setDefault('COFFER_PUBLIC_WS_URL', env.NEXT_PUBLIC_COFFER_WS_URL);
   return env;
 }
 
