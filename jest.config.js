@@ -1,0 +1,32 @@
+/**
+ * One jest run for the whole repository: the server's unit and integration
+ * tests, and the console's browser test. The global setup provides a
+ * PostgreSQL (TEST_DATABASE_URL / DATABASE_URL, else an embedded one) and a
+ * migrated template database that every test file clones.
+ */
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  globalSetup: '<rootDir>/server/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/server/test/support/global-teardown.js',
+  projects: [
+    {
+      displayName: 'server',
+      rootDir: '<rootDir>/server',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      setupFiles: ['reflect-metadata'],
+      testTimeout: 60_000,
+    },
+    {
+      displayName: 'console',
+      rootDir: '<rootDir>/web',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/e2e/**/*.e2e.test.ts'],
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/e2e/tsconfig.json' }] },
+      testTimeout: 240_000,
+    },
+  ],
+};
