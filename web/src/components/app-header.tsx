@@ -1,0 +1,62 @@
+'use client';
+
+import Link from 'next/link';
+import { useParams, useRouter } from 'next/navigation';
+import { useQuery } from '@apollo/client/react';
+import { signOut } from 'next-auth/react';
+import { GROUPS_PAGE_SIZE, GroupsQuery } from '@/graphql/groups';
+
+interface Props {
+  userName: string;
+  showGroups: boolean;
+}
+
+function GroupSwitcher() {
+  const router = useRouter();
+  const params = useParams<{ groupId?: string }>();
+  const { data } = useQuery(GroupsQuery, { variables: { first: GROUPS_PAGE_SIZE } });
+  const groups = data?.groups.edges.map((edge) => edge.node) ?? [];
+  const current = params.groupId ?? '';
+  if (groups.length === 0) return null;
+  return (
+    <div className="switcher">
+      <label htmlFor="group-switcher" className="visually-hidden">
+        Switch group
+      </label>
+      <select
+        id="group-switcher"
+        value={current}
+        onChange={(event) => {
+          const id = event.target.value;
+          router.push(id ? `/groups/${encodeURIComponent(id)}` : '/');
+        }}
+      >
+        <option value="">All groups</option>
+        {groups.map((group) => (
+          <option key={group.id} value={group.id}>
+            {group.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function AppHeader({ userName, showGroups }: Props) {
+  return (
+    <header className="app-header">
+      <Link href="/" className="app-header__brand">
+        Coffer
+      </Link>
+      {showGroups ? <GroupSwitcher /> : null}
+      <div className="app-header__user">
+        <span className="app-header__name" title={userName}>
+          {userName}
+        </span>
+        <button type="button" className="button button--ghost" onClick={() => void signOut({ callbackUrl: '/signin' })}>
+          Sign out
+        </button>
+      </div>
+    </header>
+  );
+}

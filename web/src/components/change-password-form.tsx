@@ -1,0 +1,79 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { useMutation } from '@apollo/client/react';
+import { signIn } from 'next-auth/react';
+import { ChangePasswordMutation } from '@/graphql/account';
+import { errorCode, errorMessage, fieldErrors } from '@/lib/graphql-errors';
+import { FormError, TextField } from './field';
+
+export function ChangePasswordForm({ email }: { email: string }) {
+  const [changePassword, { loading }] = useMutation(ChangePasswordMutation);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const currentPassword = String(form.get('currentPassword') ?? '');
+    const newPassword = String(form.get('newPassword') ?? '');
+    const confirm = String(form.get('confirmPassword') ?? '');
+    const local: Record<string, string> = {};
+    if (!currentPassword) local.currentPassword = 'Enter your current password.';
+    if (!newPassword) local.newPassword = 'Choose a new password.';
+    if (newPassword && confirm !== newPassword) local.confirmPassword = 'The passwords do not match.';
+    setErrors(local);
+    setFormError(null);
+    if (Object.keys(local).length > 0) return;
+
+    try {
+      await changePassword({ variables: { currentPassword, newPassword } });
+    } catch (error) {
+      const fields = fieldErrors(error);
+      setErrors(fields);
+      if (Object.keys(fields).length === 0) {
+        setFormError(errorCode(error) === 'UNAUTHENTICATED' ? 'Your current password is not right.' : errorMessage(error));
+      }
+      return;
+    }
+    setDone(true);
+    // Sign in again so the session carries a fresh token without the "must change" flag.
+    const result = await signIn('credentials', { email, password: newPassword, redirect: false, callbackUrl: '/' });
+    window.location.assign(result && !result.error ? '/' : '/signin');
+  }
+
+  return (
+    <form className="form" onSubmit={onSubmit} noValidate>
+      <FormError>{formError}</FormError>
+      {done ? <p role="status">Password changed. Taking you to your groups…</p> : null}
+      <TextField
+        label="Current password"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        required
+        error={errors.currentPassword}
+      />
+      <TextField
+        label="New password"
+        name="newPassword"
+        type="password"
+        autoComplete="new-password"
+        required
+        error={errors.newPassword}
+      />
+      <TextField
+        label="Repeat new password"
+        name="confirmPassword"
+        type="password"
+        autoComplete="new-password"
+        required
+        error={errors.confirmPassword}
+      />
+      <button type="submit" className="button button--primary button--block" disabled={loading || done}>
+        {loading ? 'Saving…' : 'Change password'}
+      </button>
+    </form>
+  );
+}

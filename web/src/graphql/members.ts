@@ -1,0 +1,75 @@
+import { graphql } from '@/gql';
+
+export const MemberRowFragment = graphql(`
+  fragment MemberRow on Member {
+    id
+    name
+    email
+    phone
+    nickname
+    role
+    memberNumber
+    status
+    viewerCanEdit
+    customAmount {
+      amount
+      currency
+    }
+  }
+`);
+
+export const MembersQuery = graphql(`
+  query Members($groupId: ID!, $status: MemberStatus, $search: String, $first: Int, $after: String) {
+    members(groupId: $groupId, status: $status, search: $search, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        cursor
+        node {
+          ...MemberRow
+        }
+      }
+    }
+  }
+`);
+
+export const MemberChangedSubscription = graphql(`
+  subscription MemberChanged($groupId: ID!) {
+    memberChanged(groupId: $groupId) {
+      groupId
+      action
+      member {
+        ...MemberRow
+      }
+    }
+  }
+`);
+
+export const AddMemberMutation = graphql(`
+  mutation AddMember($input: AddMemberInput!) {
+    addMember(input: $input) {
+      ...MemberRow
+    }
+  }
+`);
+
+export const UpdateMemberMutation = graphql(`
+  mutation UpdateMember($id: ID!, $input: UpdateMemberInput!) {
+    updateMember(id: $id, input: $input) {
+      ...MemberRow
+    }
+  }
+`);
+
+export const RemoveMemberMutation = graphql(`
+  mutation RemoveMember($id: ID!) {
+    removeMember(id: $id) {
+      ...MemberRow
+    }
+  }
+`);
+
+export const MEMBERS_PAGE_SIZE = 25;

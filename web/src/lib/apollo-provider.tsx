@@ -1,0 +1,109 @@
+'use client';
+
+import { useEffect, useMemo, type ReactNode } from 'react';
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { ApolloProvider } from '@apollo/client/react';
+import { ErrorLink } from '@apollo/client/link/error';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { CombinedGraphQLErrors } from '@apollo/client/errors';
+import { OperationTypeNode } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
+import { signOut } from 'next-auth/react';
+import type { PublicConfig } from './config';
+
+interface MembersArgs {
+  after?: string | null;
+}
+
+interface ConnectionShape {
+  edges?: readonly unknown[];
+}
+
+function createCache(): InMemoryCache {
+  return new InMemoryCache({
+    typePolicies: {
+      Query: {
+        fields: {
+          // One cached list per group + filter; "Load more" appends pages fetched with `after`.
+          members: {
+            keyArgs: ['groupId', 'status', 'search'],
+            merge(existing: ConnectionShape | undefined, incoming: ConnectionShape, { args }) {
+              const after = (args as MembersArgs | null)?.after;
+              if (!after || !existing) return incoming;
+              return { ...incoming, edges: [...(existing.edges ?? []), ...(incoming.edges ?? [])] };
+            },
+          },
+        },
+      },
+    },
+  });
+}
+
+function createApolloClient(config: PublicConfig, accessToken: string | undefined, ws: Client | null): ApolloClient {
+  const headers: Record<string, string> = accessToken ? { authorization: `Bearer ${accessToken}` } : {};
+  const httpLink = new HttpLink({ uri: config.apiUrl, headers });
+
+  const signOutWhenTokenRejected = new ErrorLink(({ error }) => {
+    const unauthenticated =
+      CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
+    if (unauthenticated && accessToken) {
+      void signOut({ callbackUrl: '/signin?error=SessionExpired' });
+    }
+  });
+
+  const transport = ws
+    ? ApolloLink.split(
+        ({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION,
+        new GraphQLWsLink(ws),
+        httpLink,
+      )
+    : httpLink;
+
+  return new ApolloClient({
+    link: ApolloLink.from([signOutWhenTokenRejected, transport]),
+    cache: createCache(),
+    ssrMode: typeof window === 'undefined',
+    defaultOptions: {
+      watchQuery: { fetchPolicy: 'cache-and-network', nextFetchPolicy: 'cache-first' },
+    },
+  });
+}
+
+interface Props {
+  config: PublicConfig;
+  accessToken: string | undefined;
+  children: ReactNode;
+}
+
+export function CofferApolloProvider({ config, accessToken, children }: Props) {
+  // The socket only exists in the browser, and only for a signed-in user; graphql-ws opens it
+  // lazily on the first subscription and closes it when none is left.
+  const ws = useMemo<Client | null>(() => {
+    if (typeof window === 'undefined' || !accessToken) return null;
+    return createClient({
+      url: config.wsUrl,
+      connectionParams: { authorization: `Bearer ${accessToken}` },
+      // Phones drop sockets all the time (tunnels, sleep); keep trying with graphql-ws's backoff.
+      retryAttempts: 1000,
+    });
+  }, [config.wsUrl, accessToken]);
+
+  const client = useMemo(
+    () => createApolloClient({ apiUrl: config.apiUrl, wsUrl: config.wsUrl }, accessToken, ws),
+    [config.apiUrl, config.wsUrl, accessToken, ws],
+  );
+
+  useEffect(() => {
+    if (!ws) return undefined;
+    // Events published while the socket was down are lost: re-read what is on screen.
+    const off = ws.on('connected', (_socket, _payload, wasRetry) => {
+      if (wasRetry) void client.refetchObservableQueries();
+    });
+    return () => {
+      off();
+      void ws.dispose();
+    };
+  }, [ws, client]);
+
+  return <ApolloProvider client={client}>{children}</ApolloProvider>;
+}
