@@ -67,11 +67,15 @@ type SupervisorMessage =
   | { type: 'exited' };
 
 const CONFIG_ENV = 'COFFER_EMBEDDED_PG_CONFIG';
+// Shown by ps instead of the whole script; Linux truncates the process name
+// (comm) to 15 characters, which isOrphan() relies on.
+const SUPERVISOR_TITLE = 'coffer-embedded-pg';
 
 // Runs as an ES module in the supervisor process. Plain JavaScript in a
 // string because our build only emits the .ts sources.
 const SUPERVISOR_SOURCE = `
 import { pathToFileURL } from 'node:url';
+process.title = '${SUPERVISOR_TITLE}';
 const config = JSON.parse(process.env.${CONFIG_ENV});
 const send = (message) => { if (process.connected) process.send(message); };
 // Undo the exit hooks the package installs on import: we decide when to stop,
@@ -376,16 +380,16 @@ async function clearStaleLock(dataDir: string, log: (line: string) => void): Pro
   }
 }
 
-// Our postgres is always a direct child of a Node process. Once that parent
-// dies it is re-parented to init or a subreaper, which is not Node.
+// Our postgres is always a direct child of a supervisor Node process. Once
+// that parent dies it is re-parented to init or a subreaper, which is not.
 async function isOrphan(pid: number): Promise<boolean> {
   const stat = await readProcText(pid, 'stat');
   if (stat === undefined) return false;
   // Fields after the parenthesised command name: state, ppid, ...
   const ppid = Number.parseInt(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '', 10);
   if (!Number.isInteger(ppid) || ppid <= 1) return true;
-  const parentComm = (await readProcText(ppid, 'comm'))?.trim();
-  return parentComm !== 'node';
+  const parentComm = (await readProcText(ppid, 'comm'))?.trim() ?? '';
+  return parentComm !== 'node' && !SUPERVISOR_TITLE.startsWith(parentComm);
 }
 
 async function readLockPid(dataDir: string): Promise<number | undefined> {
