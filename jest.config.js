@@ -17,7 +17,7 @@ module.exports = {
       testEnvironment: 'node',
       testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
-      setupFiles: ['reflect-metadata'],
+      setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
       testTimeout: 60_000,
     },
     {

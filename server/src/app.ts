@@ -2,17 +2,16 @@ import 'reflect-metadata';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, HTTPGraphQLRequest } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { GraphQLError, GraphQLSchema, parse, specifiedRules, validate, getOperationAST, DocumentNode } from 'graphql';
+import { GraphQLError, GraphQLSchema, parse, specifiedRules, validate, getOperationAST, getVariableValues, DocumentNode } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { CofferConfig } from './config';
 import { initOrm, migrate } from './db/orm';
 import { createRequestContext, GraphQLContext } from './graphql/context';
-import { formatPublicError, publicGraphQLError } from './graphql/errors';
+import { formatPublicError, publicGraphQLError, requestError } from './graphql/errors';
 import { buildCofferSchema } from './graphql/schema';
 import { checkQueryCost, QueryLimits, validationRulesFor } from './graphql/security';
 import { BodyTooLargeError, readBody, sendJson } from './rest/envelope';
@@ -42,6 +41,17 @@ export interface CofferServer {
 }
 
 const GRAPHQL_PATH = '/graphql';
+/** In-flight requests get this long to finish on shutdown; then their sockets are cut. */
+const DRAIN_GRACE_MS = 5000;
+
+/** Stops accepting connections, lets in-flight requests finish, then cuts what is left. */
+async function drainHttpServer(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+  await closed;
+  clearTimeout(timer);
+}
 
 function corsHeaders(req: IncomingMessage, config: CofferConfig): Record<string, string> {
   const origin = req.headers.origin;
@@ -91,15 +101,18 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
     formatError: (formatted, error) => formatPublicError(formatted, error, logError),
     includeStacktraceInErrorResponses: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
       ...(config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
       {
         // Variables are only known per request, so cost is checked here rather than as a cached validation rule.
         async requestDidStart() {
           return {
-            async didResolveOperation({ document, request }) {
+            async didResolveOperation({ document, request, response }) {
               const error = checkQueryCost(schema, document, request.operationName, request.variables, limits.maxCost);
-              if (error) throw error;
+              if (error) {
+                // Apollo answers an error thrown here with 500 unless a status is set: this one is the client's.
+                response.http.status = 400;
+                throw error;
+              }
             },
           };
         },
@@ -208,21 +221,27 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
           context = await createRequestContext(contextDeps, ctx.extra.authorization);
         } catch {
           ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden');
-          return [];
+          // graphql-ws rejects an empty array as an internal error; this error is never sent on the closing socket.
+          return [new GraphQLError('Forbidden', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
         }
+        const tagging = { hideSuggestions: config.isProduction };
         let document: DocumentNode;
         try {
           document = parse(payload.query);
         } catch (error) {
-          return [error as GraphQLError];
+          if (error instanceof GraphQLError) return [requestError(error, 'GRAPHQL_PARSE_FAILED', tagging)];
+          throw error;
         }
         const errors = validate(schema as GraphQLSchema, document, [...specifiedRules, ...validationRulesFor(limits)]);
-        if (errors.length > 0) return errors;
-        const costError = checkQueryCost(schema, document, payload.operationName, payload.variables ?? undefined, limits.maxCost);
-        if (costError) return [costError];
-        if (!getOperationAST(document, payload.operationName)) {
+        if (errors.length > 0) return errors.map((error) => requestError(error, 'GRAPHQL_VALIDATION_FAILED', tagging));
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) {
           return [new GraphQLError('Unknown operation', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
         }
+        const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
+        if (variables.errors) return variables.errors.map((error) => requestError(error, ErrorCode.BAD_USER_INPUT, tagging));
+        const costError = checkQueryCost(schema, document, payload.operationName, payload.variables ?? undefined, limits.maxCost);
+        if (costError) return [costError];
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: context };
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
@@ -255,7 +274,8 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         await wsCleanup.dispose();
         for (const client of wsServer.clients) client.terminate();
         wsServer.close();
-        await apollo.stop(); // drains the HTTP server
+        await drainHttpServer(httpServer, DRAIN_GRACE_MS);
+        await apollo.stop();
         await events.close();
         await orm.close(true);
       })();

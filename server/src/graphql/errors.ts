@@ -35,7 +35,9 @@ export function formatPublicError(formatted: GraphQLFormattedError, error: unkno
   const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : undefined;
   const isGraphQLOrigin = original instanceof GraphQLError || (error instanceof GraphQLError && original === error);
   if (code && DOCUMENT_ERROR_CODES.has(code)) {
-    return { message: formatted.message, ...where, extensions: { code: ErrorCode.BAD_USER_INPUT, reason: code } };
+    // Apollo files our own validation rules' errors (depth, aliases) under GRAPHQL_VALIDATION_FAILED; their reason is the more specific one.
+    const reason = typeof formatted.extensions?.reason === 'string' ? formatted.extensions.reason : code;
+    return { message: formatted.message, ...where, extensions: { code: ErrorCode.BAD_USER_INPUT, reason } };
   }
   if (code && PUBLIC_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR && isGraphQLOrigin) {
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
@@ -51,4 +53,19 @@ export function publicGraphQLError(error: unknown, log: ErrorLogger): GraphQLFor
   if (error instanceof DomainError) return { message: error.message, extensions: domainErrorExtensions(error) };
   log(error);
   return { message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}
+
+/**
+ * graphql-ws has no Apollo to classify errors found before execution (parse,
+ * validation, variables), so they are tagged here the way Apollo tags them over
+ * HTTP, with suggestions hidden the same way in production; formatPublicError
+ * then maps both surfaces alike.
+ */
+export function requestError(
+  error: GraphQLError,
+  code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED' | ErrorCode.BAD_USER_INPUT,
+  options: { hideSuggestions: boolean },
+): GraphQLError {
+  const message = options.hideSuggestions ? error.message.replace(/ ?Did you mean(.+?)\?$/, '') : error.message;
+  return new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code } });
 }

@@ -105,13 +105,20 @@ export function checkQueryCost(
   variables: Record<string, unknown> | undefined,
   maxCost: number,
 ): GraphQLError | null {
-  const cost = getComplexity({
-    schema,
-    query: document,
-    operationName: operationName ?? undefined,
-    variables: variables ?? {},
-    estimators: [pageSizeEstimator, simpleEstimator({ defaultComplexity: 1 })],
-  });
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      query: document,
+      operationName: operationName ?? undefined,
+      variables: variables ?? {},
+      estimators: [pageSizeEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (error) {
+    // Variables that do not fit the operation: execution rejects them with BAD_USER_INPUT next.
+    if (error instanceof GraphQLError) return null;
+    throw error;
+  }
   if (cost > maxCost) {
     return new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}`, {
       extensions: { code: ErrorCode.BAD_USER_INPUT, reason: 'QUERY_TOO_COSTLY', cost, maxCost },

@@ -1,4 +1,4 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { encryptSecret, hashPassword, temporaryPassword } from '../../shared/crypto';
 import { conflict, forbidden, notFound } from '../../shared/domain-error';
@@ -104,6 +104,8 @@ async function publishMemberChange(ctx: ServiceContext, member: Member, action: 
  * it is queued as a notification task with the password encrypted.
  */
 async function findOrCreateUser(ctx: ServiceContext, em: EntityManager, email: string, name: string, phone: string | null, group: Group): Promise<User> {
+  // The same new person may be added to two groups at once: one creates the account, the other finds it.
+  await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`user:${email}`]);
   const existing = await em.findOne(User, { email });
   if (existing) {
     if (existing.deletedAt) throw conflict('This e-mail belongs to a closed account', 'ACCOUNT_CLOSED');
@@ -139,7 +141,8 @@ export async function addMember(ctx: ServiceContext, data: AddMemberData): Promi
 
   const member = await ctx.em
     .transactional(async (em) => {
-      const lockedGroup = await em.findOneOrFail(Group, { id: group.id });
+      // Locking the group row queues concurrent adds to this group, so the duplicate check below is reliable.
+      const lockedGroup = await em.findOneOrFail(Group, { id: group.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       assertGroupActive(lockedGroup);
       const duplicate = await em.count(Member, { group: lockedGroup, email, status: MemberStatus.ACTIVE });
       if (duplicate > 0) throw conflict('This e-mail already belongs to an active member of the group', 'MEMBER_EXISTS');
