@@ -12,18 +12,13 @@ COPY server/package.json server/
 COPY web/package.json web/
 RUN npm ci --no-audit --no-fund
 
-# ---- build both workspaces, then drop what production does not need
+# ---- build both workspaces. The console reads its API URLs at request time,
+# so one image serves any deployment. Dev dependencies stay: `next start`
+# loads next.config.ts, which needs TypeScript.
 FROM deps AS build
-# The console reads its API URLs at request time; these only matter to code
-# that still uses NEXT_PUBLIC_* (inlined by `next build`).
-ARG NEXT_PUBLIC_COFFER_API_URL=http://localhost:4000/graphql
-ARG NEXT_PUBLIC_COFFER_WS_URL=ws://localhost:4000/graphql
-ENV NEXT_PUBLIC_COFFER_API_URL=${NEXT_PUBLIC_COFFER_API_URL} \
-    NEXT_PUBLIC_COFFER_WS_URL=${NEXT_PUBLIC_COFFER_WS_URL}
 COPY . .
 RUN npm run build -w server \
  && npm run build -w web \
- && npm prune --omit=dev --no-audit --no-fund \
  && rm -rf web/.next/cache
 
 # ---- API: node server/dist/main.js, unprivileged

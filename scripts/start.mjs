@@ -7,7 +7,7 @@
 //   COFFER_START_SKIP_BUILD=1, COFFER_START_API_CMD, COFFER_START_WEB_CMD
 //   (shell command lines used instead of the real children).
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,9 +18,6 @@ const SERVER_DIR = path.join(ROOT, 'server');
 const WEB_DIR = path.join(ROOT, 'web');
 const SERVER_ENTRY = path.join(SERVER_DIR, 'dist', 'main.js');
 const WEB_BUILD_ID = path.join(WEB_DIR, '.next', 'BUILD_ID');
-// NEXT_PUBLIC_* values are inlined into the console bundle at build time, so
-// a build made with other values is stale even if no source changed.
-const WEB_PUBLIC_ENV_STAMP = path.join(WEB_DIR, '.next', 'coffer-public-env.json');
 // Children get this long to stop after SIGTERM before they are killed.
 const STOP_GRACE_MS = 20_000;
 const IS_WINDOWS = process.platform === 'win32';
@@ -48,11 +45,11 @@ function buildEnv() {
   }
   setDefault('NEXTAUTH_SECRET', DEV_NEXTAUTH_SECRET);
   setDefault('COFFER_API_URL', `http://localhost:${env.PORT}/graphql`);
-  setDefault('NEXT_PUBLIC_COFFER_API_URL', `http://localhost:${env.PORT}/graphql`);
-  setDefault('NEXT_PUBLIC_COFFER_WS_URL', `ws://localhost:${env.PORT}/graphql`);
-  // The console reads these at request time (one build for every API).
-  setDefault('COFFER_PUBLIC_API_URL', env.NEXT_PUBLIC_COFFER_API_URL);
-  setDefault('COFFER_PUBLIC_WS_URL', env.NEXT_PUBLIC_COFFER_WS_URL);
+  // The console reads these at request time, so one build serves any API address.
+  setDefault('COFFER_PUBLIC_API_URL', `http://localhost:${env.PORT}/graphql`);
+  setDefault('COFFER_PUBLIC_WS_URL', `ws://localhost:${env.PORT}/graphql`);
+  // The browser calls the API from the console's origin.
+  setDefault('CORS_ORIGINS', new URL(env.NEXTAUTH_URL).origin);
   return env;
 }
 
@@ -93,28 +90,12 @@ function serverIsStale() {
   return sources > built ? 'server sources changed since the last build' : undefined;
 }
 
-function publicEnv(env) {
-  return Object.fromEntries(
-    Object.keys(env)
-      .filter((name) => name.startsWith('NEXT_PUBLIC_'))
-      .sort()
-      .map((name) => [name, env[name]]),
-  );
-}
-
-function webIsStale(env) {
+function webIsStale() {
   const built = mtimeOrZero(WEB_BUILD_ID);
   if (built === 0) return 'web/.next/BUILD_ID is missing';
   // e2e tests are not part of the console bundle.
   const sources = newestMtime(WEB_DIR, ['e2e']);
   if (sources > built) return 'console sources changed since the last build';
-  let stamped;
-  try {
-    stamped = readFileSync(WEB_PUBLIC_ENV_STAMP, 'utf8');
-  } catch {
-    stamped = undefined;
-  }
-  if (stamped !== JSON.stringify(publicEnv(env))) return 'NEXT_PUBLIC_* settings changed since the last build';
   return undefined;
 }
 
@@ -191,11 +172,10 @@ async function buildIfNeeded(env) {
     }
     if (!existsSync(SERVER_ENTRY)) throw new Error('the server build did not produce server/dist/main.js');
   }
-  const webReason = webIsStale(env);
+  const webReason = webIsStale();
   if (webReason) {
     log(webReason);
     await runBuild('web', npmCommand(['run', 'build', '-w', 'web']), env);
-    writeFileSync(WEB_PUBLIC_ENV_STAMP, JSON.stringify(publicEnv(env)));
   }
 }
 
