@@ -1,7 +1,9 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { connection } from 'next/server';
-import { CofferApolloProvider } from '@/lib/apollo-provider';
+import { Providers } from '@/lib/apollo-provider';
+import { prefetchGroups } from '@/lib/prefetch';
+import { requestLocale } from '@/lib/request-locale';
 import { publicConfig } from '@/lib/config';
 import { getViewer } from '@/lib/session';
 import { AppHeader } from '@/components/app-header';
@@ -22,15 +24,25 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Rendered per request: the API URLs come from the environment the server runs in.
   await connection();
   const viewer = await getViewer();
+  const showGroups = viewer !== null && !viewer.mustChangePassword;
+  const [locale, initialGroups] = await Promise.all([
+    requestLocale(),
+    viewer && showGroups ? prefetchGroups(viewer.accessToken) : undefined,
+  ]);
   return (
     <html lang="en">
       <body>
-        <CofferApolloProvider config={publicConfig()} accessToken={viewer?.accessToken}>
+        <Providers
+          config={publicConfig()}
+          accessToken={viewer?.accessToken}
+          locale={locale}
+          initialGroups={initialGroups}
+        >
           {viewer ? (
-            <AppHeader userName={viewer.name || viewer.email} showGroups={!viewer.mustChangePassword} />
+            <AppHeader userName={viewer.name || viewer.email} showGroups={showGroups} />
           ) : null}
           <main className="page">{children}</main>
-        </CofferApolloProvider>
+        </Providers>
       </body>
     </html>
   );

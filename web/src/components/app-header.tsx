@@ -14,7 +14,8 @@ interface Props {
 function GroupSwitcher() {
   const router = useRouter();
   const params = useParams<{ groupId?: string }>();
-  const { data } = useQuery(GroupsQuery, { variables: { first: GROUPS_PAGE_SIZE } });
+  // Seeded by the server; the groups page and "New group" keep the same cache entry fresh.
+  const { data } = useQuery(GroupsQuery, { variables: { first: GROUPS_PAGE_SIZE }, fetchPolicy: 'cache-first' });
   const groups = data?.groups.edges.map((edge) => edge.node) ?? [];
   const current = params.groupId ?? '';
   if (groups.length === 0) return null;

@@ -4,12 +4,27 @@ import Link from 'next/link';
 import { useEffect } from 'react';
 import { useQuery } from '@apollo/client/react';
 import { GroupQuery } from '@/graphql/groups';
+import type { GroupQuery as GroupQueryData, MembersQuery as MembersQueryData } from '@/gql/graphql';
+import { useLocale } from '@/lib/locale';
+import { useSeed } from '@/lib/seed';
 import { errorCode, errorMessage } from '@/lib/graphql-errors';
 import { formatDate, formatKind, formatRole } from '@/lib/format';
 import { MembersSection } from './members-section';
 
-export function GroupPage({ groupId }: { groupId: string }) {
-  const { data, error, refetch } = useQuery(GroupQuery, { variables: { id: groupId } });
+interface Props {
+  groupId: string;
+  initialGroup: GroupQueryData | undefined;
+  initialMembers: MembersQueryData | undefined;
+}
+
+export function GroupPage({ groupId, initialGroup, initialMembers }: Props) {
+  const locale = useLocale();
+  const variables = { id: groupId };
+  const seeded = useSeed(GroupQuery, variables, initialGroup);
+  const { data, error, refetch } = useQuery(GroupQuery, {
+    variables,
+    fetchPolicy: seeded ? 'cache-first' : 'cache-and-network',
+  });
   const group = data?.group;
 
   useEffect(() => {
@@ -65,12 +80,13 @@ export function GroupPage({ groupId }: { groupId: string }) {
           </div>
           <div>
             <dt>Next billing</dt>
-            <dd>{formatDate(group.nextBillingDate)}</dd>
+            <dd>{formatDate(group.nextBillingDate, locale)}</dd>
           </div>
         </dl>
       ) : null}
       <MembersSection
         groupId={groupId}
+        initialMembers={initialMembers}
         currency={group?.currency ?? null}
         canAdd={group?.viewerRole === 'ADMIN' || group?.viewerRole === 'OPERATOR'}
         onMembershipChanged={() => void refetch()}

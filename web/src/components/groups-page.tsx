@@ -3,12 +3,22 @@
 import Link from 'next/link';
 import { useQuery } from '@apollo/client/react';
 import { GROUPS_PAGE_SIZE, GroupsQuery } from '@/graphql/groups';
+import type { GroupsQuery as GroupsQueryData } from '@/gql/graphql';
+import { useLocale } from '@/lib/locale';
+import { useSeed } from '@/lib/seed';
 import { errorMessage } from '@/lib/graphql-errors';
 import { formatDate, formatKind, formatRole } from '@/lib/format';
 import { NewGroupForm } from './new-group-form';
 
-export function GroupsPage() {
-  const { data, loading, error, refetch } = useQuery(GroupsQuery, { variables: { first: GROUPS_PAGE_SIZE } });
+const VARIABLES = { first: GROUPS_PAGE_SIZE };
+
+export function GroupsPage({ initial }: { initial: GroupsQueryData | undefined }) {
+  const locale = useLocale();
+  const seeded = useSeed(GroupsQuery, VARIABLES, initial);
+  const { data, loading, error, refetch } = useQuery(GroupsQuery, {
+    variables: VARIABLES,
+    fetchPolicy: seeded ? 'cache-first' : 'cache-and-network',
+  });
   const groups = data?.groups.edges.map((edge) => edge.node) ?? [];
 
   return (
@@ -58,7 +68,7 @@ export function GroupsPage() {
                   </div>
                   <div>
                     <dt>Next billing</dt>
-                    <dd>{formatDate(group.nextBillingDate)}</dd>
+                    <dd>{formatDate(group.nextBillingDate, locale)}</dd>
                   </div>
                 </dl>
               </Link>

@@ -6,6 +6,7 @@ import { RemoveMemberMutation, UpdateMemberMutation } from '@/graphql/members';
 import type { MemberRowFragment, UpdateMemberInput } from '@/gql/graphql';
 import { errorMessage, fieldErrors } from '@/lib/graphql-errors';
 import { formatMoney, formatRole } from '@/lib/format';
+import { useLocale } from '@/lib/locale';
 import { parseRole, ROLE_OPTIONS, unplacedErrors } from '@/lib/roles';
 import { FormError, SelectField, TextField } from './field';
 
@@ -42,6 +43,7 @@ function changes(member: MemberRowFragment, form: FormData, currency: string | n
 }
 
 export function MemberRow({ member, currency, showActions, onChanged }: Props) {
+  const locale = useLocale();
   const [editing, setEditing] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -89,6 +91,9 @@ export function MemberRow({ member, currency, showActions, onChanged }: Props) {
           <span className="member__name">{member.name}</span>
           {member.nickname ? <span className="member__nickname"> ({member.nickname})</span> : null}
           {member.email ? <span className="member__email">{member.email}</span> : null}
+          {member.primaryMember ? (
+            <span className="member__email">Sub-member of {member.primaryMember.name}</span>
+          ) : null}
         </td>
         <td role="cell" className="cell-number nowrap">
           {member.memberNumber}
@@ -100,7 +105,7 @@ export function MemberRow({ member, currency, showActions, onChanged }: Props) {
           {formatRole(member.role)}
         </td>
         <td role="cell" className="hide-narrow nowrap">
-          {formatMoney(member.customAmount)}
+          {formatMoney(member.customAmount, locale)}
         </td>
         <td role="cell" className="cell-status">
           <span className={member.status === 'ACTIVE' ? 'badge badge--ok' : 'badge'}>

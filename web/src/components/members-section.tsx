@@ -3,8 +3,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { NetworkStatus } from '@apollo/client';
 import { useQuery, useSubscription } from '@apollo/client/react';
-import { MEMBERS_PAGE_SIZE, MemberChangedSubscription, MembersQuery } from '@/graphql/members';
-import type { MemberStatus } from '@/gql/graphql';
+import {
+  initialMembersVariables,
+  MEMBERS_PAGE_SIZE,
+  MemberChangedSubscription,
+  MembersQuery,
+} from '@/graphql/members';
+import type { MembersQuery as MembersQueryData, MemberStatus } from '@/gql/graphql';
+import { useSeed } from '@/lib/seed';
 import { errorMessage } from '@/lib/graphql-errors';
 import { useDebounced } from '@/lib/use-debounced';
 import { AddMemberForm } from './add-member-form';
@@ -20,12 +26,14 @@ const STATUS_OPTIONS: ReadonlyArray<{ value: StatusFilter; label: string }> = [
 
 interface Props {
   groupId: string;
+  initialMembers: MembersQueryData | undefined;
   currency: string | null;
   canAdd: boolean;
   onMembershipChanged: () => void;
 }
 
-export function MembersSection({ groupId, currency, canAdd, onMembershipChanged }: Props) {
+export function MembersSection({ groupId, initialMembers, currency, canAdd, onMembershipChanged }: Props) {
+  const seeded = useSeed(MembersQuery, initialMembersVariables(groupId), initialMembers);
   const [searchInput, setSearchInput] = useState('');
   const search = useDebounced(searchInput.trim(), 300);
   const [status, setStatus] = useState<StatusFilter>('ACTIVE');
@@ -37,6 +45,8 @@ export function MembersSection({ groupId, currency, canAdd, onMembershipChanged 
       search: search || undefined,
       first: MEMBERS_PAGE_SIZE,
     },
+    // Live updates come over the subscription, so a seeded or cached page needs no refetch.
+    fetchPolicy: seeded ? 'cache-first' : 'cache-and-network',
     notifyOnNetworkStatusChange: true,
   });
   // Keep the old rows on screen while a new search loads instead of flashing an empty table.

@@ -11,6 +11,10 @@ export const MemberRowFragment = graphql(`
     memberNumber
     status
     viewerCanEdit
+    primaryMember {
+      id
+      name
+    }
     customAmount {
       amount
       currency
@@ -73,3 +77,8 @@ export const RemoveMemberMutation = graphql(`
 `);
 
 export const MEMBERS_PAGE_SIZE = 25;
+
+/** What the members table asks for first; the server prefetches exactly this. */
+export function initialMembersVariables(groupId: string) {
+  return { groupId, status: 'ACTIVE' as const, first: MEMBERS_PAGE_SIZE };
+}

@@ -1,5 +1,6 @@
 import { print, type GraphQLFormattedError } from 'graphql';
 import type { TypedDocumentNode } from '@apollo/client';
+import { addTypenameToDocument } from '@apollo/client/utilities';
 import { serverApiUrl } from './config';
 
 export interface ApiResult<TData> {
@@ -12,16 +13,36 @@ export async function serverGraphql<TData, TVariables extends Record<string, unk
   document: TypedDocumentNode<TData, TVariables>,
   variables: TVariables,
   accessToken?: string,
+  timeoutMs = 15_000,
 ): Promise<ApiResult<TData>> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (accessToken) headers.authorization = `Bearer ${accessToken}`;
   const response = await fetch(serverApiUrl(), {
     method: 'POST',
     headers,
-    body: JSON.stringify({ query: print(document), variables }),
+    // __typename as Apollo Client would ask for it, so results can seed the browser's cache.
+    body: JSON.stringify({ query: print(addTypenameToDocument(document)), variables }),
     cache: 'no-store',
-    signal: AbortSignal.timeout(15_000),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   const body = (await response.json()) as { data?: TData | null; errors?: GraphQLFormattedError[] };
   return { data: body.data ?? null, errors: body.errors ?? [] };
+}
+
+/**
+ * Data for the first paint: the page's server component asks the API (close by, in the same
+ * network) so the HTML already shows it, instead of a phone waiting for JavaScript and then a
+ * round trip. Any failure just leaves the fetch to the browser, which shows errors properly.
+ */
+export async function prefetch<TData, TVariables extends Record<string, unknown>>(
+  document: TypedDocumentNode<TData, TVariables>,
+  variables: TVariables,
+  accessToken: string,
+): Promise<TData | undefined> {
+  try {
+    const result = await serverGraphql(document, variables, accessToken, 5_000);
+    return result.errors.length === 0 && result.data ? result.data : undefined;
+  } catch {
+    return undefined;
+  }
 }

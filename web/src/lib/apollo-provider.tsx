@@ -10,6 +10,9 @@ import { OperationTypeNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { signOut } from 'next-auth/react';
 import type { PublicConfig } from './config';
+import { GROUPS_PAGE_SIZE, GroupsQuery } from '@/graphql/groups';
+import type { GroupsQuery as GroupsQueryData } from '@/gql/graphql';
+import { LocaleProvider } from './locale';
 
 interface MembersArgs {
   after?: string | null;
@@ -72,10 +75,13 @@ function createApolloClient(config: PublicConfig, accessToken: string | undefine
 interface Props {
   config: PublicConfig;
   accessToken: string | undefined;
+  locale: string;
+  /** The viewer's groups, fetched by the server for the header's switcher. */
+  initialGroups: GroupsQueryData | undefined;
   children: ReactNode;
 }
 
-export function CofferApolloProvider({ config, accessToken, children }: Props) {
+export function Providers({ config, accessToken, locale, initialGroups, children }: Props) {
   // The socket only exists in the browser, and only for a signed-in user; graphql-ws opens it
   // lazily on the first subscription and closes it when none is left.
   const ws = useMemo<Client | null>(() => {
@@ -88,10 +94,15 @@ export function CofferApolloProvider({ config, accessToken, children }: Props) {
     });
   }, [config.wsUrl, accessToken]);
 
-  const client = useMemo(
-    () => createApolloClient({ apiUrl: config.apiUrl, wsUrl: config.wsUrl }, accessToken, ws),
-    [config.apiUrl, config.wsUrl, accessToken, ws],
-  );
+  const client = useMemo(() => {
+    const created = createApolloClient({ apiUrl: config.apiUrl, wsUrl: config.wsUrl }, accessToken, ws);
+    if (initialGroups) {
+      created.writeQuery({ query: GroupsQuery, variables: { first: GROUPS_PAGE_SIZE }, data: initialGroups });
+    }
+    return created;
+    // initialGroups only seeds a new client (not a dependency): later renders must not
+    // overwrite fresher data with what the server saw at page load.
+  }, [config.apiUrl, config.wsUrl, accessToken, ws]);
 
   useEffect(() => {
     if (!ws) return undefined;
@@ -105,5 +116,9 @@ export function CofferApolloProvider({ config, accessToken, children }: Props) {
     };
   }, [ws, client]);
 
-  return <ApolloProvider client={client}>{children}</ApolloProvider>;
+  return (
+    <LocaleProvider locale={locale}>
+      <ApolloProvider client={client}>{children}</ApolloProvider>
+    </LocaleProvider>
+  );
 }

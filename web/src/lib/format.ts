@@ -6,10 +6,10 @@ interface MoneyLike {
   currency: string;
 }
 
-export function formatMoney(money: MoneyLike | null | undefined): string {
+export function formatMoney(money: MoneyLike | null | undefined, locale: string): string {
   if (!money) return '—';
   try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency: money.currency }).format(
+    return new Intl.NumberFormat(locale, { style: 'currency', currency: money.currency }).format(
       money.amount as `${number}`,
     );
   } catch {
@@ -17,11 +17,12 @@ export function formatMoney(money: MoneyLike | null | undefined): string {
   }
 }
 
-export function formatDate(iso: string | null | undefined): string {
+/** Billing dates are calendar days: shown in UTC so every time zone sees the same day. */
+export function formatDate(iso: string | null | undefined, locale: string): string {
   if (!iso) return '—';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '—';
-  return new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' }).format(date);
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(date);
 }
 
 const ROLE_LABELS: Record<string, string> = { ADMIN: 'Admin', OPERATOR: 'Operator', MEMBER: 'Member' };

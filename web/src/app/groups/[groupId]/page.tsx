@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { GroupPage } from '@/components/group-page';
+import { prefetchGroupPage } from '@/lib/prefetch';
 import { requireViewer } from '@/lib/session';
 
 export const metadata: Metadata = { title: 'Group' };
@@ -10,6 +11,7 @@ interface Props {
 
 export default async function GroupRoute({ params }: Props) {
   const { groupId } = await params;
-  await requireViewer(`/groups/${encodeURIComponent(groupId)}`);
-  return <GroupPage groupId={groupId} />;
+  const viewer = await requireViewer(`/groups/${encodeURIComponent(groupId)}`);
+  const initial = await prefetchGroupPage(viewer.accessToken, groupId);
+  return <GroupPage groupId={groupId} initialGroup={initial.group} initialMembers={initial.members} />;
 }
