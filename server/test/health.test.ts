@@ -1,0 +1,102 @@
+import { Client } from 'pg';
+import { startTestServer, TestServer } from './support/test-server';
+
+/*
+ * GET /api/health for load balancers and uptime checks, and the REST
+ * sidecar's envelope for what it does not serve.
+ */
+
+interface Health {
+  status: string;
+  version: string;
+  uptime: number;
+  db: 'up' | 'down';
+  dbLatencyMs: number | null;
+  timestamp: string;
+}
+
+async function get(t: TestServer, path: string, init: RequestInit = {}) {
+  const response = await fetch(`${t.url}${path}`, init);
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+}
+
+function expectRecentTimestamp(timestamp: string): void {
+  expect(timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+  expect(Math.abs(Date.parse(timestamp) - Date.now())).toBeLessThan(60_000);
+}
+
+describe('with the database up', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ env: { COFFER_VERSION: '9.8.7-test' } });
+  });
+  afterAll(async () => t.close());
+
+  it('answers 200 with status, version, uptime and database latency', async () => {
+    const response = await get(t, '/api/health');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(Object.keys(response.body)).toEqual(['data']);
+    const health = response.body.data as Health;
+    expect(health).toEqual({
+      status: 'ok',
+      version: '9.8.7-test',
+      uptime: expect.any(Number),
+      db: 'up',
+      dbLatencyMs: expect.any(Number),
+      timestamp: expect.any(String),
+    });
+    expect(health.uptime).toBeGreaterThanOrEqual(0);
+    expect(health.dbLatencyMs).toBeGreaterThanOrEqual(0);
+    expectRecentTimestamp(health.timestamp);
+  });
+
+  it('answers an unknown /api route with 404 and the error envelope', async () => {
+    const response = await get(t, '/api/nope');
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String), details: {} } });
+  });
+
+  it('answers a wrong method with the error envelope and the allowed methods', async () => {
+    const response = await get(t, '/api/health', { method: 'DELETE' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('allow')).toBe('GET');
+    expect(response.body).toEqual({ error: { code: 'BAD_USER_INPUT', message: expect.stringContaining('DELETE'), details: { reason: 'METHOD_NOT_ALLOWED' } } });
+  });
+});
+
+describe('after the database becomes unreachable', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+    const healthy = await get(t, '/api/health');
+    expect(healthy.status).toBe(200);
+    const admin = new Client({ connectionString: process.env.COFFER_TEST_ADMIN_URL });
+    await admin.connect();
+    try {
+      await admin.query(`drop database "${t.db.name}" with (force)`);
+    } finally {
+      await admin.end();
+    }
+  });
+  afterAll(async () => t.close());
+
+  it('answers 503 with db "down" in a well-formed envelope', async () => {
+    const started = Date.now();
+    const response = await get(t, '/api/health');
+    expect(response.status).toBe(503);
+    expect(Object.keys(response.body)).toEqual(['data']);
+    const health = response.body.data as Health;
+    expect(health).toEqual({
+      status: 'unavailable',
+      version: t.config.version,
+      uptime: expect.any(Number),
+      db: 'down',
+      dbLatencyMs: null,
+      timestamp: expect.any(String),
+    });
+    expectRecentTimestamp(health.timestamp);
+    // A health check must answer quickly rather than hang with the database.
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
