@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useParams, useRouter } from 'next/navigation';
 import { useQuery } from '@apollo/client/react';
-import { signOut } from 'next-auth/react';
+import { signOut } from '@/lib/auth-client';
 import { GROUPS_PAGE_SIZE, GroupsQuery } from '@/graphql/groups';
 
 interface Props {
@@ -54,7 +54,7 @@ export function AppHeader({ userName, showGroups }: Props) {
         <span className="app-header__name" title={userName}>
           {userName}
         </span>
-        <button type="button" className="button button--ghost" onClick={() => void signOut({ callbackUrl: '/signin' })}>
+        <button type="button" className="button button--ghost" onClick={() => void signOut('/signin')}>
           Sign out
         </button>
       </div>

@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
-import { signIn } from 'next-auth/react';
+import { signInWithPassword } from '@/lib/auth-client';
 import { ChangePasswordMutation } from '@/graphql/account';
 import { errorCode, errorMessage, fieldErrors } from '@/lib/graphql-errors';
 import { FormError, TextField } from './field';
@@ -39,8 +39,8 @@ export function ChangePasswordForm({ email }: { email: string }) {
     }
     setDone(true);
     // Sign in again so the session carries a fresh token without the "must change" flag.
-    const result = await signIn('credentials', { email, password: newPassword, redirect: false, callbackUrl: '/' });
-    window.location.assign(result && !result.error ? '/' : '/signin');
+    const result = await signInWithPassword(email, newPassword, '/').catch(() => null);
+    window.location.assign(result?.ok ? '/' : '/signin');
   }
 
   return (

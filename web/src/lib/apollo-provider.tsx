@@ -8,7 +8,7 @@ import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { OperationTypeNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
-import { signOut } from 'next-auth/react';
+import { signOut } from './auth-client';
 import type { PublicConfig } from './config';
 import { GROUPS_PAGE_SIZE, GroupsQuery } from '@/graphql/groups';
 import type { GroupsQuery as GroupsQueryData } from '@/gql/graphql';
@@ -42,6 +42,8 @@ function createCache(): InMemoryCache {
   });
 }
 
+let signingOut = false;
+
 function createApolloClient(config: PublicConfig, accessToken: string | undefined, ws: Client | null): ApolloClient {
   const headers: Record<string, string> = accessToken ? { authorization: `Bearer ${accessToken}` } : {};
   const httpLink = new HttpLink({ uri: config.apiUrl, headers });
@@ -49,8 +51,9 @@ function createApolloClient(config: PublicConfig, accessToken: string | undefine
   const signOutWhenTokenRejected = new ErrorLink(({ error }) => {
     const unauthenticated =
       CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
-    if (unauthenticated && accessToken) {
-      void signOut({ callbackUrl: '/signin?error=SessionExpired' });
+    if (unauthenticated && accessToken && !signingOut) {
+      signingOut = true;
+      void signOut('/signin?error=SessionExpired');
     }
   });
 
