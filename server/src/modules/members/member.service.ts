@@ -98,12 +98,35 @@ async function publishMemberChange(ctx: ServiceContext, member: Member, action: 
   await ctx.events.publish({ topic: MEMBER_CHANGED_TOPIC, key: member.group.id, data: { memberId: member.id, action } });
 }
 
+interface TemporaryCredentials {
+  password: string;
+  passwordHash: string;
+}
+
+/**
+ * scrypt takes tens of milliseconds; done before the transaction so the
+ * group's row lock is not held while hashing. Only when the e-mail has no
+ * account yet.
+ */
+async function credentialsIfNewUser(em: EntityManager, email: string | null): Promise<TemporaryCredentials | null> {
+  if (!email || (await em.count(User, { email })) > 0) return null;
+  const password = temporaryPassword();
+  return { password, passwordHash: await hashPassword(password) };
+}
+
 /**
  * Finds the user behind an e-mail or creates one with a temporary password.
  * The password is never stored in clear: the welcome message that will carry
  * it is queued as a notification task with the password encrypted.
  */
-async function findOrCreateUser(ctx: ServiceContext, em: EntityManager, email: string, name: string, phone: string | null, group: Group): Promise<User> {
+async function findOrCreateUser(
+  ctx: ServiceContext,
+  em: EntityManager,
+  person: { email: string; name: string; phone: string | null },
+  group: Group,
+  prepared: TemporaryCredentials | null,
+): Promise<User> {
+  const { email, name, phone } = person;
   // The same new person may be added to two groups at once: one creates the account, the other finds it.
   await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`user:${email}`]);
   const existing = await em.findOne(User, { email });
@@ -111,8 +134,9 @@ async function findOrCreateUser(ctx: ServiceContext, em: EntityManager, email: s
     if (existing.deletedAt) throw conflict('This e-mail belongs to a closed account', 'ACCOUNT_CLOSED');
     return existing;
   }
-  const password = temporaryPassword();
-  const user = em.create(User, { email, name, phone, passwordHash: await hashPassword(password), mustChangePassword: true });
+  const password = prepared?.password ?? temporaryPassword();
+  const passwordHash = prepared?.passwordHash ?? (await hashPassword(password));
+  const user = em.create(User, { email, name, phone, passwordHash, mustChangePassword: true });
   em.persist(user);
   em.persist(
     em.create(NotificationTask, {
@@ -138,6 +162,7 @@ export async function addMember(ctx: ServiceContext, data: AddMemberData): Promi
   const group = await loadGroupForWrite(ctx, ctx.em, data.groupId, STAFF_ROLES);
   const customAmountMinor = parseCustomAmount(validator, group, data.customAmount);
   validator.throwIfInvalid();
+  const prepared = await credentialsIfNewUser(ctx.em, email);
 
   const member = await ctx.em
     .transactional(async (em) => {
@@ -146,7 +171,7 @@ export async function addMember(ctx: ServiceContext, data: AddMemberData): Promi
       assertGroupActive(lockedGroup);
       const duplicate = await em.count(Member, { group: lockedGroup, email, status: MemberStatus.ACTIVE });
       if (duplicate > 0) throw conflict('This e-mail already belongs to an active member of the group', 'MEMBER_EXISTS');
-      const user = await findOrCreateUser(ctx, em, email, data.name.trim(), data.phone ?? null, lockedGroup);
+      const user = await findOrCreateUser(ctx, em, { email, name: data.name.trim(), phone: data.phone?.trim() || null }, lockedGroup, prepared);
       const memberNumber = await allocateMemberNumber(em, lockedGroup);
       const created = em.create(Member, {
         group: lockedGroup,
@@ -180,6 +205,7 @@ export async function addSubMember(ctx: ServiceContext, data: AddSubMemberData):
   if (email !== null) validator.check('email', isEmail(email), 'Enter a valid e-mail address');
   validateProfile(validator, data);
   validator.throwIfInvalid();
+  const prepared = await credentialsIfNewUser(ctx.em, email);
 
   const member = await ctx.em
     .transactional(async (em) => {
@@ -196,7 +222,7 @@ export async function addSubMember(ctx: ServiceContext, data: AddSubMemberData):
         const duplicate = await em.count(Member, { group: primary.group, email, status: MemberStatus.ACTIVE });
         if (duplicate > 0) throw conflict('This e-mail already belongs to an active member of the group', 'MEMBER_EXISTS');
       }
-      const user = email ? await findOrCreateUser(ctx, em, email, data.name.trim(), data.phone ?? null, primary.group) : null;
+      const user = email ? await findOrCreateUser(ctx, em, { email, name: data.name.trim(), phone: data.phone?.trim() || null }, primary.group, prepared) : null;
       const created = em.create(Member, {
         group: primary.group,
         user,
