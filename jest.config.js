@@ -8,8 +8,8 @@ const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
 
 /** @type {import('jest').Config} */
 module.exports = {
-  globalSetup: '<rootDir>/server/test/support/global-setup.js',
-  globalTeardown: '<rootDir>/server/test/support/global-teardown.js',
+  globalSetup: '<rootDir>/server/test/support/global-setup.cjs',
+  globalTeardown: '<rootDir>/server/test/support/global-teardown.cjs',
   projects: [
     {
       displayName: 'server',
