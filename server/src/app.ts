@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, HTTPGraphQLRequest } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError, GraphQLSchema, parse, specifiedRules, validate, getOperationAST, getVariableValues, DocumentNode } from 'graphql';
 import { CloseCode } from 'graphql-ws';
@@ -13,7 +13,7 @@ import { initOrm, migrate } from './db/orm';
 import { createRequestContext, GraphQLContext } from './graphql/context';
 import { formatPublicError, publicGraphQLError, requestError } from './graphql/errors';
 import { buildCofferSchema } from './graphql/schema';
-import { checkQueryCost, QueryLimits, validationRulesFor } from './graphql/security';
+import { cachedQueryCostChecker, checkQueryCost, QueryLimits, validationRulesFor } from './graphql/security';
 import { BodyTooLargeError, readBody, sendJson } from './rest/envelope';
 import { handleRest } from './rest/router';
 import { DomainError, ErrorCode, httpStatusFor } from './shared/domain-error';
@@ -92,6 +92,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
   const contextDeps = { orm, config, events };
 
   const httpServer = createServer();
+  const checkHttpQueryCost = cachedQueryCostChecker(schema, limits.maxCost);
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     introspection: !config.isProduction,
@@ -102,12 +103,26 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
     includeStacktraceInErrorResponses: false,
     plugins: [
       ...(config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // Apollo's default cache-control plugin computes a cache policy for every resolved field
+      // (a willResolveField hook, which also makes Apollo wrap every resolver). No type or field
+      // here carries a cache hint, so its only effect was `cache-control: no-store` on every
+      // response; set that directly and skip the per-field work (see BENCHMARKS.md).
+      ApolloServerPluginCacheControlDisabled(),
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ response }) {
+              if (!response.http.headers.has('cache-control')) response.http.headers.set('cache-control', 'no-store');
+            },
+          };
+        },
+      },
       {
         // Variables are only known per request, so cost is checked here rather than as a cached validation rule.
         async requestDidStart() {
           return {
             async didResolveOperation({ document, request, response }) {
-              const error = checkQueryCost(schema, document, request.operationName, request.variables, limits.maxCost);
+              const error = checkHttpQueryCost(document, request.operationName, request.variables);
               if (error) {
                 // Apollo answers an error thrown here with 500 unless a status is set: this one is the client's.
                 response.http.status = 400;
