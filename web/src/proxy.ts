@@ -21,6 +21,8 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   if (!signedIn) {
     const signInUrl = new URL('/signin', request.url);
     if (pathname !== '/') signInUrl.searchParams.set('callbackUrl', `${pathname}${search}`);
+    // A session cookie whose API token has run out: say why the user is back here.
+    if (token) signInUrl.searchParams.set('error', 'SessionExpired');
     return NextResponse.redirect(signInUrl);
   }
   if (token?.mustChangePassword && pathname !== '/change-password') {

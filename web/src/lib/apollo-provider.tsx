@@ -5,11 +5,11 @@ import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/clien
 import { ApolloProvider } from '@apollo/client/react';
 import { ErrorLink } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
-import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { OperationTypeNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { signOut } from './auth-client';
 import type { PublicConfig } from './config';
+import { isUnauthenticated } from './graphql-errors';
 import { GROUPS_PAGE_SIZE, GroupsQuery } from '@/graphql/groups';
 import type { GroupsQuery as GroupsQueryData } from '@/gql/graphql';
 import { LocaleProvider } from './locale';
@@ -44,17 +44,26 @@ function createCache(): InMemoryCache {
 
 let signingOut = false;
 
+/** The API no longer accepts our token (expired or revoked): back to the sign-in page, once. */
+function endSession(): void {
+  if (signingOut) return;
+  signingOut = true;
+  void signOut('/signin?error=SessionExpired');
+}
+
+// graphql-ws closes with 4401/4403 when the connection's token is refused; retrying with the
+// same token would loop forever.
+function isAuthClose(event: unknown): boolean {
+  const code = (event as { code?: unknown } | null)?.code;
+  return code === 4401 || code === 4403;
+}
+
 function createApolloClient(config: PublicConfig, accessToken: string | undefined, ws: Client | null): ApolloClient {
   const headers: Record<string, string> = accessToken ? { authorization: `Bearer ${accessToken}` } : {};
   const httpLink = new HttpLink({ uri: config.apiUrl, headers });
 
   const signOutWhenTokenRejected = new ErrorLink(({ error }) => {
-    const unauthenticated =
-      CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
-    if (unauthenticated && accessToken && !signingOut) {
-      signingOut = true;
-      void signOut('/signin?error=SessionExpired');
-    }
+    if (accessToken && isUnauthenticated(error)) endSession();
   });
 
   const transport = ws
@@ -94,6 +103,12 @@ export function Providers({ config, accessToken, locale, initialGroups, children
       connectionParams: { authorization: `Bearer ${accessToken}` },
       // Phones drop sockets all the time (tunnels, sleep); keep trying with graphql-ws's backoff.
       retryAttempts: 1000,
+      shouldRetry: (event) => !isAuthClose(event),
+      on: {
+        closed: (event) => {
+          if (isAuthClose(event)) endSession();
+        },
+      },
     });
   }, [config.wsUrl, accessToken]);
 

@@ -1,8 +1,19 @@
-import { CombinedGraphQLErrors } from '@apollo/client/errors';
+import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 import type { GraphQLFormattedError } from 'graphql';
 
 function graphqlErrors(error: unknown): readonly GraphQLFormattedError[] {
-  return CombinedGraphQLErrors.is(error) ? error.errors : [];
+  if (CombinedGraphQLErrors.is(error)) return error.errors;
+  // A non-2xx answer in plain application/json (e.g. 401 for a refused token) still carries
+  // GraphQL errors in its body; Apollo hands it over unparsed.
+  if (ServerError.is(error)) {
+    try {
+      const body = JSON.parse(error.bodyText) as { errors?: unknown };
+      if (Array.isArray(body.errors)) return body.errors as GraphQLFormattedError[];
+    } catch {
+      // not JSON: fall through
+    }
+  }
+  return [];
 }
 
 /** `extensions.code` of the first GraphQL error (UNAUTHENTICATED, BAD_USER_INPUT, CONFLICT, …). */
@@ -31,6 +42,11 @@ export function fieldErrors(error: unknown): Record<string, string> {
     }
   }
   return result;
+}
+
+/** The API refused the access token (expired or revoked). */
+export function isUnauthenticated(error: unknown): boolean {
+  return errorCode(error) === 'UNAUTHENTICATED' || (ServerError.is(error) && error.statusCode === 401);
 }
 
 /** A sentence a treasurer can act on, for errors that are not tied to one field. */
