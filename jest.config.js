@@ -8,6 +8,8 @@ const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Integration tests start real servers and databases; the 5 s default is for unit tests.
+  testTimeout: 60_000,
   globalSetup: '<rootDir>/server/test/support/global-setup.cjs',
   globalTeardown: '<rootDir>/server/test/support/global-teardown.cjs',
   projects: [

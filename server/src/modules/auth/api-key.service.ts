@@ -7,7 +7,7 @@ import { FieldValidator, isNonBlank } from '../../shared/validation';
 import { recordActivity } from '../activity/activity.service';
 import { loadGroupForWrite } from '../groups/group.service';
 import { ApiKey } from './api-key.entity';
-import { ADMIN_ONLY, assertGroupRole, requireUser } from './authorization';
+import { ADMIN_ONLY, assertGroupRole, requireId, requireUser } from './authorization';
 import { API_KEY_MARK } from './auth.service';
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -38,7 +38,7 @@ export async function createApiKey(ctx: ServiceContext, groupId: string, name: s
 
 export async function revokeApiKey(ctx: ServiceContext, id: string): Promise<ApiKey> {
   requireUser(ctx);
-  const apiKey = await ctx.em.findOne(ApiKey, { id });
+  const apiKey = await ctx.em.findOne(ApiKey, { id: requireId(id, 'API key') });
   if (!apiKey) throw notFound('API key');
   await assertGroupRole(ctx, apiKey.group.id, ADMIN_ONLY, 'API key');
   if (!apiKey.revokedAt) {

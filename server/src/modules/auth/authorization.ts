@@ -1,6 +1,7 @@
 import { DomainError, ErrorCode, forbidden, notFound, unauthenticated } from '../../shared/domain-error';
 import { Role } from '../../shared/roles';
 import type { ServiceContext } from '../../shared/service-context';
+import { isUuid } from '../../shared/validation';
 import type { User } from './user.entity';
 
 /*
@@ -21,7 +22,7 @@ export function requireUser(ctx: ServiceContext): User {
 }
 
 export async function viewerRoleIn(ctx: ServiceContext, groupId: string): Promise<Role | null> {
-  if (ctx.viewer.kind === 'anonymous') return null;
+  if (ctx.viewer.kind === 'anonymous' || !isUuid(groupId)) return null;
   return ctx.loaders.viewerRoleByGroup.load(groupId);
 }
 
@@ -39,4 +40,10 @@ export const ADMIN_ONLY = [Role.ADMIN] as const;
 
 export function isDomainError(error: unknown, code: ErrorCode): boolean {
   return error instanceof DomainError && error.code === code;
+}
+
+/** Throws NOT_FOUND for an id that is not a UUID, before it reaches a query. */
+export function requireId(id: string, what: string): string {
+  if (!isUuid(id)) throw notFound(what);
+  return id;
 }

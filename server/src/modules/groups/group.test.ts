@@ -125,6 +125,17 @@ describe('groups and group', () => {
     expect(codeOf(await t.gql(GROUP, { id: group.id }, outsider.token))).toBe('NOT_FOUND');
     expect(codeOf(await t.gql(GROUP, { id: '00000000-0000-4000-8000-000000000000' }, outsider.token))).toBe('NOT_FOUND');
   });
+
+  it('answers NOT_FOUND, not an internal error, for ids that are not ids at all', async () => {
+    const group = await createGroup(t);
+    const token = group.admin.token;
+    expect(codeOf(await t.gql(GROUP, { id: 'x' }, token))).toBe('NOT_FOUND');
+    expect(codeOf(await t.gql('query { member(id: "1; drop table users") { id } }', {}, token))).toBe('NOT_FOUND');
+    expect(codeOf(await t.gql('query { members(groupId: "nope") { totalCount } }', {}, token))).toBe('NOT_FOUND');
+    expect(codeOf(await t.gql('mutation { removeMember(id: "nope") { id } }', {}, token))).toBe('NOT_FOUND');
+    expect(codeOf(await t.gql('mutation { addSubMember(input: { primaryMemberId: "nope", name: "x" }) { id } }', {}, token))).toBe('NOT_FOUND');
+    expect(codeOf(await t.gql('mutation { revokeApiKey(id: "nope") { id } }', {}, token))).toBe('NOT_FOUND');
+  });
 });
 
 describe('updateGroup and deactivateGroup', () => {

@@ -8,7 +8,7 @@ import { Role } from '../../shared/roles';
 import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator, isEmail, isNonBlank, isPhone, normalizeEmail } from '../../shared/validation';
 import { recordActivity } from '../activity/activity.service';
-import { ANY_ROLE, assertGroupRole, STAFF_ROLES, viewerRoleIn } from '../auth/authorization';
+import { ANY_ROLE, assertGroupRole, requireId, STAFF_ROLES, viewerRoleIn } from '../auth/authorization';
 import { User } from '../auth/user.entity';
 import { assertGroupActive, loadGroupForWrite, MoneyInputData } from '../groups/group.service';
 import { Group } from '../groups/group.entity';
@@ -195,7 +195,7 @@ export async function addMember(ctx: ServiceContext, data: AddMemberData): Promi
 }
 
 export async function addSubMember(ctx: ServiceContext, data: AddSubMemberData): Promise<Member> {
-  const primary = await ctx.em.findOne(Member, { id: data.primaryMemberId, status: MemberStatus.ACTIVE }, { populate: ['group'] });
+  const primary = await ctx.em.findOne(Member, { id: requireId(data.primaryMemberId, 'Member'), status: MemberStatus.ACTIVE }, { populate: ['group'] });
   if (!primary) throw notFound('Member');
   await assertGroupRole(ctx, primary.group.id, STAFF_ROLES, 'Member');
   assertGroupActive(primary.group);
@@ -246,7 +246,7 @@ export async function addSubMember(ctx: ServiceContext, data: AddSubMemberData):
 }
 
 async function loadMemberForWrite(ctx: ServiceContext, id: string): Promise<{ member: Member; actorRole: Role }> {
-  const member = await ctx.em.findOne(Member, { id }, { populate: ['group'] });
+  const member = await ctx.em.findOne(Member, { id: requireId(id, 'Member') }, { populate: ['group'] });
   if (!member) throw notFound('Member');
   const actorRole = await assertGroupRole(ctx, member.group.id, STAFF_ROLES, 'Member');
   assertGroupActive(member.group);
@@ -299,7 +299,7 @@ export async function removeMember(ctx: ServiceContext, id: string): Promise<Mem
 }
 
 export async function getMember(ctx: ServiceContext, id: string): Promise<Member> {
-  const member = await ctx.em.findOne(Member, { id });
+  const member = await ctx.em.findOne(Member, { id: requireId(id, 'Member') });
   if (!member) throw notFound('Member');
   await assertGroupRole(ctx, member.group.id, ANY_ROLE, 'Member');
   return member;
