@@ -17,7 +17,7 @@ export class GroupResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-  ): Promise<ConnectionShape<Group>> {
+  ): Promise<ConnectionShape<groups.GroupView>> {
     return toConnection(await groups.listMyGroups(ctx, { first, after }));
   }
 
@@ -46,12 +46,12 @@ export class GroupResolver {
   }
 
   @FieldResolver(() => Role, { nullable: true, description: "The viewer's role in this group" })
-  async viewerRole(@Root() group: Group, @Ctx() ctx: GraphQLContext): Promise<Role | null> {
+  async viewerRole(@Root() group: groups.GroupView, @Ctx() ctx: GraphQLContext): Promise<Role | null> {
     return viewerRoleIn(ctx, group.id);
   }
 
   @FieldResolver(() => Int, { description: 'Active members, sub-members included' })
-  async memberCount(@Root() group: Group, @Ctx() ctx: GraphQLContext): Promise<number> {
+  async memberCount(@Root() group: groups.GroupView, @Ctx() ctx: GraphQLContext): Promise<number> {
     return ctx.loaders.activeMemberCountByGroup.load(group.id);
   }
 
@@ -61,12 +61,12 @@ export class GroupResolver {
   }
 
   @FieldResolver(() => Date, { nullable: true, description: 'Next due date from the billing settings' })
-  nextBillingDate(@Root() group: Group): Date | null {
+  nextBillingDate(@Root() group: groups.GroupView): Date | null {
     return groups.nextBillingDate(group.billingSettings);
   }
 
   @FieldResolver(() => BillingSettingsType, { nullable: true, description: 'Admins only; null for other roles' })
-  async billingSettings(@Root() group: Group, @Ctx() ctx: GraphQLContext): Promise<BillingSettingsType | null> {
+  async billingSettings(@Root() group: groups.GroupView, @Ctx() ctx: GraphQLContext): Promise<BillingSettingsType | null> {
     if ((await viewerRoleIn(ctx, group.id)) !== Role.ADMIN) return null;
     const settings = group.billingSettings;
     return {
@@ -79,7 +79,7 @@ export class GroupResolver {
   }
 
   @FieldResolver(() => PaymentSettingsType, { nullable: true, description: 'Admins only; null for other roles' })
-  async paymentSettings(@Root() group: Group, @Ctx() ctx: GraphQLContext): Promise<PaymentSettingsType | null> {
+  async paymentSettings(@Root() group: groups.GroupView, @Ctx() ctx: GraphQLContext): Promise<PaymentSettingsType | null> {
     if ((await viewerRoleIn(ctx, group.id)) !== Role.ADMIN) return null;
     const settings = group.paymentSettings;
     return {

@@ -8,7 +8,7 @@ import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator, isNonBlank } from '../../shared/validation';
 import { recordActivity } from '../activity/activity.service';
 import { ADMIN_ONLY, ANY_ROLE, assertGroupRole, requireSignedIn, requireUser } from '../auth/authorization';
-import { Member } from '../members/member.entity';
+import { Member, MemberStatus } from '../members/member.entity';
 import { allocateMemberNumber } from '../members/member-number';
 import {
   BillingCycle,
@@ -218,39 +218,78 @@ export async function deactivateGroup(ctx: ServiceContext, id: string): Promise<
   return group;
 }
 
-export interface GroupWithRole {
-  group: Group;
-  role: Role;
+/** What the GraphQL Group type reads. Lists build it straight from rows: no entity, no identity map. */
+export type GroupView = Pick<
+  Group,
+  'id' | 'name' | 'kind' | 'service' | 'currency' | 'status' | 'memberNumberPrefix' | 'createdAt' | 'billingSettings' | 'paymentSettings'
+>;
+
+interface MyGroupRow {
+  id: string;
+  name: string;
+  kind: GroupKind;
+  service: string | null;
+  currency: string;
+  status: GroupStatus;
+  member_number_prefix: string;
+  /** The driver returns timestamps as text; rows are written from JS Dates, so millisecond precision is exact. */
+  created_at: string;
+  billing_settings: BillingSettingsData;
+  payment_settings: PaymentSettingsData;
+  viewer_role: Role;
+  member_count: number;
+  total_count: number;
 }
 
+const groupCursor = (group: GroupView) => ({ sort: group.createdAt.toISOString(), id: group.id });
+
 /**
- * The viewer's groups, oldest first. Two statements whatever the number of
- * groups: the page (joined with the viewer's membership) and its count.
+ * The viewer's groups, oldest first, in one statement whatever the number of
+ * groups: the page, the viewer's role in each, each group's member count and
+ * the total. Roles and counts are primed into the request's loaders.
  */
-export async function listMyGroups(ctx: ServiceContext, request: PageRequest): Promise<Page<Group>> {
+export async function listMyGroups(ctx: ServiceContext, request: PageRequest): Promise<Page<GroupView>> {
   requireSignedIn(ctx);
   const size = pageSize(request.first);
   const after = decodeCursor(request.after);
   const viewer = ctx.viewer;
   if (viewer.kind === 'apiKey') {
     const group = await ctx.em.findOneOrFail(Group, { id: viewer.apiKey.group.id });
-    const rows = after ? [] : [group];
-    return toPage(rows, size, (g) => ({ sort: g.createdAt.toISOString(), id: g.id }), 1, after);
+    return toPage(after ? [] : [group], size, groupCursor, 1, after);
   }
   if (viewer.kind !== 'user') throw forbidden();
-  const knex = ctx.em.getKnex();
-  const base = knex('groups as g').join('members as m', 'm.group_id', 'g.id').where({ 'm.user_id': viewer.user.id, 'm.status': 'ACTIVE' });
-  const pageQuery = base.clone().select('g.*', 'm.role as viewer_role').orderBy([{ column: 'g.created_at' }, { column: 'g.id' }]).limit(size + 1);
-  if (after) {
-    pageQuery.whereRaw('(g.created_at, g.id) > (?::timestamptz, ?::uuid)', [after.sort, after.id]);
-  }
-  const [rows, countRows] = await Promise.all([pageQuery, base.clone().count('* as count')]);
-  const groups = (rows as Record<string, unknown>[]).map((row) => {
-    const group = ctx.em.map(Group, row);
-    ctx.loaders.viewerRoleByGroup.prime(group.id, row.viewer_role as Role);
-    return group;
+  // Named bindings (:name) in knex.raw: casts are spelled cast(… as …) because `::` would read as one.
+  const result = await ctx.em.getKnex().raw<{ rows: MyGroupRow[] }>(
+    `select g.id, g.name, g.kind, g.service, g.currency, g.status, g.member_number_prefix, g.created_at,
+            g.billing_settings, g.payment_settings, m.role as viewer_role,
+            cast((select count(*) from members c where c.group_id = g.id and c.status = 'ACTIVE') as int) as member_count,
+            cast((select count(*) from members t where t.user_id = :userId and t.status = 'ACTIVE') as int) as total_count
+       from groups g join members m on m.group_id = g.id
+      where m.user_id = :userId and m.status = 'ACTIVE'
+        ${after ? 'and (g.created_at, g.id) > (cast(:afterSort as timestamptz), cast(:afterId as uuid))' : ''}
+      order by g.created_at, g.id
+      limit :limit`,
+    { userId: viewer.user.id, limit: size + 1, ...(after ? { afterSort: after.sort, afterId: after.id } : {}) },
+  );
+  const groups = result.rows.map((row): GroupView => {
+    ctx.loaders.viewerRoleByGroup.prime(row.id, row.viewer_role);
+    ctx.loaders.activeMemberCountByGroup.prime(row.id, row.member_count);
+    return {
+      id: row.id,
+      name: row.name,
+      kind: row.kind,
+      service: row.service,
+      currency: row.currency,
+      status: row.status,
+      memberNumberPrefix: row.member_number_prefix,
+      createdAt: new Date(row.created_at),
+      billingSettings: row.billing_settings,
+      paymentSettings: row.payment_settings,
+    };
   });
-  return toPage(groups, size, (g) => ({ sort: g.createdAt.toISOString(), id: g.id }), Number((countRows[0] as { count: string }).count), after);
+  // A page past the end has no row to carry the total; only then is it counted on its own.
+  const totalCount = result.rows[0]?.total_count ?? (await ctx.em.count(Member, { user: viewer.user.id, status: MemberStatus.ACTIVE }));
+  return toPage(groups, size, groupCursor, totalCount, after);
 }
 
 /** Next due date from the billing settings: the next due day of the cycle, today or later. */
