@@ -13,19 +13,22 @@ import { consoleLogger, describeError } from './shared/logger';
  */
 /** Past this, a stuck shutdown step (a hung connection) no longer holds the process. */
 const SHUTDOWN_TIMEOUT_MS = 30_000;
+const REPEATED_SIGNAL_MS = 2_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = consoleLogger;
   const stops: (() => Promise<void>)[] = [];
-  let stopping = false;
+  let stoppingSince = 0;
   const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) {
-      // A second Ctrl-C means "now": do not wait for a stuck step.
+    if (stoppingSince) {
+      // Ctrl-C reaches us from the terminal and again from `npm start` within moments: that is one request.
+      // A signal well after the first means "now": do not wait for a stuck step.
+      if (Date.now() - stoppingSince < REPEATED_SIGNAL_MS) return;
       logger.warn('Forced exit', { signal });
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info('Shutting down', { signal });
     setTimeout(() => {
       logger.error('Shutdown took too long; exiting');
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
     databaseUrl = withDatabase(embedded.url, 'coffer');
     await ensureDatabase(databaseUrl);
   }
-  if (stopping) return;
+  if (stoppingSince) return;
 
   const server = await startCoffer({ config, databaseUrl, logger });
   stops.push(() => server.close());
