@@ -47,7 +47,7 @@ export interface PaymentSettingsData {
 }
 
 @Entity({ tableName: 'groups' })
-export class Group extends BaseEntity<'status' | 'service' | 'memberSequence' | 'deactivatedAt'> {
+export class Group extends BaseEntity<'status' | 'service' | 'memberSequence' | 'deactivatedAt' | 'approvalThresholdMinor'> {
   @Property({ type: 'string', length: 200 })
   name: string;
 
@@ -79,4 +79,8 @@ export class Group extends BaseEntity<'status' | 'service' | 'memberSequence' | 
 
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   deactivatedAt: Date | null = null;
+
+  /** Money changes above this (in the group's currency) wait for a second person's approval, whoever makes them. */
+  @Property({ type: new BigIntType('bigint'), nullable: true })
+  approvalThresholdMinor: bigint | null = null;
 }

@@ -78,6 +78,13 @@ export class GroupResolver {
     };
   }
 
+  @FieldResolver(() => MoneyType, { nullable: true, description: "Changes above this wait for a second person's approval. Admins and operators; null when there is none" })
+  async approvalThreshold(@Root() group: groups.GroupView, @Ctx() ctx: GraphQLContext): Promise<MoneyType | null> {
+    const role = await viewerRoleIn(ctx, group.id);
+    if (group.approvalThresholdMinor === null || (role !== Role.ADMIN && role !== Role.OPERATOR)) return null;
+    return MoneyType.from({ amountMinor: group.approvalThresholdMinor, currency: group.currency });
+  }
+
   @FieldResolver(() => PaymentSettingsType, { nullable: true, description: 'Admins only; null for other roles' })
   async paymentSettings(@Root() group: groups.GroupView, @Ctx() ctx: GraphQLContext): Promise<PaymentSettingsType | null> {
     if ((await viewerRoleIn(ctx, group.id)) !== Role.ADMIN) return null;

@@ -49,6 +49,7 @@ export interface CreateGroupData {
   memberNumberPrefix: string;
   billingSettings?: BillingSettingsInputData | null;
   paymentSettings?: PaymentSettingsInputData | null;
+  approvalThreshold?: MoneyInputData | null;
 }
 
 export type UpdateGroupData = Partial<Omit<CreateGroupData, 'currency'>>;
@@ -80,6 +81,15 @@ function validateCommon(validator: FieldValidator, data: UpdateGroupData): void 
       'Use 2 to 8 capital letters or digits, starting with a letter (e.g. SRC)',
     );
   }
+}
+
+function parseThreshold(validator: FieldValidator, input: MoneyInputData | null | undefined, currency: string): bigint | null | undefined {
+  if (input === undefined) return undefined;
+  if (input === null) return null;
+  validator.check('approvalThreshold.currency', input.currency === currency, `Use the group's currency (${currency})`);
+  const minor = validator.attempt(() => parseAmount(input.amount, currency, 'approvalThreshold.amount'));
+  if (minor !== undefined) validator.check('approvalThreshold.amount', minor >= 0n, 'Cannot be negative');
+  return minor ?? null;
 }
 
 function buildBilling(validator: FieldValidator, input: BillingSettingsInputData, currency: string): BillingSettingsData {
@@ -132,6 +142,7 @@ function groupSnapshot(group: Group): Record<string, unknown> {
     memberNumberPrefix: group.memberNumberPrefix,
     billingSettings: group.billingSettings,
     paymentSettings: payment,
+    approvalThresholdMinor: group.approvalThresholdMinor?.toString() ?? null,
   };
 }
 
@@ -143,6 +154,7 @@ export async function createGroup(ctx: ServiceContext, data: CreateGroupData): P
   const currency = isCurrencyCode(data.currency) ? data.currency : 'XXX';
   const billingSettings = data.billingSettings ? buildBilling(validator, data.billingSettings, currency) : { ...DEFAULT_BILLING };
   const paymentSettings = data.paymentSettings ? buildPayment(ctx, validator, data.paymentSettings, DEFAULT_PAYMENT) : { ...DEFAULT_PAYMENT };
+  const approvalThresholdMinor = parseThreshold(validator, data.approvalThreshold, currency) ?? null;
   validator.throwIfInvalid();
 
   return ctx.em.transactional(async (em) => {
@@ -154,6 +166,7 @@ export async function createGroup(ctx: ServiceContext, data: CreateGroupData): P
       memberNumberPrefix: data.memberNumberPrefix,
       billingSettings,
       paymentSettings,
+      approvalThresholdMinor,
     });
     em.persist(group);
     await em.flush();
@@ -196,6 +209,7 @@ export async function updateGroup(ctx: ServiceContext, id: string, data: UpdateG
   validateCommon(validator, data);
   const billingSettings = data.billingSettings ? buildBilling(validator, data.billingSettings, group.currency) : undefined;
   const paymentSettings = data.paymentSettings ? buildPayment(ctx, validator, data.paymentSettings, group.paymentSettings) : undefined;
+  const approvalThresholdMinor = parseThreshold(validator, data.approvalThreshold, group.currency);
   validator.throwIfInvalid();
   if (data.name) group.name = data.name.trim();
   if (data.kind) group.kind = data.kind;
@@ -203,6 +217,7 @@ export async function updateGroup(ctx: ServiceContext, id: string, data: UpdateG
   if (data.memberNumberPrefix) group.memberNumberPrefix = data.memberNumberPrefix;
   if (billingSettings) group.billingSettings = billingSettings;
   if (paymentSettings) group.paymentSettings = paymentSettings;
+  if (approvalThresholdMinor !== undefined) group.approvalThresholdMinor = approvalThresholdMinor;
   recordActivity(ctx, { groupId: group.id, action: 'group.update', entityType: 'Group', entityId: group.id, before, after: groupSnapshot(group) });
   await ctx.em.flush();
   return group;
@@ -221,7 +236,7 @@ export async function deactivateGroup(ctx: ServiceContext, id: string): Promise<
 /** What the GraphQL Group type reads. Lists build it straight from rows: no entity, no identity map. */
 export type GroupView = Pick<
   Group,
-  'id' | 'name' | 'kind' | 'service' | 'currency' | 'status' | 'memberNumberPrefix' | 'createdAt' | 'billingSettings' | 'paymentSettings'
+  'id' | 'name' | 'kind' | 'service' | 'currency' | 'status' | 'memberNumberPrefix' | 'createdAt' | 'billingSettings' | 'paymentSettings' | 'approvalThresholdMinor'
 >;
 
 interface MyGroupRow {
@@ -236,6 +251,7 @@ interface MyGroupRow {
   created_at: string;
   billing_settings: BillingSettingsData;
   payment_settings: PaymentSettingsData;
+  approval_threshold_minor: string | null;
   viewer_role: Role;
   member_count: number;
   total_count: number;
@@ -261,7 +277,7 @@ export async function listMyGroups(ctx: ServiceContext, request: PageRequest): P
   // Named bindings (:name) in knex.raw: casts are spelled cast(… as …) because `::` would read as one.
   const result = await ctx.em.getKnex().raw<{ rows: MyGroupRow[] }>(
     `select g.id, g.name, g.kind, g.service, g.currency, g.status, g.member_number_prefix, g.created_at,
-            g.billing_settings, g.payment_settings, m.role as viewer_role,
+            g.billing_settings, g.payment_settings, g.approval_threshold_minor, m.role as viewer_role,
             cast((select count(*) from members c where c.group_id = g.id and c.status = 'ACTIVE') as int) as member_count,
             cast((select count(*) from members t where t.user_id = :userId and t.status = 'ACTIVE') as int) as total_count
        from groups g join members m on m.group_id = g.id
@@ -285,6 +301,7 @@ export async function listMyGroups(ctx: ServiceContext, request: PageRequest): P
       createdAt: new Date(row.created_at),
       billingSettings: row.billing_settings,
       paymentSettings: row.payment_settings,
+      approvalThresholdMinor: row.approval_threshold_minor === null ? null : BigInt(row.approval_threshold_minor),
     };
   });
   // A page past the end has no row to carry the total; only then is it counted on its own.

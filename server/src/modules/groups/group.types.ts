@@ -126,6 +126,9 @@ export class CreateGroupInput {
   @Field(() => BillingSettingsInput, { nullable: true })
   billingSettings?: BillingSettingsInput | null;
 
+  @Field(() => MoneyInput, { nullable: true, description: 'Money changes above this wait for a second person\'s approval, whoever makes them; null for no threshold' })
+  approvalThreshold?: MoneyInput | null;
+
   @Field(() => PaymentSettingsInput, { nullable: true })
   paymentSettings?: PaymentSettingsInput | null;
 }
@@ -146,6 +149,9 @@ export class UpdateGroupInput {
 
   @Field(() => BillingSettingsInput, { nullable: true })
   billingSettings?: BillingSettingsInput | null;
+
+  @Field(() => MoneyInput, { nullable: true, description: 'Money changes above this wait for a second person\'s approval, whoever makes them; null for no threshold' })
+  approvalThreshold?: MoneyInput | null;
 
   @Field(() => PaymentSettingsInput, { nullable: true })
   paymentSettings?: PaymentSettingsInput | null;

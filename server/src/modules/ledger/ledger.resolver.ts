@@ -1,0 +1,142 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { SubscribeResolverData } from 'type-graphql';
+import { toConnection } from '../../graphql/connection';
+import type { GraphQLContext } from '../../graphql/context';
+import { MoneyType } from '../../graphql/money.type';
+import type { CofferEvent } from '../../shared/event-bus';
+import { assertGroupRole, STAFF_ROLES } from '../auth/authorization';
+import { Member } from '../members/member.entity';
+import { MemberType } from '../members/member.types';
+import { LedgerTransaction } from './ledger.entities';
+import { ApprovalStatus, TransactionCategory, TransactionType } from './ledger.enums';
+import * as ledger from './ledger.service';
+import {
+  GroupBalanceType,
+  RecordTransactionInput,
+  RecordTransactionPayload,
+  TransactionChangedEvent,
+  TransactionConnection,
+  TransactionType_,
+  UpdateTransactionInput,
+} from './ledger.types';
+
+interface GroupArgs {
+  groupId: string;
+}
+
+@Resolver(() => TransactionType_)
+export class TransactionResolver {
+  @Mutation(() => RecordTransactionPayload, { description: "Admins' transactions post at once; operators' (and any over the group's threshold) wait for approval" })
+  async recordTransaction(@Ctx() ctx: GraphQLContext, @Arg('input', () => RecordTransactionInput) input: RecordTransactionInput): Promise<ledger.RecordOutcome> {
+    return ledger.recordTransaction(ctx, input);
+  }
+
+  @Mutation(() => TransactionType_, { description: 'A pending transaction is edited; an approved one is reversed and recorded again corrected. Returns the current version.' })
+  async updateTransaction(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateTransactionInput) input: UpdateTransactionInput,
+  ): Promise<LedgerTransaction> {
+    return ledger.updateTransaction(ctx, id, input);
+  }
+
+  @Mutation(() => TransactionType_, { description: 'An approved transaction is reversed (history kept); a pending one is rejected' })
+  async deleteTransaction(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<LedgerTransaction> {
+    return ledger.deleteTransaction(ctx, id);
+  }
+
+  @Query(() => TransactionType_)
+  async transaction(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<LedgerTransaction> {
+    return ledger.getTransaction(ctx, id);
+  }
+
+  @Query(() => TransactionConnection, { description: 'Newest first; members see only their own' })
+  async transactions(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('groupId', () => ID) groupId: string,
+    @Arg('type', () => TransactionType, { nullable: true }) type: TransactionType | null,
+    @Arg('category', () => TransactionCategory, { nullable: true }) category: TransactionCategory | null,
+    @Arg('approvalStatus', () => ApprovalStatus, { nullable: true }) approvalStatus: ApprovalStatus | null,
+    @Arg('memberId', () => ID, { nullable: true }) memberId: string | null,
+    @Arg('from', () => Date, { nullable: true, description: 'occurredAt ≥ from' }) from: Date | null,
+    @Arg('to', () => Date, { nullable: true, description: 'occurredAt < to' }) to: Date | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ) {
+    const page = await ledger.listTransactions(ctx, { groupId, type, category, approvalStatus, memberId, from, to, first, after });
+    const { currency } = page.totals;
+    return {
+      ...toConnection(page),
+      totals: {
+        cashIn: MoneyType.from({ amountMinor: page.totals.cashInMinor, currency }),
+        cashOut: MoneyType.from({ amountMinor: page.totals.cashOutMinor, currency }),
+        net: MoneyType.from({ amountMinor: page.totals.cashInMinor - page.totals.cashOutMinor, currency }),
+      },
+    };
+  }
+
+  @Query(() => GroupBalanceType, { description: 'Balances by account, derived from ledger entries (admins and operators)' })
+  async groupBalance(@Ctx() ctx: GraphQLContext, @Arg('groupId', () => ID) groupId: string): Promise<GroupBalanceType> {
+    const balance = await ledger.groupBalance(ctx, groupId);
+    return {
+      cashPosition: MoneyType.from({ amountMinor: balance.cashPositionMinor, currency: balance.currency }),
+      accounts: balance.accounts.map((account) => ({
+        code: account.code,
+        name: account.name,
+        kind: account.kind,
+        balance: MoneyType.from({ amountMinor: account.balanceMinor, currency: balance.currency }),
+      })),
+    };
+  }
+
+  @Subscription(() => TransactionChangedEvent, {
+    description: 'Transactions recorded, approved, rejected, reversed or updated in a group (admins and operators)',
+    subscribe: async ({ args, context }: SubscribeResolverData<unknown, GroupArgs, GraphQLContext>) => {
+      await assertGroupRole(context, args.groupId, STAFF_ROLES);
+      return context.events.subscribe(ledger.TRANSACTION_CHANGED_TOPIC, args.groupId);
+    },
+  })
+  async transactionEvents(
+    @Root() event: CofferEvent,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('groupId', () => ID) groupId: string,
+  ): Promise<{ groupId: string; action: string; transaction: LedgerTransaction }> {
+    // Checked again for every event: someone demoted mid-subscription stops seeing money.
+    ctx.em.clear();
+    ctx.loaders.viewerRoleByGroup.clearAll();
+    await assertGroupRole(ctx, groupId, STAFF_ROLES);
+    const transaction = await ctx.em.findOneOrFail(LedgerTransaction, { id: event.data.transactionId });
+    return { groupId: event.key, action: event.data.action, transaction };
+  }
+
+  @FieldResolver(() => MoneyType, { description: 'As received or paid' })
+  amount(@Root() txn: LedgerTransaction): MoneyType {
+    return MoneyType.from({ amountMinor: txn.amountMinor, currency: txn.currency });
+  }
+
+  @FieldResolver(() => MoneyType, { description: "What the books record, in the group's currency" })
+  async groupAmount(@Root() txn: LedgerTransaction, @Ctx() ctx: GraphQLContext): Promise<MoneyType> {
+    const group = await ctx.loaders.groupById.load(txn.group.id);
+    return MoneyType.from({ amountMinor: txn.groupAmountMinor, currency: group!.currency });
+  }
+
+  @FieldResolver(() => MemberType, { nullable: true })
+  async member(@Root() txn: LedgerTransaction, @Ctx() ctx: GraphQLContext): Promise<Member | null> {
+    return txn.member ? ctx.loaders.memberById.load(txn.member.id) : null;
+  }
+
+  @FieldResolver(() => TransactionType_, { nullable: true, description: 'On a reversal: the transaction it cancels' })
+  async reverses(@Root() txn: LedgerTransaction, @Ctx() ctx: GraphQLContext): Promise<LedgerTransaction | null> {
+    return txn.reverses ? ctx.loaders.transactionById.load(txn.reverses.id) : null;
+  }
+
+  @FieldResolver(() => TransactionType_, { nullable: true, description: 'On a reversed transaction: the reversal' })
+  async reversedBy(@Root() txn: LedgerTransaction, @Ctx() ctx: GraphQLContext): Promise<LedgerTransaction | null> {
+    return txn.reversedBy ? ctx.loaders.transactionById.load(txn.reversedBy.id) : null;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Whether the console should offer correct and delete' })
+  async viewerCanChange(@Root() txn: LedgerTransaction, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return ledger.viewerCanChangeTransaction(ctx, txn);
+  }
+}

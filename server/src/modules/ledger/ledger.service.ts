@@ -1,0 +1,507 @@
+import { createHash } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { conflict, forbidden, notFound } from '../../shared/domain-error';
+import { convertAmount, isCurrencyCode, parseAmount } from '../../shared/money';
+import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
+import { Role } from '../../shared/roles';
+import type { ServiceContext } from '../../shared/service-context';
+import { FieldValidator, isUuid } from '../../shared/validation';
+import { ActorKind } from '../activity/activity-log.entity';
+import { recordActivity } from '../activity/activity.service';
+import { ANY_ROLE, assertGroupRole, requireId, STAFF_ROLES, viewerRoleIn } from '../auth/authorization';
+import { Group } from '../groups/group.entity';
+import { assertGroupActive, MoneyInputData } from '../groups/group.service';
+import { Member, MemberStatus } from '../members/member.entity';
+import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from './ledger.entities';
+import { AccountKind, ApprovalSource, ApprovalStatus, PaymentMode, TransactionCategory, TransactionType } from './ledger.enums';
+import { AccountSpec, PostingLeg, postingFor } from './posting';
+
+export const TRANSACTION_CHANGED_TOPIC = 'transactionChanged';
+export type TransactionChange = 'RECORDED' | 'APPROVED' | 'REJECTED' | 'REVERSED' | 'UPDATED';
+
+export interface TransactionInputData {
+  type: TransactionType;
+  category: TransactionCategory;
+  amount: MoneyInputData;
+  /** Group currency per unit of amount.currency; required when they differ. */
+  fxRate?: string | null;
+  paymentMode: PaymentMode;
+  description?: string | null;
+  memberId?: string | null;
+  senderName?: string | null;
+  senderUpiId?: string | null;
+  senderBankAccount?: string | null;
+  occurredAt?: Date | null;
+}
+
+export interface RecordTransactionData extends TransactionInputData {
+  groupId: string;
+  idempotencyKey?: string | null;
+}
+
+/** Everything about a transaction that a change could alter, for logs and stale checks. */
+export function transactionSnapshot(txn: LedgerTransaction): Record<string, unknown> {
+  return {
+    id: txn.id,
+    type: txn.type,
+    category: txn.category,
+    amountMinor: txn.amountMinor.toString(),
+    currency: txn.currency,
+    fxRate: txn.fxRate,
+    groupAmountMinor: txn.groupAmountMinor.toString(),
+    paymentMode: txn.paymentMode,
+    description: txn.description,
+    memberId: txn.member?.id ?? null,
+    senderName: txn.senderName,
+    senderUpiId: txn.senderUpiId,
+    senderBankAccountMasked: txn.senderBankAccountMasked,
+    provider: txn.provider,
+    providerPaymentId: txn.providerPaymentId,
+    receiptNumber: txn.receiptNumber,
+    approvalStatus: txn.approvalStatus,
+    approvalSource: txn.approvalSource,
+    reversesId: txn.reverses?.id ?? null,
+    reversedById: txn.reversedBy?.id ?? null,
+    occurredAt: txn.occurredAt.toISOString(),
+    version: txn.version,
+  };
+}
+
+function actorOf(ctx: ServiceContext): { kind: ActorKind; id: string | null } {
+  const { viewer } = ctx;
+  if (viewer.kind === 'user') return { kind: ActorKind.USER, id: viewer.user.id };
+  if (viewer.kind === 'apiKey') return { kind: ActorKind.API_KEY, id: viewer.apiKey.id };
+  return { kind: ActorKind.SYSTEM, id: null };
+}
+
+interface ValidatedInput {
+  amountMinor: bigint;
+  currency: string;
+  fxRate: string | null;
+  groupAmountMinor: bigint;
+  member: Member | null;
+  senderBankAccountMasked: string | null;
+}
+
+/** Checks a transaction's fields against its group; every bad field is reported at once. */
+async function validateInput(em: EntityManager, group: Group, input: TransactionInputData): Promise<ValidatedInput> {
+  const validator = new FieldValidator();
+  const currency = input.amount.currency;
+  validator.check('amount.currency', isCurrencyCode(currency), 'Use an ISO 4217 code such as INR');
+  let amountMinor: bigint | undefined;
+  if (isCurrencyCode(currency)) {
+    amountMinor = validator.attempt(() => parseAmount(input.amount.amount, currency, 'amount.amount'));
+    if (amountMinor !== undefined) validator.check('amount.amount', amountMinor > 0n, 'Amount must be greater than zero');
+  }
+  const foreign = isCurrencyCode(currency) && currency !== group.currency;
+  if (foreign) validator.check('fxRate', Boolean(input.fxRate), `Give the rate to ${group.currency}: the amount is in ${currency}`);
+  if (!foreign && input.fxRate) validator.check('fxRate', false, 'Only for amounts in another currency than the group\'s');
+  let groupAmountMinor = amountMinor;
+  if (foreign && input.fxRate && amountMinor !== undefined && amountMinor > 0n) {
+    groupAmountMinor = validator.attempt(() => convertAmount({ amountMinor: amountMinor!, currency }, input.fxRate!, group.currency).amountMinor);
+    if (groupAmountMinor !== undefined) validator.check('fxRate', groupAmountMinor > 0n, 'The converted amount rounds to zero');
+  }
+  if (input.description) validator.check('description', input.description.length <= 2000, 'At most 2000 characters');
+  if (input.senderName) validator.check('senderName', input.senderName.length <= 200, 'At most 200 characters');
+  if (input.senderUpiId) validator.check('senderUpiId', /^[a-zA-Z0-9._-]{2,256}@[a-zA-Z]{2,64}$/.test(input.senderUpiId), 'Not a UPI id like name@bank');
+  const bank = input.senderBankAccount?.replace(/\s/g, '') ?? null;
+  if (bank) validator.check('senderBankAccount', /^[0-9A-Z]{4,34}$/.test(bank), 'Use 4 to 34 digits or capital letters');
+  if (input.occurredAt) validator.check('occurredAt', input.occurredAt.getTime() <= Date.now() + 5 * 60_000, 'Cannot be in the future');
+  let member: Member | null = null;
+  if (input.memberId) {
+    member = isUuid(input.memberId) ? await em.findOne(Member, { id: input.memberId, group, status: MemberStatus.ACTIVE }) : null;
+    validator.check('memberId', member !== null, 'No active member of this group has this id');
+  }
+  validator.throwIfInvalid();
+  return {
+    amountMinor: amountMinor!,
+    currency,
+    fxRate: foreign ? input.fxRate!.trim() : null,
+    groupAmountMinor: groupAmountMinor!,
+    member,
+    senderBankAccountMasked: bank ? `XXXX${bank.slice(-4)}` : null,
+  };
+}
+
+/** Admins' own changes apply at once, unless they exceed the group's approval threshold. */
+export function needsApproval(role: Role, group: Group, groupAmountMinor: bigint): boolean {
+  if (role !== Role.ADMIN) return true;
+  return group.approvalThresholdMinor !== null && groupAmountMinor > group.approvalThresholdMinor;
+}
+
+async function accountId(em: EntityManager, groupId: string, spec: AccountSpec): Promise<string> {
+  const rows: { id: string }[] = await em.execute(
+    `insert into "ledger_accounts" ("id", "group_id", "code", "name", "kind", "created_at")
+     values (gen_random_uuid(), ?, ?, ?, ?, now())
+     on conflict ("group_id", "code") do update set "code" = excluded."code"
+     returning "id"`,
+    [groupId, spec.code, spec.name, spec.kind],
+  );
+  return rows[0].id;
+}
+
+async function postLegs(em: EntityManager, txn: LedgerTransaction, legs: { accountId: string; amountMinor: bigint }[]): Promise<void> {
+  for (const leg of legs) {
+    em.persist(em.create(LedgerEntry, { transaction: txn, account: em.getReference(LedgerAccount, leg.accountId), amountMinor: leg.amountMinor }));
+  }
+}
+
+async function allocateReceiptNumber(em: EntityManager, txn: LedgerTransaction): Promise<string> {
+  const year = txn.occurredAt.getUTCFullYear();
+  const rows: { last_number: number }[] = await em.execute(
+    `insert into "receipt_counters" ("group_id", "year", "last_number") values (?, ?, 1)
+     on conflict ("group_id", "year") do update set "last_number" = "receipt_counters"."last_number" + 1
+     returning "last_number"`,
+    [txn.group.id, year],
+  );
+  return `R-${year}-${String(rows[0].last_number).padStart(6, '0')}`;
+}
+
+/**
+ * Makes a pending (or new) transaction real: balanced entries, a receipt
+ * number for money in, status APPROVED. Call inside the database transaction
+ * that also records the decision.
+ */
+export async function postApprovedTransaction(em: EntityManager, txn: LedgerTransaction, source: ApprovalSource): Promise<void> {
+  const legs: PostingLeg[] = postingFor(txn);
+  await postLegs(
+    em,
+    txn,
+    await Promise.all(legs.map(async (leg) => ({ accountId: await accountId(em, txn.group.id, leg.account), amountMinor: leg.amountMinor }))),
+  );
+  if (txn.type === TransactionType.CASH_IN) txn.receiptNumber = await allocateReceiptNumber(em, txn);
+  txn.approvalStatus = ApprovalStatus.APPROVED;
+  txn.approvalSource = source;
+  txn.decidedAt = new Date();
+}
+
+/** A pending transaction that will never be posted. */
+export function markRejected(txn: LedgerTransaction): void {
+  if (txn.approvalStatus !== ApprovalStatus.PENDING) throw conflict('Only a pending transaction can be rejected', 'NOT_PENDING');
+  txn.approvalStatus = ApprovalStatus.REJECTED;
+  txn.decidedAt = new Date();
+}
+
+/**
+ * Cancels an approved transaction with a new one whose entries negate it leg
+ * for leg. History stays as it was; balances return to what they were.
+ */
+export async function reverseTransaction(ctx: ServiceContext, em: EntityManager, original: LedgerTransaction, reason: string): Promise<LedgerTransaction> {
+  if (original.approvalStatus !== ApprovalStatus.APPROVED) throw conflict('Only an approved transaction can be reversed', 'NOT_APPROVED');
+  if (original.reversedBy || original.reverses) throw conflict('This transaction is already reversed or is itself a reversal', 'ALREADY_REVERSED');
+  const actor = actorOf(ctx);
+  const reversal = em.create(LedgerTransaction, {
+    group: original.group,
+    type: original.type,
+    category: original.category,
+    amountMinor: original.amountMinor,
+    currency: original.currency,
+    fxRate: original.fxRate,
+    groupAmountMinor: original.groupAmountMinor,
+    paymentMode: original.paymentMode,
+    description: reason,
+    member: original.member,
+    approvalStatus: ApprovalStatus.APPROVED,
+    approvalSource: ApprovalSource.ADMIN_DIRECT,
+    reverses: original,
+    occurredAt: new Date(),
+    createdByKind: actor.kind,
+    createdById: actor.id,
+    decidedAt: new Date(),
+  });
+  em.persist(reversal);
+  const entries = await em.find(LedgerEntry, { transaction: original });
+  await postLegs(em, reversal, entries.map((entry) => ({ accountId: entry.account.id, amountMinor: -entry.amountMinor })));
+  original.reversedBy = reversal;
+  return reversal;
+}
+
+async function publishChange(ctx: ServiceContext, txn: LedgerTransaction, action: TransactionChange): Promise<void> {
+  await ctx.events.publish({ topic: TRANSACTION_CHANGED_TOPIC, key: txn.group.id, data: { transactionId: txn.id, action } });
+}
+
+function requestHash(data: RecordTransactionData): string {
+  const { idempotencyKey: _key, ...rest } = data;
+  const canonical = JSON.stringify(rest, Object.keys(rest).sort());
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+export interface RecordOutcome {
+  transaction: LedgerTransaction;
+  /** True when the change waits for an approver. */
+  pendingApproval: boolean;
+  /** True when an earlier request with the same idempotency key answered. */
+  replayed: boolean;
+}
+
+/**
+ * Records money in or out. Admins' transactions post at once; operators'
+ * (and anything over the threshold) are stored PENDING, without entries,
+ * until approved. With an idempotency key the first answer is replayed.
+ */
+export async function recordTransaction(ctx: ServiceContext, data: RecordTransactionData): Promise<RecordOutcome> {
+  const role = await assertGroupRole(ctx, data.groupId, STAFF_ROLES);
+  const key = data.idempotencyKey?.trim() || null;
+  if (key !== null) new FieldValidator().check('idempotencyKey', key.length <= 200, 'At most 200 characters').throwIfInvalid();
+  const hash = requestHash(data);
+  const outcome = await ctx.em.transactional(async (em) => {
+    const group = await em.findOneOrFail(Group, { id: data.groupId });
+    assertGroupActive(group);
+    if (key !== null) {
+      // A concurrent request with the same key blocks here until the first commits, then sees its row.
+      const inserted: unknown[] = await em.execute(
+        `insert into "idempotency_keys" ("group_id", "key", "request_hash", "created_at") values (?, ?, ?, now()) on conflict do nothing returning "key"`,
+        [group.id, key, hash],
+      );
+      if (inserted.length === 0) {
+        const existing = await em.findOneOrFail(IdempotencyKey, { groupId: group.id, key });
+        if (existing.requestHash !== hash) throw conflict('This idempotency key was used for a different request', 'IDEMPOTENCY_KEY_REUSED');
+        const first = await em.findOneOrFail(LedgerTransaction, { id: existing.transactionId! });
+        return { transaction: first, pendingApproval: first.approvalStatus === ApprovalStatus.PENDING, replayed: true };
+      }
+    }
+    const valid = await validateInput(em, group, data);
+    const actor = actorOf(ctx);
+    const pending = needsApproval(role, group, valid.groupAmountMinor);
+    const txn = em.create(LedgerTransaction, {
+      group,
+      type: data.type,
+      category: data.category,
+      amountMinor: valid.amountMinor,
+      currency: valid.currency,
+      fxRate: valid.fxRate,
+      groupAmountMinor: valid.groupAmountMinor,
+      paymentMode: data.paymentMode,
+      description: data.description?.trim() || null,
+      member: valid.member,
+      senderName: data.senderName?.trim() || null,
+      senderUpiId: data.senderUpiId?.trim() || null,
+      senderBankAccountMasked: valid.senderBankAccountMasked,
+      approvalStatus: ApprovalStatus.PENDING,
+      approvalSource: ApprovalSource.MANUAL,
+      occurredAt: data.occurredAt ?? new Date(),
+      createdByKind: actor.kind,
+      createdById: actor.id,
+    });
+    em.persist(txn);
+    if (!pending) await postApprovedTransaction(em, txn, ApprovalSource.ADMIN_DIRECT);
+    recordActivity({ ...ctx, em }, { groupId: group.id, action: 'transaction.record', entityType: 'Transaction', entityId: txn.id, after: transactionSnapshot(txn) });
+    await em.flush();
+    if (key !== null) await em.nativeUpdate(IdempotencyKey, { groupId: group.id, key }, { transactionId: txn.id });
+    return { transaction: txn, pendingApproval: pending, replayed: false };
+  });
+  if (!outcome.replayed) await publishChange(ctx, outcome.transaction, outcome.pendingApproval ? 'RECORDED' : 'APPROVED');
+  return outcome;
+}
+
+async function loadForChange(ctx: ServiceContext, em: EntityManager, id: string): Promise<{ txn: LedgerTransaction; role: Role }> {
+  // Row lock: two corrections of one transaction queue up instead of both reversing it.
+  const txn = await em.findOne(LedgerTransaction, { id: requireId(id, 'Transaction') }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!txn) throw notFound('Transaction');
+  const role = await assertGroupRole(ctx, txn.group.id, STAFF_ROLES, 'Transaction');
+  assertGroupActive(await em.findOneOrFail(Group, { id: txn.group.id }));
+  if (txn.approvalStatus === ApprovalStatus.REJECTED) throw conflict('A rejected transaction cannot change', 'REJECTED');
+  if (txn.reversedBy || txn.reverses) throw conflict('A reversed transaction or a reversal cannot change', 'ALREADY_REVERSED');
+  return { txn, role };
+}
+
+/**
+ * Corrects a transaction. Approved ones are never edited in place: the old
+ * one is reversed and a corrected one recorded, in one database transaction.
+ * Only admins correct approved transactions here (operators go through approvals).
+ */
+export async function updateTransaction(ctx: ServiceContext, id: string, changes: Partial<TransactionInputData>): Promise<LedgerTransaction> {
+  const result = await ctx.em.transactional(async (em) => {
+    const { txn, role } = await loadForChange(ctx, em, id);
+    if (role !== Role.ADMIN) throw forbidden('Only an admin can correct a transaction directly');
+    const before = transactionSnapshot(txn);
+    const merged: TransactionInputData = {
+      type: changes.type ?? txn.type,
+      category: changes.category ?? txn.category,
+      amount: changes.amount ?? { amount: '', currency: txn.currency },
+      fxRate: changes.fxRate !== undefined ? changes.fxRate : txn.fxRate,
+      paymentMode: changes.paymentMode ?? txn.paymentMode,
+      description: changes.description !== undefined ? changes.description : txn.description,
+      memberId: changes.memberId !== undefined ? changes.memberId : (txn.member?.id ?? null),
+      senderName: changes.senderName !== undefined ? changes.senderName : txn.senderName,
+      senderUpiId: changes.senderUpiId !== undefined ? changes.senderUpiId : txn.senderUpiId,
+      occurredAt: changes.occurredAt ?? txn.occurredAt,
+    };
+    const valid = await validateAmountless(em, txn, merged, changes.amount !== undefined);
+    if (txn.approvalStatus === ApprovalStatus.PENDING) {
+      Object.assign(txn, fieldsFrom(merged, valid));
+      recordActivity({ ...ctx, em }, { groupId: txn.group.id, action: 'transaction.update', entityType: 'Transaction', entityId: txn.id, before, after: transactionSnapshot(txn) });
+      await em.flush();
+      return { changed: txn, reversed: null };
+    }
+    const reversal = await reverseTransaction(ctx, em, txn, `Correction of ${txn.receiptNumber ?? txn.id}`);
+    const actor = actorOf(ctx);
+    const corrected = em.create(LedgerTransaction, {
+      group: txn.group,
+      ...fieldsFrom(merged, valid),
+      senderBankAccountMasked: changes.senderBankAccount !== undefined ? valid.senderBankAccountMasked : txn.senderBankAccountMasked,
+      approvalStatus: ApprovalStatus.PENDING,
+      approvalSource: ApprovalSource.ADMIN_DIRECT,
+      createdByKind: actor.kind,
+      createdById: actor.id,
+    });
+    em.persist(corrected);
+    await postApprovedTransaction(em, corrected, ApprovalSource.ADMIN_DIRECT);
+    recordActivity({ ...ctx, em }, { groupId: txn.group.id, action: 'transaction.correct', entityType: 'Transaction', entityId: corrected.id, before, after: transactionSnapshot(corrected) });
+    await em.flush();
+    return { changed: corrected, reversed: reversal };
+  });
+  if (result.reversed) await publishChange(ctx, result.reversed, 'REVERSED');
+  await publishChange(ctx, result.changed, result.reversed ? 'APPROVED' : 'UPDATED');
+  return result.changed;
+}
+
+async function validateAmountless(em: EntityManager, txn: LedgerTransaction, merged: TransactionInputData, amountGiven: boolean): Promise<ValidatedInput> {
+  if (amountGiven) return validateInput(em, txn.group, merged);
+  // Keep the stored amount exactly: re-validate the rest against a copy with the original amount.
+  const valid = await validateInput(em, txn.group, { ...merged, amount: { amount: '1', currency: txn.group.currency }, fxRate: null });
+  return { ...valid, amountMinor: txn.amountMinor, currency: txn.currency, fxRate: txn.fxRate, groupAmountMinor: txn.groupAmountMinor };
+}
+
+function fieldsFrom(input: TransactionInputData, valid: ValidatedInput) {
+  return {
+    type: input.type,
+    category: input.category,
+    amountMinor: valid.amountMinor,
+    currency: valid.currency,
+    fxRate: valid.fxRate,
+    groupAmountMinor: valid.groupAmountMinor,
+    paymentMode: input.paymentMode,
+    description: input.description?.trim() || null,
+    member: valid.member,
+    senderName: input.senderName?.trim() || null,
+    senderUpiId: input.senderUpiId?.trim() || null,
+    occurredAt: input.occurredAt ?? new Date(),
+  };
+}
+
+/** Deleting an approved transaction reverses it; a pending one is rejected. Admins only here. */
+export async function deleteTransaction(ctx: ServiceContext, id: string): Promise<LedgerTransaction> {
+  const result = await ctx.em.transactional(async (em) => {
+    const { txn, role } = await loadForChange(ctx, em, id);
+    if (role !== Role.ADMIN) throw forbidden('Only an admin can delete a transaction directly');
+    const before = transactionSnapshot(txn);
+    if (txn.approvalStatus === ApprovalStatus.PENDING) {
+      markRejected(txn);
+      recordActivity({ ...ctx, em }, { groupId: txn.group.id, action: 'transaction.delete', entityType: 'Transaction', entityId: txn.id, before, after: transactionSnapshot(txn) });
+      await em.flush();
+      return { txn, reversal: null };
+    }
+    const reversal = await reverseTransaction(ctx, em, txn, `Deletion of ${txn.receiptNumber ?? txn.id}`);
+    recordActivity({ ...ctx, em }, { groupId: txn.group.id, action: 'transaction.delete', entityType: 'Transaction', entityId: txn.id, before, after: transactionSnapshot(txn) });
+    await em.flush();
+    return { txn, reversal };
+  });
+  await publishChange(ctx, result.reversal ?? result.txn, result.reversal ? 'REVERSED' : 'REJECTED');
+  return result.txn;
+}
+
+/** Staff see every transaction of their group; a member sees only their own. */
+async function assertCanSeeTransaction(ctx: ServiceContext, txn: LedgerTransaction): Promise<void> {
+  const role = await assertGroupRole(ctx, txn.group.id, ANY_ROLE, 'Transaction');
+  if (role !== Role.MEMBER) return;
+  const own = await ownMemberIds(ctx, txn.group.id);
+  if (!txn.member || !own.includes(txn.member.id)) throw notFound('Transaction');
+}
+
+async function ownMemberIds(ctx: ServiceContext, groupId: string): Promise<string[]> {
+  if (ctx.viewer.kind !== 'user') return [];
+  const rows = await ctx.em.find(Member, { group: groupId, user: ctx.viewer.user.id }, { fields: ['id'] });
+  return rows.map((row) => row.id);
+}
+
+export async function getTransaction(ctx: ServiceContext, id: string): Promise<LedgerTransaction> {
+  const txn = await ctx.em.findOne(LedgerTransaction, { id: requireId(id, 'Transaction') });
+  if (!txn) throw notFound('Transaction');
+  await assertCanSeeTransaction(ctx, txn);
+  return txn;
+}
+
+export interface TransactionFilter extends PageRequest {
+  groupId: string;
+  type?: TransactionType | null;
+  category?: TransactionCategory | null;
+  approvalStatus?: ApprovalStatus | null;
+  memberId?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+}
+
+export interface TransactionTotals {
+  /** Approved money in minus its reversals, in the group's currency. */
+  cashInMinor: bigint;
+  cashOutMinor: bigint;
+  currency: string;
+}
+
+export interface TransactionPage extends Page<LedgerTransaction> {
+  totals: TransactionTotals;
+}
+
+/** Newest first. Totals cover every page of the filter and count approved money only, reversals subtracted. */
+export async function listTransactions(ctx: ServiceContext, filter: TransactionFilter): Promise<TransactionPage> {
+  const role = await assertGroupRole(ctx, filter.groupId, ANY_ROLE);
+  const size = pageSize(filter.first);
+  const after = decodeCursor(filter.after);
+  if (filter.from && filter.to && filter.from > filter.to) new FieldValidator().check('to', false, 'Must not be before from').throwIfInvalid();
+  if (filter.memberId && !isUuid(filter.memberId)) new FieldValidator().check('memberId', false, 'Not a member id').throwIfInvalid();
+  const knex = ctx.em.getKnex();
+  const base = knex('transactions as t').where('t.group_id', filter.groupId);
+  if (filter.type) base.andWhere('t.type', filter.type);
+  if (filter.category) base.andWhere('t.category', filter.category);
+  if (filter.approvalStatus) base.andWhere('t.approval_status', filter.approvalStatus);
+  if (filter.memberId) base.andWhere('t.member_id', filter.memberId);
+  if (filter.from) base.andWhere('t.occurred_at', '>=', filter.from);
+  if (filter.to) base.andWhere('t.occurred_at', '<', filter.to);
+  if (role === Role.MEMBER) base.whereIn('t.member_id', await ownMemberIds(ctx, filter.groupId));
+  const pageQuery = base.clone().select('t.*').orderBy([{ column: 't.occurred_at', order: 'desc' }, { column: 't.id', order: 'desc' }]).limit(size + 1);
+  if (after) pageQuery.whereRaw('(t.occurred_at, t.id) < (cast(? as timestamptz), cast(? as uuid))', [after.sort, after.id]);
+  const totalsQuery = base
+    .clone()
+    .select(
+      knex.raw('count(*) as count'),
+      knex.raw(`coalesce(sum(case when t.approval_status = 'APPROVED' and t.type = 'CASH_IN' then (case when t.reverses_id is null then 1 else -1 end) * t.group_amount_minor end), 0)::text as cash_in`),
+      knex.raw(`coalesce(sum(case when t.approval_status = 'APPROVED' and t.type = 'CASH_OUT' then (case when t.reverses_id is null then 1 else -1 end) * t.group_amount_minor end), 0)::text as cash_out`),
+    );
+  const [rows, totalsRows, group] = await Promise.all([pageQuery, totalsQuery, ctx.loaders.groupById.load(filter.groupId)]);
+  const totals = totalsRows[0] as { count: string; cash_in: string; cash_out: string };
+  const transactions = (rows as Record<string, unknown>[]).map((row) => ctx.em.map(LedgerTransaction, row));
+  const page = toPage(transactions, size, (t) => ({ sort: t.occurredAt.toISOString(), id: t.id }), Number(totals.count), after);
+  return { ...page, totals: { cashInMinor: BigInt(totals.cash_in), cashOutMinor: BigInt(totals.cash_out), currency: group!.currency } };
+}
+
+export interface AccountBalance {
+  code: string;
+  name: string;
+  kind: AccountKind;
+  balanceMinor: bigint;
+}
+
+/** Balances derived from entries, never stored. Assets are positive when the group holds money. */
+export async function groupBalance(ctx: ServiceContext, groupId: string): Promise<{ currency: string; accounts: AccountBalance[]; cashPositionMinor: bigint }> {
+  await assertGroupRole(ctx, groupId, STAFF_ROLES);
+  const rows: { code: string; name: string; kind: AccountKind; balance: string }[] = await ctx.em.execute(
+    `select a."code", a."name", a."kind", coalesce(sum(e."amount_minor"), 0)::text as balance
+       from "ledger_accounts" a left join "ledger_entries" e on e."account_id" = a."id"
+      where a."group_id" = ?
+      group by a."id" order by a."kind", a."code"`,
+    [groupId],
+  );
+  const group = await ctx.loaders.groupById.load(groupId);
+  const accounts = rows.map((row) => ({ code: row.code, name: row.name, kind: row.kind, balanceMinor: BigInt(row.balance) }));
+  const cashPositionMinor = accounts.filter((a) => a.kind === AccountKind.ASSET && a.code !== 'REMITTANCES_IN_TRANSIT').reduce((sum, a) => sum + a.balanceMinor, 0n);
+  return { currency: group!.currency, accounts, cashPositionMinor };
+}
+
+export async function viewerCanChangeTransaction(ctx: ServiceContext, txn: LedgerTransaction): Promise<boolean> {
+  const role = await viewerRoleIn(ctx, txn.group.id);
+  if (role !== Role.ADMIN && role !== Role.OPERATOR) return false;
+  return txn.approvalStatus !== ApprovalStatus.REJECTED && !txn.reversedBy && !txn.reverses;
+}
+
