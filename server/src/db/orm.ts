@@ -2,6 +2,7 @@ import { Options, PostgreSqlDriver, MikroORM } from '@mikro-orm/postgresql';
 import { DataloaderType } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { ActivityLog } from '../modules/activity/activity-log.entity';
+import { AuditLog } from '../modules/audit/audit-log.entity';
 import { ApiKey } from '../modules/auth/api-key.entity';
 import { SignInFailure } from '../modules/auth/sign-in-failure.entity';
 import { User } from '../modules/auth/user.entity';
@@ -9,14 +10,21 @@ import { Group } from '../modules/groups/group.entity';
 import { Member } from '../modules/members/member.entity';
 import { NotificationTask } from '../modules/notifications/notification-task.entity';
 import { Migration20261121000000_foundation } from './migrations/Migration20261121000000_foundation';
+import { Migration20261121100000_audit } from './migrations/Migration20261121100000_audit';
+import { Migration20261121110000_ledger } from './migrations/Migration20261121110000_ledger';
+import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
 
-export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask];
+export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey];
 
 /**
  * Migrations are listed here rather than discovered from a folder, so the
  * same list works from compiled JS, from ts-jest and from a bundled image.
  */
-export const migrationsList = [{ name: 'Migration20261121000000_foundation', class: Migration20261121000000_foundation }];
+export const migrationsList = [
+  { name: 'Migration20261121000000_foundation', class: Migration20261121000000_foundation },
+  { name: 'Migration20261121100000_audit', class: Migration20261121100000_audit },
+  { name: 'Migration20261121110000_ledger', class: Migration20261121110000_ledger },
+];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
   return {

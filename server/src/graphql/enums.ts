@@ -1,4 +1,5 @@
 import { registerEnumType } from 'type-graphql';
+import { ActorKind } from '../modules/activity/activity-log.entity';
 import { BillingCycle, BillingMode, GroupKind, GroupStatus } from '../modules/groups/group.entity';
 import { MemberStatus } from '../modules/members/member.entity';
 import { Role } from '../shared/roles';
@@ -10,3 +11,4 @@ registerEnumType(GroupStatus, { name: 'GroupStatus', description: 'DEACTIVATED g
 registerEnumType(BillingMode, { name: 'BillingMode' });
 registerEnumType(BillingCycle, { name: 'BillingCycle' });
 registerEnumType(MemberStatus, { name: 'MemberStatus' });
+registerEnumType(ActorKind, { name: 'ActorKind', description: 'Who a log entry is attributed to' });

@@ -3,11 +3,14 @@ import './enums';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchemaSync } from 'type-graphql';
+import { ActivityResolver } from '../modules/activity/activity.resolver';
+import { AuditResolver } from '../modules/audit/audit.resolver';
 import { ApiKeyResolver, AuthResolver } from '../modules/auth/auth.resolver';
 import { GroupResolver } from '../modules/groups/group.resolver';
+import { TransactionResolver } from '../modules/ledger/ledger.resolver';
 import { MemberResolver } from '../modules/members/member.resolver';
 
-export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver] as const;
+export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, ActivityResolver, AuditResolver] as const;
 
 let cached: GraphQLSchema | undefined;
 

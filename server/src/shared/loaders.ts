@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { Viewer } from '../modules/auth/viewer';
 import { Group } from '../modules/groups/group.entity';
+import { LedgerTransaction } from '../modules/ledger/ledger.entities';
 import { Member } from '../modules/members/member.entity';
 import { Role } from './roles';
 
@@ -16,13 +17,26 @@ export interface RequestLoaders {
   activeSubMemberIdsByPrimary: DataLoader<string, string[]>;
   groupById: DataLoader<string, Group | null>;
   memberById: DataLoader<string, Member | null>;
+  transactionById: DataLoader<string, LedgerTransaction | null>;
+  /** Display names of the actors in the audit and activity logs. */
+  userNameById: DataLoader<string, string | null>;
+  apiKeyNameById: DataLoader<string, string | null>;
 }
 
 /** A by-id loader over the identity map: rows already loaded cost no query. */
-function byIdLoader<T extends Group | Member>(em: EntityManager, entity: new () => T): DataLoader<string, T | null> {
+function byIdLoader<T extends Group | Member | LedgerTransaction>(em: EntityManager, entity: new () => T): DataLoader<string, T | null> {
   return new DataLoader(async (ids) => {
     const rows = (await em.find(entity as never, { id: { $in: [...ids] } } as never)) as T[];
     const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
+/** id → name of a table's rows, one statement per batch. */
+function nameLoader(knex: Knex, table: 'users' | 'api_keys'): DataLoader<string, string | null> {
+  return new DataLoader(async (ids) => {
+    const rows: { id: string; name: string }[] = await knex(table).select('id', 'name').whereIn('id', [...ids]);
+    const byId = new Map(rows.map((row) => [row.id, row.name]));
     return ids.map((id) => byId.get(id) ?? null);
   });
 }
@@ -62,5 +76,8 @@ export function createLoaders(em: EntityManager, viewer: Viewer): RequestLoaders
     }),
     groupById: byIdLoader(em, Group),
     memberById: byIdLoader(em, Member),
+    transactionById: byIdLoader(em, LedgerTransaction),
+    userNameById: nameLoader(knex, 'users'),
+    apiKeyNameById: nameLoader(knex, 'api_keys'),
   };
 }

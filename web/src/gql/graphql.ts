@@ -36,6 +36,8 @@ export type BillingSettingsInput = {
 };
 
 export type CreateGroupInput = {
+  /** Money changes above this wait for a second person's approval, whoever makes them; null for no threshold */
+  approvalThreshold?: MoneyInput | null | undefined;
   billingSettings?: BillingSettingsInput | null | undefined;
   /** ISO 4217; cannot be changed later */
   currency: string;
