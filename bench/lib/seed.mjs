@@ -77,7 +77,7 @@ export async function seed(databaseUrl, graphqlUrl) {
   const twentyToken = await signIn(twenty.email);
   const fiveToken = await signIn(five.email);
 
-  const addMember = 'mutation($input: AddMemberInput!) { addMember(input: $input) { id } }';
+  const addMember = 'mutation($input: AddMemberInput!) { addMember(input: $input) { member { id } } }';
   for (let i = 0; i < 20; i += 1) {
     const created = await gql(
       graphqlUrl,

@@ -24,6 +24,8 @@ const TEST_TIMEOUT_MS = 120_000;
 
 const ADMIN_EMAIL = 'admin@example.com';
 const ADMIN_PASSWORD = 'demo-admin-pass';
+const OPERATOR_EMAIL = 'operator@example.com';
+const OPERATOR_PASSWORD = 'demo-operator-pass';
 const DEMO_GROUP = 'Sunrise Running Club';
 
 interface Child {
@@ -142,6 +144,20 @@ function memberRow(page: Page, email: string) {
   return page.getByRole('table', { name: 'Members' }).getByRole('row').filter({ hasText: email });
 }
 
+/** Signs in from the sign-in page (where signed-out visitors land), then opens the demo group from the groups list. */
+async function signInAndOpenDemoGroup(page: Page, email: string, password: string): Promise<void> {
+  await page.goto(`${consoleUrl}/`);
+  await page.waitForURL(/\/signin/);
+  await page.getByRole('textbox', { name: 'E-mail' }).fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  const groupLink = page.getByRole('link', { name: new RegExp(DEMO_GROUP) });
+  await groupLink.waitFor();
+  await groupLink.click();
+  await page.getByRole('heading', { level: 1, name: DEMO_GROUP }).waitFor();
+  await page.getByRole('table', { name: 'Members' }).getByRole('row').filter({ hasText: email }).waitFor();
+}
+
 beforeAll(async () => {
   await ensureConsoleBuilt();
   database = await createTestDatabase();
@@ -205,19 +221,8 @@ test('an admin signs in, opens the demo group and adds a member; errors show inl
   mkdirSync(ARTIFACTS, { recursive: true });
 
   try {
-    // Signed-out visitors land on the sign-in page.
-    await page.goto(`${consoleUrl}/`);
-    await page.waitForURL(/\/signin/);
-    await page.getByRole('textbox', { name: 'E-mail' }).fill(ADMIN_EMAIL);
-    await page.getByRole('textbox', { name: 'Password' }).fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-
-    // The groups list, then the demo group.
-    const groupLink = page.getByRole('link', { name: new RegExp(DEMO_GROUP) });
-    await groupLink.waitFor();
-    await groupLink.click();
-    await page.getByRole('heading', { level: 1, name: DEMO_GROUP }).waitFor();
-    await page.getByRole('table', { name: 'Members' }).getByRole('row').filter({ hasText: ADMIN_EMAIL }).waitFor();
+    // Signed-out visitors land on the sign-in page; then the groups list and the demo group.
+    await signInAndOpenDemoGroup(page, ADMIN_EMAIL, ADMIN_PASSWORD);
 
     // An invalid e-mail is refused by the API and the message appears under the field.
     await page.getByText('Add a member', { exact: true }).click();
@@ -268,7 +273,7 @@ test('an admin signs in, opens the demo group and adds a member; errors show inl
     expect(groupId).toBeTruthy();
     const liveEmail = uniqueEmail('live');
     await graphqlAsApi(
-      'mutation ($input: AddMemberInput!) { addMember(input: $input) { id } }',
+      'mutation ($input: AddMemberInput!) { addMember(input: $input) { member { id } } }',
       { input: { groupId, email: liveEmail, name: 'Live Update' } },
       signIn.signIn.accessToken,
     );
@@ -277,6 +282,40 @@ test('an admin signs in, opens the demo group and adds a member; errors show inl
     await page.screenshot({ path: join(ARTIFACTS, 'console-members.png'), fullPage: true });
   } catch (error) {
     await page.screenshot({ path: join(ARTIFACTS, 'console-failure.png'), fullPage: true }).catch(() => undefined);
+    throw error;
+  } finally {
+    await context.close();
+  }
+}, TEST_TIMEOUT_MS);
+
+test('an operator adds a member: the change waits for an admin and no row appears', async () => {
+  if (!browser) throw new Error('browser did not start');
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  mkdirSync(ARTIFACTS, { recursive: true });
+
+  try {
+    await signInAndOpenDemoGroup(page, OPERATOR_EMAIL, OPERATOR_PASSWORD);
+
+    await page.getByText('Add a member', { exact: true }).click();
+    const form = page.getByRole('form', { name: 'Add member' });
+    const email = uniqueEmail('pending');
+    await form.getByRole('textbox', { name: 'E-mail', exact: true }).fill(email);
+    await form.getByRole('textbox', { name: 'Name', exact: true }).fill('Pending Person');
+    await form.getByRole('button', { name: 'Add member' }).click();
+
+    const status = form.getByRole('status').filter({ hasText: /sent to an admin for approval/i });
+    await status.waitFor();
+    expect(await status.textContent()).toContain('Pending Person');
+
+    // Nothing was added: the table still has no row for this e-mail, even after a reload.
+    expect(await memberRow(page, email).count()).toBe(0);
+    await page.reload();
+    await page.getByRole('table', { name: 'Members' }).getByRole('row').filter({ hasText: OPERATOR_EMAIL }).waitFor();
+    expect(await memberRow(page, email).count()).toBe(0);
+  } catch (error) {
+    await page.screenshot({ path: join(ARTIFACTS, 'console-operator-failure.png'), fullPage: true }).catch(() => undefined);
     throw error;
   } finally {
     await context.close();

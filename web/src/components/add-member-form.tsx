@@ -25,7 +25,7 @@ export function AddMemberForm({ groupId, currency, onAdded }: Props) {
   const [addMember, { loading }] = useMutation(AddMemberMutation);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const [added, setAdded] = useState<string | null>(null);
+  const [added, setAdded] = useState<{ text: string; pending: boolean } | null>(null);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -55,9 +55,15 @@ export function AddMemberForm({ groupId, currency, onAdded }: Props) {
 
     try {
       const result = await addMember({ variables: { input } });
-      const member = result.data?.addMember;
+      const outcome = result.data?.addMember;
       formRef.current?.reset();
-      setAdded(member ? `${member.name} was added as ${member.memberNumber}.` : 'Member added.');
+      if (outcome?.pendingApproval) {
+        // An operator's add waits for an admin: nothing is in the table yet.
+        setAdded({ text: `Sent to an admin for approval: ${name} will be added once an admin approves.`, pending: true });
+        return;
+      }
+      const member = outcome?.member;
+      setAdded({ text: member ? `${member.name} was added as ${member.memberNumber}.` : 'Member added.', pending: false });
       onAdded();
     } catch (error) {
       const code = errorCode(error);
@@ -81,8 +87,8 @@ export function AddMemberForm({ groupId, currency, onAdded }: Props) {
       <form ref={formRef} className="form form--grid" onSubmit={onSubmit} noValidate aria-label="Add member">
         <FormError>{formError}</FormError>
         {added ? (
-          <p className="notice notice--ok form__full" role="status">
-            {added}
+          <p className={added.pending ? 'notice form__full' : 'notice notice--ok form__full'} role="status">
+            {added.text}
           </p>
         ) : null}
         <TextField

@@ -47,6 +47,7 @@ export function MemberRow({ member, currency, showActions, onChanged }: Props) {
   const [editing, setEditing] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
+  const [pending, setPending] = useState<string | null>(null);
   const [updateMember, { loading: saving }] = useMutation(UpdateMemberMutation);
   const [removeMember, { loading: removing }] = useMutation(RemoveMemberMutation);
   const columns = showActions ? 7 : 6;
@@ -56,12 +57,19 @@ export function MemberRow({ member, currency, showActions, onChanged }: Props) {
     const input = changes(member, new FormData(event.currentTarget), currency);
     setErrors({});
     setFormError(null);
+    setPending(null);
     if (Object.keys(input).length === 0) {
       setEditing(false);
       return;
     }
     try {
-      await updateMember({ variables: { id: member.id, input } });
+      const result = await updateMember({ variables: { id: member.id, input } });
+      if (result.data?.updateMember.pendingApproval) {
+        // An operator's edit waits for an admin: the member is unchanged, so the form keeps
+        // what was typed and says where it went.
+        setPending('Sent to an admin for approval. The change applies once an admin approves it.');
+        return;
+      }
       setEditing(false);
       onChanged();
     } catch (error) {
@@ -74,8 +82,14 @@ export function MemberRow({ member, currency, showActions, onChanged }: Props) {
   async function onRemove() {
     if (!window.confirm(`Remove ${member.name} from this group? Their history is kept.`)) return;
     setFormError(null);
+    setPending(null);
     try {
-      await removeMember({ variables: { id: member.id } });
+      const result = await removeMember({ variables: { id: member.id } });
+      if (result.data?.removeMember.pendingApproval) {
+        setPending(`Sent to an admin for approval. ${member.name} stays a member until an admin approves the removal.`);
+        setEditing(true);
+        return;
+      }
       setEditing(false);
       onChanged();
     } catch (error) {
@@ -120,7 +134,10 @@ export function MemberRow({ member, currency, showActions, onChanged }: Props) {
                 className="button button--small"
                 aria-expanded={editing}
                 aria-label={`Edit ${member.name}`}
-                onClick={() => setEditing((open) => !open)}
+                onClick={() => {
+                  setPending(null);
+                  setEditing((open) => !open);
+                }}
               >
                 {editing ? 'Close' : 'Edit'}
               </button>
@@ -133,6 +150,11 @@ export function MemberRow({ member, currency, showActions, onChanged }: Props) {
           <td role="cell" colSpan={columns}>
             <form className="form form--grid" onSubmit={onSave} noValidate aria-label={`Edit ${member.name}`}>
               <FormError>{formError}</FormError>
+              {pending ? (
+                <p className="notice form__full" role="status">
+                  {pending}
+                </p>
+              ) : null}
               <TextField label="Name" name="name" defaultValue={member.name} required error={errors.name} />
               <TextField label="Nickname" name="nickname" defaultValue={member.nickname ?? ''} error={errors.nickname} />
               <TextField label="Phone" name="phone" type="tel" defaultValue={member.phone ?? ''} error={errors.phone} />
@@ -148,7 +170,14 @@ export function MemberRow({ member, currency, showActions, onChanged }: Props) {
                 <button type="submit" className="button button--primary" disabled={saving}>
                   {saving ? 'Saving…' : 'Save'}
                 </button>
-                <button type="button" className="button" onClick={() => setEditing(false)}>
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => {
+                    setPending(null);
+                    setEditing(false);
+                  }}
+                >
                   Cancel
                 </button>
                 <button type="button" className="button button--danger" disabled={removing} onClick={() => void onRemove()}>

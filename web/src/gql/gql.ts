@@ -21,9 +21,9 @@ type Documents = {
     "\n  fragment MemberRow on Member {\n    id\n    name\n    email\n    phone\n    nickname\n    role\n    memberNumber\n    status\n    viewerCanEdit\n    primaryMember {\n      id\n      name\n    }\n    customAmount {\n      amount\n      currency\n    }\n  }\n": typeof types.MemberRowFragmentDoc,
     "\n  query Members($groupId: ID!, $status: MemberStatus, $search: String, $first: Int, $after: String) {\n    members(groupId: $groupId, status: $status, search: $search, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...MemberRow\n        }\n      }\n    }\n  }\n": typeof types.MembersDocument,
     "\n  subscription MemberChanged($groupId: ID!) {\n    memberChanged(groupId: $groupId) {\n      groupId\n      action\n      member {\n        ...MemberRow\n      }\n    }\n  }\n": typeof types.MemberChangedDocument,
-    "\n  mutation AddMember($input: AddMemberInput!) {\n    addMember(input: $input) {\n      ...MemberRow\n    }\n  }\n": typeof types.AddMemberDocument,
-    "\n  mutation UpdateMember($id: ID!, $input: UpdateMemberInput!) {\n    updateMember(id: $id, input: $input) {\n      ...MemberRow\n    }\n  }\n": typeof types.UpdateMemberDocument,
-    "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id) {\n      ...MemberRow\n    }\n  }\n": typeof types.RemoveMemberDocument,
+    "\n  mutation AddMember($input: AddMemberInput!) {\n    addMember(input: $input) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n": typeof types.AddMemberDocument,
+    "\n  mutation UpdateMember($id: ID!, $input: UpdateMemberInput!) {\n    updateMember(id: $id, input: $input) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n": typeof types.UpdateMemberDocument,
+    "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n": typeof types.RemoveMemberDocument,
     "\n  mutation SignIn($email: String!, $password: String!) {\n    signIn(email: $email, password: $password) {\n      accessToken\n      expiresAt\n      user {\n        id\n        email\n        name\n        mustChangePassword\n      }\n    }\n  }\n": typeof types.SignInDocument,
 };
 const documents: Documents = {
@@ -34,9 +34,9 @@ const documents: Documents = {
     "\n  fragment MemberRow on Member {\n    id\n    name\n    email\n    phone\n    nickname\n    role\n    memberNumber\n    status\n    viewerCanEdit\n    primaryMember {\n      id\n      name\n    }\n    customAmount {\n      amount\n      currency\n    }\n  }\n": types.MemberRowFragmentDoc,
     "\n  query Members($groupId: ID!, $status: MemberStatus, $search: String, $first: Int, $after: String) {\n    members(groupId: $groupId, status: $status, search: $search, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...MemberRow\n        }\n      }\n    }\n  }\n": types.MembersDocument,
     "\n  subscription MemberChanged($groupId: ID!) {\n    memberChanged(groupId: $groupId) {\n      groupId\n      action\n      member {\n        ...MemberRow\n      }\n    }\n  }\n": types.MemberChangedDocument,
-    "\n  mutation AddMember($input: AddMemberInput!) {\n    addMember(input: $input) {\n      ...MemberRow\n    }\n  }\n": types.AddMemberDocument,
-    "\n  mutation UpdateMember($id: ID!, $input: UpdateMemberInput!) {\n    updateMember(id: $id, input: $input) {\n      ...MemberRow\n    }\n  }\n": types.UpdateMemberDocument,
-    "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id) {\n      ...MemberRow\n    }\n  }\n": types.RemoveMemberDocument,
+    "\n  mutation AddMember($input: AddMemberInput!) {\n    addMember(input: $input) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n": types.AddMemberDocument,
+    "\n  mutation UpdateMember($id: ID!, $input: UpdateMemberInput!) {\n    updateMember(id: $id, input: $input) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n": types.UpdateMemberDocument,
+    "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n": types.RemoveMemberDocument,
     "\n  mutation SignIn($email: String!, $password: String!) {\n    signIn(email: $email, password: $password) {\n      accessToken\n      expiresAt\n      user {\n        id\n        email\n        name\n        mustChangePassword\n      }\n    }\n  }\n": types.SignInDocument,
 };
 
@@ -85,15 +85,15 @@ export function graphql(source: "\n  subscription MemberChanged($groupId: ID!) {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation AddMember($input: AddMemberInput!) {\n    addMember(input: $input) {\n      ...MemberRow\n    }\n  }\n"): (typeof documents)["\n  mutation AddMember($input: AddMemberInput!) {\n    addMember(input: $input) {\n      ...MemberRow\n    }\n  }\n"];
+export function graphql(source: "\n  mutation AddMember($input: AddMemberInput!) {\n    addMember(input: $input) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AddMember($input: AddMemberInput!) {\n    addMember(input: $input) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UpdateMember($id: ID!, $input: UpdateMemberInput!) {\n    updateMember(id: $id, input: $input) {\n      ...MemberRow\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateMember($id: ID!, $input: UpdateMemberInput!) {\n    updateMember(id: $id, input: $input) {\n      ...MemberRow\n    }\n  }\n"];
+export function graphql(source: "\n  mutation UpdateMember($id: ID!, $input: UpdateMemberInput!) {\n    updateMember(id: $id, input: $input) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateMember($id: ID!, $input: UpdateMemberInput!) {\n    updateMember(id: $id, input: $input) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id) {\n      ...MemberRow\n    }\n  }\n"): (typeof documents)["\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id) {\n      ...MemberRow\n    }\n  }\n"];
+export function graphql(source: "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

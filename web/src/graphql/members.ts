@@ -55,7 +55,14 @@ export const MemberChangedSubscription = graphql(`
 export const AddMemberMutation = graphql(`
   mutation AddMember($input: AddMemberInput!) {
     addMember(input: $input) {
-      ...MemberRow
+      member {
+        ...MemberRow
+      }
+      pendingApproval
+      approval {
+        id
+        status
+      }
     }
   }
 `);
@@ -63,7 +70,14 @@ export const AddMemberMutation = graphql(`
 export const UpdateMemberMutation = graphql(`
   mutation UpdateMember($id: ID!, $input: UpdateMemberInput!) {
     updateMember(id: $id, input: $input) {
-      ...MemberRow
+      member {
+        ...MemberRow
+      }
+      pendingApproval
+      approval {
+        id
+        status
+      }
     }
   }
 `);
@@ -71,7 +85,14 @@ export const UpdateMemberMutation = graphql(`
 export const RemoveMemberMutation = graphql(`
   mutation RemoveMember($id: ID!) {
     removeMember(id: $id) {
-      ...MemberRow
+      member {
+        ...MemberRow
+      }
+      pendingApproval
+      approval {
+        id
+        status
+      }
     }
   }
 `);
