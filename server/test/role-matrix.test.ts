@@ -39,8 +39,8 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 async function newPlainMember(): Promise<string> {
-  const response = await t.gql<{ addMember: { id: string } }>(ADD_MEMBER, { input: { groupId: group.id, email: uniqueEmail('target'), name: 'Target' } }, group.admin.token);
-  return response.data!.addMember.id;
+  const response = await t.gql<{ addMember: { member: { id: string } } }>(ADD_MEMBER, { input: { groupId: group.id, email: uniqueEmail('target'), name: 'Target' } }, group.admin.token);
+  return response.data!.addMember.member.id;
 }
 
 type Operation = (auth: string | undefined) => Promise<GraphQLResponse>;
@@ -55,9 +55,9 @@ const operations: Record<string, Operation> = {
   updateGroup: (auth) => t.gql('mutation($id: ID!) { updateGroup(id: $id, input: { service: "Updated" }) { id } }', { id: group.id }, auth),
   addMember: (auth) => t.gql(ADD_MEMBER, { input: { groupId: group.id, email: uniqueEmail('matrix'), name: 'Matrix' } }, auth),
   addOperator: (auth) => t.gql(ADD_MEMBER, { input: { groupId: group.id, email: uniqueEmail('op'), name: 'New Operator', role: 'OPERATOR' } }, auth),
-  updateMember: async (auth) => t.gql('mutation($id: ID!) { updateMember(id: $id, input: { nickname: "Nick" }) { id } }', { id: await newPlainMember() }, auth),
-  removeMember: async (auth) => t.gql('mutation($id: ID!) { removeMember(id: $id) { id } }', { id: await newPlainMember() }, auth),
-  addSubMember: async (auth) => t.gql('mutation($id: ID!) { addSubMember(input: { primaryMemberId: $id, name: "Kid" }) { id } }', { id: await newPlainMember() }, auth),
+  updateMember: async (auth) => t.gql('mutation($id: ID!) { updateMember(id: $id, input: { nickname: "Nick" }) { pendingApproval } }', { id: await newPlainMember() }, auth),
+  removeMember: async (auth) => t.gql('mutation($id: ID!) { removeMember(id: $id) { pendingApproval } }', { id: await newPlainMember() }, auth),
+  addSubMember: async (auth) => t.gql('mutation($id: ID!) { addSubMember(input: { primaryMemberId: $id, name: "Kid" }) { pendingApproval } }', { id: await newPlainMember() }, auth),
   apiKeys: (auth) => t.gql('query($id: ID!) { apiKeys(groupId: $id) { id } }', { id: group.id }, auth),
   createApiKey: (auth) => t.gql('mutation($id: ID!) { createApiKey(groupId: $id, name: "k", role: MEMBER) { secret } }', { id: group.id }, auth),
   changePassword: (auth) => t.gql('mutation { changePassword(currentPassword: "wrong-password", newPassword: "another-long-password") { id } }', {}, auth),
@@ -107,7 +107,7 @@ it('lets an operator edit plain members but not the admin', async () => {
     group.admin.token,
   );
   const adminId = adminMember.data!.members.edges.find((edge) => edge.node.role === 'ADMIN')!.node.id;
-  const response = await t.gql('mutation($id: ID!) { updateMember(id: $id, input: { nickname: "Boss" }) { id } }', { id: adminId }, credentials.operator);
+  const response = await t.gql('mutation($id: ID!) { updateMember(id: $id, input: { nickname: "Boss" }) { pendingApproval } }', { id: adminId }, credentials.operator);
   expect(codeOf(response)).toBe('FORBIDDEN');
   const viewerCan = await t.gql<{ member: { viewerCanEdit: boolean } }>('query($id: ID!) { member(id: $id) { viewerCanEdit } }', { id: adminId }, credentials.operator);
   expect(viewerCan.data?.member.viewerCanEdit).toBe(false);

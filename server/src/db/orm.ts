@@ -12,9 +12,11 @@ import { NotificationTask } from '../modules/notifications/notification-task.ent
 import { Migration20261121000000_foundation } from './migrations/Migration20261121000000_foundation';
 import { Migration20261121100000_audit } from './migrations/Migration20261121100000_audit';
 import { Migration20261121110000_ledger } from './migrations/Migration20261121110000_ledger';
+import { Migration20261121120000_approvals } from './migrations/Migration20261121120000_approvals';
+import { ApprovalRequest } from '../modules/approvals/approval-request.entity';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
 
-export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey];
+export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest];
 
 /**
  * Migrations are listed here rather than discovered from a folder, so the
@@ -24,6 +26,7 @@ export const migrationsList = [
   { name: 'Migration20261121000000_foundation', class: Migration20261121000000_foundation },
   { name: 'Migration20261121100000_audit', class: Migration20261121100000_audit },
   { name: 'Migration20261121110000_ledger', class: Migration20261121110000_ledger },
+  { name: 'Migration20261121120000_approvals', class: Migration20261121120000_approvals },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

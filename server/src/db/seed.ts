@@ -53,8 +53,8 @@ export async function seedDemo(orm: MikroORM, config: CofferConfig): Promise<Dem
     tx.persist(operator);
     await tx.flush();
     await addMember(ctx, { groupId: group.id, email: operator.email, name: operator.name, role: Role.OPERATOR });
-    const ravi = await addMember(ctx, { groupId: group.id, email: 'ravi@example.com', name: 'Ravi Kumar', nickname: 'Ravi', phone: '+91 98765 43210' });
-    await addSubMember(ctx, { primaryMemberId: ravi.id, name: 'Meera Kumar' });
+    const { member: ravi } = await addMember(ctx, { groupId: group.id, email: 'ravi@example.com', name: 'Ravi Kumar', nickname: 'Ravi', phone: '+91 98765 43210' });
+    await addSubMember(ctx, { primaryMemberId: ravi!.id, name: 'Meera Kumar' });
     await addMember(ctx, { groupId: group.id, email: 'lena@example.com', name: 'Lena Fischer', customAmount: { amount: '600.00', currency: 'INR' } });
     await addMember(ctx, { groupId: group.id, email: 'sam@example.com', name: 'Sam Okafor' });
     return DEMO_ACCOUNTS;

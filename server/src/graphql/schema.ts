@@ -4,13 +4,14 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchemaSync } from 'type-graphql';
 import { ActivityResolver } from '../modules/activity/activity.resolver';
+import { ApprovalResolver } from '../modules/approvals/approval.resolver';
 import { AuditResolver } from '../modules/audit/audit.resolver';
 import { ApiKeyResolver, AuthResolver } from '../modules/auth/auth.resolver';
 import { GroupResolver } from '../modules/groups/group.resolver';
 import { TransactionResolver } from '../modules/ledger/ledger.resolver';
 import { MemberResolver } from '../modules/members/member.resolver';
 
-export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, ActivityResolver, AuditResolver] as const;
+export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, ApprovalResolver, ActivityResolver, AuditResolver] as const;
 
 let cached: GraphQLSchema | undefined;
 

@@ -109,3 +109,30 @@ export class PostgresEventBus extends LocalEventBus {
     await Promise.allSettled([this.listenClient.end(), this.notifyClient.end()]);
   }
 }
+
+/**
+ * Holds events until the database transaction that caused them commits, then
+ * hands them on. A rolled-back change never announces itself.
+ */
+export class DeferredEventBus implements EventBus {
+  private readonly queued: CofferEvent[] = [];
+
+  constructor(private readonly target: EventBus) {}
+
+  async publish(event: CofferEvent): Promise<void> {
+    this.queued.push(event);
+  }
+
+  subscribe(topic: string, key: string): AsyncIterableIterator<CofferEvent> {
+    return this.target.subscribe(topic, key);
+  }
+
+  /** Call after commit. */
+  async flush(): Promise<void> {
+    for (const event of this.queued.splice(0)) await this.target.publish(event);
+  }
+
+  async close(): Promise<void> {
+    this.queued.length = 0;
+  }
+}

@@ -15,4 +15,9 @@ export interface ServiceContext {
   config: CofferConfig;
   events: EventBus;
   loaders: RequestLoaders;
+  /**
+   * Set while an approved request is being applied: services then carry the
+   * change out instead of asking for another approval.
+   */
+  approving?: boolean;
 }

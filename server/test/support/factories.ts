@@ -58,14 +58,14 @@ export async function createGroup(t: TestServer, admin?: TestUser, overrides: Re
 }
 
 export const ADD_MEMBER = `mutation($input: AddMemberInput!) {
-  addMember(input: $input) { id name email memberNumber role status }
+  addMember(input: $input) { pendingApproval approval { id } member { id name email memberNumber role status } }
 }`;
 
 /** Adds an existing user to a group with a role and returns the membership id. */
 export async function addUserToGroup(t: TestServer, group: TestGroup, user: TestUser, role: 'ADMIN' | 'OPERATOR' | 'MEMBER'): Promise<string> {
-  const response = await t.gql<{ addMember: { id: string } }>(ADD_MEMBER, { input: { groupId: group.id, email: user.email, name: 'Someone', role } }, group.admin.token);
-  if (!response.data?.addMember) throw new Error(`addMember failed: ${JSON.stringify(response.errors)}`);
-  return response.data.addMember.id;
+  const response = await t.gql<{ addMember: { member: { id: string } } }>(ADD_MEMBER, { input: { groupId: group.id, email: user.email, name: 'Someone', role } }, group.admin.token);
+  if (!response.data?.addMember.member) throw new Error(`addMember failed: ${JSON.stringify(response.errors)}`);
+  return response.data.addMember.member.id;
 }
 
 export async function createApiKey(t: TestServer, group: TestGroup, role: 'ADMIN' | 'OPERATOR' | 'MEMBER'): Promise<string> {

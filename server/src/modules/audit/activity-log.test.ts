@@ -42,7 +42,8 @@ beforeAll(async () => {
   group = await createGroup(t, await createUser(t, { name: 'Asha Admin' }));
   operator = await createUser(t, { name: 'Omar Operator' });
   await addUserToGroup(t, group, operator, 'OPERATOR');
-  apiKey = await createApiKey(t, group, 'OPERATOR');
+  // ADMIN keys apply changes directly; operators' changes become approval requests (tested in approvals).
+  apiKey = await createApiKey(t, group, 'ADMIN');
 });
 afterAll(async () => t.close());
 
@@ -52,10 +53,11 @@ async function activityLog(variables: Record<string, unknown> = {}, auth = group
   return response.data!.activityLog;
 }
 
+/** Returns the new member's id, or the approval request's id when the change waits for an admin. */
 async function addMember(name: string, auth: string): Promise<string> {
-  const response = await t.gql<{ addMember: { id: string } }>(ADD_MEMBER, { input: { groupId: group.id, email: uniqueEmail(), name } }, auth);
+  const response = await t.gql<{ addMember: { member: { id: string } | null; approval: { id: string } | null } }>(ADD_MEMBER, { input: { groupId: group.id, email: uniqueEmail(), name } }, auth);
   expect(response.errors).toBeUndefined();
-  return response.data!.addMember.id;
+  return (response.data!.addMember.member ?? response.data!.addMember.approval)!.id;
 }
 
 it('shows what addMember wrote, newest first, with the actor named', async () => {
@@ -77,10 +79,10 @@ it('shows what addMember wrote, newest first, with the actor named', async () =>
 
 it('shows updates with before and after, and API keys by name', async () => {
   const memberId = await addMember('Before Name', apiKey);
-  const updated = await t.gql('mutation($id: ID!) { updateMember(id: $id, input: { name: "After Name" }) { id } }', { id: memberId }, operator.token);
+  const updated = await t.gql('mutation($id: ID!) { updateMember(id: $id, input: { name: "After Name" }) { pendingApproval } }', { id: memberId }, group.admin.token);
   expect(updated.errors).toBeUndefined();
   const [update, add] = (await activityLog({ first: 2 })).edges.map((edge) => edge.node);
-  expect(update).toMatchObject({ action: 'member.update', actor: { kind: 'USER', name: 'Omar Operator' }, before: { name: 'Before Name' }, after: { name: 'After Name' } });
+  expect(update).toMatchObject({ action: 'member.update', actor: { kind: 'USER', name: 'Asha Admin' }, before: { name: 'Before Name' }, after: { name: 'After Name' } });
   expect(add).toMatchObject({ action: 'member.add', actor: { kind: 'API_KEY', name: 'test key' } });
 });
 
@@ -90,7 +92,8 @@ it("filters by user: that person's own actions only", async () => {
   const log = await activityLog({ userId: operator.id, first: 100 });
   expect(log.totalCount).toBeGreaterThan(0);
   expect(log.edges.every((edge) => edge.node.actor.kind === 'USER' && edge.node.actor.id === operator.id)).toBe(true);
-  expect(log.edges.map((edge) => edge.node.after?.name)).toContain('By Operator');
+  // The operator's add waits for an admin: what they did is the request.
+  expect(log.edges.map((edge) => edge.node.action)).toContain('approval.request');
   const nobody = await createUser(t);
   expect((await activityLog({ userId: nobody.id })).totalCount).toBe(0);
 });

@@ -40,8 +40,8 @@ async function auditEntry(): Promise<string> {
 }
 
 async function activityEntry(): Promise<string> {
-  const added = await t.gql<{ addMember: { id: string } }>(ADD_MEMBER, { input: { groupId: group.id, email: uniqueEmail(), name: 'Logged' } }, group.admin.token);
-  const row = await db.query(`select id from activity_logs where entity_id = $1 and action = 'member.add'`, [added.data!.addMember.id]);
+  const added = await t.gql<{ addMember: { member: { id: string } } }>(ADD_MEMBER, { input: { groupId: group.id, email: uniqueEmail(), name: 'Logged' } }, group.admin.token);
+  const row = await db.query(`select id from activity_logs where entity_id = $1 and action = 'member.add'`, [added.data!.addMember.member.id]);
   return row.rows[0].id as string;
 }
 

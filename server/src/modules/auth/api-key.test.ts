@@ -34,7 +34,8 @@ it('shows the secret once, stores only its hash, and the key works for its group
   expect(me.data?.me).toEqual({ user: null, apiKey: { id: apiKey.id }, memberships: [{ role: 'OPERATOR', group: { id: group.id } }] });
   const added = await t.gql(ADD_MEMBER, { input: { groupId: group.id, email: uniqueEmail(), name: 'Via API' } }, secret);
   expect(added.errors).toBeUndefined();
-  const log = await db.query(`select actor_kind, actor_id from activity_logs where action = 'member.add' and group_id = $1`, [group.id]);
+  // An OPERATOR key's member add is maker–checker: it becomes a request, made by the key.
+  const log = await db.query(`select actor_kind, actor_id from activity_logs where action = 'approval.request' and group_id = $1`, [group.id]);
   expect(log.rows).toContainEqual({ actor_kind: 'API_KEY', actor_id: apiKey.id });
 });
 

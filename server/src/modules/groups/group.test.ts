@@ -132,8 +132,8 @@ describe('groups and group', () => {
     expect(codeOf(await t.gql(GROUP, { id: 'x' }, token))).toBe('NOT_FOUND');
     expect(codeOf(await t.gql('query { member(id: "1; drop table users") { id } }', {}, token))).toBe('NOT_FOUND');
     expect(codeOf(await t.gql('query { members(groupId: "nope") { totalCount } }', {}, token))).toBe('NOT_FOUND');
-    expect(codeOf(await t.gql('mutation { removeMember(id: "nope") { id } }', {}, token))).toBe('NOT_FOUND');
-    expect(codeOf(await t.gql('mutation { addSubMember(input: { primaryMemberId: "nope", name: "x" }) { id } }', {}, token))).toBe('NOT_FOUND');
+    expect(codeOf(await t.gql('mutation { removeMember(id: "nope") { pendingApproval } }', {}, token))).toBe('NOT_FOUND');
+    expect(codeOf(await t.gql('mutation { addSubMember(input: { primaryMemberId: "nope", name: "x" }) { pendingApproval } }', {}, token))).toBe('NOT_FOUND');
     expect(codeOf(await t.gql('mutation { revokeApiKey(id: "nope") { id } }', {}, token))).toBe('NOT_FOUND');
   });
 });

@@ -15,10 +15,13 @@ import {
   RecordTransactionInput,
   RecordTransactionPayload,
   TransactionChangedEvent,
+  TransactionChangePayload,
   TransactionConnection,
   TransactionType_,
   UpdateTransactionInput,
 } from './ledger.types';
+
+const changePayload = (outcome: ledger.TransactionChangeOutcome) => ({ ...outcome, pendingApproval: outcome.approval !== null });
 
 interface GroupArgs {
   groupId: string;
@@ -31,18 +34,14 @@ export class TransactionResolver {
     return ledger.recordTransaction(ctx, input);
   }
 
-  @Mutation(() => TransactionType_, { description: 'A pending transaction is edited; an approved one is reversed and recorded again corrected. Returns the current version.' })
-  async updateTransaction(
-    @Ctx() ctx: GraphQLContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => UpdateTransactionInput) input: UpdateTransactionInput,
-  ): Promise<LedgerTransaction> {
-    return ledger.updateTransaction(ctx, id, input);
+  @Mutation(() => TransactionChangePayload, { description: 'A pending transaction is edited; an approved one is reversed and recorded again corrected. Operators and changes over the threshold wait for approval.' })
+  async updateTransaction(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('input', () => UpdateTransactionInput) input: UpdateTransactionInput) {
+    return changePayload(await ledger.updateTransaction(ctx, id, input));
   }
 
-  @Mutation(() => TransactionType_, { description: 'An approved transaction is reversed (history kept); a pending one is rejected' })
-  async deleteTransaction(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<LedgerTransaction> {
-    return ledger.deleteTransaction(ctx, id);
+  @Mutation(() => TransactionChangePayload, { description: 'An approved transaction is reversed (history kept); a pending one is rejected. Operators and amounts over the threshold wait for approval.' })
+  async deleteTransaction(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return changePayload(await ledger.deleteTransaction(ctx, id));
   }
 
   @Query(() => TransactionType_)

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { conflict, forbidden, notFound } from '../../shared/domain-error';
+import { conflict, notFound } from '../../shared/domain-error';
 import { convertAmount, isCurrencyCode, parseAmount } from '../../shared/money';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
@@ -9,6 +9,9 @@ import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator, isUuid } from '../../shared/validation';
 import { ActorKind } from '../activity/activity-log.entity';
 import { recordActivity } from '../activity/activity.service';
+import { ApprovalAction, ApprovalEntityType, ApprovalRequest } from '../approvals/approval-request.entity';
+import { publishApprovalEvent, requestApproval } from '../approvals/approval.service';
+import { recordAudit } from '../audit/audit.service';
 import { ANY_ROLE, assertGroupRole, requireId, STAFF_ROLES, viewerRoleIn } from '../auth/authorization';
 import { Group } from '../groups/group.entity';
 import { assertGroupActive, MoneyInputData } from '../groups/group.service';
@@ -221,6 +224,12 @@ async function publishChange(ctx: ServiceContext, txn: LedgerTransaction, action
   await ctx.events.publish({ topic: TRANSACTION_CHANGED_TOPIC, key: txn.group.id, data: { transactionId: txn.id, action } });
 }
 
+/** Every change to money goes to the append-only audit log with the full transaction. */
+function auditTransaction(ctx: ServiceContext, em: EntityManager, txn: LedgerTransaction, action: string, previous: Record<string, unknown> | null): void {
+  const snapshot = transactionSnapshot(txn);
+  recordAudit({ ...ctx, em }, { groupId: txn.group.id, entityType: 'Transaction', entityId: txn.id, action, previousData: previous, newData: snapshot, snapshot });
+}
+
 function requestHash(data: RecordTransactionData): string {
   const { idempotencyKey: _key, ...rest } = data;
   const canonical = JSON.stringify(rest, Object.keys(rest).sort());
@@ -231,6 +240,7 @@ export interface RecordOutcome {
   transaction: LedgerTransaction;
   /** True when the change waits for an approver. */
   pendingApproval: boolean;
+  approval: ApprovalRequest | null;
   /** True when an earlier request with the same idempotency key answered. */
   replayed: boolean;
 }
@@ -258,12 +268,13 @@ export async function recordTransaction(ctx: ServiceContext, data: RecordTransac
         const existing = await em.findOneOrFail(IdempotencyKey, { groupId: group.id, key });
         if (existing.requestHash !== hash) throw conflict('This idempotency key was used for a different request', 'IDEMPOTENCY_KEY_REUSED');
         const first = await em.findOneOrFail(LedgerTransaction, { id: existing.transactionId! });
-        return { transaction: first, pendingApproval: first.approvalStatus === ApprovalStatus.PENDING, replayed: true };
+        const approval = await em.findOne(ApprovalRequest, { targetId: first.id, entityType: ApprovalEntityType.TRANSACTION, action: ApprovalAction.CREATE });
+        return { transaction: first, pendingApproval: first.approvalStatus === ApprovalStatus.PENDING, approval, replayed: true };
       }
     }
     const valid = await validateInput(em, group, data);
     const actor = actorOf(ctx);
-    const pending = needsApproval(role, group, valid.groupAmountMinor);
+    const pending = !ctx.approving && needsApproval(role, group, valid.groupAmountMinor);
     const txn = em.create(LedgerTransaction, {
       group,
       type: data.type,
@@ -287,23 +298,80 @@ export async function recordTransaction(ctx: ServiceContext, data: RecordTransac
     em.persist(txn);
     if (!pending) await postApprovedTransaction(em, txn, ApprovalSource.ADMIN_DIRECT);
     recordActivity({ ...ctx, em }, { groupId: group.id, action: 'transaction.record', entityType: 'Transaction', entityId: txn.id, after: transactionSnapshot(txn) });
+    auditTransaction(ctx, em, txn, 'transaction.record', null);
+    await em.flush();
+    const approval = pending
+      ? requestApproval(ctx, em, {
+          groupId: group.id,
+          entityType: ApprovalEntityType.TRANSACTION,
+          action: ApprovalAction.CREATE,
+          targetId: txn.id,
+          targetVersion: txn.version,
+          proposedData: { operation: 'recordTransaction', input: transactionSnapshot(txn) },
+        })
+      : null;
     await em.flush();
     if (key !== null) await em.nativeUpdate(IdempotencyKey, { groupId: group.id, key }, { transactionId: txn.id });
-    return { transaction: txn, pendingApproval: pending, replayed: false };
+    return { transaction: txn, pendingApproval: pending, approval, replayed: false };
   });
-  if (!outcome.replayed) await publishChange(ctx, outcome.transaction, outcome.pendingApproval ? 'RECORDED' : 'APPROVED');
+  if (!outcome.replayed) {
+    await publishChange(ctx, outcome.transaction, outcome.pendingApproval ? 'RECORDED' : 'APPROVED');
+    if (outcome.approval) await publishApprovalEvent(ctx, outcome.approval, 'QUEUED');
+  }
   return outcome;
 }
 
-async function loadForChange(ctx: ServiceContext, em: EntityManager, id: string): Promise<{ txn: LedgerTransaction; role: Role }> {
+async function loadForChange(ctx: ServiceContext, em: EntityManager, id: string): Promise<{ txn: LedgerTransaction; role: Role; group: Group }> {
   // Row lock: two corrections of one transaction queue up instead of both reversing it.
   const txn = await em.findOne(LedgerTransaction, { id: requireId(id, 'Transaction') }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!txn) throw notFound('Transaction');
   const role = await assertGroupRole(ctx, txn.group.id, STAFF_ROLES, 'Transaction');
-  assertGroupActive(await em.findOneOrFail(Group, { id: txn.group.id }));
+  const group = await em.findOneOrFail(Group, { id: txn.group.id });
+  assertGroupActive(group);
   if (txn.approvalStatus === ApprovalStatus.REJECTED) throw conflict('A rejected transaction cannot change', 'REJECTED');
   if (txn.reversedBy || txn.reverses) throw conflict('A reversed transaction or a reversal cannot change', 'ALREADY_REVERSED');
-  return { txn, role };
+  return { txn, role, group };
+}
+
+/** A change to money waits for a second person when an operator makes it, or when it exceeds the threshold. */
+function changeNeedsApproval(ctx: ServiceContext, role: Role, group: Group, ...amounts: bigint[]): boolean {
+  if (ctx.approving) return false;
+  return amounts.some((amount) => needsApproval(role, group, amount));
+}
+
+export interface TransactionChangeOutcome {
+  /** The transaction as it now stands (the corrected one after a correction). */
+  transaction: LedgerTransaction;
+  /** Set when the change waits for an admin instead. */
+  approval: ApprovalRequest | null;
+}
+
+/** Inputs stored in an approval request are JSON: dates travel as ISO strings. */
+export function serializeChanges(changes: Partial<TransactionInputData>): Record<string, unknown> {
+  return { ...changes, occurredAt: changes.occurredAt ? changes.occurredAt.toISOString() : changes.occurredAt };
+}
+
+export function deserializeChanges(stored: Record<string, unknown>): Partial<TransactionInputData> {
+  const { occurredAt, ...rest } = stored as Partial<TransactionInputData> & { occurredAt?: string | null };
+  return { ...rest, ...(occurredAt !== undefined ? { occurredAt: occurredAt === null ? null : new Date(occurredAt) } : {}) };
+}
+
+function queueTransactionChange(
+  ctx: ServiceContext,
+  em: EntityManager,
+  txn: LedgerTransaction,
+  action: ApprovalAction,
+  proposedData: Record<string, unknown>,
+): ApprovalRequest {
+  return requestApproval(ctx, em, {
+    groupId: txn.group.id,
+    entityType: ApprovalEntityType.TRANSACTION,
+    action,
+    targetId: txn.id,
+    targetVersion: txn.version,
+    proposedData,
+    previousData: transactionSnapshot(txn),
+  });
 }
 
 /**
@@ -311,10 +379,9 @@ async function loadForChange(ctx: ServiceContext, em: EntityManager, id: string)
  * one is reversed and a corrected one recorded, in one database transaction.
  * Only admins correct approved transactions here (operators go through approvals).
  */
-export async function updateTransaction(ctx: ServiceContext, id: string, changes: Partial<TransactionInputData>): Promise<LedgerTransaction> {
+export async function updateTransaction(ctx: ServiceContext, id: string, changes: Partial<TransactionInputData>): Promise<TransactionChangeOutcome> {
   const result = await ctx.em.transactional(async (em) => {
-    const { txn, role } = await loadForChange(ctx, em, id);
-    if (role !== Role.ADMIN) throw forbidden('Only an admin can correct a transaction directly');
+    const { txn, role, group } = await loadForChange(ctx, em, id);
     const before = transactionSnapshot(txn);
     const merged: TransactionInputData = {
       type: changes.type ?? txn.type,
@@ -329,11 +396,17 @@ export async function updateTransaction(ctx: ServiceContext, id: string, changes
       occurredAt: changes.occurredAt ?? txn.occurredAt,
     };
     const valid = await validateAmountless(em, txn, merged, changes.amount !== undefined);
+    if (changeNeedsApproval(ctx, role, group, txn.groupAmountMinor, valid.groupAmountMinor)) {
+      const approval = queueTransactionChange(ctx, em, txn, ApprovalAction.UPDATE, { operation: 'updateTransaction', input: serializeChanges(changes) });
+      await em.flush();
+      return { changed: txn, reversed: null, approval };
+    }
     if (txn.approvalStatus === ApprovalStatus.PENDING) {
       Object.assign(txn, fieldsFrom(merged, valid));
       recordActivity({ ...ctx, em }, { groupId: txn.group.id, action: 'transaction.update', entityType: 'Transaction', entityId: txn.id, before, after: transactionSnapshot(txn) });
+      auditTransaction(ctx, em, txn, 'transaction.update', before);
       await em.flush();
-      return { changed: txn, reversed: null };
+      return { changed: txn, reversed: null, approval: null };
     }
     const reversal = await reverseTransaction(ctx, em, txn, `Correction of ${txn.receiptNumber ?? txn.id}`);
     const actor = actorOf(ctx);
@@ -349,12 +422,19 @@ export async function updateTransaction(ctx: ServiceContext, id: string, changes
     em.persist(corrected);
     await postApprovedTransaction(em, corrected, ApprovalSource.ADMIN_DIRECT);
     recordActivity({ ...ctx, em }, { groupId: txn.group.id, action: 'transaction.correct', entityType: 'Transaction', entityId: corrected.id, before, after: transactionSnapshot(corrected) });
+    auditTransaction(ctx, em, txn, 'transaction.reverse', before);
+    auditTransaction(ctx, em, reversal, 'transaction.record-reversal', null);
+    auditTransaction(ctx, em, corrected, 'transaction.record-correction', null);
     await em.flush();
-    return { changed: corrected, reversed: reversal };
+    return { changed: corrected, reversed: reversal, approval: null };
   });
+  if (result.approval) {
+    await publishApprovalEvent(ctx, result.approval, 'QUEUED');
+    return { transaction: result.changed, approval: result.approval };
+  }
   if (result.reversed) await publishChange(ctx, result.reversed, 'REVERSED');
   await publishChange(ctx, result.changed, result.reversed ? 'APPROVED' : 'UPDATED');
-  return result.changed;
+  return { transaction: result.changed, approval: null };
 }
 
 async function validateAmountless(em: EntityManager, txn: LedgerTransaction, merged: TransactionInputData, amountGiven: boolean): Promise<ValidatedInput> {
@@ -382,24 +462,60 @@ function fieldsFrom(input: TransactionInputData, valid: ValidatedInput) {
 }
 
 /** Deleting an approved transaction reverses it; a pending one is rejected. Admins only here. */
-export async function deleteTransaction(ctx: ServiceContext, id: string): Promise<LedgerTransaction> {
+export async function deleteTransaction(ctx: ServiceContext, id: string): Promise<TransactionChangeOutcome> {
   const result = await ctx.em.transactional(async (em) => {
-    const { txn, role } = await loadForChange(ctx, em, id);
-    if (role !== Role.ADMIN) throw forbidden('Only an admin can delete a transaction directly');
+    const { txn, role, group } = await loadForChange(ctx, em, id);
     const before = transactionSnapshot(txn);
+    if (changeNeedsApproval(ctx, role, group, txn.groupAmountMinor)) {
+      const approval = queueTransactionChange(ctx, em, txn, ApprovalAction.DELETE, { operation: 'deleteTransaction', input: {} });
+      await em.flush();
+      return { txn, reversal: null, approval };
+    }
     if (txn.approvalStatus === ApprovalStatus.PENDING) {
       markRejected(txn);
       recordActivity({ ...ctx, em }, { groupId: txn.group.id, action: 'transaction.delete', entityType: 'Transaction', entityId: txn.id, before, after: transactionSnapshot(txn) });
+      auditTransaction(ctx, em, txn, 'transaction.reject', before);
       await em.flush();
-      return { txn, reversal: null };
+      return { txn, reversal: null, approval: null };
     }
     const reversal = await reverseTransaction(ctx, em, txn, `Deletion of ${txn.receiptNumber ?? txn.id}`);
     recordActivity({ ...ctx, em }, { groupId: txn.group.id, action: 'transaction.delete', entityType: 'Transaction', entityId: txn.id, before, after: transactionSnapshot(txn) });
+    auditTransaction(ctx, em, txn, 'transaction.reverse', before);
+    auditTransaction(ctx, em, reversal, 'transaction.record-reversal', null);
     await em.flush();
-    return { txn, reversal };
+    return { txn, reversal, approval: null };
   });
+  if (result.approval) {
+    await publishApprovalEvent(ctx, result.approval, 'QUEUED');
+    return { transaction: result.txn, approval: result.approval };
+  }
   await publishChange(ctx, result.reversal ?? result.txn, result.reversal ? 'REVERSED' : 'REJECTED');
-  return result.txn;
+  return { transaction: result.txn, approval: null };
+}
+
+/** Applies an approved request to record: the pending transaction is posted. Inside the approval's transaction. */
+export async function approvePendingTransaction(ctx: ServiceContext, id: string): Promise<void> {
+  const txn = await ctx.em.findOne(LedgerTransaction, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!txn) throw notFound('Transaction');
+  if (txn.approvalStatus !== ApprovalStatus.PENDING) throw conflict('This transaction is no longer pending', 'NOT_PENDING');
+  const before = transactionSnapshot(txn);
+  await postApprovedTransaction(ctx.em, txn, ApprovalSource.MANUAL);
+  recordActivity(ctx, { groupId: txn.group.id, action: 'transaction.approve', entityType: 'Transaction', entityId: txn.id, before, after: transactionSnapshot(txn) });
+  auditTransaction(ctx, ctx.em, txn, 'transaction.approve', before);
+  await ctx.em.flush();
+  await publishChange(ctx, txn, 'APPROVED');
+}
+
+/** A rejected or cancelled request to record: the pending transaction will never post. */
+export async function rejectPendingTransaction(ctx: ServiceContext, id: string): Promise<void> {
+  const txn = await ctx.em.findOne(LedgerTransaction, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!txn || txn.approvalStatus !== ApprovalStatus.PENDING) return;
+  const before = transactionSnapshot(txn);
+  markRejected(txn);
+  recordActivity(ctx, { groupId: txn.group.id, action: 'transaction.reject', entityType: 'Transaction', entityId: txn.id, before, after: transactionSnapshot(txn) });
+  auditTransaction(ctx, ctx.em, txn, 'transaction.reject', before);
+  await ctx.em.flush();
+  await publishChange(ctx, txn, 'REJECTED');
 }
 
 /** Staff see every transaction of their group; a member sees only their own. */

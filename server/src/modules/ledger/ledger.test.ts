@@ -161,16 +161,16 @@ describe('idempotency', () => {
 });
 
 describe('corrections', () => {
-  const UPDATE = 'mutation($id: ID!, $input: UpdateTransactionInput!) { updateTransaction(id: $id, input: $input) { id approvalStatus amount { amount } reverses { id } } }';
-  const DELETE = 'mutation($id: ID!) { deleteTransaction(id: $id) { id reversedBy { id amount { amount } reverses { id } } } }';
+  const UPDATE = 'mutation($id: ID!, $input: UpdateTransactionInput!) { updateTransaction(id: $id, input: $input) { pendingApproval approval { id } transaction { id approvalStatus amount { amount } reverses { id } } } }';
+  const DELETE = 'mutation($id: ID!) { deleteTransaction(id: $id) { pendingApproval approval { id } transaction { id reversedBy { id amount { amount } reverses { id } } } } }';
 
   it('corrects an approved transaction with a reversal and a new one, never in place', async () => {
     const group = await createGroup(t);
     const original = (await record(group, cashIn(group, '500'))).data!.recordTransaction.transaction;
-    const corrected = await t.gql<{ updateTransaction: { id: string; approvalStatus: string; amount: { amount: string } } }>(UPDATE, { id: original.id, input: { amount: { amount: '450', currency: 'INR' } } }, group.admin.token);
+    const corrected = await t.gql<{ updateTransaction: { transaction: { id: string; approvalStatus: string; amount: { amount: string } } } }>(UPDATE, { id: original.id, input: { amount: { amount: '450', currency: 'INR' } } }, group.admin.token);
     expect(corrected.errors).toBeUndefined();
-    expect(corrected.data?.updateTransaction).toMatchObject({ approvalStatus: 'APPROVED', amount: { amount: '450.00' } });
-    expect(corrected.data?.updateTransaction.id).not.toBe(original.id);
+    expect(corrected.data?.updateTransaction.transaction).toMatchObject({ approvalStatus: 'APPROVED', amount: { amount: '450.00' } });
+    expect(corrected.data?.updateTransaction.transaction.id).not.toBe(original.id);
     const stored = await db.query('select amount_minor::text as amount, reversed_by_id from transactions where id = $1', [original.id]);
     expect(stored.rows[0].amount).toBe('50000');
     expect(stored.rows[0].reversed_by_id).not.toBeNull();
@@ -182,8 +182,8 @@ describe('corrections', () => {
   it('deletes an approved transaction by reversing it; balances return to zero; history stays', async () => {
     const group = await createGroup(t);
     const original = (await record(group, cashIn(group, '75'))).data!.recordTransaction.transaction;
-    const deleted = await t.gql<{ deleteTransaction: { reversedBy: { amount: { amount: string }; reverses: { id: string } } } }>(DELETE, { id: original.id }, group.admin.token);
-    expect(deleted.data?.deleteTransaction.reversedBy).toMatchObject({ amount: { amount: '75.00' }, reverses: { id: original.id } });
+    const deleted = await t.gql<{ deleteTransaction: { transaction: { reversedBy: { amount: { amount: string }; reverses: { id: string } } } } }>(DELETE, { id: original.id }, group.admin.token);
+    expect(deleted.data?.deleteTransaction.transaction.reversedBy).toMatchObject({ amount: { amount: '75.00' }, reverses: { id: original.id } });
     expect(await balances(group)).toMatchObject({ CASH: '0.00', INCOME_DONATION: '0.00' });
     const rows = await db.query('select count(*)::int as n from transactions where group_id = $1', [group.id]);
     expect(rows.rows[0].n).toBe(2);
@@ -209,12 +209,18 @@ describe('corrections', () => {
     expect(reversals.rows[0].n).toBe(1);
   });
 
-  it('does not let an operator correct or delete directly', async () => {
+  it("turns an operator's correction or deletion into a request and changes nothing yet", async () => {
     const group = await createGroup(t);
     const operator = await withOperator(group);
     const original = (await record(group, cashIn(group, '40'))).data!.recordTransaction.transaction;
-    expect(codeOf(await t.gql(UPDATE, { id: original.id, input: { description: 'x' } }, operator.token))).toBe('FORBIDDEN');
-    expect(codeOf(await t.gql(DELETE, { id: original.id }, operator.token))).toBe('FORBIDDEN');
+    type Change = { pendingApproval: boolean; approval: { id: string } | null; transaction: { id: string } };
+    const update = await t.gql<{ updateTransaction: Change }>(UPDATE, { id: original.id, input: { amount: { amount: '400', currency: 'INR' } } }, operator.token);
+    expect(update.data?.updateTransaction).toMatchObject({ pendingApproval: true, approval: { id: expect.any(String) }, transaction: { id: original.id } });
+    const remove = await t.gql<{ deleteTransaction: Change }>(DELETE, { id: original.id }, operator.token);
+    expect(remove.data?.deleteTransaction.pendingApproval).toBe(true);
+    expect(await balances(group)).toMatchObject({ CASH: '40.00' });
+    const reversals = await db.query('select count(*)::int as n from transactions where reverses_id = $1', [original.id]);
+    expect(reversals.rows[0].n).toBe(0);
   });
 });
 

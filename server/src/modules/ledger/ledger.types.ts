@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { PageInfo } from '../../graphql/connection';
 import { MoneyInput, MoneyType } from '../../graphql/money.type';
+import { ApprovalRequestType } from '../approvals/approval.types';
 import { AccountKind, ApprovalSource, ApprovalStatus, PaymentMode, PaymentProvider, TransactionCategory, TransactionType } from './ledger.enums';
 
 registerEnumType(TransactionType, { name: 'TransactionType' });
@@ -113,6 +114,21 @@ export class RecordTransactionPayload {
 
   @Field({ description: 'True when this answer replays an earlier request with the same idempotency key' })
   replayed: boolean;
+
+  @Field(() => ApprovalRequestType, { nullable: true, description: 'The approval request, when the transaction waits for one' })
+  approval: ApprovalRequestType | null;
+}
+
+@ObjectType('TransactionChangePayload', { description: "An admin's correction applies at once; an operator's (or one over the threshold) waits for approval" })
+export class TransactionChangePayload {
+  @Field(() => TransactionType_, { description: 'After a correction: the corrected transaction; when waiting: the unchanged one' })
+  transaction: TransactionType_;
+
+  @Field(() => ApprovalRequestType, { nullable: true })
+  approval: ApprovalRequestType | null;
+
+  @Field()
+  pendingApproval: boolean;
 }
 
 @ObjectType('AccountBalance')

@@ -7,9 +7,11 @@ import type { CofferEvent } from '../../shared/event-bus';
 import { ANY_ROLE, assertGroupRole } from '../auth/authorization';
 import { Member, MemberStatus } from './member.entity';
 import * as members from './member.service';
-import { AddMemberInput, AddSubMemberInput, MemberChangedEvent, MemberType, UpdateMemberInput } from './member.types';
+import { AddMemberInput, AddSubMemberInput, MemberChangedEvent, MemberChangePayload, MemberType, UpdateMemberInput } from './member.types';
 
 export const MemberConnection = connectionOf('Member', MemberType);
+
+const payload = (outcome: members.MemberChangeOutcome) => ({ ...outcome, pendingApproval: outcome.approval !== null });
 
 interface MemberChangedArgs {
   groupId: string;
@@ -34,28 +36,24 @@ export class MemberResolver {
     return members.getMember(ctx, id);
   }
 
-  @Mutation(() => MemberType, { description: 'Adds a person by e-mail; creates their account with a temporary password if they have none' })
-  async addMember(@Ctx() ctx: GraphQLContext, @Arg('input', () => AddMemberInput) input: AddMemberInput): Promise<Member> {
-    return members.addMember(ctx, input);
+  @Mutation(() => MemberChangePayload, { description: 'Adds a person by e-mail; creates their account with a temporary password if they have none. Operators: waits for approval.' })
+  async addMember(@Ctx() ctx: GraphQLContext, @Arg('input', () => AddMemberInput) input: AddMemberInput) {
+    return payload(await members.addMember(ctx, input));
   }
 
-  @Mutation(() => MemberType)
-  async updateMember(
-    @Ctx() ctx: GraphQLContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => UpdateMemberInput) input: UpdateMemberInput,
-  ): Promise<Member> {
-    return members.updateMember(ctx, id, input);
+  @Mutation(() => MemberChangePayload, { description: 'Operators: waits for approval' })
+  async updateMember(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('input', () => UpdateMemberInput) input: UpdateMemberInput) {
+    return payload(await members.updateMember(ctx, id, input));
   }
 
-  @Mutation(() => MemberType, { description: 'Soft removal; sub-members go with their primary' })
-  async removeMember(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Member> {
-    return members.removeMember(ctx, id);
+  @Mutation(() => MemberChangePayload, { description: 'Soft removal; sub-members go with their primary. Operators: waits for approval.' })
+  async removeMember(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return payload(await members.removeMember(ctx, id));
   }
 
-  @Mutation(() => MemberType, { description: 'At most three active sub-members per primary; a fourth is CONFLICT' })
-  async addSubMember(@Ctx() ctx: GraphQLContext, @Arg('input', () => AddSubMemberInput) input: AddSubMemberInput): Promise<Member> {
-    return members.addSubMember(ctx, input);
+  @Mutation(() => MemberChangePayload, { description: 'At most three active sub-members per primary; a fourth is CONFLICT. Operators: waits for approval.' })
+  async addSubMember(@Ctx() ctx: GraphQLContext, @Arg('input', () => AddSubMemberInput) input: AddSubMemberInput) {
+    return payload(await members.addSubMember(ctx, input));
   }
 
   @Subscription(() => MemberChangedEvent, {

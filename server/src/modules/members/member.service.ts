@@ -8,6 +8,8 @@ import { Role } from '../../shared/roles';
 import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator, isEmail, isNonBlank, isPhone, normalizeEmail } from '../../shared/validation';
 import { recordActivity } from '../activity/activity.service';
+import { ApprovalAction, ApprovalEntityType, ApprovalRequest } from '../approvals/approval-request.entity';
+import { ApprovalRequestInput, publishApprovalEvent, requestApproval } from '../approvals/approval.service';
 import { ANY_ROLE, assertGroupRole, requireId, STAFF_ROLES, viewerRoleIn } from '../auth/authorization';
 import { User } from '../auth/user.entity';
 import { assertGroupActive, loadGroupForWrite, MoneyInputData } from '../groups/group.service';
@@ -45,9 +47,30 @@ export interface AddSubMemberData {
 }
 
 export type MemberChangeAction = 'ADDED' | 'UPDATED' | 'REMOVED';
+
+/** A member change either happened (member) or waits for an admin (approval). */
+export interface MemberChangeOutcome {
+  member: Member | null;
+  approval: ApprovalRequest | null;
+}
+
+/** Operators' member changes are maker–checker: they become requests unless an approval is applying them. */
+function needsApproval(ctx: ServiceContext, actorRole: Role): boolean {
+  return actorRole !== Role.ADMIN && !ctx.approving;
+}
+
+async function queueMemberChange(ctx: ServiceContext, input: Omit<ApprovalRequestInput, 'entityType'>): Promise<MemberChangeOutcome> {
+  const approval = await ctx.em.transactional(async (em) => {
+    const request = requestApproval(ctx, em, { ...input, entityType: ApprovalEntityType.MEMBER });
+    await em.flush();
+    return request;
+  });
+  await publishApprovalEvent(ctx, approval, 'QUEUED');
+  return { member: null, approval };
+}
 export const MEMBER_CHANGED_TOPIC = 'memberChanged';
 
-function memberSnapshot(member: Member): Record<string, unknown> {
+export function memberSnapshot(member: Member): Record<string, unknown> {
   return {
     name: member.name,
     email: member.email,
@@ -151,7 +174,7 @@ async function findOrCreateUser(
   return user;
 }
 
-export async function addMember(ctx: ServiceContext, data: AddMemberData): Promise<Member> {
+export async function addMember(ctx: ServiceContext, data: AddMemberData): Promise<MemberChangeOutcome> {
   const role = data.role ?? Role.MEMBER;
   const actorRole = await assertGroupRole(ctx, data.groupId, STAFF_ROLES);
   assertMayAssignRole(actorRole, role);
@@ -162,6 +185,9 @@ export async function addMember(ctx: ServiceContext, data: AddMemberData): Promi
   const group = await loadGroupForWrite(ctx, ctx.em, data.groupId, STAFF_ROLES);
   const customAmountMinor = parseCustomAmount(validator, group, data.customAmount);
   validator.throwIfInvalid();
+  if (needsApproval(ctx, actorRole)) {
+    return queueMemberChange(ctx, { groupId: group.id, action: ApprovalAction.CREATE, proposedData: { operation: 'addMember', input: { ...data, email } } });
+  }
   const prepared = await credentialsIfNewUser(ctx.em, email);
 
   const member = await ctx.em
@@ -191,13 +217,13 @@ export async function addMember(ctx: ServiceContext, data: AddMemberData): Promi
     })
     .catch(rethrowUniqueViolation);
   await publishMemberChange(ctx, member, 'ADDED');
-  return member;
+  return { member, approval: null };
 }
 
-export async function addSubMember(ctx: ServiceContext, data: AddSubMemberData): Promise<Member> {
+export async function addSubMember(ctx: ServiceContext, data: AddSubMemberData): Promise<MemberChangeOutcome> {
   const primary = await ctx.em.findOne(Member, { id: requireId(data.primaryMemberId, 'Member'), status: MemberStatus.ACTIVE }, { populate: ['group'] });
   if (!primary) throw notFound('Member');
-  await assertGroupRole(ctx, primary.group.id, STAFF_ROLES, 'Member');
+  const actorRole = await assertGroupRole(ctx, primary.group.id, STAFF_ROLES, 'Member');
   assertGroupActive(primary.group);
   if (primary.primaryMember) throw conflict('A sub-member cannot have sub-members of its own', 'NOT_A_PRIMARY');
   const email = data.email ? normalizeEmail(data.email) : null;
@@ -205,6 +231,16 @@ export async function addSubMember(ctx: ServiceContext, data: AddSubMemberData):
   if (email !== null) validator.check('email', isEmail(email), 'Enter a valid e-mail address');
   validateProfile(validator, data);
   validator.throwIfInvalid();
+  if (needsApproval(ctx, actorRole)) {
+    return queueMemberChange(ctx, {
+      groupId: primary.group.id,
+      action: ApprovalAction.CREATE,
+      targetId: primary.id,
+      targetVersion: primary.version,
+      proposedData: { operation: 'addSubMember', input: { ...data, email } },
+      previousData: memberSnapshot(primary),
+    });
+  }
   const prepared = await credentialsIfNewUser(ctx.em, email);
 
   const member = await ctx.em
@@ -242,7 +278,7 @@ export async function addSubMember(ctx: ServiceContext, data: AddSubMemberData):
     })
     .catch(rethrowUniqueViolation);
   await publishMemberChange(ctx, member, 'ADDED');
-  return member;
+  return { member, approval: null };
 }
 
 async function loadMemberForWrite(ctx: ServiceContext, id: string): Promise<{ member: Member; actorRole: Role }> {
@@ -256,13 +292,24 @@ async function loadMemberForWrite(ctx: ServiceContext, id: string): Promise<{ me
   return { member, actorRole };
 }
 
-export async function updateMember(ctx: ServiceContext, id: string, data: UpdateMemberData): Promise<Member> {
+export async function updateMember(ctx: ServiceContext, id: string, data: UpdateMemberData): Promise<MemberChangeOutcome> {
   const { member, actorRole } = await loadMemberForWrite(ctx, id);
   if (data.role) assertMayAssignRole(actorRole, data.role);
   const validator = new FieldValidator();
   validateProfile(validator, data);
   const customAmountMinor = parseCustomAmount(validator, member.group, data.customAmount);
   validator.throwIfInvalid();
+  if (needsApproval(ctx, actorRole)) {
+    const queued = await queueMemberChange(ctx, {
+      groupId: member.group.id,
+      action: ApprovalAction.UPDATE,
+      targetId: member.id,
+      targetVersion: member.version,
+      proposedData: { operation: 'updateMember', input: { ...data } },
+      previousData: memberSnapshot(member),
+    });
+    return { member, approval: queued.approval };
+  }
   if (data.role && data.role !== Role.ADMIN && member.role === Role.ADMIN) await assertNotLastAdmin(ctx.em, member);
   const before = memberSnapshot(member);
   if (data.name) member.name = data.name.trim();
@@ -273,7 +320,7 @@ export async function updateMember(ctx: ServiceContext, id: string, data: Update
   recordActivity(ctx, { groupId: member.group.id, action: 'member.update', entityType: 'Member', entityId: member.id, before, after: memberSnapshot(member) });
   await ctx.em.flush();
   await publishMemberChange(ctx, member, 'UPDATED');
-  return member;
+  return { member, approval: null };
 }
 
 /** A group always keeps at least one active admin, or nobody could ever manage it again. */
@@ -282,8 +329,19 @@ async function assertNotLastAdmin(em: EntityManager, member: Member): Promise<vo
   if (admins <= 1) throw conflict('A group needs at least one admin; make someone else admin first', 'LAST_ADMIN');
 }
 
-export async function removeMember(ctx: ServiceContext, id: string): Promise<Member> {
-  const { member } = await loadMemberForWrite(ctx, id);
+export async function removeMember(ctx: ServiceContext, id: string): Promise<MemberChangeOutcome> {
+  const { member, actorRole } = await loadMemberForWrite(ctx, id);
+  if (needsApproval(ctx, actorRole)) {
+    const queued = await queueMemberChange(ctx, {
+      groupId: member.group.id,
+      action: ApprovalAction.DELETE,
+      targetId: member.id,
+      targetVersion: member.version,
+      proposedData: { operation: 'removeMember', input: {} },
+      previousData: memberSnapshot(member),
+    });
+    return { member, approval: queued.approval };
+  }
   if (member.role === Role.ADMIN) await assertNotLastAdmin(ctx.em, member);
   const subMembers = await ctx.em.find(Member, { primaryMember: member, status: MemberStatus.ACTIVE });
   const removedAt = new Date();
@@ -295,7 +353,7 @@ export async function removeMember(ctx: ServiceContext, id: string): Promise<Mem
   }
   await ctx.em.flush();
   for (const target of [member, ...subMembers]) await publishMemberChange(ctx, target, 'REMOVED');
-  return member;
+  return { member, approval: null };
 }
 
 export async function getMember(ctx: ServiceContext, id: string): Promise<Member> {

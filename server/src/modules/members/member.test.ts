@@ -12,7 +12,7 @@ interface MemberRow {
   status: string;
 }
 
-const ADD_SUB = `mutation($input: AddSubMemberInput!) { addSubMember(input: $input) { id name memberNumber primaryMember { id } } }`;
+const ADD_SUB = `mutation($input: AddSubMemberInput!) { addSubMember(input: $input) { member { id name memberNumber primaryMember { id } } } }`;
 const MEMBERS = `query($groupId: ID!, $search: String, $status: MemberStatus, $first: Int, $after: String) {
   members(groupId: $groupId, search: $search, status: $status, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
@@ -32,8 +32,10 @@ afterAll(async () => {
   await t.close();
 });
 
+/** Adds as the admin (applied at once) and returns the member as data.addMember. */
 async function addMember(group: TestGroup, input: Record<string, unknown>, token = group.admin.token) {
-  return t.gql<{ addMember: MemberRow }>(ADD_MEMBER, { input: { groupId: group.id, ...input } }, token);
+  const response = await t.gql<{ addMember: { member: MemberRow } }>(ADD_MEMBER, { input: { groupId: group.id, ...input } }, token);
+  return { ...response, data: response.data ? { addMember: response.data.addMember.member } : response.data };
 }
 
 describe('addMember', () => {
@@ -105,12 +107,12 @@ describe('addMember', () => {
 
   it('stores huge custom amounts exactly', async () => {
     const group = await createGroup(t);
-    const response = await t.gql<{ addMember: { customAmount: { amount: string; amountMinor: string; currency: string } } }>(
-      `mutation($input: AddMemberInput!) { addMember(input: $input) { customAmount { amount amountMinor currency } } }`,
+    const response = await t.gql<{ addMember: { member: { customAmount: { amount: string; amountMinor: string; currency: string } } } }>(
+      `mutation($input: AddMemberInput!) { addMember(input: $input) { member { customAmount { amount amountMinor currency } } } }`,
       { input: { groupId: group.id, email: uniqueEmail(), name: 'Rich', customAmount: { amount: '25000000000.99', currency: 'INR' } } },
       group.admin.token,
     );
-    expect(response.data?.addMember.customAmount).toEqual({ amount: '25000000000.99', amountMinor: '2500000000099', currency: 'INR' });
+    expect(response.data?.addMember.member.customAmount).toEqual({ amount: '25000000000.99', amountMinor: '2500000000099', currency: 'INR' });
     const tooBig = await addMember(group, { email: uniqueEmail(), name: 'Too rich', customAmount: { amount: '99999999999999999999', currency: 'INR' } });
     expect(tooBig.errors?.[0].extensions?.fields).toEqual({ 'customAmount.amount': 'Amount is too large' });
   });
@@ -149,8 +151,8 @@ describe('sub-members', () => {
     const primary = (await addMember(group, { email: uniqueEmail(), name: 'Parent' })).data!.addMember;
     const base = primary.memberNumber.slice(0, -3);
     for (const [index, name] of ['Kid A', 'Kid B', 'Kid C'].entries()) {
-      const sub = await t.gql<{ addSubMember: { memberNumber: string; primaryMember: { id: string } } }>(ADD_SUB, { input: { primaryMemberId: primary.id, name } }, group.admin.token);
-      expect(sub.data?.addSubMember).toEqual({ id: expect.any(String), name, memberNumber: `${base}-0${index + 1}`, primaryMember: { id: primary.id } });
+      const sub = await t.gql<{ addSubMember: { member: { memberNumber: string; primaryMember: { id: string } } } }>(ADD_SUB, { input: { primaryMemberId: primary.id, name } }, group.admin.token);
+      expect(sub.data?.addSubMember.member).toEqual({ id: expect.any(String), name, memberNumber: `${base}-0${index + 1}`, primaryMember: { id: primary.id } });
     }
     const fourth = await t.gql(ADD_SUB, { input: { primaryMemberId: primary.id, name: 'Kid D' } }, group.admin.token);
     expect(codeOf(fourth)).toBe('CONFLICT');
@@ -185,12 +187,12 @@ describe('sub-members', () => {
     const group = await createGroup(t);
     const primary = (await addMember(group, { email: uniqueEmail(), name: 'Parent' })).data!.addMember;
     const subs = [];
-    for (const name of ['A', 'B', 'C']) subs.push((await t.gql<{ addSubMember: { id: string } }>(ADD_SUB, { input: { primaryMemberId: primary.id, name } }, group.admin.token)).data!.addSubMember);
-    await t.gql('mutation($id: ID!) { removeMember(id: $id) { status } }', { id: subs[1].id }, group.admin.token);
-    const again = await t.gql<{ addSubMember: { memberNumber: string } }>(ADD_SUB, { input: { primaryMemberId: primary.id, name: 'B2' } }, group.admin.token);
-    expect(again.data?.addSubMember.memberNumber.endsWith('-02')).toBe(true);
-    const removed = await t.gql<{ removeMember: { status: string; subMembers: unknown[] } }>('mutation($id: ID!) { removeMember(id: $id) { status subMembers { id } } }', { id: primary.id }, group.admin.token);
-    expect(removed.data?.removeMember).toEqual({ status: 'REMOVED', subMembers: [] });
+    for (const name of ['A', 'B', 'C']) subs.push((await t.gql<{ addSubMember: { member: { id: string } } }>(ADD_SUB, { input: { primaryMemberId: primary.id, name } }, group.admin.token)).data!.addSubMember.member);
+    await t.gql('mutation($id: ID!) { removeMember(id: $id) { member { status } } }', { id: subs[1].id }, group.admin.token);
+    const again = await t.gql<{ addSubMember: { member: { memberNumber: string } } }>(ADD_SUB, { input: { primaryMemberId: primary.id, name: 'B2' } }, group.admin.token);
+    expect(again.data?.addSubMember.member.memberNumber.endsWith('-02')).toBe(true);
+    const removed = await t.gql<{ removeMember: { member: { status: string; subMembers: unknown[] } } }>('mutation($id: ID!) { removeMember(id: $id) { member { status subMembers { id } } } }', { id: primary.id }, group.admin.token);
+    expect(removed.data?.removeMember.member).toEqual({ status: 'REMOVED', subMembers: [] });
     const statuses = await db.query(`select status from members where primary_member_id = $1`, [primary.id]);
     expect(statuses.rows.every((row) => row.status === 'REMOVED')).toBe(true);
   });
@@ -200,12 +202,12 @@ describe('updateMember and removeMember', () => {
   it('updates fields and logs before/after', async () => {
     const group = await createGroup(t);
     const member = (await addMember(group, { email: uniqueEmail(), name: 'Old Name' })).data!.addMember;
-    const updated = await t.gql<{ updateMember: { name: string; nickname: string; customAmount: { amount: string } } }>(
-      'mutation($id: ID!, $input: UpdateMemberInput!) { updateMember(id: $id, input: $input) { name nickname customAmount { amount } } }',
+    const updated = await t.gql<{ updateMember: { member: { name: string; nickname: string; customAmount: { amount: string } } } }>(
+      'mutation($id: ID!, $input: UpdateMemberInput!) { updateMember(id: $id, input: $input) { member { name nickname customAmount { amount } } } }',
       { id: member.id, input: { name: 'New Name', nickname: 'Newbie', customAmount: { amount: '250', currency: 'INR' } } },
       group.admin.token,
     );
-    expect(updated.data?.updateMember).toEqual({ name: 'New Name', nickname: 'Newbie', customAmount: { amount: '250.00' } });
+    expect(updated.data?.updateMember.member).toEqual({ name: 'New Name', nickname: 'Newbie', customAmount: { amount: '250.00' } });
     const log = await db.query(`select before, after from activity_logs where entity_id = $1 and action = 'member.update'`, [member.id]);
     expect(log.rows[0].before.name).toBe('Old Name');
     expect(log.rows[0].after.name).toBe('New Name');
@@ -215,9 +217,9 @@ describe('updateMember and removeMember', () => {
     const group = await createGroup(t);
     const adminMember = await t.gql<{ members: { edges: { node: { id: string } }[] } }>(MEMBERS, { groupId: group.id }, group.admin.token);
     const adminId = adminMember.data!.members.edges[0].node.id;
-    const demote = await t.gql('mutation($id: ID!) { updateMember(id: $id, input: { role: MEMBER }) { id } }', { id: adminId }, group.admin.token);
+    const demote = await t.gql('mutation($id: ID!) { updateMember(id: $id, input: { role: MEMBER }) { pendingApproval } }', { id: adminId }, group.admin.token);
     expect(demote.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'LAST_ADMIN' });
-    const remove = await t.gql('mutation($id: ID!) { removeMember(id: $id) { id } }', { id: adminId }, group.admin.token);
+    const remove = await t.gql('mutation($id: ID!) { removeMember(id: $id) { pendingApproval } }', { id: adminId }, group.admin.token);
     expect(remove.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'LAST_ADMIN' });
   });
 
@@ -225,11 +227,11 @@ describe('updateMember and removeMember', () => {
     const group = await createGroup(t);
     const email = uniqueEmail();
     const member = (await addMember(group, { email, name: 'Leaver' })).data!.addMember;
-    await t.gql('mutation($id: ID!) { removeMember(id: $id) { id } }', { id: member.id }, group.admin.token);
+    await t.gql('mutation($id: ID!) { removeMember(id: $id) { pendingApproval } }', { id: member.id }, group.admin.token);
     const row = await db.query('select status, removed_at from members where id = $1', [member.id]);
     expect(row.rows[0].status).toBe('REMOVED');
     expect(row.rows[0].removed_at).not.toBeNull();
-    const again = await t.gql(`mutation($id: ID!) { updateMember(id: $id, input: { name: "x" }) { id } }`, { id: member.id }, group.admin.token);
+    const again = await t.gql(`mutation($id: ID!) { updateMember(id: $id, input: { name: "x" }) { pendingApproval } }`, { id: member.id }, group.admin.token);
     expect(again.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'MEMBER_REMOVED' });
     expect(codeOf(await addMember(group, { email, name: 'Returner' }))).toBeUndefined();
   });

@@ -1,6 +1,7 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { MoneyInput } from '../../graphql/money.type';
 import { Role } from '../../shared/roles';
+import { ApprovalRequestType } from '../approvals/approval.types';
 import { MemberStatus } from './member.entity';
 
 @ObjectType('Member')
@@ -103,4 +104,16 @@ export class AddSubMemberInput {
 
   @Field(() => String, { nullable: true })
   phone?: string | null;
+}
+
+@ObjectType('MemberChangePayload', { description: "An admin's change applies at once (member); an operator's waits for an admin (approval)" })
+export class MemberChangePayload {
+  @Field(() => MemberType, { nullable: true, description: 'The member as it now stands; null for an add that waits for approval' })
+  member: MemberType | null;
+
+  @Field(() => ApprovalRequestType, { nullable: true, description: 'Set when the change waits for approval instead' })
+  approval: ApprovalRequestType | null;
+
+  @Field({ description: 'True when nothing changed yet: an admin must approve' })
+  pendingApproval: boolean;
 }

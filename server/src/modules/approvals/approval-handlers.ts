@@ -1,0 +1,86 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ServiceContext } from '../../shared/service-context';
+import { LedgerTransaction } from '../ledger/ledger.entities';
+import { approvePendingTransaction, deleteTransaction, deserializeChanges, rejectPendingTransaction, updateTransaction } from '../ledger/ledger.service';
+import { Member, MemberStatus } from '../members/member.entity';
+import { addMember, AddMemberData, addSubMember, AddSubMemberData, removeMember, updateMember, UpdateMemberData } from '../members/member.service';
+import { ApprovalEntityType, ApprovalRequest } from './approval-request.entity';
+
+/**
+ * How each kind of request is carried out. `apply` runs as the approving
+ * admin inside the approval's database transaction (ctx.em, ctx.approving);
+ * `discard` undoes any placeholder the request created (a pending transaction).
+ */
+export interface ApprovalHandler {
+  /** The target's version now, or null when it is gone (both make a request stale). */
+  currentVersion(em: EntityManager, targetId: string): Promise<number | null>;
+  apply(ctx: ServiceContext, request: ApprovalRequest): Promise<void>;
+  discard(ctx: ServiceContext, request: ApprovalRequest): Promise<void>;
+}
+
+interface StoredOperation {
+  operation: string;
+  input: Record<string, unknown>;
+}
+
+const operationOf = (request: ApprovalRequest): StoredOperation => request.proposedData as unknown as StoredOperation;
+
+const memberHandler: ApprovalHandler = {
+  async currentVersion(em, targetId) {
+    const member = await em.findOne(Member, { id: targetId, status: MemberStatus.ACTIVE }, { refresh: true });
+    return member?.version ?? null;
+  },
+  async apply(ctx, request) {
+    const { operation, input } = operationOf(request);
+    switch (operation) {
+      case 'addMember':
+        await addMember(ctx, input as unknown as AddMemberData);
+        return;
+      case 'addSubMember':
+        await addSubMember(ctx, input as unknown as AddSubMemberData);
+        return;
+      case 'updateMember':
+        await updateMember(ctx, request.targetId!, input as UpdateMemberData);
+        return;
+      case 'removeMember':
+        await removeMember(ctx, request.targetId!);
+        return;
+      default:
+        throw new Error(`Unknown member operation ${operation}`);
+    }
+  },
+  async discard() {
+    // Member requests change nothing until approved.
+  },
+};
+
+const transactionHandler: ApprovalHandler = {
+  async currentVersion(em, targetId) {
+    const txn = await em.findOne(LedgerTransaction, { id: targetId }, { refresh: true });
+    return txn?.version ?? null;
+  },
+  async apply(ctx, request) {
+    const { operation, input } = operationOf(request);
+    switch (operation) {
+      case 'recordTransaction':
+        await approvePendingTransaction(ctx, request.targetId!);
+        return;
+      case 'updateTransaction':
+        await updateTransaction(ctx, request.targetId!, deserializeChanges(input));
+        return;
+      case 'deleteTransaction':
+        await deleteTransaction(ctx, request.targetId!);
+        return;
+      default:
+        throw new Error(`Unknown transaction operation ${operation}`);
+    }
+  },
+  async discard(ctx, request) {
+    if (operationOf(request).operation === 'recordTransaction') await rejectPendingTransaction(ctx, request.targetId!);
+  },
+};
+
+export const approvalHandlers: Record<ApprovalEntityType, ApprovalHandler> = {
+  [ApprovalEntityType.MEMBER]: memberHandler,
+  [ApprovalEntityType.TRANSACTION]: transactionHandler,
+};

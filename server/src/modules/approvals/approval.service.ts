@@ -1,0 +1,217 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { conflict, forbidden, notFound } from '../../shared/domain-error';
+import { CofferEvent, DeferredEventBus } from '../../shared/event-bus';
+import { createLoaders } from '../../shared/loaders';
+import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
+import { Role } from '../../shared/roles';
+import type { ServiceContext } from '../../shared/service-context';
+import { FieldValidator } from '../../shared/validation';
+import { ActorKind } from '../activity/activity-log.entity';
+import { recordActivity } from '../activity/activity.service';
+import { recordAudit } from '../audit/audit.service';
+import { ADMIN_ONLY, assertGroupRole, requireId, requireSignedIn, viewerRoleIn } from '../auth/authorization';
+import { ApprovalAction, ApprovalEntityType, ApprovalRequest, ApprovalRequestStatus } from './approval-request.entity';
+import { approvalHandlers } from './approval-handlers';
+
+export const APPROVAL_EVENTS_TOPIC = 'approvalEvents';
+export type ApprovalEventType = 'QUEUED' | 'APPROVED' | 'REJECTED' | 'CANCELLED';
+
+export interface ApprovalRequestInput {
+  groupId: string;
+  entityType: ApprovalEntityType;
+  action: ApprovalAction;
+  targetId?: string | null;
+  targetVersion?: number | null;
+  proposedData: Record<string, unknown>;
+  previousData?: Record<string, unknown> | null;
+  notes?: string | null;
+}
+
+export function actorOf(ctx: ServiceContext): { kind: ActorKind; id: string | null } {
+  const { viewer } = ctx;
+  if (viewer.kind === 'user') return { kind: ActorKind.USER, id: viewer.user.id };
+  if (viewer.kind === 'apiKey') return { kind: ActorKind.API_KEY, id: viewer.apiKey.id };
+  return { kind: ActorKind.SYSTEM, id: null };
+}
+
+function isRequester(ctx: ServiceContext, request: ApprovalRequest): boolean {
+  const actor = actorOf(ctx);
+  return actor.id !== null && actor.kind === request.requestedByKind && actor.id === request.requestedById;
+}
+
+function approvalSnapshot(request: ApprovalRequest): Record<string, unknown> {
+  return {
+    entityType: request.entityType,
+    action: request.action,
+    targetId: request.targetId,
+    targetVersion: request.targetVersion,
+    proposedData: request.proposedData,
+    status: request.status,
+    notes: request.notes,
+    decisionNotes: request.decisionNotes,
+  };
+}
+
+/**
+ * Queues a change for an admin's approval, on the caller's EntityManager (so
+ * in the same database transaction as anything the caller writes). The
+ * caller publishes QUEUED after its commit with publishApprovalEvent.
+ */
+export function requestApproval(ctx: ServiceContext, em: EntityManager, input: ApprovalRequestInput): ApprovalRequest {
+  const actor = actorOf(ctx);
+  const request = em.create(ApprovalRequest, {
+    group: input.groupId,
+    entityType: input.entityType,
+    action: input.action,
+    targetId: input.targetId ?? null,
+    targetVersion: input.targetVersion ?? null,
+    proposedData: input.proposedData,
+    previousData: input.previousData ?? null,
+    requestedByKind: actor.kind,
+    requestedById: actor.id,
+    notes: input.notes?.trim() || null,
+  });
+  em.persist(request);
+  recordActivity({ ...ctx, em }, { groupId: input.groupId, action: 'approval.request', entityType: 'ApprovalRequest', entityId: request.id, after: approvalSnapshot(request) });
+  recordAudit({ ...ctx, em }, { groupId: input.groupId, entityType: 'ApprovalRequest', entityId: request.id, action: 'approval.request', newData: approvalSnapshot(request) });
+  return request;
+}
+
+export async function publishApprovalEvent(ctx: ServiceContext, request: ApprovalRequest, type: ApprovalEventType): Promise<void> {
+  const event: CofferEvent = { topic: APPROVAL_EVENTS_TOPIC, key: request.group.id, data: { approvalId: request.id, type } };
+  await ctx.events.publish(event);
+}
+
+async function lockRequest(em: EntityManager, id: string): Promise<ApprovalRequest> {
+  const request = await em.findOne(ApprovalRequest, { id: requireId(id, 'Approval') }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!request) throw notFound('Approval');
+  return request;
+}
+
+function assertPending(request: ApprovalRequest): void {
+  if (request.status !== ApprovalRequestStatus.PENDING) {
+    throw conflict(`This request was already ${request.status.toLowerCase()}`, 'ALREADY_DECIDED');
+  }
+}
+
+/** The named check behind approve and viewerCanApprove. */
+export async function assertCanApprove(ctx: ServiceContext, request: ApprovalRequest): Promise<void> {
+  await assertGroupRole(ctx, request.group.id, ADMIN_ONLY, 'Approval');
+  if (isRequester(ctx, request)) throw forbidden('You cannot approve or reject your own request');
+}
+
+/** Refuses to apply a request whose target changed (or vanished) since it was made. */
+async function assertNotStale(em: EntityManager, request: ApprovalRequest): Promise<void> {
+  if (request.targetId === null || request.targetVersion === null) return;
+  const current = await approvalHandlers[request.entityType].currentVersion(em, request.targetId);
+  if (current !== request.targetVersion) {
+    throw conflict('The record changed after this request was made; reject it and ask again', 'STALE_REQUEST');
+  }
+}
+
+type Decision = 'APPROVED' | 'REJECTED' | 'CANCELLED';
+
+async function decide(ctx: ServiceContext, id: string, decision: Decision, notes: string | null | undefined): Promise<ApprovalRequest> {
+  requireSignedIn(ctx);
+  if (notes) new FieldValidator().check('notes', notes.length <= 2000, 'At most 2000 characters').throwIfInvalid();
+  // Events of the applied change wait for the commit, like the decision's own.
+  const events = new DeferredEventBus(ctx.events);
+  const request = await ctx.em.transactional(async (em) => {
+    // The row lock makes concurrent decisions queue: the second sees the first's outcome.
+    const locked = await lockRequest(em, id);
+    if (decision === 'CANCELLED') {
+      if (!isRequester(ctx, locked)) {
+        await assertGroupRole(ctx, locked.group.id, [Role.ADMIN, Role.OPERATOR, Role.MEMBER], 'Approval');
+        throw forbidden('Only the person who asked can cancel a request');
+      }
+    } else {
+      await assertCanApprove(ctx, locked);
+    }
+    assertPending(locked);
+    const before = approvalSnapshot(locked);
+    const applyCtx: ServiceContext = { ...ctx, em, events, loaders: createLoaders(em, ctx.viewer), approving: true };
+    const handler = approvalHandlers[locked.entityType];
+    if (decision === 'APPROVED') {
+      await assertNotStale(em, locked);
+      await handler.apply(applyCtx, locked);
+    } else {
+      await handler.discard(applyCtx, locked);
+    }
+    const actor = actorOf(ctx);
+    locked.status = ApprovalRequestStatus[decision];
+    locked.decidedByKind = actor.kind;
+    locked.decidedById = actor.id;
+    locked.decidedAt = new Date();
+    locked.decisionNotes = notes?.trim() || null;
+    const action = `approval.${decision.toLowerCase()}`;
+    recordActivity(applyCtx, { groupId: locked.group.id, action, entityType: 'ApprovalRequest', entityId: locked.id, before, after: approvalSnapshot(locked) });
+    recordAudit(applyCtx, { groupId: locked.group.id, entityType: 'ApprovalRequest', entityId: locked.id, action, previousData: before, newData: approvalSnapshot(locked) });
+    await em.flush();
+    return locked;
+  });
+  await events.flush();
+  await publishApprovalEvent(ctx, request, decision);
+  return request;
+}
+
+export const approve = (ctx: ServiceContext, id: string, notes?: string | null): Promise<ApprovalRequest> => decide(ctx, id, 'APPROVED', notes);
+export const reject = (ctx: ServiceContext, id: string, notes?: string | null): Promise<ApprovalRequest> => decide(ctx, id, 'REJECTED', notes);
+export const cancelApproval = (ctx: ServiceContext, id: string): Promise<ApprovalRequest> => decide(ctx, id, 'CANCELLED', null);
+
+/** Admins see every request of the group; operators and API keys their own. */
+async function assertCanSee(ctx: ServiceContext, request: ApprovalRequest): Promise<void> {
+  const role = await assertGroupRole(ctx, request.group.id, [Role.ADMIN, Role.OPERATOR, Role.MEMBER], 'Approval');
+  if (role !== Role.ADMIN && !isRequester(ctx, request)) throw notFound('Approval');
+}
+
+export async function getApproval(ctx: ServiceContext, id: string): Promise<ApprovalRequest> {
+  const request = await ctx.em.findOne(ApprovalRequest, { id: requireId(id, 'Approval') });
+  if (!request) throw notFound('Approval');
+  await assertCanSee(ctx, request);
+  return request;
+}
+
+export interface ApprovalFilter extends PageRequest {
+  groupId: string;
+  status?: ApprovalRequestStatus | null;
+  entityType?: ApprovalEntityType | null;
+}
+
+/** Newest first. */
+export async function listApprovals(ctx: ServiceContext, filter: ApprovalFilter): Promise<Page<ApprovalRequest>> {
+  const role = await assertGroupRole(ctx, filter.groupId, [Role.ADMIN, Role.OPERATOR]);
+  const size = pageSize(filter.first);
+  const after = decodeCursor(filter.after);
+  const knex = ctx.em.getKnex();
+  const base = knex('approval_requests as a').where('a.group_id', filter.groupId);
+  if (filter.status) base.andWhere('a.status', filter.status);
+  if (filter.entityType) base.andWhere('a.entity_type', filter.entityType);
+  if (role !== Role.ADMIN) {
+    const actor = actorOf(ctx);
+    base.andWhere({ 'a.requested_by_kind': actor.kind, 'a.requested_by_id': actor.id });
+  }
+  const pageQuery = base.clone().select('a.*').orderBy([{ column: 'a.created_at', order: 'desc' }, { column: 'a.id', order: 'desc' }]).limit(size + 1);
+  if (after) pageQuery.whereRaw('(a.created_at, a.id) < (cast(? as timestamptz), cast(? as uuid))', [after.sort, after.id]);
+  const [rows, countRows] = await Promise.all([pageQuery, base.clone().count('* as count')]);
+  const requests = (rows as Record<string, unknown>[]).map((row) => ctx.em.map(ApprovalRequest, row));
+  return toPage(requests, size, (r) => ({ sort: r.createdAt.toISOString(), id: r.id }), Number((countRows[0] as { count: string }).count), after);
+}
+
+export async function countPending(em: EntityManager, groupId: string): Promise<number> {
+  return em.count(ApprovalRequest, { group: groupId, status: ApprovalRequestStatus.PENDING });
+}
+
+export async function pendingApprovalCount(ctx: ServiceContext, groupId: string): Promise<number> {
+  await assertGroupRole(ctx, groupId, ADMIN_ONLY);
+  return countPending(ctx.em, groupId);
+}
+
+export async function viewerCanDecide(ctx: ServiceContext, request: ApprovalRequest): Promise<boolean> {
+  if (request.status !== ApprovalRequestStatus.PENDING) return false;
+  return (await viewerRoleIn(ctx, request.group.id)) === Role.ADMIN && !isRequester(ctx, request);
+}
+
+export function viewerCanCancel(ctx: ServiceContext, request: ApprovalRequest): boolean {
+  return request.status === ApprovalRequestStatus.PENDING && isRequester(ctx, request);
+}
