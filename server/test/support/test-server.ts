@@ -1,4 +1,5 @@
 import { createClient, Client as WsClient } from 'graphql-ws';
+import { Client, QueryResult, QueryResultRow } from 'pg';
 import WebSocket from 'ws';
 import { CofferServer, startCoffer } from '../../src/app';
 import { CofferConfig, loadConfig } from '../../src/config';
@@ -18,6 +19,8 @@ export interface TestServer {
   url: string;
   /** POST /graphql over real HTTP. `auth` is an access token or API key. */
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, auth?: string): Promise<GraphQLResponse<T>>;
+  /** Plain SQL on this server's database, for checking what was stored (one connection, opened on first use). */
+  query<R extends QueryResultRow = QueryResultRow>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
   /** A graphql-ws client against this server; closes with the server. */
   ws(authorization: string | undefined, extra?: { onClose?: (code: number, reason: string) => void }): WsClient;
   close(): Promise<void>;
@@ -33,6 +36,7 @@ export async function startTestServer(options: { env?: NodeJS.ProcessEnv; db?: T
   const config = testConfig(options.env);
   const server = await startCoffer({ config, databaseUrl: db.url, port: 0, host: '127.0.0.1', logger: silentLogger, skipMigrations: true });
   const wsClients: WsClient[] = [];
+  let sql: Promise<Client> | undefined;
   return {
     server,
     db,
@@ -46,6 +50,14 @@ export async function startTestServer(options: { env?: NodeJS.ProcessEnv; db?: T
       });
       const body = (await response.json()) as Omit<GraphQLResponse, 'status'>;
       return { status: response.status, ...body } as GraphQLResponse<never>;
+    },
+    query: async (text, params) => {
+      sql ??= (async () => {
+        const client = new Client({ connectionString: db.url });
+        await client.connect();
+        return client;
+      })();
+      return (await sql).query(text, params);
     },
     ws: (authorization, extra = {}) => {
       const client = createClient({
@@ -61,6 +73,7 @@ export async function startTestServer(options: { env?: NodeJS.ProcessEnv; db?: T
     },
     close: async () => {
       await Promise.allSettled(wsClients.map((client) => client.dispose()));
+      if (sql) await (await sql).end();
       await server.close();
       if (!options.db) await db.drop();
     },

@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { ADD_MEMBER, addUserToGroup, codeOf, createApiKey, createGroup, createUser, TestGroup, TestUser, uniqueEmail } from '../../../test/support/factories';
 import { collect, startTestServer, TestServer } from '../../../test/support/test-server';
 
@@ -15,16 +14,10 @@ interface Setup {
 }
 
 let t: TestServer;
-let db: Client;
 beforeAll(async () => {
   t = await startTestServer();
-  db = new Client({ connectionString: t.db.url });
-  await db.connect();
 });
-afterAll(async () => {
-  await db.end();
-  await t.close();
-});
+afterAll(async () => t.close());
 
 async function setup(groupOverrides: Record<string, unknown> = {}): Promise<Setup> {
   const group = await createGroup(t, undefined, groupOverrides);
@@ -54,7 +47,7 @@ describe("an operator's member changes", () => {
     const approved = await t.gql<{ approve: { status: string; decisionNotes: string; decidedBy: { name: string } } }>(APPROVE, { id: approvalId, notes: 'Checked the form' }, s.group.admin.token);
     expect(approved.data?.approve).toMatchObject({ status: 'APPROVED', decisionNotes: 'Checked the form', decidedBy: { name: 'Group Admin' } });
     expect(await memberNames(s)).toContain('Pending Person');
-    const audit = await db.query(`select action from audit_logs where entity_id = $1 order by created_at`, [approvalId]);
+    const audit = await t.query(`select action from audit_logs where entity_id = $1 order by created_at`, [approvalId]);
     expect(audit.rows.map((r) => r.action)).toEqual(['approval.request', 'approval.approved']);
   });
 
@@ -69,12 +62,12 @@ describe("an operator's member changes", () => {
     );
     expect(update.data?.updateMember).toMatchObject({ pendingApproval: true, approval: { previousData: { name: 'Target Person' }, proposedData: { input: { nickname: 'Nick' } } } });
     await t.gql(APPROVE, { id: update.data!.updateMember.approval.id }, s.group.admin.token);
-    const row = await db.query('select nickname from members where id = $1', [memberId]);
+    const row = await t.query('select nickname from members where id = $1', [memberId]);
     expect(row.rows[0].nickname).toBe('Nick');
     const removal = await t.gql<{ removeMember: { approval: { id: string } } }>('mutation($id: ID!) { removeMember(id: $id) { approval { id } } }', { id: memberId }, s.operator.token);
-    expect((await db.query('select status from members where id = $1', [memberId])).rows[0].status).toBe('ACTIVE');
+    expect((await t.query('select status from members where id = $1', [memberId])).rows[0].status).toBe('ACTIVE');
     await t.gql(APPROVE, { id: removal.data!.removeMember.approval.id }, s.secondAdmin.token);
-    expect((await db.query('select status from members where id = $1', [memberId])).rows[0].status).toBe('REMOVED');
+    expect((await t.query('select status from members where id = $1', [memberId])).rows[0].status).toBe('REMOVED');
   });
 });
 
@@ -115,8 +108,8 @@ describe('the rules', () => {
     await t.gql('mutation($id: ID!) { updateMember(id: $id, input: { name: "Admin Version" }) { pendingApproval } }', { id: memberId }, s.group.admin.token);
     const stale = await t.gql(APPROVE, { id: request.data!.updateMember.approval.id }, s.secondAdmin.token);
     expect(stale.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'STALE_REQUEST' });
-    expect((await db.query('select name from members where id = $1', [memberId])).rows[0].name).toBe('Admin Version');
-    const status = await db.query('select status from approval_requests where id = $1', [request.data!.updateMember.approval.id]);
+    expect((await t.query('select name from members where id = $1', [memberId])).rows[0].name).toBe('Admin Version');
+    const status = await t.query('select status from approval_requests where id = $1', [request.data!.updateMember.approval.id]);
     expect(status.rows[0].status).toBe('PENDING');
   });
 
@@ -160,7 +153,7 @@ describe('transactions through approvals', () => {
     const second = await t.gql<{ recordTransaction: { approval: { id: string }; transaction: { id: string } } }>(RECORD, { input: input(s, '600') }, s.operator.token);
     await t.gql(APPROVE, { id: first.data!.recordTransaction.approval.id }, s.group.admin.token);
     await t.gql(REJECT, { id: second.data!.recordTransaction.approval.id }, s.group.admin.token);
-    const rows = await db.query(
+    const rows = await t.query(
       `select t.id, t.approval_status, t.approval_source, t.receipt_number, (select count(*)::int from ledger_entries e where e.transaction_id = t.id) as entries from transactions t where t.group_id = $1 order by t.amount_minor desc`,
       [s.group.id],
     );
@@ -180,7 +173,7 @@ describe('transactions through approvals', () => {
       s.operator.token,
     );
     await t.gql(APPROVE, { id: request.data!.updateTransaction.approval.id }, s.group.admin.token);
-    const sums = await db.query(
+    const sums = await t.query(
       `select coalesce(sum(e.amount_minor), 0)::text as bank from ledger_entries e join ledger_accounts a on a.id = e.account_id where a.group_id = $1 and a.code = 'BANK'`,
       [s.group.id],
     );
@@ -205,7 +198,7 @@ describe('live approval events', () => {
     expect(JSON.stringify(operatorStream.results[0] ?? operatorStream.error)).toContain('FORBIDDEN');
 
     // Demote the second admin; their stream ends, the first admin's goes on.
-    const secondMemberId = (await db.query('select id from members where group_id = $1 and user_id = $2', [s.group.id, s.secondAdmin.id])).rows[0].id;
+    const secondMemberId = (await t.query('select id from members where group_id = $1 and user_id = $2', [s.group.id, s.secondAdmin.id])).rows[0].id;
     await t.gql('mutation($id: ID!) { updateMember(id: $id, input: { role: MEMBER }) { pendingApproval } }', { id: secondMemberId }, s.group.admin.token);
     await t.gql(APPROVE, { id }, s.group.admin.token);
     await admin.next(2);
@@ -229,6 +222,6 @@ describe('live approval events', () => {
     expect(codeOf(failed)).toBe('CONFLICT');
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(admin.results.map((r) => r.data?.approvalEvents.type)).toEqual(['QUEUED']);
-    expect((await db.query('select status from approval_requests where id = $1', [id])).rows[0].status).toBe('PENDING');
+    expect((await t.query('select status from approval_requests where id = $1', [id])).rows[0].status).toBe('PENDING');
   });
 });

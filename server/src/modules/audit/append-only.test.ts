@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { ADD_MEMBER, createGroup, TestGroup, uniqueEmail } from '../../../test/support/factories';
 import { serviceContextFor } from '../../../test/support/service-context';
 import { startTestServer, TestServer } from '../../../test/support/test-server';
@@ -12,18 +11,12 @@ import { recordAudit } from './audit.service';
  */
 
 let t: TestServer;
-let db: Client;
 let group: TestGroup;
 beforeAll(async () => {
   t = await startTestServer();
-  db = new Client({ connectionString: t.db.url });
-  await db.connect();
   group = await createGroup(t);
 });
-afterAll(async () => {
-  await db.end();
-  await t.close();
-});
+afterAll(async () => t.close());
 
 async function auditEntry(): Promise<string> {
   const ctx = await serviceContextFor(t, { userId: group.admin.id });
@@ -41,7 +34,7 @@ async function auditEntry(): Promise<string> {
 
 async function activityEntry(): Promise<string> {
   const added = await t.gql<{ addMember: { member: { id: string } } }>(ADD_MEMBER, { input: { groupId: group.id, email: uniqueEmail(), name: 'Logged' } }, group.admin.token);
-  const row = await db.query(`select id from activity_logs where entity_id = $1 and action = 'member.add'`, [added.data!.addMember.member.id]);
+  const row = await t.query(`select id from activity_logs where entity_id = $1 and action = 'member.add'`, [added.data!.addMember.member.id]);
   return row.rows[0].id as string;
 }
 
@@ -55,34 +48,34 @@ describe.each(tables)('$table', ({ table, create }) => {
   let original: Record<string, unknown>;
   beforeAll(async () => {
     id = await create();
-    original = (await db.query(`select * from ${table} where id = $1`, [id])).rows[0];
+    original = (await t.query(`select * from ${table} where id = $1`, [id])).rows[0];
     expect(original).toBeDefined();
   });
   afterEach(async () => {
     // Whatever was attempted, the row is exactly as written.
-    expect((await db.query(`select * from ${table} where id = $1`, [id])).rows).toEqual([original]);
+    expect((await t.query(`select * from ${table} where id = $1`, [id])).rows).toEqual([original]);
   });
 
   it('refuses UPDATE', async () => {
-    await expect(db.query(`update ${table} set action = 'tampered' where id = $1`, [id])).rejects.toThrow(`${table} is append-only: UPDATE is not allowed`);
+    await expect(t.query(`update ${table} set action = 'tampered' where id = $1`, [id])).rejects.toThrow(`${table} is append-only: UPDATE is not allowed`);
   });
 
   it('refuses UPDATE of every row at once', async () => {
-    await expect(db.query(`update ${table} set created_at = now()`)).rejects.toThrow(`${table} is append-only: UPDATE is not allowed`);
+    await expect(t.query(`update ${table} set created_at = now()`)).rejects.toThrow(`${table} is append-only: UPDATE is not allowed`);
   });
 
   it('refuses DELETE', async () => {
-    await expect(db.query(`delete from ${table} where id = $1`, [id])).rejects.toThrow(`${table} is append-only: DELETE is not allowed`);
+    await expect(t.query(`delete from ${table} where id = $1`, [id])).rejects.toThrow(`${table} is append-only: DELETE is not allowed`);
   });
 
   it('refuses TRUNCATE', async () => {
-    await expect(db.query(`truncate ${table}`)).rejects.toThrow(`${table} is append-only: TRUNCATE is not allowed`);
+    await expect(t.query(`truncate ${table}`)).rejects.toThrow(`${table} is append-only: TRUNCATE is not allowed`);
   });
 
   it('still accepts new rows', async () => {
-    const before = Number((await db.query(`select count(*) from ${table}`)).rows[0].count);
+    const before = Number((await t.query(`select count(*) from ${table}`)).rows[0].count);
     await create();
-    expect(Number((await db.query(`select count(*) from ${table}`)).rows[0].count)).toBe(before + 1);
+    expect(Number((await t.query(`select count(*) from ${table}`)).rows[0].count)).toBe(before + 1);
   });
 });
 
@@ -98,12 +91,12 @@ describe('recordAudit', () => {
       }),
     ).rejects.toThrow('the change failed');
     expect(entryId).not.toBe('');
-    expect((await db.query('select 1 from audit_logs where id = $1', [entryId])).rowCount).toBe(0);
+    expect((await t.query('select 1 from audit_logs where id = $1', [entryId])).rowCount).toBe(0);
   });
 
   it('stores who did it, and bigint amounts as exact strings', async () => {
     const id = await auditEntry();
-    const row = (await db.query('select * from audit_logs where id = $1', [id])).rows[0];
+    const row = (await t.query('select * from audit_logs where id = $1', [id])).rows[0];
     expect(row).toMatchObject({
       group_id: group.id,
       actor_kind: 'USER',
@@ -118,7 +111,7 @@ describe('recordAudit', () => {
     const ctx = await serviceContextFor(t, 'system');
     const entry: AuditLog = recordAudit(ctx, { groupId: group.id, entityType: 'Balance', entityId: group.id, action: 'balance.recompute' });
     await ctx.em.flush();
-    const row = (await db.query('select actor_kind, actor_id from audit_logs where id = $1', [entry.id])).rows[0];
+    const row = (await t.query('select actor_kind, actor_id from audit_logs where id = $1', [entry.id])).rows[0];
     expect(row).toEqual({ actor_kind: 'SYSTEM', actor_id: null });
   });
 });

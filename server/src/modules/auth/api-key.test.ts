@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { sha256Hex } from '../../shared/crypto';
 import { ADD_MEMBER, codeOf, createApiKey, createGroup, uniqueEmail } from '../../../test/support/factories';
 import { startTestServer, TestServer } from '../../../test/support/test-server';
@@ -6,16 +5,10 @@ import { startTestServer, TestServer } from '../../../test/support/test-server';
 const CREATE_KEY = 'mutation($groupId: ID!, $role: Role!) { createApiKey(groupId: $groupId, name: "Zapier", role: $role) { secret apiKey { id prefix role name lastUsedAt revokedAt } } }';
 
 let t: TestServer;
-let db: Client;
 beforeAll(async () => {
   t = await startTestServer();
-  db = new Client({ connectionString: t.db.url });
-  await db.connect();
 });
-afterAll(async () => {
-  await db.end();
-  await t.close();
-});
+afterAll(async () => t.close());
 
 it('shows the secret once, stores only its hash, and the key works for its group and role', async () => {
   const group = await createGroup(t);
@@ -23,7 +16,7 @@ it('shows the secret once, stores only its hash, and the key works for its group
   const { secret, apiKey } = created.data!.createApiKey;
   expect(secret).toMatch(/^cof_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{32}$/);
   expect(secret.startsWith(`${apiKey.prefix}_`)).toBe(true);
-  const row = await db.query('select secret_hash from api_keys where id = $1', [apiKey.id]);
+  const row = await t.query('select secret_hash from api_keys where id = $1', [apiKey.id]);
   expect(row.rows[0].secret_hash).toBe(sha256Hex(secret));
   expect(JSON.stringify(row.rows[0])).not.toContain(secret);
   const listed = await t.gql<{ apiKeys: Record<string, unknown>[] }>('query($g: ID!) { apiKeys(groupId: $g) { prefix role } }', { g: group.id }, group.admin.token);
@@ -35,7 +28,7 @@ it('shows the secret once, stores only its hash, and the key works for its group
   const added = await t.gql(ADD_MEMBER, { input: { groupId: group.id, email: uniqueEmail(), name: 'Via API' } }, secret);
   expect(added.errors).toBeUndefined();
   // An OPERATOR key's member add is maker–checker: it becomes a request, made by the key.
-  const log = await db.query(`select actor_kind, actor_id from activity_logs where action = 'approval.request' and group_id = $1`, [group.id]);
+  const log = await t.query(`select actor_kind, actor_id from activity_logs where action = 'approval.request' and group_id = $1`, [group.id]);
   expect(log.rows).toContainEqual({ actor_kind: 'API_KEY', actor_id: apiKey.id });
 });
 
@@ -43,7 +36,7 @@ it('records when a key was last used', async () => {
   const group = await createGroup(t);
   const secret = await createApiKey(t, group, 'MEMBER');
   await t.gql('{ groups { totalCount } }', {}, secret);
-  const row = await db.query('select last_used_at from api_keys where prefix = $1', [secret.split('_').slice(0, 2).join('_')]);
+  const row = await t.query('select last_used_at from api_keys where prefix = $1', [secret.split('_').slice(0, 2).join('_')]);
   expect(row.rows[0].last_used_at).not.toBeNull();
 });
 

@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { ADD_MEMBER, codeOf, createGroup, createUser, uniqueEmail } from '../../../test/support/factories';
 import { startTestServer, TestServer } from '../../../test/support/test-server';
 import { BillingCycle, BillingMode } from './group.entity';
@@ -9,16 +8,10 @@ const GROUP = 'query($id: ID!) { group(id: $id) { id name viewerRole memberCount
 const GROUPS = 'query($first: Int, $after: String) { groups(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { name viewerRole memberCount unpaidCount } } } }';
 
 let t: TestServer;
-let db: Client;
 beforeAll(async () => {
   t = await startTestServer();
-  db = new Client({ connectionString: t.db.url });
-  await db.connect();
 });
-afterAll(async () => {
-  await db.end();
-  await t.close();
-});
+afterAll(async () => t.close());
 
 describe('createGroup', () => {
   it('creates the group with its settings and makes the creator its admin', async () => {
@@ -49,7 +42,7 @@ describe('createGroup', () => {
       paymentSettings: { upiId: 'family@okaxis', bankAccountMasked: 'XXXXXXXX9012', bankIfsc: 'HDFC0001234', razorpayEnabled: true },
     });
     // The account number is encrypted at rest: not in the row in clear.
-    const row = await db.query('select payment_settings::text as settings from groups where id = $1', [(response.data!.createGroup as { id: string }).id]);
+    const row = await t.query('select payment_settings::text as settings from groups where id = $1', [(response.data!.createGroup as { id: string }).id]);
     expect(row.rows[0].settings).not.toContain('123456789012');
   });
 
@@ -147,7 +140,7 @@ describe('updateGroup and deactivateGroup', () => {
       group.admin.token,
     );
     expect(response.data?.updateGroup).toEqual({ name: 'Renamed Club', billingSettings: { mode: 'CUSTOM_AMOUNTS', price: { amount: '1000.50' } } });
-    const log = await db.query(`select before->>'name' as before, after->>'name' as after from activity_logs where entity_id = $1 and action = 'group.update'`, [group.id]);
+    const log = await t.query(`select before->>'name' as before, after->>'name' as after from activity_logs where entity_id = $1 and action = 'group.update'`, [group.id]);
     expect(log.rows).toEqual([{ before: 'Test Club', after: 'Renamed Club' }]);
   });
 

@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { ADD_MEMBER, addUserToGroup, codeOf, createGroup, createUser, TestGroup, TestUser } from '../../../test/support/factories';
 import { collect, startTestServer, TestServer } from '../../../test/support/test-server';
 
@@ -19,16 +18,10 @@ interface Recorded {
 }
 
 let t: TestServer;
-let db: Client;
 beforeAll(async () => {
   t = await startTestServer();
-  db = new Client({ connectionString: t.db.url });
-  await db.connect();
 });
-afterAll(async () => {
-  await db.end();
-  await t.close();
-});
+afterAll(async () => t.close());
 
 const cashIn = (group: TestGroup, amount: string, extra: Record<string, unknown> = {}) => ({
   groupId: group.id,
@@ -63,7 +56,7 @@ describe('recording', () => {
     const year = new Date().getUTCFullYear();
     expect(pendingApproval).toBe(false);
     expect(transaction).toMatchObject({ approvalStatus: 'APPROVED', approvalSource: 'ADMIN_DIRECT', receiptNumber: `R-${year}-000001`, amount: { amount: '1500.50', currency: 'INR' }, senderBankAccountMasked: 'XXXX7890' });
-    const entries = await db.query('select amount_minor::text as amount from ledger_entries where transaction_id = $1 order by amount_minor', [transaction.id]);
+    const entries = await t.query('select amount_minor::text as amount from ledger_entries where transaction_id = $1 order by amount_minor', [transaction.id]);
     expect(entries.rows.map((r) => r.amount)).toEqual(['-150050', '150050']);
     expect(await balances(group)).toEqual({ CASH_POSITION: '1500.50', CASH: '1500.50', INCOME_DONATION: '-1500.50' });
     const second = await record(group, { ...cashIn(group, '10'), paymentMode: 'UPI' });
@@ -78,7 +71,7 @@ describe('recording', () => {
     const operator = await withOperator(group);
     const response = await record(group, cashIn(group, '300'), operator.token);
     expect(response.data?.recordTransaction).toMatchObject({ pendingApproval: true, transaction: { approvalStatus: 'PENDING', approvalSource: 'MANUAL', receiptNumber: null } });
-    const entries = await db.query('select count(*)::int as n from ledger_entries where transaction_id = $1', [response.data!.recordTransaction.transaction.id]);
+    const entries = await t.query('select count(*)::int as n from ledger_entries where transaction_id = $1', [response.data!.recordTransaction.transaction.id]);
     expect(entries.rows[0].n).toBe(0);
     expect(await balances(group)).toEqual({ CASH_POSITION: '0.00' });
   });
@@ -91,7 +84,7 @@ describe('recording', () => {
 
   it('refuses bad amounts field by field and writes nothing', async () => {
     const group = await createGroup(t);
-    const before = await db.query('select count(*)::int as n from transactions');
+    const before = await t.query('select count(*)::int as n from transactions');
     const cases: [Record<string, unknown>, Record<string, string>][] = [
       [{ amount: { amount: '0', currency: 'INR' } }, { 'amount.amount': 'Amount must be greater than zero' }],
       [{ amount: { amount: '-5', currency: 'INR' } }, { 'amount.amount': 'Amount must be greater than zero' }],
@@ -109,7 +102,7 @@ describe('recording', () => {
     // Wrong GraphQL types never reach the service.
     expect(codeOf(await record(group, { ...cashIn(group, '10'), amount: { amount: 10, currency: 'INR' } }))).toBe('BAD_USER_INPUT');
     expect(codeOf(await record(group, { ...cashIn(group, '10'), type: 'CASH_SIDEWAYS' }))).toBe('BAD_USER_INPUT');
-    const after = await db.query('select count(*)::int as n from transactions');
+    const after = await t.query('select count(*)::int as n from transactions');
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 
@@ -155,7 +148,7 @@ describe('idempotency', () => {
     expect(results.map(codeOf).filter(Boolean)).toEqual([]);
     expect(new Set(results.map((r) => r.data!.recordTransaction.transaction.id)).size).toBe(1);
     expect(results.filter((r) => !r.data!.recordTransaction.replayed)).toHaveLength(1);
-    const count = await db.query('select count(*)::int as n from transactions where group_id = $1', [group.id]);
+    const count = await t.query('select count(*)::int as n from transactions where group_id = $1', [group.id]);
     expect(count.rows[0].n).toBe(1);
   });
 });
@@ -171,7 +164,7 @@ describe('corrections', () => {
     expect(corrected.errors).toBeUndefined();
     expect(corrected.data?.updateTransaction.transaction).toMatchObject({ approvalStatus: 'APPROVED', amount: { amount: '450.00' } });
     expect(corrected.data?.updateTransaction.transaction.id).not.toBe(original.id);
-    const stored = await db.query('select amount_minor::text as amount, reversed_by_id from transactions where id = $1', [original.id]);
+    const stored = await t.query('select amount_minor::text as amount, reversed_by_id from transactions where id = $1', [original.id]);
     expect(stored.rows[0].amount).toBe('50000');
     expect(stored.rows[0].reversed_by_id).not.toBeNull();
     expect(await balances(group)).toMatchObject({ CASH: '450.00', INCOME_DONATION: '-450.00' });
@@ -185,7 +178,7 @@ describe('corrections', () => {
     const deleted = await t.gql<{ deleteTransaction: { transaction: { reversedBy: { amount: { amount: string }; reverses: { id: string } } } } }>(DELETE, { id: original.id }, group.admin.token);
     expect(deleted.data?.deleteTransaction.transaction.reversedBy).toMatchObject({ amount: { amount: '75.00' }, reverses: { id: original.id } });
     expect(await balances(group)).toMatchObject({ CASH: '0.00', INCOME_DONATION: '0.00' });
-    const rows = await db.query('select count(*)::int as n from transactions where group_id = $1', [group.id]);
+    const rows = await t.query('select count(*)::int as n from transactions where group_id = $1', [group.id]);
     expect(rows.rows[0].n).toBe(2);
     const totals = await t.gql<{ transactions: { totalCount: number; totals: { cashIn: { amount: string }; net: { amount: string } } } }>(
       'query($g: ID!) { transactions(groupId: $g) { totalCount totals { cashIn { amount } net { amount } } } }',
@@ -205,7 +198,7 @@ describe('corrections', () => {
     ]);
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
     expect(results.map(codeOf).filter(Boolean)).toEqual(['CONFLICT']);
-    const reversals = await db.query('select count(*)::int as n from transactions where reverses_id = $1', [original.id]);
+    const reversals = await t.query('select count(*)::int as n from transactions where reverses_id = $1', [original.id]);
     expect(reversals.rows[0].n).toBe(1);
   });
 
@@ -219,7 +212,7 @@ describe('corrections', () => {
     const remove = await t.gql<{ deleteTransaction: Change }>(DELETE, { id: original.id }, operator.token);
     expect(remove.data?.deleteTransaction.pendingApproval).toBe(true);
     expect(await balances(group)).toMatchObject({ CASH: '40.00' });
-    const reversals = await db.query('select count(*)::int as n from transactions where reverses_id = $1', [original.id]);
+    const reversals = await t.query('select count(*)::int as n from transactions where reverses_id = $1', [original.id]);
     expect(reversals.rows[0].n).toBe(0);
   });
 });
@@ -228,20 +221,20 @@ describe('the ledger in the database', () => {
   it('refuses to update, delete or truncate entries', async () => {
     const group = await createGroup(t);
     const txn = (await record(group, cashIn(group, '10'))).data!.recordTransaction.transaction;
-    await expect(db.query('update ledger_entries set amount_minor = 1 where transaction_id = $1', [txn.id])).rejects.toThrow(/append-only: UPDATE/);
-    await expect(db.query('delete from ledger_entries where transaction_id = $1', [txn.id])).rejects.toThrow(/append-only: DELETE/);
-    await expect(db.query('truncate ledger_entries cascade')).rejects.toThrow(/append-only: TRUNCATE/);
-    const entries = await db.query('select amount_minor::text as amount from ledger_entries where transaction_id = $1 order by amount_minor', [txn.id]);
+    await expect(t.query('update ledger_entries set amount_minor = 1 where transaction_id = $1', [txn.id])).rejects.toThrow(/append-only: UPDATE/);
+    await expect(t.query('delete from ledger_entries where transaction_id = $1', [txn.id])).rejects.toThrow(/append-only: DELETE/);
+    await expect(t.query('truncate ledger_entries cascade')).rejects.toThrow(/append-only: TRUNCATE/);
+    const entries = await t.query('select amount_minor::text as amount from ledger_entries where transaction_id = $1 order by amount_minor', [txn.id]);
     expect(entries.rows.map((r) => r.amount)).toEqual(['-1000', '1000']);
   });
 
   it('refuses at commit a posting whose entries do not sum to zero', async () => {
     const group = await createGroup(t);
     const txn = (await record(group, cashIn(group, '10'))).data!.recordTransaction.transaction;
-    const account = await db.query(`select id from ledger_accounts where group_id = $1 and code = 'CASH'`, [group.id]);
-    await db.query('begin');
-    await db.query(`insert into ledger_entries (id, transaction_id, account_id, amount_minor, created_at) values (gen_random_uuid(), $1, $2, 5, now())`, [txn.id, account.rows[0].id]);
-    await expect(db.query('commit')).rejects.toThrow(/sum to 5, not zero/);
+    const account = await t.query(`select id from ledger_accounts where group_id = $1 and code = 'CASH'`, [group.id]);
+    await t.query('begin');
+    await t.query(`insert into ledger_entries (id, transaction_id, account_id, amount_minor, created_at) values (gen_random_uuid(), $1, $2, 5, now())`, [txn.id, account.rows[0].id]);
+    await expect(t.query('commit')).rejects.toThrow(/sum to 5, not zero/);
     expect((await balances(group)).CASH).toBe('10.00');
   });
 });

@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { decryptSecret } from '../../shared/crypto';
 import { ADD_MEMBER, codeOf, createGroup, createUser, TestGroup, uniqueEmail } from '../../../test/support/factories';
 import { startTestServer, TestServer } from '../../../test/support/test-server';
@@ -21,16 +20,10 @@ const MEMBERS = `query($groupId: ID!, $search: String, $status: MemberStatus, $f
 }`;
 
 let t: TestServer;
-let db: Client;
 beforeAll(async () => {
   t = await startTestServer();
-  db = new Client({ connectionString: t.db.url });
-  await db.connect();
 });
-afterAll(async () => {
-  await db.end();
-  await t.close();
-});
+afterAll(async () => t.close());
 
 /** Adds as the admin (applied at once) and returns the member as data.addMember. */
 async function addMember(group: TestGroup, input: Record<string, unknown>, token = group.admin.token) {
@@ -54,9 +47,9 @@ describe('addMember', () => {
     const group = await createGroup(t);
     const email = uniqueEmail('newbie');
     await addMember(group, { email, name: 'New Person' });
-    const user = await db.query('select must_change_password, password_hash from users where email = $1', [email]);
+    const user = await t.query('select must_change_password, password_hash from users where email = $1', [email]);
     expect(user.rows[0].must_change_password).toBe(true);
-    const task = await db.query(`select channel, template, status, payload from notification_tasks where recipient = $1`, [email]);
+    const task = await t.query(`select channel, template, status, payload from notification_tasks where recipient = $1`, [email]);
     expect(task.rows).toHaveLength(1);
     expect(task.rows[0]).toMatchObject({ channel: 'EMAIL', template: 'member.welcome', status: 'PENDING' });
     const encrypted = task.rows[0].payload.temporaryPasswordEncrypted as string;
@@ -74,7 +67,7 @@ describe('addMember', () => {
     const existing = await createUser(t);
     const group = await createGroup(t);
     await addMember(group, { email: existing.email, name: 'Existing' });
-    const tasks = await db.query('select 1 from notification_tasks where recipient = $1', [existing.email]);
+    const tasks = await t.query('select 1 from notification_tasks where recipient = $1', [existing.email]);
     expect(tasks.rowCount).toBe(0);
     const me = await t.gql<{ me: { memberships: { role: string }[] } }>('{ me { memberships { role } } }', {}, existing.token);
     expect(me.data?.me.memberships).toEqual([{ role: 'MEMBER' }]);
@@ -91,7 +84,7 @@ describe('addMember', () => {
 
   it('reports every invalid field at once and writes nothing', async () => {
     const group = await createGroup(t);
-    const before = await db.query('select count(*)::int as n from members');
+    const before = await t.query('select count(*)::int as n from members');
     const response = await addMember(group, { email: 'not-an-email', name: '  ', phone: 'call me', customAmount: { amount: '10.001', currency: 'USD' } });
     expect(codeOf(response)).toBe('BAD_USER_INPUT');
     expect(response.errors?.[0].extensions?.fields).toEqual({
@@ -101,7 +94,7 @@ describe('addMember', () => {
       'customAmount.currency': "Use the group's currency (INR)",
       'customAmount.amount': 'INR allows at most 2 decimal places',
     });
-    const after = await db.query('select count(*)::int as n from members');
+    const after = await t.query('select count(*)::int as n from members');
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 
@@ -138,7 +131,7 @@ describe('addMember', () => {
   it('records who added whom in the activity log', async () => {
     const group = await createGroup(t);
     const added = await addMember(group, { email: uniqueEmail(), name: 'Logged' });
-    const log = await db.query('select action, actor_id, after from activity_logs where entity_id = $1', [added.data!.addMember.id]);
+    const log = await t.query('select action, actor_id, after from activity_logs where entity_id = $1', [added.data!.addMember.id]);
     expect(log.rows).toHaveLength(1);
     expect(log.rows[0]).toMatchObject({ action: 'member.add', actor_id: group.admin.id });
     expect(log.rows[0].after).toMatchObject({ name: 'Logged', status: 'ACTIVE' });
@@ -171,7 +164,7 @@ describe('sub-members', () => {
     const group = await createGroup(t);
     const primary = (await addMember(group, { email: uniqueEmail(), name: 'Parent' })).data!.addMember;
     const insert = (slot: number) =>
-      db.query(
+      t.query(
         `insert into members (id, created_at, updated_at, group_id, name, role, member_number, primary_member_id, sub_index)
          values (gen_random_uuid(), now(), now(), $1, 'Direct', 'MEMBER', $2, $3, $4)`,
         [group.id, `X-${slot}-${Math.random()}`, primary.id, slot],
@@ -193,7 +186,7 @@ describe('sub-members', () => {
     expect(again.data?.addSubMember.member.memberNumber.endsWith('-02')).toBe(true);
     const removed = await t.gql<{ removeMember: { member: { status: string; subMembers: unknown[] } } }>('mutation($id: ID!) { removeMember(id: $id) { member { status subMembers { id } } } }', { id: primary.id }, group.admin.token);
     expect(removed.data?.removeMember.member).toEqual({ status: 'REMOVED', subMembers: [] });
-    const statuses = await db.query(`select status from members where primary_member_id = $1`, [primary.id]);
+    const statuses = await t.query(`select status from members where primary_member_id = $1`, [primary.id]);
     expect(statuses.rows.every((row) => row.status === 'REMOVED')).toBe(true);
   });
 });
@@ -208,7 +201,7 @@ describe('updateMember and removeMember', () => {
       group.admin.token,
     );
     expect(updated.data?.updateMember.member).toEqual({ name: 'New Name', nickname: 'Newbie', customAmount: { amount: '250.00' } });
-    const log = await db.query(`select before, after from activity_logs where entity_id = $1 and action = 'member.update'`, [member.id]);
+    const log = await t.query(`select before, after from activity_logs where entity_id = $1 and action = 'member.update'`, [member.id]);
     expect(log.rows[0].before.name).toBe('Old Name');
     expect(log.rows[0].after.name).toBe('New Name');
   });
@@ -228,7 +221,7 @@ describe('updateMember and removeMember', () => {
     const email = uniqueEmail();
     const member = (await addMember(group, { email, name: 'Leaver' })).data!.addMember;
     await t.gql('mutation($id: ID!) { removeMember(id: $id) { pendingApproval } }', { id: member.id }, group.admin.token);
-    const row = await db.query('select status, removed_at from members where id = $1', [member.id]);
+    const row = await t.query('select status, removed_at from members where id = $1', [member.id]);
     expect(row.rows[0].status).toBe('REMOVED');
     expect(row.rows[0].removed_at).not.toBeNull();
     const again = await t.gql(`mutation($id: ID!) { updateMember(id: $id, input: { name: "x" }) { pendingApproval } }`, { id: member.id }, group.admin.token);
