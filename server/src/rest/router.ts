@@ -2,12 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { timingSafeEqual } from 'node:crypto';
 import type { CofferConfig } from '../config';
-import { signInFederated } from '../modules/auth/auth.service';
+import { resolveViewer, signInFederated } from '../modules/auth/auth.service';
 import { anonymousViewer } from '../modules/auth/viewer';
+import { renderReceiptHtml } from '../modules/ledger/receipt';
+import { getReceipt } from '../modules/ledger/receipt.service';
 import { DomainError, ErrorCode } from '../shared/domain-error';
 import type { EventBus } from '../shared/event-bus';
 import { createLoaders } from '../shared/loaders';
 import { describeError, Logger } from '../shared/logger';
+import type { ServiceContext } from '../shared/service-context';
 import { BodyTooLargeError, readBody, sendData, sendDomainError, sendError } from './envelope';
 
 export interface RestDeps {
@@ -18,7 +21,15 @@ export interface RestDeps {
   startedAt: number;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse, deps: RestDeps) => Promise<void>;
+/** `params` holds the `:name` segments of the matched route, decoded. */
+type Handler = (req: IncomingMessage, res: ServerResponse, deps: RestDeps, params: Record<string, string>) => Promise<void>;
+
+/** A request's service context: a forked EntityManager and the viewer from the Authorization header. */
+async function serviceContext(req: IncomingMessage, deps: RestDeps): Promise<ServiceContext> {
+  const em = deps.orm.em.fork();
+  const viewer = await resolveViewer(em, deps.config, req.headers.authorization);
+  return { em, viewer, config: deps.config, events: deps.events, loaders: createLoaders(em, viewer) };
+}
 
 const HEALTH_TIMEOUT_MS = 2000;
 
@@ -73,17 +84,61 @@ const federatedSignIn: Handler = async (req, res, deps) => {
   });
 };
 
+/**
+ * GET /api/receipts/:id: a printable A5 HTML receipt. Authorization header
+ * only (access token or API key), never a token in the URL; errors use the
+ * JSON envelope.
+ */
+const receipt: Handler = async (req, res, deps, params) => {
+  const ctx = await serviceContext(req, deps);
+  const html = renderReceiptHtml(await getReceipt(ctx, params.id));
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    'cache-control': 'no-store',
+    // Defence in depth behind the escaping: the page needs nothing but its inline style.
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'",
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(html);
+};
+
 const routes: Record<string, Partial<Record<string, Handler>>> = {
   '/api/health': { GET: health },
   '/api/auth/federated-sign-in': { POST: federatedSignIn },
+  '/api/receipts/:id': { GET: receipt },
 };
 
+/** Exact paths first, then patterns whose `:name` segments match any one non-empty segment. */
+function matchRoute(pathname: string): { route: Partial<Record<string, Handler>>; params: Record<string, string> } | null {
+  if (routes[pathname]) return { route: routes[pathname], params: {} };
+  const segments = pathname.split('/');
+  for (const [pattern, route] of Object.entries(routes)) {
+    const parts = pattern.split('/');
+    if (!pattern.includes('/:') || parts.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    const matches = parts.every((part, i) => {
+      if (!part.startsWith(':')) return part === segments[i];
+      if (!segments[i]) return false;
+      try {
+        params[part.slice(1)] = decodeURIComponent(segments[i]);
+      } catch {
+        return false; // malformed percent-encoding: no such resource
+      }
+      return true;
+    });
+    if (matches) return { route, params };
+  }
+  return null;
+}
+
 export async function handleRest(req: IncomingMessage, res: ServerResponse, pathname: string, deps: RestDeps): Promise<void> {
-  const route = routes[pathname];
-  if (!route) {
+  const matched = matchRoute(pathname);
+  if (!matched) {
     sendError(res, ErrorCode.NOT_FOUND, `No route ${pathname}`);
     return;
   }
+  const { route, params } = matched;
   const handler = route[req.method ?? 'GET'];
   if (!handler) {
     res.setHeader('allow', Object.keys(route).join(', '));
@@ -91,7 +146,7 @@ export async function handleRest(req: IncomingMessage, res: ServerResponse, path
     return;
   }
   try {
-    await handler(req, res, deps);
+    await handler(req, res, deps, params);
   } catch (error) {
     if (error instanceof DomainError) sendDomainError(res, error);
     else if (error instanceof BodyTooLargeError) sendError(res, ErrorCode.BAD_USER_INPUT, 'Request body too large', { reason: 'BODY_TOO_LARGE' });

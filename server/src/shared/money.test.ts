@@ -1,5 +1,5 @@
 import { DomainError } from './domain-error';
-import { convertAmount, divideRoundHalfEven, formatAmount, minorUnitExponent, parseAmount } from './money';
+import { convertAmount, divideRoundHalfEven, formatAmount, formatMoneyForDisplay, minorUnitExponent, parseAmount } from './money';
 
 function fieldErrorOf(run: () => unknown): string | undefined {
   try {
@@ -90,5 +90,15 @@ describe('money', () => {
     expect(fieldErrorOf(() => convertAmount({ amountMinor: 1n, currency: 'USD' }, '0', 'EUR'))).toBe(
       'Rate must be greater than zero',
     );
+  });
+
+  it('formats for people with a fixed locale: lakh grouping for INR, en otherwise, exact beyond 2^53', () => {
+    expect(formatMoneyForDisplay({ amountMinor: 150_050n, currency: 'INR' })).toBe('₹1,500.50');
+    expect(formatMoneyForDisplay({ amountMinor: 1_234_567_890n, currency: 'INR' })).toBe('₹1,23,45,678.90');
+    expect(formatMoneyForDisplay({ amountMinor: 150_050n, currency: 'USD' })).toBe('$1,500.50');
+    expect(formatMoneyForDisplay({ amountMinor: 1500n, currency: 'JPY' })).toBe('¥1,500');
+    // ICU keeps the code and the number together with a no-break space.
+    expect(formatMoneyForDisplay({ amountMinor: 1_500_500n, currency: 'KWD' })).toBe('KWD\u00a01,500.500');
+    expect(formatMoneyForDisplay({ amountMinor: 9_223_372_036_854_775_807n, currency: 'INR' })).toBe('₹92,23,37,20,36,85,47,758.07');
   });
 });

@@ -102,3 +102,13 @@ export function convertAmount(amount: Money, rate: string, targetCurrency: strin
   if (converted > MAX_MINOR || converted < MIN_MINOR) throw badInput({ rate: 'Converted amount is too large' });
   return { amountMinor: converted, currency: targetCurrency };
 }
+
+/**
+ * "₹1,500.50" for people to read (receipts), never to parse back. The locale
+ * is fixed, not the server's: en-IN (lakh and crore grouping) for INR, en for
+ * everything else. Intl formats the decimal string exactly, without a float.
+ */
+export function formatMoneyForDisplay(money: Money): string {
+  const locale = money.currency === 'INR' ? 'en-IN' : 'en';
+  return new Intl.NumberFormat(locale, { style: 'currency', currency: money.currency }).format(formatAmount(money.amountMinor, money.currency) as Intl.StringNumericLiteral);
+}
