@@ -207,6 +207,14 @@ export async function pendingApprovalCount(ctx: ServiceContext, groupId: string)
   return countPending(ctx.em, groupId);
 }
 
+/** For the dashboard: admins count the group's pending requests, everyone else their own. */
+export async function pendingApprovalsFor(ctx: ServiceContext, groupId: string): Promise<number> {
+  const role = await assertGroupRole(ctx, groupId, [Role.ADMIN, Role.OPERATOR]);
+  if (role === Role.ADMIN) return countPending(ctx.em, groupId);
+  const actor = actorOf(ctx);
+  return ctx.em.count(ApprovalRequest, { group: groupId, status: ApprovalRequestStatus.PENDING, requestedByKind: actor.kind, requestedById: actor.id });
+}
+
 export async function viewerCanDecide(ctx: ServiceContext, request: ApprovalRequest): Promise<boolean> {
   if (request.status !== ApprovalRequestStatus.PENDING) return false;
   return (await viewerRoleIn(ctx, request.group.id)) === Role.ADMIN && !isRequester(ctx, request);

@@ -144,6 +144,24 @@ describe('the rules', () => {
   });
 });
 
+describe('counts', () => {
+  it("shows admins the group's pending requests and operators their own, on the dashboard and the badge", async () => {
+    const s = await setup();
+    const otherOperator = await createUser(t);
+    await addUserToGroup(t, s.group, otherOperator, 'OPERATOR');
+    await operatorAdds(s, 'One');
+    await operatorAdds(s, 'Two');
+    await t.gql(ADD_MEMBER, { input: { groupId: s.group.id, email: uniqueEmail(), name: 'Three' } }, otherOperator.token);
+    const DASHBOARD = 'query($g: ID!) { dashboard(groupId: $g) { pendingApprovals } }';
+    const count = async (token: string) => (await t.gql<{ dashboard: { pendingApprovals: number } }>(DASHBOARD, { g: s.group.id }, token)).data?.dashboard.pendingApprovals;
+    expect(await count(s.group.admin.token)).toBe(3);
+    expect(await count(s.operator.token)).toBe(2);
+    expect(await count(otherOperator.token)).toBe(1);
+    const badge = await t.gql<{ pendingApprovalCount: number }>('query($g: ID!) { pendingApprovalCount(groupId: $g) }', { g: s.group.id }, s.group.admin.token);
+    expect(badge.data?.pendingApprovalCount).toBe(3);
+  });
+});
+
 describe('transactions through approvals', () => {
   const input = (s: Setup, amount: string) => ({ groupId: s.group.id, type: 'CASH_IN', category: 'MEMBERSHIP_FEE', amount: { amount, currency: 'INR' }, paymentMode: 'UPI' });
 

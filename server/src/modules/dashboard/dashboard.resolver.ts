@@ -1,10 +1,11 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { MoneyType } from '../../graphql/money.type';
 import { ActivityLog } from '../activity/activity-log.entity';
 import { ActivityLogType } from '../activity/activity.types';
 import { AuditLog } from '../audit/audit-log.entity';
 import { AuditLogType } from '../audit/audit.types';
+import { pendingApprovalsFor } from '../approvals/approval.service';
 import * as dashboard from './dashboard.service';
 import { DashboardMembersType, DashboardType, MonthlyTotalsType } from './dashboard.types';
 
@@ -18,6 +19,11 @@ export class DashboardResolver {
     @Arg('to', () => Date, { nullable: true, description: 'Exclusive; defaults to the start of next month (UTC)' }) to: Date | null,
   ): Promise<dashboard.DashboardScope> {
     return dashboard.openDashboard(ctx, groupId, from, to);
+  }
+
+  @FieldResolver(() => Int, { description: "Requests waiting for a decision: all of the group's for admins, their own for operators" })
+  async pendingApprovals(@Root() scope: dashboard.DashboardScope, @Ctx() ctx: GraphQLContext): Promise<number> {
+    return pendingApprovalsFor(ctx, scope.groupId);
   }
 
   @FieldResolver(() => DashboardMembersType)

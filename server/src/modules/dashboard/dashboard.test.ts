@@ -184,10 +184,13 @@ describe('dashboard figures', () => {
     };
     const busy = await statementsFor(group);
     const idle = await statementsFor(quiet);
-    expect(busy.length).toBe(idle.length);
-    // Viewer, role, group, members, period totals, the 12 months, balance, activity, audit,
-    // and actor names (one for users, one more when API keys acted).
-    expect(busy.length).toBeLessThanOrEqual(12);
+    // Actor names are batched per tick: the two log lists may land in one batch or two,
+    // so name lookups are bounded rather than exact. Everything else is the same for both groups.
+    const isNameLookup = (sql: string) => /^select "id", "name" from "(users|api_keys)"/.test(sql);
+    expect(busy.filter((sql) => !isNameLookup(sql))).toHaveLength(idle.filter((sql) => !isNameLookup(sql)).length);
+    expect(busy.filter(isNameLookup).length).toBeLessThanOrEqual(4);
+    // Viewer, role, group, members, period totals, the 12 months, balance, activity, audit, and names.
+    expect(busy.length).toBeLessThanOrEqual(13);
     expect(busy.filter((sql) => /from "transactions"/.test(sql))).toHaveLength(2);
   });
 });

@@ -37,9 +37,5 @@ export class DashboardType {
   to: Date;
 
   // Resolved in DashboardResolver: members, income, expenses, balance,
-  // monthly, recentActivity, recentAudit.
-  //
-  // pendingApprovals: Int! — the group's PENDING approval requests. Added by
-  // the approvals module when it lands (DashboardResolver is the place for
-  // its field resolver); deliberately absent until then, never faked.
+  // monthly, recentActivity, recentAudit, pendingApprovals.
 }
