@@ -18,7 +18,7 @@ import { BodyTooLargeError, readBody, sendJson } from './rest/envelope';
 import { handleRest } from './rest/router';
 import { verifyAccessToken } from './shared/crypto';
 import { DomainError, ErrorCode, httpStatusFor } from './shared/domain-error';
-import { EventBus, PostgresEventBus } from './shared/event-bus';
+import { EventBus, PostgresEventBus, RedisEventBus } from './shared/event-bus';
 import { consoleLogger, describeError, Logger } from './shared/logger';
 
 export interface StartOptions {
@@ -81,7 +81,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
   const startedAt = Date.now();
   const orm = await initOrm(options.databaseUrl);
   if (!options.skipMigrations) await migrate(orm);
-  const events = await PostgresEventBus.connect(options.databaseUrl);
+  const events = config.redisUrl ? await RedisEventBus.connect(config.redisUrl) : await PostgresEventBus.connect(options.databaseUrl);
   const schema = buildCofferSchema();
   const limits: QueryLimits = {
     maxDepth: config.maxQueryDepth,

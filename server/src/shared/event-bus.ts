@@ -1,8 +1,10 @@
+import { createClient, RedisClientType } from '@redis/client';
 import { Client } from 'pg';
 
 /**
- * Events between server instances over PostgreSQL LISTEN/NOTIFY, so a member
- * added through instance A reaches a console subscribed on instance B.
+ * Events between server instances over PostgreSQL LISTEN/NOTIFY (or Redis
+ * pub/sub when REDIS_URL is set), so a member added through instance A
+ * reaches a console subscribed on instance B.
  * Payloads carry ids only (NOTIFY is capped at 8 kB); subscribers reload the
  * rows with their own permissions.
  */
@@ -134,5 +136,45 @@ export class DeferredEventBus implements EventBus {
 
   async close(): Promise<void> {
     this.queued.length = 0;
+  }
+}
+
+/**
+ * The same events over Redis pub/sub, for deployments that run Redis
+ * (REDIS_URL): one connection publishes, a second one listens.
+ */
+export class RedisEventBus extends LocalEventBus {
+  private constructor(
+    private readonly publisher: RedisClientType,
+    private readonly subscriber: RedisClientType,
+  ) {
+    super();
+  }
+
+  static async connect(redisUrl: string): Promise<RedisEventBus> {
+    const publisher = createClient({ url: redisUrl }) as RedisClientType;
+    // Errors on an idle connection (Redis restart) are retried by the client; they must not crash the process.
+    publisher.on('error', () => undefined);
+    const subscriber = publisher.duplicate() as RedisClientType;
+    subscriber.on('error', () => undefined);
+    await Promise.all([publisher.connect(), subscriber.connect()]);
+    const bus = new RedisEventBus(publisher, subscriber);
+    await subscriber.subscribe(CHANNEL, (message) => {
+      try {
+        bus.deliver(JSON.parse(message) as CofferEvent);
+      } catch {
+        // A malformed payload from a foreign publisher must not kill the listener.
+      }
+    });
+    return bus;
+  }
+
+  override async publish(event: CofferEvent): Promise<void> {
+    await this.publisher.publish(CHANNEL, JSON.stringify(event));
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
   }
 }
