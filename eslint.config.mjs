@@ -49,6 +49,20 @@ export default defineConfig(
     languageOptions: { globals: { ...globals.node } },
   },
   {
+    // The request context's `em` is a lazy getter on its prototype (server/src/graphql/context.ts),
+    // so a spread of `ctx` copies everything but `em`: it must say which EntityManager to use.
+    files: ['server/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ObjectExpression:has(SpreadElement[argument.name='ctx']):not(:has(Property[key.name='em']))",
+          message: 'A spread of the request context does not copy its lazy `em`: write `{ ...ctx, em }` (see server/src/graphql/context.ts).',
+        },
+      ],
+    },
+  },
+  {
     files: ['web/**/*.ts', 'web/**/*.tsx'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
   },

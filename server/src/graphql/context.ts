@@ -1,8 +1,9 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { CofferConfig } from '../config';
 import { resolveViewer } from '../modules/auth/auth.service';
+import type { Viewer } from '../modules/auth/viewer';
 import type { EventBus } from '../shared/event-bus';
-import { createLoaders } from '../shared/loaders';
+import { createLoaders, RequestLoaders } from '../shared/loaders';
 import type { ServiceContext } from '../shared/service-context';
 
 /** The GraphQL context is the service context: resolvers pass it straight through. */
@@ -15,11 +16,38 @@ export interface ContextFactoryDeps {
 }
 
 /**
- * One request = one forked EntityManager and fresh loaders. Throws
- * UNAUTHENTICATED for a credential that is present but invalid.
+ * One request = one forked EntityManager and fresh loaders; the fork happens
+ * on first use, so a request that never touches the database (`{ __typename }`,
+ * an anonymous request a service refuses) forks nothing.
+ *
+ * `em` is a getter on the prototype, not an own property, because Apollo
+ * copies the context for every operation (`Object.assign` onto
+ * `Object.create(prototype)`), which would call an own getter and fork. The
+ * copy shares `requestEm`, so both see the same fork. A spread (`{ ...ctx }`)
+ * does not carry `em`: services give it one (`{ ...ctx, em: tx }`), and lint
+ * refuses a spread of `ctx` that does not.
  */
+class RequestContext implements ServiceContext {
+  readonly loaders: RequestLoaders;
+
+  constructor(
+    readonly viewer: Viewer,
+    readonly config: CofferConfig,
+    readonly events: EventBus,
+    readonly requestEm: () => EntityManager,
+  ) {
+    this.loaders = createLoaders(requestEm, viewer);
+  }
+
+  get em(): EntityManager {
+    return this.requestEm();
+  }
+}
+
+/** Throws UNAUTHENTICATED for a credential that is present but invalid. */
 export async function createRequestContext(deps: ContextFactoryDeps, authorization: string | undefined): Promise<GraphQLContext> {
-  const em = deps.orm.em.fork();
-  const viewer = await resolveViewer(em, deps.config, authorization);
-  return { em, viewer, config: deps.config, events: deps.events, loaders: createLoaders(em, viewer) };
+  let em: EntityManager | undefined;
+  const requestEm = (): EntityManager => (em ??= deps.orm.em.fork());
+  const viewer = await resolveViewer(requestEm, deps.config, authorization);
+  return new RequestContext(viewer, deps.config, deps.events, requestEm);
 }

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { timingSafeEqual } from 'node:crypto';
 import type { CofferConfig } from '../config';
-import { resolveViewer, signInFederated } from '../modules/auth/auth.service';
+import { createRequestContext } from '../graphql/context';
+import { signInFederated } from '../modules/auth/auth.service';
 import { anonymousViewer } from '../modules/auth/viewer';
 import { renderReceiptHtml } from '../modules/ledger/receipt';
 import { getReceipt } from '../modules/ledger/receipt.service';
@@ -24,11 +25,9 @@ export interface RestDeps {
 /** `params` holds the `:name` segments of the matched route, decoded. */
 type Handler = (req: IncomingMessage, res: ServerResponse, deps: RestDeps, params: Record<string, string>) => Promise<void>;
 
-/** A request's service context: a forked EntityManager and the viewer from the Authorization header. */
+/** A request's service context, built as for GraphQL: the viewer from the Authorization header, a fork on first use. */
 async function serviceContext(req: IncomingMessage, deps: RestDeps): Promise<ServiceContext> {
-  const em = deps.orm.em.fork();
-  const viewer = await resolveViewer(em, deps.config, req.headers.authorization);
-  return { em, viewer, config: deps.config, events: deps.events, loaders: createLoaders(em, viewer) };
+  return createRequestContext(deps, req.headers.authorization);
 }
 
 const HEALTH_TIMEOUT_MS = 2000;

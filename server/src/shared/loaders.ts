@@ -24,32 +24,37 @@ export interface RequestLoaders {
 }
 
 /** A by-id loader over the identity map: rows already loaded cost no query. */
-function byIdLoader<T extends Group | Member | LedgerTransaction>(em: EntityManager, entity: new () => T): DataLoader<string, T | null> {
+function byIdLoader<T extends Group | Member | LedgerTransaction>(em: () => EntityManager, entity: new () => T): DataLoader<string, T | null> {
   return new DataLoader(async (ids) => {
-    const rows = (await em.find(entity as never, { id: { $in: [...ids] } } as never)) as T[];
+    const rows = (await em().find(entity as never, { id: { $in: [...ids] } } as never)) as T[];
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });
 }
 
 /** id → name of a table's rows, one statement per batch. */
-function nameLoader(knex: Knex, table: 'users' | 'api_keys'): DataLoader<string, string | null> {
+function nameLoader(knex: () => Knex, table: 'users' | 'api_keys'): DataLoader<string, string | null> {
   return new DataLoader(async (ids) => {
-    const rows: { id: string; name: string }[] = await knex(table).select('id', 'name').whereIn('id', [...ids]);
+    const rows: { id: string; name: string }[] = await knex()(table).select('id', 'name').whereIn('id', [...ids]);
     const byId = new Map(rows.map((row) => [row.id, row.name]));
     return ids.map((id) => byId.get(id) ?? null);
   });
 }
 
-export function createLoaders(em: EntityManager, viewer: Viewer): RequestLoaders {
-  const knex = em.getKnex();
+/**
+ * `em` may be a function giving the request's EntityManager: it is then
+ * called (and the request's fork made) only when a loader first runs a batch.
+ */
+export function createLoaders(requestEm: EntityManager | (() => EntityManager), viewer: Viewer): RequestLoaders {
+  const em = typeof requestEm === 'function' ? requestEm : () => requestEm;
+  const knex = (): Knex => em().getKnex();
   return {
     viewerRoleByGroup: new DataLoader(async (groupIds) => {
       if (viewer.kind === 'apiKey') {
         return groupIds.map((id) => (id === viewer.apiKey.group.id ? viewer.apiKey.role : null));
       }
       if (viewer.kind !== 'user') return groupIds.map(() => null);
-      const rows: { group_id: string; role: Role }[] = await knex('members')
+      const rows: { group_id: string; role: Role }[] = await knex()('members')
         .select('group_id', 'role')
         .where({ user_id: viewer.user.id, status: 'ACTIVE' })
         .whereIn('group_id', [...groupIds]);
@@ -57,7 +62,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer): RequestLoaders
       return groupIds.map((id) => byGroup.get(id) ?? null);
     }),
     activeMemberCountByGroup: new DataLoader(async (groupIds) => {
-      const rows: { group_id: string; count: string }[] = await knex('members')
+      const rows: { group_id: string; count: string }[] = await knex()('members')
         .select('group_id')
         .count('* as count')
         .where({ status: 'ACTIVE' })
@@ -67,7 +72,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer): RequestLoaders
       return groupIds.map((id) => byGroup.get(id) ?? 0);
     }),
     activeSubMemberIdsByPrimary: new DataLoader(async (primaryIds) => {
-      const rows: { id: string; primary_member_id: string }[] = await knex('members')
+      const rows: { id: string; primary_member_id: string }[] = await knex()('members')
         .select('id', 'primary_member_id')
         .where({ status: 'ACTIVE' })
         .whereIn('primary_member_id', [...primaryIds])

@@ -98,14 +98,17 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /**
  * Turns an Authorization header into a viewer. A header that is present but
  * wrong is an error (UNAUTHENTICATED), never a silent fall-back to anonymous.
+ * `requestEm` gives the request's EntityManager (forked on first call): no
+ * credential, no fork.
  */
-export async function resolveViewer(em: EntityManager, config: CofferConfig, authorization: string | undefined): Promise<Viewer> {
+export async function resolveViewer(requestEm: () => EntityManager, config: CofferConfig, authorization: string | undefined): Promise<Viewer> {
   if (!authorization) return anonymousViewer;
   const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
   if (!match) throw unauthenticated('Authorization must be "Bearer <token>"');
   const credential = match[1];
   if (credential.startsWith(API_KEY_MARK)) {
     const prefix = credential.split('_').slice(0, 2).join('_');
+    const em = requestEm();
     const apiKey = await em.findOne(ApiKey, { prefix }, { populate: ['group'] });
     if (!apiKey || apiKey.revokedAt || apiKey.secretHash !== sha256Hex(credential)) {
       throw unauthenticated('Invalid or revoked API key');
@@ -119,7 +122,7 @@ export async function resolveViewer(em: EntityManager, config: CofferConfig, aut
   }
   const claims = verifyAccessToken(credential, config.jwtSecret);
   if (!claims) throw unauthenticated('Invalid or expired access token');
-  const user = await em.findOne(User, { id: claims.sub, deletedAt: null });
+  const user = await requestEm().findOne(User, { id: claims.sub, deletedAt: null });
   if (!user) throw unauthenticated('This account no longer exists');
   return { kind: 'user', user };
 }
