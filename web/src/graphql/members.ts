@@ -103,3 +103,14 @@ export const MEMBERS_PAGE_SIZE = 25;
 export function initialMembersVariables(groupId: string) {
   return { groupId, status: 'ACTIVE' as const, first: MEMBERS_PAGE_SIZE };
 }
+
+/** A name for an id inside an approval's data; answered from the cache when the member is there. */
+export const MemberNameQuery = graphql(`
+  query MemberName($id: ID!) {
+    member(id: $id) {
+      id
+      name
+      memberNumber
+    }
+  }
+`);

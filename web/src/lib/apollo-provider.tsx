@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useMemo, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { ApolloProvider } from '@apollo/client/react';
 import { ErrorLink } from '@apollo/client/link/error';
@@ -14,7 +14,7 @@ import { GROUPS_PAGE_SIZE, GroupsQuery } from '@/graphql/groups';
 import type { GroupsQuery as GroupsQueryData } from '@/gql/graphql';
 import { LocaleProvider } from './locale';
 
-interface MembersArgs {
+interface PageArgs {
   after?: string | null;
 }
 
@@ -22,24 +22,54 @@ interface ConnectionShape {
   edges?: readonly unknown[];
 }
 
+/**
+ * One cached list per filter (keyArgs); "Load more" appends the pages fetched with `after`,
+ * while a fetch without `after` (first page, refetch, live update) replaces the list.
+ */
+function cursorList(keyArgs: string[]) {
+  return {
+    keyArgs,
+    merge(existing: ConnectionShape | undefined, incoming: ConnectionShape, { args }: { args: Record<string, unknown> | null }) {
+      const after = (args as PageArgs | null)?.after;
+      if (!after || !existing) return incoming;
+      return { ...incoming, edges: [...(existing.edges ?? []), ...(incoming.edges ?? [])] };
+    },
+  };
+}
+
 function createCache(): InMemoryCache {
   return new InMemoryCache({
     typePolicies: {
       Query: {
         fields: {
-          // One cached list per group + filter; "Load more" appends pages fetched with `after`.
-          members: {
-            keyArgs: ['groupId', 'status', 'search'],
-            merge(existing: ConnectionShape | undefined, incoming: ConnectionShape, { args }) {
-              const after = (args as MembersArgs | null)?.after;
-              if (!after || !existing) return incoming;
-              return { ...incoming, edges: [...(existing.edges ?? []), ...(incoming.edges ?? [])] };
+          members: cursorList(['groupId', 'status', 'search']),
+          // A member already in the cache (from the members table) answers member(id) without a request.
+          member: {
+            read(existing: unknown, { args, toReference }) {
+              const id = (args as { id?: string } | null)?.id;
+              return existing ?? (id ? toReference({ __typename: 'Member', id }) : undefined);
             },
           },
+          transactions: cursorList(['groupId', 'type', 'category', 'approvalStatus', 'memberId', 'from', 'to']),
+          approvals: cursorList(['groupId', 'status', 'entityType']),
+          auditLog: cursorList(['groupId', 'entityType', 'from', 'to']),
+          activityLog: cursorList(['groupId', 'userId', 'action', 'from', 'to']),
         },
       },
     },
   });
+}
+
+/** For the few calls that are not GraphQL (printable receipts on the REST sidecar). */
+export interface ApiAccess {
+  apiOrigin: string;
+  accessToken: string | undefined;
+}
+
+const ApiAccessContext = createContext<ApiAccess>({ apiOrigin: '', accessToken: undefined });
+
+export function useApiAccess(): ApiAccess {
+  return useContext(ApiAccessContext);
 }
 
 let signingOut = false;
@@ -134,9 +164,16 @@ export function Providers({ config, accessToken, locale, initialGroups, children
     };
   }, [ws, client]);
 
+  const apiAccess = useMemo<ApiAccess>(
+    () => ({ apiOrigin: new URL(config.apiUrl).origin, accessToken }),
+    [config.apiUrl, accessToken],
+  );
+
   return (
     <LocaleProvider locale={locale}>
-      <ApolloProvider client={client}>{children}</ApolloProvider>
+      <ApiAccessContext.Provider value={apiAccess}>
+        <ApolloProvider client={client}>{children}</ApolloProvider>
+      </ApiAccessContext.Provider>
     </LocaleProvider>
   );
 }

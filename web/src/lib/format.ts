@@ -54,3 +54,43 @@ export function safeCallbackPath(value: string | null | undefined): string {
     return '/';
   }
 }
+
+/** Digits after the decimal point in this currency (2 for INR, 0 for JPY). */
+export function currencyDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/** "123450" minor units of INR → "1234.50", by string arithmetic (no float). */
+export function minorToDecimal(minor: string, currency: string): string | null {
+  const match = /^(-?)(\d+)$/.exec(minor.trim());
+  if (!match) return null;
+  const [, sign, digits] = match;
+  const scale = currencyDigits(currency);
+  if (scale === 0) return `${sign}${digits}`;
+  const padded = digits.padStart(scale + 1, '0');
+  return `${sign}${padded.slice(0, -scale)}.${padded.slice(-scale)}`;
+}
+
+/**
+ * A moment (not a calendar day) with date and time. The server renders it in UTC and the
+ * browser re-renders it in the reader's own zone after hydration (see LocalDateTime).
+ */
+export function formatDateTime(iso: string | null | undefined, locale: string, timeZone?: string): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  const options: Intl.DateTimeFormatOptions = {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: timeZone ?? 'UTC',
+  };
+  const text = new Intl.DateTimeFormat(locale, options).format(date);
+  return timeZone ? text : `${text} UTC`;
+}

@@ -73,3 +73,9 @@ export function errorMessage(error: unknown): string {
   }
   return error instanceof Error ? error.message : 'Something went wrong. Please try again.';
 }
+
+/** `extensions.reason`: the stable detail of a code, e.g. STALE_REQUEST or ALREADY_DECIDED for CONFLICT. */
+export function errorReason(error: unknown): string | undefined {
+  const reason = graphqlErrors(error)[0]?.extensions?.reason;
+  return typeof reason === 'string' ? reason : undefined;
+}

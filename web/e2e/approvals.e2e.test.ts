@@ -1,0 +1,199 @@
+/**
+ * Maker–checker in two browsers against the real API (see support/stack.ts): the demo
+ * operator records cash; the demo admin's open inbox shows the request and the tab's badge
+ * without a reload; the admin approves; the transaction is approved and the cash position moves.
+ */
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  apiSession,
+  ARTIFACTS,
+  graphqlAsApi,
+  OPERATOR_EMAIL,
+  OPERATOR_PASSWORD,
+  signInAndOpenDemoGroup,
+  TEST_TIMEOUT_MS,
+  useStack,
+} from './support/stack';
+
+const stack = useStack();
+
+/** The group's tab link; the Approvals one carries the admin's pending count in its name. */
+function tab(page: Page, name: string | RegExp) {
+  return page.getByRole('navigation', { name: 'Group sections' }).getByRole('link', { name });
+}
+
+/**
+ * Notes every subscription the page asks the API for over graphql-ws, from the start: the
+ * group layout opens the socket (the badge's approvalEvents) before any inbox is on screen.
+ */
+function watchSubscriptions(page: Page): (operationName: string) => Promise<void> {
+  const seen = new Set<string>();
+  const waiting = new Map<string, () => void>();
+  page.on('websocket', (socket) => {
+    socket.on('framesent', (frame) => {
+      const text = typeof frame.payload === 'string' ? frame.payload : frame.payload.toString();
+      if (!text.includes('"subscribe"')) return;
+      for (const match of text.matchAll(/subscription (\w+)/g)) {
+        seen.add(match[1]);
+        waiting.get(match[1])?.();
+      }
+    });
+  });
+  return (operationName) =>
+    new Promise<void>((resolve, reject) => {
+      if (seen.has(operationName)) return resolve();
+      const timer = setTimeout(() => reject(new Error(`${operationName} was never subscribed`)), 20_000);
+      waiting.set(operationName, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+}
+
+test('an operator records cash; the admin sees it live, approves it; it is approved and the balance moves', async () => {
+  const admin = await stack.newPage();
+  const operator = await stack.newPage();
+  const adminPage = admin.page;
+  const operatorPage = operator.page;
+  const adminSubscribed = watchSubscriptions(adminPage);
+  const operatorSubscribed = watchSubscriptions(operatorPage);
+
+  try {
+    // The admin looks at the cash position first, then opens the inbox and leaves it open.
+    await signInAndOpenDemoGroup(adminPage, stack.consoleUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await tab(adminPage, 'Transactions').click();
+    await adminPage.getByRole('heading', { level: 2, name: 'Transactions' }).waitFor();
+    const cashPosition = adminPage.getByTestId('cash-position');
+    await adminPage.waitForFunction((el) => el?.textContent?.includes('₹'), await cashPosition.elementHandle());
+    expect(await cashPosition.textContent()).toBe('₹0.00');
+
+    await tab(adminPage, /Approvals/).click();
+    await adminPage.getByRole('heading', { level: 2, name: 'Approvals' }).waitFor();
+    await adminPage.getByText('Nothing is waiting for a decision.').waitFor();
+    expect(await tab(adminPage, /Approvals/).textContent()).toContain('0');
+    await adminSubscribed('ApprovalEvents');
+    // The API checks the admin's role before it listens; give it a moment.
+    await adminPage.waitForTimeout(500);
+    const inboxUrl = adminPage.url();
+
+    // The operator records cash from a member; a double tap must not record it twice.
+    await signInAndOpenDemoGroup(operatorPage, stack.consoleUrl, OPERATOR_EMAIL, OPERATOR_PASSWORD);
+    await tab(operatorPage, 'Transactions').click();
+    await operatorPage.getByRole('heading', { level: 2, name: 'Transactions' }).waitFor();
+    await operatorSubscribed('TransactionEvents');
+    await operatorPage.waitForTimeout(500);
+    await operatorPage.getByText('Record a transaction', { exact: true }).click();
+    const form = operatorPage.getByRole('form', { name: 'Record transaction' });
+
+    // An amount the API refuses comes back under its field.
+    const amount = form.getByRole('textbox', { name: 'Amount (INR)' });
+    await amount.fill('12.345');
+    await form.getByRole('button', { name: 'Record transaction' }).click();
+    await operatorPage.waitForFunction((input) => input?.getAttribute('aria-invalid') === 'true', await amount.elementHandle());
+    const errorId = await amount.getAttribute('aria-describedby');
+    expect(await operatorPage.locator(`[id="${errorId}"]`).textContent()).toBeTruthy();
+
+    await amount.fill('750');
+    await form.getByRole('combobox', { name: 'Payment mode' }).selectOption('CASH');
+    const memberSelect = form.getByRole('combobox', { name: 'Member' });
+    const ravi = memberSelect.locator('option', { hasText: 'Ravi Kumar' });
+    await ravi.waitFor({ state: 'attached' });
+    await memberSelect.selectOption((await ravi.getAttribute('value')) ?? '');
+    await form.getByRole('textbox', { name: 'Description' }).fill('Cash collected at the Sunday run');
+    await form.getByRole('button', { name: 'Record transaction' }).dblclick();
+    await form.getByRole('status').filter({ hasText: /waiting for an admin’s approval/i }).waitFor();
+
+    const operatorRow = operatorPage
+      .getByRole('table', { name: 'Transactions' })
+      .getByRole('row')
+      .filter({ hasText: 'Cash collected at the Sunday run' });
+    await operatorRow.getByText('Waiting for approval').waitFor();
+
+    // The admin's inbox shows the request without a reload, and the badge counts it.
+    const waiting = adminPage.getByRole('list', { name: 'Waiting for a decision' });
+    const card = waiting.getByRole('listitem').filter({ hasText: '₹750.00' });
+    await card.waitFor();
+    expect(adminPage.url()).toBe(inboxUrl);
+    const cardText = (await card.textContent()) ?? '';
+    expect(cardText).toContain('Record a transaction');
+    expect(cardText).toContain('Omar Operator');
+    expect(cardText).toContain('Cash collected at the Sunday run');
+    await card.getByText(/Ravi Kumar/).waitFor();
+    await tab(adminPage, /Approvals.*1 pending/).waitFor();
+    expect(await waiting.getByRole('listitem').count()).toBe(1);
+    await adminPage.screenshot({ path: join(ARTIFACTS, 'approvals-inbox.png'), fullPage: true });
+
+    // The operator sees their own request with Cancel, never Approve.
+    await tab(operatorPage, /Approvals/).click();
+    const ownCard = operatorPage.getByRole('list', { name: 'Waiting for a decision' }).getByRole('listitem').filter({ hasText: '₹750.00' });
+    await ownCard.getByRole('button', { name: 'Cancel request' }).waitFor();
+    expect(await ownCard.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    await tab(operatorPage, 'Transactions').click();
+    await operatorRow.waitFor();
+
+    // The admin approves with a note; the card leaves "waiting", the badge drops to 0.
+    await card.getByRole('textbox', { name: 'Note (optional)' }).fill('Counted the cash');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await adminPage.getByRole('status').filter({ hasText: /^Approved: Record a transaction/ }).waitFor();
+    await adminPage.getByText('Nothing is waiting for a decision.').waitFor();
+    await tab(adminPage, /Approvals.*0 pending/).waitFor();
+    const decided = adminPage.getByRole('list', { name: 'Decided' }).getByRole('listitem').filter({ hasText: '₹750.00' });
+    expect(await decided.textContent()).toMatch(/Approved by\s*Asha Admin/);
+
+    // The operator's open transactions page turns approved by itself, and its balance moves.
+    await operatorRow.getByText('Approved', { exact: true }).waitFor();
+    await operatorPage.waitForFunction(
+      (el) => el?.textContent === '₹750.00',
+      await operatorPage.getByTestId('cash-position').elementHandle(),
+    );
+
+    // The admin's transactions page: approved, with a receipt number, and the cash position moved.
+    await tab(adminPage, 'Transactions').click();
+    const adminRow = adminPage
+      .getByRole('table', { name: 'Transactions' })
+      .getByRole('row')
+      .filter({ hasText: 'Cash collected at the Sunday run' });
+    await adminRow.getByText('Approved', { exact: true }).waitFor();
+    await adminPage.waitForFunction((el) => el?.textContent === '₹750.00', await adminPage.getByTestId('cash-position').elementHandle());
+    expect(await adminRow.count()).toBe(1);
+
+    // Exactly one transaction and one request exist, double tap or not.
+    const { token, groupId } = await apiSession(stack.apiUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+    const counts = await graphqlAsApi<{ transactions: { totalCount: number }; approvals: { totalCount: number }; groupBalance: { cashPosition: { amount: string } } }>(
+      stack.apiUrl,
+      'query ($groupId: ID!) { transactions(groupId: $groupId) { totalCount } approvals(groupId: $groupId) { totalCount } groupBalance(groupId: $groupId) { cashPosition { amount } } }',
+      { groupId },
+      token,
+    );
+    expect(counts.transactions.totalCount).toBe(1);
+    expect(counts.approvals.totalCount).toBe(1);
+    expect(counts.groupBalance.cashPosition.amount).toBe('750.00');
+
+    // A receipt opens in a new window when the API serves one; otherwise the row says so.
+    const receipt = adminRow.getByRole('button', { name: /^Receipt / });
+    const popup = adminPage.context().waitForEvent('page', { timeout: 10_000 }).catch(() => null);
+    await receipt.click();
+    const receiptPage = await popup;
+    if (receiptPage) {
+      await receiptPage.waitForURL(/^blob:/, { timeout: 10_000 }).catch(() => undefined);
+      const opened = receiptPage.url().startsWith('blob:');
+      if (opened) expect(await receiptPage.textContent('body')).toMatch(/750/);
+      else await adminRow.getByRole('status').waitFor();
+      await receiptPage.close().catch(() => undefined);
+    } else {
+      await adminRow.getByRole('status').waitFor();
+    }
+
+    await adminPage.screenshot({ path: join(ARTIFACTS, 'approvals-transactions.png'), fullPage: true });
+  } catch (error) {
+    await adminPage.screenshot({ path: join(ARTIFACTS, 'approvals-admin-failure.png'), fullPage: true }).catch(() => undefined);
+    await operatorPage.screenshot({ path: join(ARTIFACTS, 'approvals-operator-failure.png'), fullPage: true }).catch(() => undefined);
+    throw error;
+  } finally {
+    await admin.context.close();
+    await operator.context.close();
+  }
+}, TEST_TIMEOUT_MS);
