@@ -31,7 +31,9 @@ const STAFF: readonly Role[] = ['ADMIN', 'OPERATOR'];
 
 function tabsFor(groupId: string): Tab[] {
   const base = `/groups/${encodeURIComponent(groupId)}`;
+  // Staff land on the figures first; Members stays one tab along (and is members' only page).
   return [
+    { href: `${base}/dashboard`, label: 'Dashboard', roles: STAFF },
     { href: base, label: 'Members', roles: ['ADMIN', 'OPERATOR', 'MEMBER'] },
     { href: `${base}/transactions`, label: 'Transactions', roles: STAFF },
     { href: `${base}/approvals`, label: 'Approvals', roles: STAFF },

@@ -33,7 +33,7 @@ interface ListState {
   onRetry: () => void;
 }
 
-function actorLabel(actor: Entry['actor']): string {
+export function actorLabel(actor: Entry['actor']): string {
   if (actor.kind === 'SYSTEM') return 'Coffer (automatic)';
   if (actor.kind === 'API_KEY') return `API key ${actor.name ?? ''}`.trim();
   return actor.name ?? 'A former user';

@@ -29,10 +29,13 @@ export const TransactionRowFragment = graphql(`
     reverses {
       id
       receiptNumber
+      occurredAt
     }
     reversedBy {
       id
+      occurredAt
     }
+    viewerCanChange
   }
 `);
 
@@ -115,6 +118,36 @@ export const TransactionEventsSubscription = graphql(`
       action
       transaction {
         ...TransactionRow
+      }
+    }
+  }
+`);
+
+export const UpdateTransactionMutation = graphql(`
+  mutation UpdateTransaction($id: ID!, $input: UpdateTransactionInput!) {
+    updateTransaction(id: $id, input: $input) {
+      pendingApproval
+      transaction {
+        ...TransactionRow
+      }
+      approval {
+        id
+        status
+      }
+    }
+  }
+`);
+
+export const DeleteTransactionMutation = graphql(`
+  mutation DeleteTransaction($id: ID!) {
+    deleteTransaction(id: $id) {
+      pendingApproval
+      transaction {
+        ...TransactionRow
+      }
+      approval {
+        id
+        status
       }
     }
   }

@@ -9,6 +9,7 @@ import {
   recentApprovalsVariables,
 } from '@/graphql/approvals';
 import { ActivityLogQuery, AuditLogQuery, initialLogVariables } from '@/graphql/logs';
+import { DashboardQuery, dashboardVariables } from '@/graphql/dashboard';
 import { prefetch } from './api';
 
 // Cached per request: the layout (header switcher) and the groups page share one fetch.
@@ -56,4 +57,8 @@ export const prefetchAuditLog = cache((accessToken: string, groupId: string) =>
 
 export const prefetchActivityLog = cache((accessToken: string, groupId: string) =>
   prefetch(ActivityLogQuery, initialLogVariables(groupId), accessToken),
+);
+
+export const prefetchDashboard = cache((accessToken: string, groupId: string) =>
+  prefetch(DashboardQuery, dashboardVariables(groupId), accessToken),
 );
