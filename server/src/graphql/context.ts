@@ -48,6 +48,6 @@ class RequestContext implements ServiceContext {
 export async function createRequestContext(deps: ContextFactoryDeps, authorization: string | undefined): Promise<GraphQLContext> {
   let em: EntityManager | undefined;
   const requestEm = (): EntityManager => (em ??= deps.orm.em.fork());
-  const viewer = await resolveViewer(requestEm, deps.config, authorization);
+  const viewer = await resolveViewer({ knex: deps.orm.em.getKnex(), em: requestEm }, deps.config, authorization);
   return new RequestContext(viewer, deps.config, deps.events, requestEm);
 }

@@ -9,6 +9,7 @@ import { loadGroupForWrite } from '../groups/group.service';
 import { ApiKey } from './api-key.entity';
 import { ADMIN_ONLY, assertGroupRole, requireId, requireUser } from './authorization';
 import { API_KEY_MARK } from './auth.service';
+import { User } from './user.entity';
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -29,7 +30,7 @@ export async function createApiKey(ctx: ServiceContext, groupId: string, name: s
   new FieldValidator().check('name', isNonBlank(name, 100), 'Name the key (at most 100 characters)').throwIfInvalid();
   const prefix = newPrefix();
   const secret = `${prefix}_${randomToken(24)}`;
-  const apiKey = ctx.em.create(ApiKey, { group, name: name.trim(), prefix, secretHash: sha256Hex(secret), role, createdBy: user });
+  const apiKey = ctx.em.create(ApiKey, { group, name: name.trim(), prefix, secretHash: sha256Hex(secret), role, createdBy: ctx.em.getReference(User, user.id) });
   ctx.em.persist(apiKey);
   recordActivity(ctx, { groupId, action: 'api-key.create', entityType: 'ApiKey', entityId: apiKey.id, after: { name: apiKey.name, prefix, role } });
   await ctx.em.flush();

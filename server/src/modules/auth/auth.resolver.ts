@@ -10,9 +10,10 @@ import * as auth from './auth.service';
 import { requireSignedIn } from './authorization';
 import { ApiKeyType, CreateApiKeyPayload, MeType, SignInPayload, UserType } from './auth.types';
 import { User } from './user.entity';
+import type { ViewerUser } from './viewer';
 
 interface MeShape {
-  user: User | null;
+  user: ViewerUser | null;
   apiKey: ApiKey | null;
   memberships: { group: Group; role: Role }[];
 }
@@ -27,7 +28,7 @@ export class AuthResolver {
       return { user: null, apiKey: viewer.apiKey, memberships: [{ group: viewer.apiKey.group, role: viewer.apiKey.role }] };
     }
     if (viewer.kind !== 'user') return { user: null, apiKey: null, memberships: [] };
-    const rows = await ctx.em.find(Member, { user: viewer.user, status: MemberStatus.ACTIVE }, { populate: ['group'], orderBy: { group: { name: 'asc' } } });
+    const rows = await ctx.em.find(Member, { user: viewer.user.id, status: MemberStatus.ACTIVE }, { populate: ['group'], orderBy: { group: { name: 'asc' } } });
     for (const row of rows) ctx.loaders.viewerRoleByGroup.prime(row.group.id, row.role);
     return { user: viewer.user, apiKey: null, memberships: rows.map((row) => ({ group: row.group, role: row.role })) };
   }

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { CofferConfig } from '../../config';
 import {
   decoyPasswordHash,
@@ -16,7 +16,7 @@ import { ApiKey } from './api-key.entity';
 import { requireUser } from './authorization';
 import { SignInFailure } from './sign-in-failure.entity';
 import { User } from './user.entity';
-import { anonymousViewer, Viewer } from './viewer';
+import { anonymousViewer, Viewer, ViewerUser } from './viewer';
 
 export const SIGN_IN_MAX_FAILURES = 5;
 export const SIGN_IN_WINDOW_SECONDS = 15 * 60;
@@ -76,12 +76,15 @@ export async function signInFederated(ctx: ServiceContext, emailInput: string): 
 }
 
 export async function changePassword(ctx: ServiceContext, currentPassword: string, newPassword: string): Promise<User> {
-  const user = requireUser(ctx);
+  const viewer = requireUser(ctx);
   const validator = new FieldValidator()
     .check('newPassword', newPassword.length >= MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
     .check('newPassword', newPassword.length <= 200, 'Use at most 200 characters')
     .check('newPassword', newPassword !== currentPassword, 'Choose a password different from the current one');
   validator.throwIfInvalid();
+  // The viewer is a plain row; the change goes through the entity.
+  const user = await ctx.em.findOne(User, { id: viewer.id, deletedAt: null });
+  if (!user) throw unauthenticated('This account no longer exists');
   if (!(await verifyPassword(currentPassword, user.passwordHash))) {
     throw new DomainError(ErrorCode.BAD_USER_INPUT, 'Current password is wrong', { fields: { currentPassword: 'Wrong password' } });
   }
@@ -95,20 +98,44 @@ export async function changePassword(ctx: ServiceContext, currentPassword: strin
 /** Last-used times are written at most once a minute per key: not a write per request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/** Where `resolveViewer` reads from. */
+export interface ViewerSources {
+  /** For the user lookup: one plain statement, no entity, no fork. */
+  knex: Knex;
+  /** The request's EntityManager, forked on first call: an API key is loaded as an entity (the viewer carries it). */
+  em(): EntityManager;
+}
+
+interface ViewerUserRow {
+  id: string;
+  email: string;
+  name: string;
+  phone: string | null;
+  must_change_password: boolean;
+}
+
+const VIEWER_USER_SQL = 'select id, email, name, phone, must_change_password from users where id = ? and deleted_at is null';
+
+/** The user a verified token names, if it exists and is not deleted. */
+async function findViewerUser(knex: Knex, id: string): Promise<ViewerUser | null> {
+  const { rows } = await knex.raw<{ rows: ViewerUserRow[] }>(VIEWER_USER_SQL, [id]);
+  const row = rows[0];
+  if (!row) return null;
+  return { id: row.id, email: row.email, name: row.name, phone: row.phone, mustChangePassword: row.must_change_password };
+}
+
 /**
  * Turns an Authorization header into a viewer. A header that is present but
  * wrong is an error (UNAUTHENTICATED), never a silent fall-back to anonymous.
- * `requestEm` gives the request's EntityManager (forked on first call): no
- * credential, no fork.
  */
-export async function resolveViewer(requestEm: () => EntityManager, config: CofferConfig, authorization: string | undefined): Promise<Viewer> {
+export async function resolveViewer(sources: ViewerSources, config: CofferConfig, authorization: string | undefined): Promise<Viewer> {
   if (!authorization) return anonymousViewer;
   const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
   if (!match) throw unauthenticated('Authorization must be "Bearer <token>"');
   const credential = match[1];
   if (credential.startsWith(API_KEY_MARK)) {
     const prefix = credential.split('_').slice(0, 2).join('_');
-    const em = requestEm();
+    const em = sources.em();
     const apiKey = await em.findOne(ApiKey, { prefix }, { populate: ['group'] });
     if (!apiKey || apiKey.revokedAt || apiKey.secretHash !== sha256Hex(credential)) {
       throw unauthenticated('Invalid or revoked API key');
@@ -122,7 +149,7 @@ export async function resolveViewer(requestEm: () => EntityManager, config: Coff
   }
   const claims = verifyAccessToken(credential, config.jwtSecret);
   if (!claims) throw unauthenticated('Invalid or expired access token');
-  const user = await requestEm().findOne(User, { id: claims.sub, deletedAt: null });
+  const user = await findViewerUser(sources.knex, claims.sub);
   if (!user) throw unauthenticated('This account no longer exists');
   return { kind: 'user', user };
 }

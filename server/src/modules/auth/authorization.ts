@@ -2,7 +2,7 @@ import { DomainError, ErrorCode, forbidden, notFound, unauthenticated } from '..
 import { Role } from '../../shared/roles';
 import type { ServiceContext } from '../../shared/service-context';
 import { isUuid } from '../../shared/validation';
-import type { User } from './user.entity';
+import type { ViewerUser } from './viewer';
 
 /*
  * The named checks every service uses. A viewer with no role in a group gets
@@ -15,7 +15,7 @@ export function requireSignedIn(ctx: ServiceContext): void {
 }
 
 /** Operations that belong to a person, never to an integrator's key. */
-export function requireUser(ctx: ServiceContext): User {
+export function requireUser(ctx: ServiceContext): ViewerUser {
   if (ctx.viewer.kind === 'anonymous') throw unauthenticated();
   if (ctx.viewer.kind === 'apiKey') throw forbidden('API keys cannot do this; sign in as a person');
   return ctx.viewer.user;

@@ -1,10 +1,17 @@
 import { Role } from '../../shared/roles';
 import { ApiKey } from './api-key.entity';
-import { User } from './user.entity';
+import type { User } from './user.entity';
+
+/**
+ * The signed-in person as a request sees them: a plain row read by
+ * `resolveViewer`, not a managed entity. A service that changes the user
+ * (changePassword) loads the entity itself.
+ */
+export type ViewerUser = Pick<User, 'id' | 'email' | 'name' | 'phone' | 'mustChangePassword'>;
 
 /** Who is making the request. Services decide what each kind may do. */
 export type Viewer =
-  | { kind: 'user'; user: User }
+  | { kind: 'user'; user: ViewerUser }
   | { kind: 'apiKey'; apiKey: ApiKey }
   | { kind: 'anonymous' };
 

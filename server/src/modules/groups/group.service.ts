@@ -8,6 +8,7 @@ import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator, isNonBlank } from '../../shared/validation';
 import { recordActivity } from '../activity/activity.service';
 import { ADMIN_ONLY, ANY_ROLE, assertGroupRole, requireSignedIn, requireUser } from '../auth/authorization';
+import { User } from '../auth/user.entity';
 import { Member, MemberStatus } from '../members/member.entity';
 import { allocateMemberNumber } from '../members/member-number';
 import {
@@ -171,7 +172,7 @@ export async function createGroup(ctx: ServiceContext, data: CreateGroupData): P
     em.persist(group);
     await em.flush();
     const memberNumber = await allocateMemberNumber(em, group);
-    const admin = em.create(Member, { group, user, name: user.name, email: user.email, phone: user.phone, role: Role.ADMIN, memberNumber });
+    const admin = em.create(Member, { group, user: em.getReference(User, user.id), name: user.name, email: user.email, phone: user.phone, role: Role.ADMIN, memberNumber });
     em.persist(admin);
     recordActivity({ ...ctx, em }, { groupId: group.id, action: 'group.create', entityType: 'Group', entityId: group.id, after: groupSnapshot(group) });
     await em.flush();
