@@ -1,7 +1,8 @@
 /**
  * Maker–checker in two browsers against the real API (see support/stack.ts): the demo
  * operator records cash; the demo admin's open inbox shows the request and the tab's badge
- * without a reload; the admin approves; the transaction is approved and the cash position moves.
+ * without a reload; the admin approves; the transaction is approved, the cash position moves (on the
+ * transactions page and the dashboard) and the receipt opens with its number and the amount in words.
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -172,22 +173,43 @@ test('an operator records cash; the admin sees it live, approves it; it is appro
     expect(counts.approvals.totalCount).toBe(1);
     expect(counts.groupBalance.cashPosition.amount).toBe('750.00');
 
-    // A receipt opens in a new window when the API serves one; otherwise the row says so.
-    const receipt = adminRow.getByRole('button', { name: /^Receipt / });
-    const popup = adminPage.context().waitForEvent('page', { timeout: 10_000 }).catch(() => null);
+    // The receipt opens in a new window: the API's own HTML, with its number and the amount in words.
+    const { transactions: receipted } = await graphqlAsApi<{ transactions: { edges: { node: { receiptNumber: string | null } }[] } }>(
+      stack.apiUrl,
+      'query ($groupId: ID!) { transactions(groupId: $groupId) { edges { node { receiptNumber } } } }',
+      { groupId },
+      token,
+    );
+    const receiptNumber = receipted.edges[0]?.node.receiptNumber;
+    expect(receiptNumber).toBeTruthy();
+    expect(await adminRow.textContent()).toContain(receiptNumber);
+    const receipt = adminRow.getByRole('button', { name: `Receipt ${receiptNumber}` });
+    const popup = adminPage.context().waitForEvent('page', { timeout: 10_000 });
     await receipt.click();
     const receiptPage = await popup;
-    if (receiptPage) {
-      await receiptPage.waitForURL(/^blob:/, { timeout: 10_000 }).catch(() => undefined);
-      const opened = receiptPage.url().startsWith('blob:');
-      if (opened) expect(await receiptPage.textContent('body')).toMatch(/750/);
-      else await adminRow.getByRole('status').waitFor();
+    try {
+      await receiptPage.waitForURL(/^blob:/, { timeout: 10_000 });
+      await receiptPage.getByText('Rupees Seven Hundred Fifty Only').waitFor();
+      const receiptText = (await receiptPage.textContent('body')) ?? '';
+      expect(receiptText).toContain(receiptNumber);
+      expect(receiptText).toContain('Rupees Seven Hundred Fifty Only');
+      expect(await adminRow.getByRole('status').count()).toBe(0);
+    } finally {
       await receiptPage.close().catch(() => undefined);
-    } else {
-      await adminRow.getByRole('status').waitFor();
     }
 
     await adminPage.screenshot({ path: join(ARTIFACTS, 'approvals-transactions.png'), fullPage: true });
+
+    // The dashboard (the staff's first tab) shows the new cash position and this month's income.
+    await tab(adminPage, 'Dashboard').click();
+    await adminPage.getByRole('heading', { level: 2, name: 'Dashboard' }).waitFor();
+    await adminPage.waitForFunction((el) => el?.textContent === '₹750.00', await adminPage.getByTestId('dashboard-cash-position').elementHandle());
+    expect(await adminPage.getByTestId('dashboard-income').textContent()).toBe('₹750.00');
+    expect(await adminPage.getByTestId('dashboard-pending').textContent()).toMatch(/^0/);
+    await adminPage.getByRole('img', { name: /Income and expenses per month/ }).waitFor();
+    await adminPage.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+    await adminPage.setViewportSize({ width: 390, height: 844 });
+    await adminPage.screenshot({ path: join(ARTIFACTS, 'dashboard-390.png'), fullPage: true });
   } catch (error) {
     await adminPage.screenshot({ path: join(ARTIFACTS, 'approvals-admin-failure.png'), fullPage: true }).catch(() => undefined);
     await operatorPage.screenshot({ path: join(ARTIFACTS, 'approvals-operator-failure.png'), fullPage: true }).catch(() => undefined);

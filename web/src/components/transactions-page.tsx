@@ -210,7 +210,7 @@ export function TransactionsPage({ groupId, initialTransactions, initialBalance 
             </thead>
             <tbody role="rowgroup">
               {edges.map((edge) => (
-                <TransactionRow key={edge.node.id} txn={edge.node} />
+                <TransactionRow key={edge.node.id} txn={edge.node} onChanged={canRecord ? scheduleRefetch : undefined} />
               ))}
               {edges.length === 0 ? (
                 <tr role="row">
