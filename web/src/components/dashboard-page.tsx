@@ -113,25 +113,28 @@ function MonthlyChart({ months, locale }: { months: Month[]; locale: string }) {
           <li key={month.month}>{monthLabel(month.month, locale)}</li>
         ))}
       </ol>
-      <table className="visually-hidden">
-        <caption>Income and expenses per month, approved, reversals subtracted</caption>
-        <thead>
-          <tr>
-            <th scope="col">Month</th>
-            <th scope="col">Income</th>
-            <th scope="col">Expenses</th>
-          </tr>
-        </thead>
-        <tbody>
-          {months.map((month) => (
-            <tr key={month.month}>
-              <th scope="row">{monthLabel(month.month, locale, true)}</th>
-              <td>{formatMoney(month.income, locale)}</td>
-              <td>{formatMoney(month.expenses, locale)}</td>
+      {/* Wrapped: a table ignores its own width and overflow, so hiding it directly widens a phone's page. */}
+      <div className="visually-hidden">
+        <table>
+          <caption>Income and expenses per month, approved, reversals subtracted</caption>
+          <thead>
+            <tr>
+              <th scope="col">Month</th>
+              <th scope="col">Income</th>
+              <th scope="col">Expenses</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {months.map((month) => (
+              <tr key={month.month}>
+                <th scope="row">{monthLabel(month.month, locale, true)}</th>
+                <td>{formatMoney(month.income, locale)}</td>
+                <td>{formatMoney(month.expenses, locale)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }
