@@ -1,15 +1,20 @@
 #!/usr/bin/env node
 // @ts-check
 // `npm run bench`: GraphQL overhead and the `groups` query, measured against
-// baselines, each server in its own child process, every response checked.
-// Results are printed and written to BENCHMARKS.md (the results section).
+// baselines, each server in its own child process, every response checked;
+// then (c) approvalEvents fan-out to 100 and 1,000 subscribers and (d) the
+// transactions query on a group with 100,000 transactions
+// (bench/lib/scenario-*.mjs). Results are printed and written to
+// BENCHMARKS.md (two results sections: (a)+(b), and (c)+(d)).
 //
 // Settings (environment): BENCH_CONNECTIONS (20), BENCH_DURATION (10 s
 // measured per target), BENCH_WARMUP (3 s per target), BENCH_ROUNDS (2: the
 // measured time is split into interleaved rounds), BENCH_DATABASE_URL / DATABASE_URL (else embedded
 // PostgreSQL), BENCH_CPU_PROF=1 (V8 CPU profiles of our server during its
 // measured windows, in bench/.profiles/; read them with
-// `node bench/profile-summary.mjs <file>`), BENCH_ONLY=a|b (one scenario).
+// `node bench/profile-summary.mjs <file>`), BENCH_ONLY=a|b|c|d (or a list,
+// e.g. c,d), BENCH_FANOUT_EVENTS (30 measured events per row of (c)),
+// BENCH_FANOUT_SIZES (100,1000), BENCH_TRANSACTIONS (100000, for (d)).
 // BENCHMARKS.md is only written by a full, unprofiled run (BENCH_NO_WRITE=1
 // never writes it).
 import { spawnSync } from 'node:child_process';
@@ -22,6 +27,8 @@ import { startTarget } from './lib/child.mjs';
 import { createBenchDatabase } from './lib/database.mjs';
 import { compare } from './lib/load.mjs';
 import { GROUPS_QUERY, ROOT, SERVER_DIR, SERVER_DIST, TARGETS_DIR, TYPENAME_QUERY } from './lib/paths.mjs';
+import { runFanoutScenario } from './lib/scenario-fanout.mjs';
+import { runTransactionsScenario } from './lib/scenario-transactions.mjs';
 import { gql, seed } from './lib/seed.mjs';
 
 /** @param {string} name @param {number} fallback @param {number} min @param {number} max */
@@ -40,15 +47,26 @@ const SETTINGS = {
   rounds: setting('BENCH_ROUNDS', 2, 1, 10),
 };
 const ONLY = process.env.BENCH_ONLY ?? '';
+/** @param {string} scenario */
+const runs = (scenario) => ONLY === '' || ONLY.split(',').includes(scenario);
+const FANOUT_EVENTS = setting('BENCH_FANOUT_EVENTS', 30, 5, 500);
+const FANOUT_SIZES = (process.env.BENCH_FANOUT_SIZES || '100,1000').split(',').map((v) => {
+  const size = Number(v);
+  if (!Number.isInteger(size) || size < 1 || size > 5000) throw new Error(`BENCH_FANOUT_SIZES must list integers in 1..5000, got "${v}"`);
+  return size;
+});
+const TRANSACTIONS = setting('BENCH_TRANSACTIONS', 100_000, 100, 1_000_000);
 const PROFILE = Boolean(process.env.BENCH_CPU_PROF);
 const TARGET_A = 0.3;
 const TARGET_B = 0.5;
 const SEQUENTIAL_REQUESTS = 20;
-// Everything (build, database, five targets) must finish well within this.
-const WATCHDOG_MS = 12 * 60_000;
+// Everything (build, database, all targets and scenarios) must finish well within this.
+const WATCHDOG_MS = 20 * 60_000;
 const BENCHMARKS_MD = path.join(ROOT, 'BENCHMARKS.md');
 const RESULTS_START = '<!-- bench:results:start (written by `npm run bench`; edits inside are overwritten) -->';
 const RESULTS_END = '<!-- bench:results:end -->';
+const SCALE_RESULTS_START = '<!-- bench:scale-results:start (written by `npm run bench`; edits inside are overwritten) -->';
+const SCALE_RESULTS_END = '<!-- bench:scale-results:end -->';
 
 /** @param {string} line */
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
@@ -203,7 +221,7 @@ async function main() {
   );
 
   // ---- (a) { __typename }
-  if (ONLY === '' || ONLY === 'a') {
+  if (runs('a')) {
     log('(a) { __typename }');
     const bare = await start('bare', 'bare.mjs');
     const apollo = await start('apollo', 'apollo.mjs');
@@ -244,7 +262,7 @@ async function main() {
   }
 
   // ---- (b) groups(first: 20)
-  if (ONLY === '' || ONLY === 'b') {
+  if (runs('b')) {
     log('(b) groups(first: 20)');
     /** @param {import('./lib/seed.mjs').SeededUser} user */
     const statementsFor = async (user) => {
@@ -339,19 +357,58 @@ async function main() {
   }
 
   lines.push(`Run time: ${Math.round((Date.now() - startedAt) / 1000)} s.`, '');
+
+  // ---- (c) subscription fan-out, (d) transactions on a large group
+  const scaleStartedAt = Date.now();
+  const scaleLines = [
+    '## Results: fan-out and large group',
+    '',
+    `- Command: \`npm run bench\` (same run as the results above), ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    `- Load average when (c) started: ${os.loadavg().map((v) => v.toFixed(2)).join(' / ')} (1 / 5 / 15 min).`,
+    '',
+  ];
+  const format = { num, ms, rps, checked, ratio, cpu };
+  if (runs('c')) {
+    const fanout = await runFanoutScenario({
+      coffer,
+      start,
+      databaseUrl: db.url,
+      jwtSecret: /** @type {string} */ (childEnv.BENCH_JWT_SECRET),
+      sizes: FANOUT_SIZES,
+      events: FANOUT_EVENTS,
+      warmups: 3,
+      profile: PROFILE,
+      log,
+      format,
+    });
+    anyFailed ||= fanout.failed;
+    scaleLines.push(...fanout.lines);
+  }
+  if (runs('d')) {
+    log(`(d) transactions(first: 50) on a group with ${TRANSACTIONS} transactions`);
+    const large = await runTransactionsScenario({ coffer, start, databaseUrl: db.url, transactions: TRANSACTIONS, settings: SETTINGS, profiled, log, format });
+    anyFailed ||= large.failed;
+    scaleLines.push(...large.lines);
+  }
+  scaleLines.push(`Run time of (c) and (d): ${Math.round((Date.now() - scaleStartedAt) / 1000)} s.`, '');
+
   const section = lines.join('\n');
-  process.stdout.write(`\n${section}\n`);
-  if (!process.env.BENCH_NO_WRITE && ONLY === '' && !PROFILE) writeResults(section);
+  const scaleSection = scaleLines.join('\n');
+  process.stdout.write(`\n${section}\n${runs('c') || runs('d') ? `\n${scaleSection}\n` : ''}`);
+  if (!process.env.BENCH_NO_WRITE && ONLY === '' && !PROFILE) {
+    writeResults(section);
+    writeResults(scaleSection, SCALE_RESULTS_START, SCALE_RESULTS_END);
+  }
   return anyFailed ? 1 : 0;
 }
 
-/** @param {string} section */
-function writeResults(section) {
-  const block = `${RESULTS_START}\n${section}\n${RESULTS_END}`;
+/** @param {string} section @param {string} [startMarker] @param {string} [endMarker] */
+function writeResults(section, startMarker = RESULTS_START, endMarker = RESULTS_END) {
+  const block = `${startMarker}\n${section}\n${endMarker}`;
   let text = existsSync(BENCHMARKS_MD) ? readFileSync(BENCHMARKS_MD, 'utf8') : '# Benchmarks\n\nRun with `npm run bench`.\n\n';
-  const from = text.indexOf(RESULTS_START);
-  const to = text.indexOf(RESULTS_END);
-  if (from >= 0 && to > from) text = `${text.slice(0, from)}${block}${text.slice(to + RESULTS_END.length)}`;
+  const from = text.indexOf(startMarker);
+  const to = text.indexOf(endMarker);
+  if (from >= 0 && to > from) text = `${text.slice(0, from)}${block}${text.slice(to + endMarker.length)}`;
   else text = `${text.trimEnd()}\n\n${block}\n`;
   writeFileSync(BENCHMARKS_MD, text);
   log(`wrote ${path.relative(process.cwd(), BENCHMARKS_MD) || BENCHMARKS_MD}`);
