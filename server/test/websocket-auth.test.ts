@@ -80,7 +80,8 @@ describe('graphql-ws authentication', () => {
     const added = await t.gql(ADD_MEMBER, { input: { groupId: group.id, email: 'priya@example.com', name: 'Priya Raman' } }, admin.token);
     expect(added.errors).toBeUndefined();
 
-    await sub.next();
+    // The event may arrive before the mutation's response: wait for the first result, not "one more".
+    await sub.next(1);
     expect(sub.error).toBeUndefined();
     expect(sub.results[0].data?.memberChanged).toEqual({ action: 'ADDED', groupId: group.id, member: { name: 'Priya Raman' } });
     expect(watcher.closedWith).toBeUndefined();
@@ -118,7 +119,7 @@ describe('graphql-ws authentication', () => {
     await waitForListeners(t.server.events, 'memberChanged', group.id);
     const added = await t.gql(ADD_MEMBER, { input: { groupId: group.id, email: 'keyed@example.com', name: 'Kiran Key' } }, admin.token);
     expect(added.errors).toBeUndefined();
-    await sub.next();
+    await sub.next(1);
     expect(sub.results[0].data?.memberChanged).toMatchObject({ action: 'ADDED', member: { name: 'Kiran Key' } });
 
     const keys = await t.gql<{ apiKeys: { id: string; prefix: string }[] }>('query($groupId: ID!) { apiKeys(groupId: $groupId) { id prefix } }', { groupId: group.id }, admin.token);

@@ -210,7 +210,8 @@ describe('live approval events', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     const id = await operatorAdds(s, 'Live Person');
-    await admin.next();
+    // The event may arrive before the mutation's response: wait for the first result, not "one more".
+    await admin.next(1);
     expect(admin.results[0].data?.approvalEvents).toEqual({ type: 'QUEUED', pendingCount: 1, approval: { id, status: 'PENDING', requestedBy: { name: 'Omar Operator' } } });
     await operatorStream.next();
     expect(JSON.stringify(operatorStream.results[0] ?? operatorStream.error)).toContain('FORBIDDEN');
@@ -233,7 +234,7 @@ describe('live approval events', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const email = uniqueEmail();
     const id = await operatorAdds(s, 'Duplicate', email);
-    await admin.next();
+    await admin.next(1);
     // The e-mail becomes a member before the request is approved: applying it fails and rolls back.
     await t.gql(ADD_MEMBER, { input: { groupId: s.group.id, email, name: 'Direct' } }, s.group.admin.token);
     const failed = await t.gql(APPROVE, { id }, s.secondAdmin.token);

@@ -283,9 +283,10 @@ describe('live transaction events', () => {
     const member = collect(t.ws(memberUser.token), SUB, { g: group.id });
     await new Promise((resolve) => setTimeout(resolve, 300));
     await record(group, cashIn(group, '77'), operator.token);
-    await admin.next();
+    // The event may arrive before the mutation's response: wait for the first result, not "one more".
+    await admin.next(1);
     expect(admin.results[0].data?.transactionEvents).toEqual({ action: 'RECORDED', transaction: { approvalStatus: 'PENDING', amount: { amount: '77.00' } } });
-    await member.next();
+    await member.next(1);
     expect(JSON.stringify(member.results[0] ?? member.error)).toContain('FORBIDDEN');
   });
 });
