@@ -4,6 +4,7 @@ import type { Viewer } from '../modules/auth/viewer';
 import { Group } from '../modules/groups/group.entity';
 import { LedgerTransaction } from '../modules/ledger/ledger.entities';
 import { Member } from '../modules/members/member.entity';
+import { PrimedLoader } from './primed-loader';
 import { Role } from './roles';
 
 /**
@@ -12,8 +13,10 @@ import { Role } from './roles';
  * viewer's data never leaks into another's.
  */
 export interface RequestLoaders {
-  viewerRoleByGroup: DataLoader<string, Role | null>;
-  activeMemberCountByGroup: DataLoader<string, number>;
+  /** Primed by list queries that read the roles: `known` answers without a promise. */
+  viewerRoleByGroup: PrimedLoader<string, Role | null>;
+  /** Primed by list queries that read the counts: `known` answers without a promise. */
+  activeMemberCountByGroup: PrimedLoader<string, number>;
   activeSubMemberIdsByPrimary: DataLoader<string, string[]>;
   groupById: DataLoader<string, Group | null>;
   memberById: DataLoader<string, Member | null>;
@@ -49,7 +52,7 @@ export function createLoaders(requestEm: EntityManager | (() => EntityManager), 
   const em = typeof requestEm === 'function' ? requestEm : () => requestEm;
   const knex = (): Knex => em().getKnex();
   return {
-    viewerRoleByGroup: new DataLoader(async (groupIds) => {
+    viewerRoleByGroup: new PrimedLoader(async (groupIds) => {
       if (viewer.kind === 'apiKey') {
         return groupIds.map((id) => (id === viewer.apiKey.group.id ? viewer.apiKey.role : null));
       }
@@ -61,7 +64,7 @@ export function createLoaders(requestEm: EntityManager | (() => EntityManager), 
       const byGroup = new Map(rows.map((row) => [row.group_id, row.role]));
       return groupIds.map((id) => byGroup.get(id) ?? null);
     }),
-    activeMemberCountByGroup: new DataLoader(async (groupIds) => {
+    activeMemberCountByGroup: new PrimedLoader(async (groupIds) => {
       const rows: { group_id: string; count: string }[] = await knex()('members')
         .select('group_id')
         .count('* as count')

@@ -21,6 +21,16 @@ export function requireUser(ctx: ServiceContext): ViewerUser {
   return ctx.viewer.user;
 }
 
+/**
+ * The viewer's role in a group when it is known without a query (anonymous,
+ * or primed by the list that returned the group), else undefined: then use
+ * viewerRoleIn. Lets a field resolver answer without a promise.
+ */
+export function knownViewerRoleIn(ctx: ServiceContext, groupId: string): Role | null | undefined {
+  if (ctx.viewer.kind === 'anonymous') return null;
+  return ctx.loaders.viewerRoleByGroup.known(groupId);
+}
+
 export async function viewerRoleIn(ctx: ServiceContext, groupId: string): Promise<Role | null> {
   if (ctx.viewer.kind === 'anonymous' || !isUuid(groupId)) return null;
   return ctx.loaders.viewerRoleByGroup.load(groupId);
