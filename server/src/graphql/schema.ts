@@ -9,10 +9,10 @@ import { AuditResolver } from '../modules/audit/audit.resolver';
 import { ApiKeyResolver, AuthResolver } from '../modules/auth/auth.resolver';
 import { DashboardResolver } from '../modules/dashboard/dashboard.resolver';
 import { GroupResolver } from '../modules/groups/group.resolver';
-import { TransactionResolver } from '../modules/ledger/ledger.resolver';
+import { TransactionConnectionResolver, TransactionResolver } from '../modules/ledger/ledger.resolver';
 import { MemberResolver } from '../modules/members/member.resolver';
 
-export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver] as const;
+export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver] as const;
 
 let cached: GraphQLSchema | undefined;
 

@@ -80,7 +80,7 @@ export async function startTestServer(options: { env?: NodeJS.ProcessEnv; db?: T
   };
 }
 
-/** Subscribes and collects results; `next()` waits for the next one. */
+/** Subscribes and collects results; `next(n)` waits until at least n results have arrived (default 1), so an event that came early is not missed. */
 export function collect<T>(client: WsClient, query: string, variables: Record<string, unknown>) {
   const results: { data?: T | null; errors?: unknown[] }[] = [];
   const waiters: (() => void)[] = [];
@@ -112,7 +112,7 @@ export function collect<T>(client: WsClient, query: string, variables: Record<st
       return completed;
     },
     dispose,
-    async next(count = results.length + 1, timeoutMs = 5000): Promise<void> {
+    async next(count = 1, timeoutMs = 5000): Promise<void> {
       const deadline = Date.now() + timeoutMs;
       while (results.length < count && !error && !completed) {
         if (Date.now() > deadline) throw new Error(`Timed out waiting for subscription result #${count}`);

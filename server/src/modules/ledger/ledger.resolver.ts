@@ -17,6 +17,7 @@ import {
   TransactionChangedEvent,
   TransactionChangePayload,
   TransactionConnection,
+  TransactionTotalsType,
   TransactionType_,
   UpdateTransactionInput,
 } from './ledger.types';
@@ -63,13 +64,15 @@ export class TransactionResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ) {
     const page = await ledger.listTransactions(ctx, { groupId, type, category, approvalStatus, memberId, from, to, first, after });
-    const { currency } = page.totals;
     return {
       ...toConnection(page),
-      totals: {
-        cashIn: MoneyType.from({ amountMinor: page.totals.cashInMinor, currency }),
-        cashOut: MoneyType.from({ amountMinor: page.totals.cashOutMinor, currency }),
-        net: MoneyType.from({ amountMinor: page.totals.cashInMinor - page.totals.cashOutMinor, currency }),
+      loadTotals: async () => {
+        const totals = await page.totals();
+        return {
+          cashIn: MoneyType.from({ amountMinor: totals.cashInMinor, currency: totals.currency }),
+          cashOut: MoneyType.from({ amountMinor: totals.cashOutMinor, currency: totals.currency }),
+          net: MoneyType.from({ amountMinor: totals.cashInMinor - totals.cashOutMinor, currency: totals.currency }),
+        };
       },
     };
   }
@@ -137,5 +140,13 @@ export class TransactionResolver {
   @FieldResolver(() => Boolean, { description: 'Whether the console should offer correct and delete' })
   async viewerCanChange(@Root() txn: LedgerTransaction, @Ctx() ctx: GraphQLContext): Promise<boolean> {
     return ledger.viewerCanChangeTransaction(ctx, txn);
+  }
+}
+
+@Resolver(() => TransactionConnection)
+export class TransactionConnectionResolver {
+  @FieldResolver(() => TransactionTotalsType, { description: 'Totals of the whole filter, not just this page. Computed only when selected: the sums read every matching row.' })
+  async totals(@Root() connection: TransactionConnection): Promise<TransactionTotalsType> {
+    return connection.loadTotals();
   }
 }

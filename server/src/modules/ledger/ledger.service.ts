@@ -557,7 +557,8 @@ export interface TransactionTotals {
 }
 
 export interface TransactionPage extends Page<LedgerTransaction> {
-  totals: TransactionTotals;
+  /** Computed only when asked for: the sums scan every row of the filter. */
+  totals: () => Promise<TransactionTotals>;
 }
 
 /** Newest first. Totals cover every page of the filter and count approved money only, reversals subtracted. */
@@ -578,18 +579,24 @@ export async function listTransactions(ctx: ServiceContext, filter: TransactionF
   if (role === Role.MEMBER) base.whereIn('t.member_id', await ownMemberIds(ctx, filter.groupId));
   const pageQuery = base.clone().select('t.*').orderBy([{ column: 't.occurred_at', order: 'desc' }, { column: 't.id', order: 'desc' }]).limit(size + 1);
   if (after) pageQuery.whereRaw('(t.occurred_at, t.id) < (cast(? as timestamptz), cast(? as uuid))', [after.sort, after.id]);
-  const totalsQuery = base
-    .clone()
-    .select(
-      knex.raw('count(*) as count'),
-      knex.raw(`coalesce(sum(case when t.approval_status = 'APPROVED' and t.type = 'CASH_IN' then (case when t.reverses_id is null then 1 else -1 end) * t.group_amount_minor end), 0)::text as cash_in`),
-      knex.raw(`coalesce(sum(case when t.approval_status = 'APPROVED' and t.type = 'CASH_OUT' then (case when t.reverses_id is null then 1 else -1 end) * t.group_amount_minor end), 0)::text as cash_out`),
-    );
-  const [rows, totalsRows, group] = await Promise.all([pageQuery, totalsQuery, ctx.loaders.groupById.load(filter.groupId)]);
-  const totals = totalsRows[0] as { count: string; cash_in: string; cash_out: string };
+  const [rows, countRows] = await Promise.all([pageQuery, base.clone().count('* as count')]);
   const transactions = (rows as Record<string, unknown>[]).map((row) => ctx.em.map(LedgerTransaction, row));
-  const page = toPage(transactions, size, (t) => ({ sort: t.occurredAt.toISOString(), id: t.id }), Number(totals.count), after);
-  return { ...page, totals: { cashInMinor: BigInt(totals.cash_in), cashOutMinor: BigInt(totals.cash_out), currency: group!.currency } };
+  const page = toPage(transactions, size, (t) => ({ sort: t.occurredAt.toISOString(), id: t.id }), Number((countRows[0] as { count: string }).count), after);
+  let totals: Promise<TransactionTotals> | undefined;
+  const computeTotals = async (): Promise<TransactionTotals> => {
+    const [sums, group] = await Promise.all([
+      base
+        .clone()
+        .select(
+          knex.raw(`coalesce(sum(case when t.approval_status = 'APPROVED' and t.type = 'CASH_IN' then (case when t.reverses_id is null then 1 else -1 end) * t.group_amount_minor end), 0)::text as cash_in`),
+          knex.raw(`coalesce(sum(case when t.approval_status = 'APPROVED' and t.type = 'CASH_OUT' then (case when t.reverses_id is null then 1 else -1 end) * t.group_amount_minor end), 0)::text as cash_out`),
+        ),
+      ctx.loaders.groupById.load(filter.groupId),
+    ]);
+    const row = sums[0] as { cash_in: string; cash_out: string };
+    return { cashInMinor: BigInt(row.cash_in), cashOutMinor: BigInt(row.cash_out), currency: group!.currency };
+  };
+  return { ...page, totals: () => (totals ??= computeTotals()) };
 }
 
 export interface AccountBalance {

@@ -100,8 +100,8 @@ export class TransactionConnection {
   @Field(() => Int, { description: 'Matches of the filter, across all pages' })
   totalCount: number;
 
-  @Field(() => TransactionTotalsType, { description: 'Totals of the whole filter, not just this page' })
-  totals: TransactionTotalsType;
+  // `totals` is resolved in TransactionConnectionResolver, only when selected.
+  loadTotals: () => Promise<TransactionTotalsType>;
 }
 
 @ObjectType('RecordTransactionPayload')
