@@ -47,14 +47,25 @@ export function connectionOf<TNode extends object>(name: string, NodeType: Class
   return Connection;
 }
 
+/** Cursors are read from the page only if the query selects them (see toPage). */
 export function toConnection<T>(page: Page<T>): ConnectionShape<T> {
   return {
-    edges: page.nodes.map((node, index) => ({ cursor: page.cursors[index], node })),
+    edges: page.nodes.map((node, index) => ({
+      get cursor() {
+        return page.cursors[index];
+      },
+      node,
+    })),
     pageInfo: {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: page.hasPreviousPage,
-      startCursor: page.cursors[0] ?? null,
-      endCursor: page.cursors[page.cursors.length - 1] ?? null,
+      get startCursor() {
+        return page.cursors[0] ?? null;
+      },
+      get endCursor() {
+        const { cursors } = page;
+        return cursors[cursors.length - 1] ?? null;
+      },
     },
     totalCount: page.totalCount,
   };

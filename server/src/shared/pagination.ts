@@ -49,13 +49,17 @@ export function decodeCursor(cursor: string | null | undefined): CursorPosition 
 
 /**
  * Builds a page from rows fetched with limit = size + 1 (the extra row only
- * tells whether there is a next page).
+ * tells whether there is a next page). Cursors are encoded on first read of
+ * `cursors`: a query that selects none never pays for them.
  */
 export function toPage<T>(rows: T[], size: number, position: (row: T) => CursorPosition, totalCount: number, after: CursorPosition | null): Page<T> {
   const nodes = rows.slice(0, size);
+  let cursors: string[] | undefined;
   return {
     nodes,
-    cursors: nodes.map((row) => encodeCursor(position(row))),
+    get cursors() {
+      return (cursors ??= nodes.map((row) => encodeCursor(position(row))));
+    },
     hasNextPage: rows.length > size,
     hasPreviousPage: after !== null,
     totalCount,
