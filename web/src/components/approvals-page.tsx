@@ -14,7 +14,7 @@ import {
   recentApprovalsVariables,
 } from '@/graphql/approvals';
 import type { ApprovalsQuery as ApprovalsData } from '@/gql/graphql';
-import { errorMessage } from '@/lib/graphql-errors';
+import { LoadError } from './load-error';
 import { useSeed } from '@/lib/seed';
 import { ApprovalCard, type DecisionNotice } from './approval-card';
 
@@ -134,14 +134,7 @@ export function ApprovalsPage({ groupId, initialPending, initialRecent }: Props)
         </p>
       ) : null}
 
-      {error && !pendingConnection ? (
-        <div className="notice notice--error" role="alert">
-          <p>{errorMessage(error)}</p>
-          <button type="button" className="button" onClick={refresh}>
-            Try again
-          </button>
-        </div>
-      ) : null}
+      {error && !pendingConnection ? <LoadError error={error} onRetry={refresh} /> : null}
 
       <section className="approvals-section" aria-labelledby="pending-heading">
         <div className="section-title">

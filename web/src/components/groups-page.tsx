@@ -6,7 +6,7 @@ import { GROUPS_PAGE_SIZE, GroupsQuery } from '@/graphql/groups';
 import type { GroupsQuery as GroupsQueryData } from '@/gql/graphql';
 import { useLocale } from '@/lib/locale';
 import { useSeed } from '@/lib/seed';
-import { errorMessage } from '@/lib/graphql-errors';
+import { LoadError } from './load-error';
 import { formatDate, formatKind, formatRole } from '@/lib/format';
 import { NewGroupForm } from './new-group-form';
 
@@ -28,14 +28,7 @@ export function GroupsPage({ initial }: { initial: GroupsQueryData | undefined }
         {data ? <span className="muted">{data.groups.totalCount} in total</span> : null}
       </div>
 
-      {error && !data ? (
-        <div className="notice notice--error" role="alert">
-          <p>{errorMessage(error)}</p>
-          <button type="button" className="button" onClick={() => void refetch()}>
-            Try again
-          </button>
-        </div>
-      ) : null}
+      {error && !data ? <LoadError error={error} onRetry={() => void refetch()} /> : null}
 
       {loading && !data ? <p className="muted" role="status">Loading groups…</p> : null}
 

@@ -5,7 +5,7 @@ import { NetworkStatus } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
 import { ActivityLogQuery, AuditLogQuery, initialLogVariables } from '@/graphql/logs';
 import type { ActorKind, AuditLogQuery as AuditLogData } from '@/gql/graphql';
-import { errorMessage } from '@/lib/graphql-errors';
+import { LoadError } from './load-error';
 import { useSeed } from '@/lib/seed';
 import { LocalDateTime } from './date-time';
 
@@ -51,14 +51,7 @@ function Json({ label, value }: { label: string; value: Record<string, unknown> 
 
 function LogList({ title, state }: { title: string; state: ListState }) {
   if (state.error && state.entries.length === 0) {
-    return (
-      <div className="notice notice--error" role="alert">
-        <p>{errorMessage(state.error)}</p>
-        <button type="button" className="button" onClick={state.onRetry}>
-          Try again
-        </button>
-      </div>
-    );
+    return <LoadError error={state.error} onRetry={state.onRetry} />;
   }
   if (state.loading && state.totalCount === null) {
     return (

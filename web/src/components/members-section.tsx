@@ -11,7 +11,7 @@ import {
 } from '@/graphql/members';
 import type { MembersQuery as MembersQueryData, MemberStatus } from '@/gql/graphql';
 import { useSeed } from '@/lib/seed';
-import { errorMessage } from '@/lib/graphql-errors';
+import { LoadError } from './load-error';
 import { useDebounced } from '@/lib/use-debounced';
 import { AddMemberForm } from './add-member-form';
 import { MemberRow } from './member-row';
@@ -136,14 +136,7 @@ export function MembersSection({ groupId, initialMembers, currency, canAdd, onMe
         </div>
       </div>
 
-      {error && !connection ? (
-        <div className="notice notice--error" role="alert">
-          <p>{errorMessage(error)}</p>
-          <button type="button" className="button" onClick={() => void refetch()}>
-            Try again
-          </button>
-        </div>
-      ) : null}
+      {error && !connection ? <LoadError error={error} onRetry={() => void refetch()} /> : null}
 
       {!connection && loading ? (
         <p className="muted" role="status">

@@ -18,7 +18,7 @@ import type {
   TransactionsQuery as TransactionsData,
   TransactionType,
 } from '@/gql/graphql';
-import { errorMessage } from '@/lib/graphql-errors';
+import { LoadError } from './load-error';
 import { formatMoney } from '@/lib/format';
 import { CATEGORY_OPTIONS, parseOption, TRANSACTION_STATUS_OPTIONS, TYPE_OPTIONS, type Option } from '@/lib/labels';
 import { useLocale } from '@/lib/locale';
@@ -175,14 +175,7 @@ export function TransactionsPage({ groupId, initialTransactions, initialBalance 
         />
       </div>
 
-      {error && !connection ? (
-        <div className="notice notice--error" role="alert">
-          <p>{errorMessage(error)}</p>
-          <button type="button" className="button" onClick={() => void refetch()}>
-            Try again
-          </button>
-        </div>
-      ) : null}
+      {error && !connection ? <LoadError error={error} onRetry={() => void refetch()} /> : null}
 
       {!connection && loading ? (
         <p className="muted" role="status">
