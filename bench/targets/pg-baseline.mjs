@@ -8,14 +8,8 @@
 // verifyAccessToken) and takes the user id from the token's `sub`; the
 // "user exists and is not deleted" check is folded into the one statement.
 // It only answers the one query text the bench sends.
-import { createServer } from 'node:http';
-import path from 'node:path';
-import pg from 'pg';
-import { serveTarget } from '../lib/child.mjs';
-import { GROUPS_QUERY, requireServer, SERVER_DIST } from '../lib/paths.mjs';
-
-/** @type {typeof import('../../server/src/shared/crypto.js')} */
-const { verifyAccessToken } = requireServer(path.join(SERVER_DIST, 'shared', 'crypto.js'));
+import { GROUPS_QUERY } from '../lib/paths.mjs';
+import { errorBody, servePgBaseline } from '../lib/pg-baseline-server.mjs';
 
 const PAGE_SIZE = 20;
 const SQL = `
@@ -41,53 +35,8 @@ select json_build_object('data', json_build_object('groups', json_build_object(
   ), '[]'::json)
 )))::text as body`;
 
-/** @param {import('node:http').ServerResponse} res @param {number} status @param {string} payload */
-function send(res, status, payload) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) });
-  res.end(payload);
-}
-
-/** @param {string} message */
-const errorBody = (message) => JSON.stringify({ errors: [{ message }] });
-
-serveTarget(async () => {
-  const secret = process.env.BENCH_JWT_SECRET;
-  const connectionString = process.env.BENCH_TARGET_DATABASE_URL;
-  if (!secret || !connectionString) throw new Error('BENCH_JWT_SECRET and BENCH_TARGET_DATABASE_URL must be set');
-  const pool = new pg.Pool({ connectionString, max: 10 });
-  await pool.query('select 1');
-
-  const server = createServer((req, res) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    const claims = match ? verifyAccessToken(match[1], secret) : null;
-    if (!claims) return send(res, 401, errorBody('Invalid or expired access token'));
-    /** @type {Buffer[]} */
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => {
-      let query;
-      try {
-        query = JSON.parse(Buffer.concat(chunks).toString('utf8'))?.query;
-      } catch {
-        return send(res, 400, errorBody('Body is not valid JSON'));
-      }
-      if (query !== GROUPS_QUERY) return send(res, 400, errorBody('This baseline answers one query only'));
-      pool.query(SQL, [claims.sub, PAGE_SIZE]).then(
-        (result) => send(res, 200, result.rows[0].body),
-        (error) => send(res, 500, errorBody(String(error))),
-      );
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-  return {
-    url: `http://127.0.0.1:${address.port}/graphql`,
-    close: async () => {
-      await new Promise((resolve) => {
-        server.close(() => resolve(undefined));
-        server.closeAllConnections();
-      });
-      await pool.end();
-    },
-  };
+servePgBaseline(async ({ pool, userId, query }) => {
+  if (query !== GROUPS_QUERY) return { status: 400, body: errorBody('This baseline answers one query only') };
+  const result = await pool.query(SQL, [userId, PAGE_SIZE]);
+  return { status: 200, body: result.rows[0].body };
 });

@@ -11,15 +11,8 @@
 // are refused). Amounts are formatted with two decimals (the group's INR and
 // every other two-decimal currency). It only answers the query shape of
 // bench/lib/scale.mjs's transactionsQuery.
-import { createServer } from 'node:http';
-import path from 'node:path';
-import pg from 'pg';
-import { serveTarget } from '../lib/child.mjs';
-import { requireServer, SERVER_DIST } from '../lib/paths.mjs';
+import { errorBody, servePgBaseline } from '../lib/pg-baseline-server.mjs';
 import { TRANSACTIONS_QUERY_PATTERN } from '../lib/scale.mjs';
-
-/** @type {typeof import('../../server/src/shared/crypto.js')} */
-const { verifyAccessToken } = requireServer(path.join(SERVER_DIST, 'shared', 'crypto.js'));
 
 const SQL = `
 with allowed as (
@@ -49,59 +42,11 @@ select exists (select 1 from allowed) as allowed,
     ), '[]'::json)
   )))::text as body`;
 
-/** @param {import('node:http').ServerResponse} res @param {number} status @param {string} payload */
-function send(res, status, payload) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) });
-  res.end(payload);
-}
-
-/** @param {string} message */
-const errorBody = (message) => JSON.stringify({ errors: [{ message }] });
-
-serveTarget(async () => {
-  const secret = process.env.BENCH_JWT_SECRET;
-  const connectionString = process.env.BENCH_TARGET_DATABASE_URL;
-  if (!secret || !connectionString) throw new Error('BENCH_JWT_SECRET and BENCH_TARGET_DATABASE_URL must be set');
-  const pool = new pg.Pool({ connectionString, max: 10 });
-  await pool.query('select 1');
-
-  const server = createServer((req, res) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    const claims = match ? verifyAccessToken(match[1], secret) : null;
-    if (!claims) return send(res, 401, errorBody('Invalid or expired access token'));
-    /** @type {Buffer[]} */
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => {
-      let query;
-      try {
-        query = JSON.parse(Buffer.concat(chunks).toString('utf8'))?.query;
-      } catch {
-        return send(res, 400, errorBody('Body is not valid JSON'));
-      }
-      const shape = TRANSACTIONS_QUERY_PATTERN.exec(String(query));
-      const first = Number(shape?.[2]);
-      if (!shape || first < 1 || first > 100) return send(res, 400, errorBody('This baseline answers one query shape only'));
-      pool.query(SQL, [claims.sub, shape[1], first]).then(
-        (result) => {
-          const row = result.rows[0];
-          if (!row.allowed) return send(res, 200, JSON.stringify({ errors: [{ message: 'Group not found', extensions: { code: 'NOT_FOUND' } }], data: null }));
-          send(res, 200, row.body);
-        },
-        (error) => send(res, 500, errorBody(String(error))),
-      );
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-  return {
-    url: `http://127.0.0.1:${address.port}/graphql`,
-    close: async () => {
-      await new Promise((resolve) => {
-        server.close(() => resolve(undefined));
-        server.closeAllConnections();
-      });
-      await pool.end();
-    },
-  };
+servePgBaseline(async ({ pool, userId, query }) => {
+  const shape = TRANSACTIONS_QUERY_PATTERN.exec(query);
+  const first = Number(shape?.[2]);
+  if (!shape || first < 1 || first > 100) return { status: 400, body: errorBody('This baseline answers one query shape only') };
+  const row = (await pool.query(SQL, [userId, shape[1], first])).rows[0];
+  if (!row.allowed) return { status: 200, body: JSON.stringify({ errors: [{ message: 'Group not found', extensions: { code: 'NOT_FOUND' } }], data: null }) };
+  return { status: 200, body: row.body };
 });
