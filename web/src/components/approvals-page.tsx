@@ -114,6 +114,15 @@ export function ApprovalsPage({ groupId, initialPending, initialRecent }: Props)
   const decidedEdges = (recentConnection?.edges ?? []).filter((edge) => edge.node.status !== 'PENDING');
   const error = pending.error ?? recent.error;
 
+  const renderList = (edges: typeof pendingEdges, label: string) =>
+    edges.length > 0 ? (
+      <ul className="approval-list" aria-label={label}>
+        {edges.map((edge) => (
+          <ApprovalCard key={edge.node.id} groupId={groupId} currency={currency} approval={edge.node} onDecided={onDecided} />
+        ))}
+      </ul>
+    ) : null;
+
   return (
     <section aria-labelledby="approvals-heading">
       <div className="section-title">
@@ -153,19 +162,7 @@ export function ApprovalsPage({ groupId, initialPending, initialRecent }: Props)
         {pendingConnection && pendingEdges.length === 0 ? (
           <p className="notice">{isAdmin ? 'Nothing is waiting for a decision.' : 'None of your requests is waiting.'}</p>
         ) : null}
-        {pendingEdges.length > 0 ? (
-          <ul className="approval-list" aria-label="Waiting for a decision">
-            {pendingEdges.map((edge) => (
-              <ApprovalCard
-                key={edge.node.id}
-                groupId={groupId}
-                currency={currency}
-                approval={edge.node}
-                onDecided={onDecided}
-              />
-            ))}
-          </ul>
-        ) : null}
+        {renderList(pendingEdges, 'Waiting for a decision')}
         <LoadMore
           connection={pendingConnection}
           shown={pendingEdges.length}
@@ -179,19 +176,7 @@ export function ApprovalsPage({ groupId, initialPending, initialRecent }: Props)
           <h3 id="decided-heading">Decided</h3>
         </div>
         {recentConnection && decidedEdges.length === 0 ? <p className="muted">No decided requests yet.</p> : null}
-        {decidedEdges.length > 0 ? (
-          <ul className="approval-list" aria-label="Decided">
-            {decidedEdges.map((edge) => (
-              <ApprovalCard
-                key={edge.node.id}
-                groupId={groupId}
-                currency={currency}
-                approval={edge.node}
-                onDecided={onDecided}
-              />
-            ))}
-          </ul>
-        ) : null}
+        {renderList(decidedEdges, 'Decided')}
         <LoadMore
           connection={recentConnection}
           shown={decidedEdges.length}
