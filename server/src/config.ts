@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 /**
  * Every setting Coffer reads from the environment, with its default. README's
  * configuration table mirrors this file; keep them in step.
@@ -84,7 +82,3 @@ function readPackageVersion(): string {
   return pkg.version;
 }
 
-/** Random secret for tests and one-off processes. */
-export function randomSecret(): string {
-  return randomBytes(32).toString('hex');
-}

@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, forbidden, notFound, unauthenticated } from '../../shared/domain-error';
+import { forbidden, notFound, unauthenticated } from '../../shared/domain-error';
 import { Role } from '../../shared/roles';
 import type { ServiceContext } from '../../shared/service-context';
 import { isUuid } from '../../shared/validation';
@@ -48,9 +48,6 @@ export const ANY_ROLE = [Role.ADMIN, Role.OPERATOR, Role.MEMBER] as const;
 export const STAFF_ROLES = [Role.ADMIN, Role.OPERATOR] as const;
 export const ADMIN_ONLY = [Role.ADMIN] as const;
 
-export function isDomainError(error: unknown, code: ErrorCode): boolean {
-  return error instanceof DomainError && error.code === code;
-}
 
 /** Throws NOT_FOUND for an id that is not a UUID, before it reaches a query. */
 export function requireId(id: string, what: string): string {

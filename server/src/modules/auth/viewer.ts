@@ -1,4 +1,3 @@
-import { Role } from '../../shared/roles';
 import { ApiKey } from './api-key.entity';
 import type { User } from './user.entity';
 
@@ -17,5 +16,3 @@ export type Viewer =
 
 export const anonymousViewer: Viewer = { kind: 'anonymous' };
 
-/** Roles that may change a group's members, ordered by power. */
-export const ROLE_RANK: Record<Role, number> = { [Role.ADMIN]: 3, [Role.OPERATOR]: 2, [Role.MEMBER]: 1 };

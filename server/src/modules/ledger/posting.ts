@@ -59,7 +59,3 @@ export function postingFor(input: PostingInput): PostingLeg[] {
   ];
 }
 
-/** The legs that cancel a posting exactly. */
-export function reversalOf(legs: PostingLeg[]): PostingLeg[] {
-  return legs.map((leg) => ({ account: leg.account, amountMinor: -leg.amountMinor }));
-}

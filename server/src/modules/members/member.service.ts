@@ -409,7 +409,4 @@ export async function viewerCanEditMember(ctx: ServiceContext, member: Member): 
   return role === Role.OPERATOR && member.role === Role.MEMBER;
 }
 
-export function customAmountOf(member: Member, group: Group): { amountMinor: bigint; currency: string } | null {
-  return member.customAmountMinor === null ? null : { amountMinor: member.customAmountMinor, currency: group.currency };
-}
 
