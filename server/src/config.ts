@@ -24,6 +24,8 @@ export interface CofferConfig {
   maxQueryCost: number;
   corsOrigins: string[];
   redisUrl: string | undefined;
+  /** Proxies in front of the server that append to X-Forwarded-For; 0 = use the socket address. */
+  trustProxyHops: number;
   version: string;
 }
 
@@ -72,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     maxQueryCost: readInt(env, 'GRAPHQL_MAX_COST', 5000),
     corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:3000').split(',').map((s) => s.trim()).filter(Boolean),
     redisUrl: env.REDIS_URL || undefined,
+    trustProxyHops: readInt(env, 'TRUST_PROXY_HOPS', 0),
     version: env.COFFER_VERSION ?? readPackageVersion(),
   };
 }

@@ -13,6 +13,7 @@ import { Migration20261121000000_foundation } from './migrations/Migration202611
 import { Migration20261121100000_audit } from './migrations/Migration20261121100000_audit';
 import { Migration20261121110000_ledger } from './migrations/Migration20261121110000_ledger';
 import { Migration20261121120000_approvals } from './migrations/Migration20261121120000_approvals';
+import { Migration20261121125000_rate_limits } from './migrations/Migration20261121125000_rate_limits';
 import { ApprovalRequest } from '../modules/approvals/approval-request.entity';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
 
@@ -27,6 +28,7 @@ export const migrationsList = [
   { name: 'Migration20261121100000_audit', class: Migration20261121100000_audit },
   { name: 'Migration20261121110000_ledger', class: Migration20261121110000_ledger },
   { name: 'Migration20261121120000_approvals', class: Migration20261121120000_approvals },
+  { name: 'Migration20261121125000_rate_limits', class: Migration20261121125000_rate_limits },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
