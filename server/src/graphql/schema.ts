@@ -8,11 +8,12 @@ import { ApprovalResolver } from '../modules/approvals/approval.resolver';
 import { AuditResolver } from '../modules/audit/audit.resolver';
 import { ApiKeyResolver, AuthResolver } from '../modules/auth/auth.resolver';
 import { DashboardResolver } from '../modules/dashboard/dashboard.resolver';
+import { BillingPeriodResolver, DueResolver, MembershipTermResolver } from '../modules/dues/dues.resolver';
 import { GroupResolver } from '../modules/groups/group.resolver';
 import { TransactionConnectionResolver, TransactionResolver } from '../modules/ledger/ledger.resolver';
 import { MemberResolver } from '../modules/members/member.resolver';
 
-export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver] as const;
+export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver, BillingPeriodResolver, DueResolver, MembershipTermResolver] as const;
 
 let cached: GraphQLSchema | undefined;
 
