@@ -53,16 +53,27 @@ export function termDates(group: Group, type: MembershipTermType, paidOn: string
     case MembershipTermType.APPLICATION_FEE:
       return { startsOn: paidOn, endsOn: paidOn };
     case MembershipTermType.MONTHLY:
-      return { startsOn: start, endsOn: addDays(addMonths(start, 1), -1) };
+      return { startsOn: start, endsOn: termEnd(start, 1) };
     case MembershipTermType.ANNUAL: {
-      if (settings.termRule !== MembershipTermRule.FIXED_ANNUAL || !settings.annualDueDate) return { startsOn: start, endsOn: addDays(addMonths(start, 12), -1) };
+      if (settings.termRule !== MembershipTermRule.FIXED_ANNUAL || !settings.annualDueDate) return { startsOn: start, endsOn: termEnd(start, 12) };
       // The next fixed date strictly after `start`.
       let fixed = `${start.slice(0, 4)}-${settings.annualDueDate}`;
       if (fixed <= start) fixed = `${Number(start.slice(0, 4)) + 1}-${settings.annualDueDate}`;
-      if (start >= addDays(fixed, -settings.renewalWindowDays)) return { startsOn: fixed, endsOn: addDays(addMonths(fixed, 12), -1) };
+      if (start >= addDays(fixed, -settings.renewalWindowDays)) return { startsOn: fixed, endsOn: termEnd(fixed, 12) };
       return { startsOn: start, endsOn: addDays(fixed, -1) };
     }
   }
+}
+
+/**
+ * The last day of a term of `months` from `start`: the day before the same
+ * day next month — or, when next month is too short for that day (a term from
+ * 31 January), that month's last day.
+ */
+function termEnd(start: string, months: number): string {
+  const sameDayLater = addMonths(start, months);
+  const clamped = Number(sameDayLater.slice(8)) < Number(start.slice(8));
+  return clamped ? sameDayLater : addDays(sameDayLater, -1);
 }
 
 /** A paid term lapses once its end plus the group's grace days is past; computed on read so no job is needed to be right. */
