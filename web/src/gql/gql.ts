@@ -30,6 +30,9 @@ type Documents = {
     "\n  mutation ConfirmPayment($dueId: ID!, $action: PaymentDecision!, $notes: String) {\n    confirmPayment(dueId: $dueId, action: $action, notes: $notes) {\n      due {\n        ...DueRow\n      }\n      transaction {\n        id\n        receiptNumber\n      }\n    }\n  }\n": typeof types.ConfirmPaymentDocument,
     "\n  mutation WaiveDue($dueId: ID!, $reason: String!) {\n    waiveDue(dueId: $dueId, reason: $reason) {\n      ...DueRow\n    }\n  }\n": typeof types.WaiveDueDocument,
     "\n  subscription DueEvents($groupId: ID!) {\n    dueEvents(groupId: $groupId) {\n      change\n      periodId\n      due {\n        ...DueRow\n      }\n    }\n  }\n": typeof types.DueEventsDocument,
+    "\n  fragment MembershipTermRow on MembershipTerm {\n    id\n    type\n    status\n    startsOn\n    endsOn\n    paidAt\n    amount {\n      amount\n      currency\n    }\n    member {\n      id\n      name\n      memberNumber\n    }\n    paidTransaction {\n      id\n      receiptNumber\n    }\n  }\n": typeof types.MembershipTermRowFragmentDoc,
+    "\n  query MembershipTerms($groupId: ID!, $status: MembershipTermStatus, $first: Int) {\n    membershipTerms(groupId: $groupId, status: $status, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...MembershipTermRow\n        }\n      }\n    }\n  }\n": typeof types.MembershipTermsDocument,
+    "\n  mutation CreateMembershipTerm($input: CreateMembershipTermInput!) {\n    createMembershipTerm(input: $input) {\n      pendingApproval\n      term {\n        ...MembershipTermRow\n      }\n    }\n  }\n": typeof types.CreateMembershipTermDocument,
     "\n  query Groups($first: Int) {\n    groups(first: $first) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          kind\n          currency\n          status\n          viewerRole\n          memberCount\n          unpaidCount\n          nextBillingDate\n        }\n      }\n    }\n  }\n": typeof types.GroupsDocument,
     "\n  query Group($id: ID!) {\n    group(id: $id) {\n      id\n      name\n      kind\n      service\n      currency\n      status\n      memberNumberPrefix\n      viewerRole\n      memberCount\n      unpaidCount\n      nextBillingDate\n    }\n  }\n": typeof types.GroupDocument,
     "\n  mutation CreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.CreateGroupDocument,
@@ -69,6 +72,9 @@ const documents: Documents = {
     "\n  mutation ConfirmPayment($dueId: ID!, $action: PaymentDecision!, $notes: String) {\n    confirmPayment(dueId: $dueId, action: $action, notes: $notes) {\n      due {\n        ...DueRow\n      }\n      transaction {\n        id\n        receiptNumber\n      }\n    }\n  }\n": types.ConfirmPaymentDocument,
     "\n  mutation WaiveDue($dueId: ID!, $reason: String!) {\n    waiveDue(dueId: $dueId, reason: $reason) {\n      ...DueRow\n    }\n  }\n": types.WaiveDueDocument,
     "\n  subscription DueEvents($groupId: ID!) {\n    dueEvents(groupId: $groupId) {\n      change\n      periodId\n      due {\n        ...DueRow\n      }\n    }\n  }\n": types.DueEventsDocument,
+    "\n  fragment MembershipTermRow on MembershipTerm {\n    id\n    type\n    status\n    startsOn\n    endsOn\n    paidAt\n    amount {\n      amount\n      currency\n    }\n    member {\n      id\n      name\n      memberNumber\n    }\n    paidTransaction {\n      id\n      receiptNumber\n    }\n  }\n": types.MembershipTermRowFragmentDoc,
+    "\n  query MembershipTerms($groupId: ID!, $status: MembershipTermStatus, $first: Int) {\n    membershipTerms(groupId: $groupId, status: $status, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...MembershipTermRow\n        }\n      }\n    }\n  }\n": types.MembershipTermsDocument,
+    "\n  mutation CreateMembershipTerm($input: CreateMembershipTermInput!) {\n    createMembershipTerm(input: $input) {\n      pendingApproval\n      term {\n        ...MembershipTermRow\n      }\n    }\n  }\n": types.CreateMembershipTermDocument,
     "\n  query Groups($first: Int) {\n    groups(first: $first) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          kind\n          currency\n          status\n          viewerRole\n          memberCount\n          unpaidCount\n          nextBillingDate\n        }\n      }\n    }\n  }\n": types.GroupsDocument,
     "\n  query Group($id: ID!) {\n    group(id: $id) {\n      id\n      name\n      kind\n      service\n      currency\n      status\n      memberNumberPrefix\n      viewerRole\n      memberCount\n      unpaidCount\n      nextBillingDate\n    }\n  }\n": types.GroupDocument,
     "\n  mutation CreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) {\n      id\n      name\n    }\n  }\n": types.CreateGroupDocument,
@@ -170,6 +176,18 @@ export function graphql(source: "\n  mutation WaiveDue($dueId: ID!, $reason: Str
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription DueEvents($groupId: ID!) {\n    dueEvents(groupId: $groupId) {\n      change\n      periodId\n      due {\n        ...DueRow\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription DueEvents($groupId: ID!) {\n    dueEvents(groupId: $groupId) {\n      change\n      periodId\n      due {\n        ...DueRow\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment MembershipTermRow on MembershipTerm {\n    id\n    type\n    status\n    startsOn\n    endsOn\n    paidAt\n    amount {\n      amount\n      currency\n    }\n    member {\n      id\n      name\n      memberNumber\n    }\n    paidTransaction {\n      id\n      receiptNumber\n    }\n  }\n"): (typeof documents)["\n  fragment MembershipTermRow on MembershipTerm {\n    id\n    type\n    status\n    startsOn\n    endsOn\n    paidAt\n    amount {\n      amount\n      currency\n    }\n    member {\n      id\n      name\n      memberNumber\n    }\n    paidTransaction {\n      id\n      receiptNumber\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MembershipTerms($groupId: ID!, $status: MembershipTermStatus, $first: Int) {\n    membershipTerms(groupId: $groupId, status: $status, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...MembershipTermRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MembershipTerms($groupId: ID!, $status: MembershipTermStatus, $first: Int) {\n    membershipTerms(groupId: $groupId, status: $status, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...MembershipTermRow\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateMembershipTerm($input: CreateMembershipTermInput!) {\n    createMembershipTerm(input: $input) {\n      pendingApproval\n      term {\n        ...MembershipTermRow\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateMembershipTerm($input: CreateMembershipTermInput!) {\n    createMembershipTerm(input: $input) {\n      pendingApproval\n      term {\n        ...MembershipTermRow\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
