@@ -67,7 +67,7 @@ test('an admin opens a period; a member says they paid; the admin sees it live, 
     // Confirming records the payment: PAID with a receipt, and the inbox empties.
     await ravi.getByRole('button', { name: /Confirm payment: Ravi Kumar/ }).click();
     await ravi.getByTestId('due-status').filter({ hasText: 'Paid' }).waitFor();
-    await ravi.getByText(/Receipt R-\d{4}-\d{6}/).waitFor();
+    await ravi.getByRole('button', { name: /^Receipt R-\d{4}-\d{6}$/ }).waitFor();
     await tab(page, /Approvals.*0 pending/).waitFor();
     expect(await page.getByTestId('dues-paid').textContent()).toBe('1');
 

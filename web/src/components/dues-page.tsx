@@ -21,6 +21,7 @@ import { useSeed } from '@/lib/seed';
 import { FormError, TextField } from './field';
 import { LoadError } from './load-error';
 import { MembershipTermsSection } from './membership-terms-section';
+import { ReceiptButton } from './receipt-button';
 
 export const DUE_STATUS_OPTIONS: ReadonlyArray<Option<DueStatus>> = [
   { value: 'UNPAID', label: 'Unpaid' },
@@ -168,7 +169,11 @@ function DueRow({ due, staff }: { due: DueRowData; staff: boolean }) {
         <span className={STATUS_TONE[due.status]} data-testid="due-status">
           {labelOf(DUE_STATUS_OPTIONS, due.status)}
         </span>
-        {due.paidTransaction?.receiptNumber ? <div className="muted small">Receipt {due.paidTransaction.receiptNumber}</div> : null}
+        {due.paidTransaction?.receiptNumber ? (
+          <div className="small">
+            <ReceiptButton transactionId={due.paidTransaction.id} receiptNumber={due.paidTransaction.receiptNumber} />
+          </div>
+        ) : null}
         {due.waivedReason ? <div className="muted small">{due.waivedReason}</div> : null}
       </td>
       <td className="cell-actions">
