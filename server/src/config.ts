@@ -26,6 +26,8 @@ export interface CofferConfig {
   redisUrl: string | undefined;
   /** Proxies in front of the server that append to X-Forwarded-For; 0 = use the socket address. */
   trustProxyHops: number;
+  /** Where people open the console's public pages (sponsor links), without a trailing slash. */
+  consolePublicUrl: string;
   version: string;
 }
 
@@ -75,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:3000').split(',').map((s) => s.trim()).filter(Boolean),
     redisUrl: env.REDIS_URL || undefined,
     trustProxyHops: readInt(env, 'TRUST_PROXY_HOPS', 0),
+    consolePublicUrl: (env.CONSOLE_PUBLIC_URL || 'http://localhost:3000').replace(/\/+$/, ''),
     version: env.COFFER_VERSION ?? readPackageVersion(),
   };
 }
