@@ -29,6 +29,8 @@ const STATUS_LABELS: Record<SponsorLinkStatus, { label: string; badge: string }>
   INACTIVE: { label: 'Deactivated', badge: 'badge' },
 };
 
+const countOf = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 function SponsorRow({ groupId, sponsor, onChanged }: { groupId: string; sponsor: SponsorFieldsFragment; onChanged: () => void }) {
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -190,7 +192,7 @@ export function SponsorsPage({ groupId }: { groupId: string }) {
       <section aria-labelledby="sponsors-heading">
         <div className="section-title">
           <h2 id="sponsors-heading">Sponsors</h2>
-          {sponsors.data ? <span className="muted">{sponsors.data.sponsors.totalCount} sponsors</span> : null}
+          {sponsors.data ? <span className="muted">{countOf(sponsors.data.sponsors.totalCount, 'sponsor')}</span> : null}
         </div>
         <details className="panel">
           <summary>Add a sponsor</summary>
@@ -244,7 +246,7 @@ export function SponsorsPage({ groupId }: { groupId: string }) {
       <section aria-labelledby="sponsor-links-heading">
         <div className="section-title">
           <h2 id="sponsor-links-heading">Sponsor links</h2>
-          {linkConnection ? <span className="muted">{linkConnection.totalCount} links</span> : null}
+          {linkConnection ? <span className="muted">{countOf(linkConnection.totalCount, 'link')}</span> : null}
         </div>
         {group ? <SponsorLinkForm groupId={groupId} currency={group.currency} sponsors={sponsorList} onCreated={refetchLinks} /> : null}
         {links.error && !linkConnection ? <LoadError error={links.error} onRetry={refetchLinks} /> : null}

@@ -96,8 +96,11 @@ export type CreateGroupInput = {
 
 /** Empty strings clear the optional fields */
 export type CreateSponsorInput = {
+  /** A valid e-mail address */
   contactEmail?: string | null | undefined;
+  /** A phone number like +91 98765 43210 */
   contactPhone?: string | null | undefined;
+  /** The group the sponsor supports */
   groupId: string | number;
   /** At most 200 characters */
   name: string;
@@ -112,6 +115,7 @@ export type CreateSponsorLinkInput = {
   bankDetails?: BankDetailsInput | null | undefined;
   /** In the future, at most 366 days ahead */
   expiresAt: string;
+  /** The group the money goes to */
   groupId: string | number;
   /** What the money is for, shown to the sponsor (at most 500 characters) */
   purpose: string;
@@ -218,9 +222,13 @@ export type UpdateMemberInput = {
 
 /** Only the fields given change; empty strings clear the optional ones */
 export type UpdateSponsorInput = {
+  /** A valid e-mail address */
   contactEmail?: string | null | undefined;
+  /** A phone number like +91 98765 43210 */
   contactPhone?: string | null | undefined;
+  /** At most 200 characters; cannot be cleared */
   name?: string | null | undefined;
+  /** At most 2000 characters */
   notes?: string | null | undefined;
 };
 

@@ -10,25 +10,25 @@ registerEnumType(SponsorLinkStatus, {
 
 @ObjectType('Sponsor', { description: "A company or person that sponsors the group (admins' and operators' eyes only)" })
 export class SponsorType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The sponsor\'s id' })
   id: string;
 
-  @Field()
+  @Field({ description: 'Company or person, as shown on its sponsor pages' })
   name: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Lower-cased e-mail of the contact person' })
   contactEmail: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Phone of the contact person' })
   contactPhone: string | null;
 
   @Field(() => String, { nullable: true, description: 'Plain text; markup is stripped' })
   notes: string | null;
 
-  @Field()
+  @Field({ description: 'When it was added' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'When it last changed' })
   updatedAt: Date;
 
   @Field(() => Date, { nullable: true, description: 'Set once deleted; deleted sponsors are kept for their links and transactions' })
@@ -37,40 +37,40 @@ export class SponsorType {
 
 @ObjectType('BankDetails', { description: 'Bank details for a transfer; the account number is only ever shown masked' })
 export class BankDetailsType {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Name on the account' })
   accountName: string | null;
 
   @Field({ description: 'Only the last four characters, e.g. XXXXXXXX1234' })
   accountNumberMasked: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Indian Financial System Code of the branch' })
   ifsc: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Name of the bank' })
   bankName: string | null;
 }
 
 @ObjectType('SponsorLink', { description: 'A public, expiring payment page for one amount' })
 export class SponsorLinkType {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The link's id (not its public token)" })
   id: string;
 
-  @Field()
+  @Field({ description: 'What the money is for, as the sponsor sees it' })
   purpose: string;
 
   @Field(() => String, { nullable: true, description: 'UPI id the page asks to pay (INR groups only)' })
   upiId: string | null;
 
-  @Field()
+  @Field({ description: 'The page answers 410 from this moment on' })
   expiresAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When its payment was recorded' })
   paidAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When staff closed it' })
   deactivatedAt: Date | null;
 
-  @Field()
+  @Field({ description: 'When it was created' })
   createdAt: Date;
 
   // Resolved in SponsorLinkResolver: url, amount, status, sponsor, bankDetails, transaction.
@@ -81,16 +81,16 @@ export const SponsorLinkConnection = connectionOf('SponsorLink', SponsorLinkType
 
 @InputType({ description: 'Empty strings clear the optional fields' })
 export class CreateSponsorInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The group the sponsor supports' })
   groupId: string;
 
   @Field({ description: 'At most 200 characters' })
   name: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'A valid e-mail address' })
   contactEmail?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'A phone number like +91 98765 43210' })
   contactPhone?: string | null;
 
   @Field(() => String, { nullable: true, description: 'At most 2000 characters' })
@@ -99,16 +99,16 @@ export class CreateSponsorInput {
 
 @InputType({ description: 'Only the fields given change; empty strings clear the optional ones' })
 export class UpdateSponsorInput {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'At most 200 characters; cannot be cleared' })
   name?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'A valid e-mail address' })
   contactEmail?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'A phone number like +91 98765 43210' })
   contactPhone?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'At most 2000 characters' })
   notes?: string | null;
 }
 
@@ -129,7 +129,7 @@ export class BankDetailsInput {
 
 @InputType()
 export class CreateSponsorLinkInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The group the money goes to' })
   groupId: string;
 
   @Field(() => ID, { nullable: true, description: 'A sponsor of the group; none for an open appeal' })
