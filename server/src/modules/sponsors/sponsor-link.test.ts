@@ -205,6 +205,9 @@ describe('listing and deactivating', () => {
     expect(await purposes({ status: 'EXPIRED' })).toEqual(['B:EXPIRED']);
     expect(await purposes({ status: 'INACTIVE' })).toEqual(['C:INACTIVE']);
     expect(await purposes({ sponsorId })).toEqual(['A:ACTIVE']);
+    // The sponsor of each row, read in the same request from a fresh list.
+    const all = await t.gql<Links>(LINKS, { g: group.id }, group.admin.token);
+    expect(all.data!.sponsorLinks.edges.map((e) => e.node.sponsor?.name ?? null)).toEqual([null, null, 'Acme Sports']);
     const first = await t.gql<Links>(LINKS, { g: group.id, first: 2 }, group.admin.token);
     expect(first.data!.sponsorLinks).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
     expect(await purposes({ first: 2, after: first.data!.sponsorLinks.pageInfo.endCursor })).toEqual(['A:ACTIVE']);
