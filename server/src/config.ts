@@ -30,6 +30,8 @@ export interface CofferConfig {
   confirmLinkTtlDays: number;
   /** Proxies in front of the server that append to X-Forwarded-For; 0 = use the socket address. */
   trustProxyHops: number;
+  /** Where people open the console's public pages (sponsor links), without a trailing slash. */
+  consolePublicUrl: string;
   version: string;
 }
 
@@ -81,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     trustProxyHops: readInt(env, 'TRUST_PROXY_HOPS', 0),
     publicApiUrl: env.PUBLIC_API_URL || `http://localhost:${readInt(env, 'PORT', 4000)}`,
     confirmLinkTtlDays: readInt(env, 'CONFIRM_LINK_TTL_DAYS', 30),
+    consolePublicUrl: (env.CONSOLE_PUBLIC_URL || 'http://localhost:3000').replace(/\/+$/, ''),
     version: env.COFFER_VERSION ?? readPackageVersion(),
   };
 }

@@ -45,6 +45,15 @@ type Documents = {
     "\n  mutation UpdateMember($id: ID!, $input: UpdateMemberInput!) {\n    updateMember(id: $id, input: $input) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n": typeof types.UpdateMemberDocument,
     "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n": typeof types.RemoveMemberDocument,
     "\n  query MemberName($id: ID!) {\n    member(id: $id) {\n      id\n      name\n      memberNumber\n    }\n  }\n": typeof types.MemberNameDocument,
+    "\n  fragment SponsorFields on Sponsor {\n    id\n    name\n    contactEmail\n    contactPhone\n    notes\n  }\n": typeof types.SponsorFieldsFragmentDoc,
+    "\n  fragment SponsorLinkFields on SponsorLink {\n    id\n    url\n    status\n    purpose\n    upiId\n    expiresAt\n    paidAt\n    createdAt\n    amount {\n      amount\n      currency\n    }\n    sponsor {\n      id\n      name\n    }\n    bankDetails {\n      accountName\n      accountNumberMasked\n      ifsc\n      bankName\n    }\n    transaction {\n      id\n      receiptNumber\n    }\n  }\n": typeof types.SponsorLinkFieldsFragmentDoc,
+    "\n  query Sponsors($groupId: ID!, $first: Int, $after: String) {\n    sponsors(groupId: $groupId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...SponsorFields\n        }\n      }\n    }\n  }\n": typeof types.SponsorsDocument,
+    "\n  query SponsorLinks($groupId: ID!, $first: Int, $after: String) {\n    sponsorLinks(groupId: $groupId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...SponsorLinkFields\n        }\n      }\n    }\n  }\n": typeof types.SponsorLinksDocument,
+    "\n  mutation CreateSponsor($input: CreateSponsorInput!) {\n    createSponsor(input: $input) {\n      ...SponsorFields\n    }\n  }\n": typeof types.CreateSponsorDocument,
+    "\n  mutation UpdateSponsor($id: ID!, $input: UpdateSponsorInput!) {\n    updateSponsor(id: $id, input: $input) {\n      ...SponsorFields\n    }\n  }\n": typeof types.UpdateSponsorDocument,
+    "\n  mutation DeleteSponsor($id: ID!) {\n    deleteSponsor(id: $id) {\n      id\n      deletedAt\n    }\n  }\n": typeof types.DeleteSponsorDocument,
+    "\n  mutation CreateSponsorLink($input: CreateSponsorLinkInput!) {\n    createSponsorLink(input: $input) {\n      ...SponsorLinkFields\n    }\n  }\n": typeof types.CreateSponsorLinkDocument,
+    "\n  mutation DeactivateSponsorLink($id: ID!) {\n    deactivateSponsorLink(id: $id) {\n      ...SponsorLinkFields\n    }\n  }\n": typeof types.DeactivateSponsorLinkDocument,
     "\n  fragment TransactionRow on Transaction {\n    id\n    type\n    category\n    amount {\n      amount\n      currency\n    }\n    groupAmount {\n      amount\n      currency\n    }\n    paymentMode\n    description\n    senderName\n    senderUpiId\n    approvalStatus\n    approvalSource\n    receiptNumber\n    occurredAt\n    member {\n      id\n      name\n      memberNumber\n    }\n    reverses {\n      id\n      receiptNumber\n      occurredAt\n    }\n    reversedBy {\n      id\n      occurredAt\n    }\n    viewerCanChange\n  }\n": typeof types.TransactionRowFragmentDoc,
     "\n  query Transactions(\n    $groupId: ID!\n    $type: TransactionType\n    $category: TransactionCategory\n    $approvalStatus: ApprovalStatus\n    $first: Int\n    $after: String\n  ) {\n    transactions(\n      groupId: $groupId\n      type: $type\n      category: $category\n      approvalStatus: $approvalStatus\n      first: $first\n      after: $after\n    ) {\n      totalCount\n      totals {\n        cashIn {\n          amount\n          currency\n        }\n        cashOut {\n          amount\n          currency\n        }\n        net {\n          amount\n          currency\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...TransactionRow\n        }\n      }\n    }\n  }\n": typeof types.TransactionsDocument,
     "\n  query GroupBalance($groupId: ID!) {\n    groupBalance(groupId: $groupId) {\n      cashPosition {\n        amount\n        currency\n      }\n    }\n  }\n": typeof types.GroupBalanceDocument,
@@ -87,6 +96,15 @@ const documents: Documents = {
     "\n  mutation UpdateMember($id: ID!, $input: UpdateMemberInput!) {\n    updateMember(id: $id, input: $input) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n": types.UpdateMemberDocument,
     "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n": types.RemoveMemberDocument,
     "\n  query MemberName($id: ID!) {\n    member(id: $id) {\n      id\n      name\n      memberNumber\n    }\n  }\n": types.MemberNameDocument,
+    "\n  fragment SponsorFields on Sponsor {\n    id\n    name\n    contactEmail\n    contactPhone\n    notes\n  }\n": types.SponsorFieldsFragmentDoc,
+    "\n  fragment SponsorLinkFields on SponsorLink {\n    id\n    url\n    status\n    purpose\n    upiId\n    expiresAt\n    paidAt\n    createdAt\n    amount {\n      amount\n      currency\n    }\n    sponsor {\n      id\n      name\n    }\n    bankDetails {\n      accountName\n      accountNumberMasked\n      ifsc\n      bankName\n    }\n    transaction {\n      id\n      receiptNumber\n    }\n  }\n": types.SponsorLinkFieldsFragmentDoc,
+    "\n  query Sponsors($groupId: ID!, $first: Int, $after: String) {\n    sponsors(groupId: $groupId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...SponsorFields\n        }\n      }\n    }\n  }\n": types.SponsorsDocument,
+    "\n  query SponsorLinks($groupId: ID!, $first: Int, $after: String) {\n    sponsorLinks(groupId: $groupId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...SponsorLinkFields\n        }\n      }\n    }\n  }\n": types.SponsorLinksDocument,
+    "\n  mutation CreateSponsor($input: CreateSponsorInput!) {\n    createSponsor(input: $input) {\n      ...SponsorFields\n    }\n  }\n": types.CreateSponsorDocument,
+    "\n  mutation UpdateSponsor($id: ID!, $input: UpdateSponsorInput!) {\n    updateSponsor(id: $id, input: $input) {\n      ...SponsorFields\n    }\n  }\n": types.UpdateSponsorDocument,
+    "\n  mutation DeleteSponsor($id: ID!) {\n    deleteSponsor(id: $id) {\n      id\n      deletedAt\n    }\n  }\n": types.DeleteSponsorDocument,
+    "\n  mutation CreateSponsorLink($input: CreateSponsorLinkInput!) {\n    createSponsorLink(input: $input) {\n      ...SponsorLinkFields\n    }\n  }\n": types.CreateSponsorLinkDocument,
+    "\n  mutation DeactivateSponsorLink($id: ID!) {\n    deactivateSponsorLink(id: $id) {\n      ...SponsorLinkFields\n    }\n  }\n": types.DeactivateSponsorLinkDocument,
     "\n  fragment TransactionRow on Transaction {\n    id\n    type\n    category\n    amount {\n      amount\n      currency\n    }\n    groupAmount {\n      amount\n      currency\n    }\n    paymentMode\n    description\n    senderName\n    senderUpiId\n    approvalStatus\n    approvalSource\n    receiptNumber\n    occurredAt\n    member {\n      id\n      name\n      memberNumber\n    }\n    reverses {\n      id\n      receiptNumber\n      occurredAt\n    }\n    reversedBy {\n      id\n      occurredAt\n    }\n    viewerCanChange\n  }\n": types.TransactionRowFragmentDoc,
     "\n  query Transactions(\n    $groupId: ID!\n    $type: TransactionType\n    $category: TransactionCategory\n    $approvalStatus: ApprovalStatus\n    $first: Int\n    $after: String\n  ) {\n    transactions(\n      groupId: $groupId\n      type: $type\n      category: $category\n      approvalStatus: $approvalStatus\n      first: $first\n      after: $after\n    ) {\n      totalCount\n      totals {\n        cashIn {\n          amount\n          currency\n        }\n        cashOut {\n          amount\n          currency\n        }\n        net {\n          amount\n          currency\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...TransactionRow\n        }\n      }\n    }\n  }\n": types.TransactionsDocument,
     "\n  query GroupBalance($groupId: ID!) {\n    groupBalance(groupId: $groupId) {\n      cashPosition {\n        amount\n        currency\n      }\n    }\n  }\n": types.GroupBalanceDocument,
@@ -236,6 +254,42 @@ export function graphql(source: "\n  mutation RemoveMember($id: ID!) {\n    remo
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query MemberName($id: ID!) {\n    member(id: $id) {\n      id\n      name\n      memberNumber\n    }\n  }\n"): (typeof documents)["\n  query MemberName($id: ID!) {\n    member(id: $id) {\n      id\n      name\n      memberNumber\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SponsorFields on Sponsor {\n    id\n    name\n    contactEmail\n    contactPhone\n    notes\n  }\n"): (typeof documents)["\n  fragment SponsorFields on Sponsor {\n    id\n    name\n    contactEmail\n    contactPhone\n    notes\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SponsorLinkFields on SponsorLink {\n    id\n    url\n    status\n    purpose\n    upiId\n    expiresAt\n    paidAt\n    createdAt\n    amount {\n      amount\n      currency\n    }\n    sponsor {\n      id\n      name\n    }\n    bankDetails {\n      accountName\n      accountNumberMasked\n      ifsc\n      bankName\n    }\n    transaction {\n      id\n      receiptNumber\n    }\n  }\n"): (typeof documents)["\n  fragment SponsorLinkFields on SponsorLink {\n    id\n    url\n    status\n    purpose\n    upiId\n    expiresAt\n    paidAt\n    createdAt\n    amount {\n      amount\n      currency\n    }\n    sponsor {\n      id\n      name\n    }\n    bankDetails {\n      accountName\n      accountNumberMasked\n      ifsc\n      bankName\n    }\n    transaction {\n      id\n      receiptNumber\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Sponsors($groupId: ID!, $first: Int, $after: String) {\n    sponsors(groupId: $groupId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...SponsorFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Sponsors($groupId: ID!, $first: Int, $after: String) {\n    sponsors(groupId: $groupId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...SponsorFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SponsorLinks($groupId: ID!, $first: Int, $after: String) {\n    sponsorLinks(groupId: $groupId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...SponsorLinkFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query SponsorLinks($groupId: ID!, $first: Int, $after: String) {\n    sponsorLinks(groupId: $groupId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...SponsorLinkFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateSponsor($input: CreateSponsorInput!) {\n    createSponsor(input: $input) {\n      ...SponsorFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateSponsor($input: CreateSponsorInput!) {\n    createSponsor(input: $input) {\n      ...SponsorFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateSponsor($id: ID!, $input: UpdateSponsorInput!) {\n    updateSponsor(id: $id, input: $input) {\n      ...SponsorFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateSponsor($id: ID!, $input: UpdateSponsorInput!) {\n    updateSponsor(id: $id, input: $input) {\n      ...SponsorFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteSponsor($id: ID!) {\n    deleteSponsor(id: $id) {\n      id\n      deletedAt\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteSponsor($id: ID!) {\n    deleteSponsor(id: $id) {\n      id\n      deletedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateSponsorLink($input: CreateSponsorLinkInput!) {\n    createSponsorLink(input: $input) {\n      ...SponsorLinkFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateSponsorLink($input: CreateSponsorLinkInput!) {\n    createSponsorLink(input: $input) {\n      ...SponsorLinkFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeactivateSponsorLink($id: ID!) {\n    deactivateSponsorLink(id: $id) {\n      ...SponsorLinkFields\n    }\n  }\n"): (typeof documents)["\n  mutation DeactivateSponsorLink($id: ID!) {\n    deactivateSponsorLink(id: $id) {\n      ...SponsorLinkFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
