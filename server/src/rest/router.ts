@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { timingSafeEqual } from 'node:crypto';
 import type { CofferConfig } from '../config';
+import { renderDeveloperDocs } from '../docs/developer-docs';
+import { buildCofferSchema } from '../graphql/schema';
 import { createRequestContext } from '../graphql/context';
 import { signInFederated } from '../modules/auth/auth.service';
 import { anonymousViewer } from '../modules/auth/viewer';
@@ -165,8 +167,17 @@ const sponsorLink: Handler = async (req, res, deps, params) => {
   sendData(res, 200, await publicSponsorLink(em, params.token));
 };
 
+let developerDocs: string | undefined;
+
+/** GET /api/docs: the developer documentation, its reference generated from the schema this server runs. */
+const docs: Handler = async (_req, res) => {
+  developerDocs ??= renderDeveloperDocs(buildCofferSchema());
+  sendHtml(res, 200, developerDocs);
+};
+
 const routes: Record<string, Partial<Record<string, Handler>>> = {
   '/api/health': { GET: health },
+  '/api/docs': { GET: docs },
   '/api/auth/federated-sign-in': { POST: federatedSignIn },
   '/api/receipts/:id': { GET: receipt },
   '/api/sponsor-links/:token': { GET: sponsorLink },
