@@ -14,6 +14,8 @@ import { initOrm, migrate } from './db/orm';
 import { createRequestContext, GraphQLContext } from './graphql/context';
 import { formatPublicError, publicGraphQLError, requestError } from './graphql/errors';
 import { buildCofferSchema } from './graphql/schema';
+import { subscribeSharingExecution } from './graphql/shared-subscription-execution';
+import { approvalEventShareKey } from './modules/approvals/approval.resolver';
 import { asksForSchema, cachedQueryCostChecker, checkQueryCost, QueryLimits, validationRulesFor } from './graphql/security';
 import { BodyTooLargeError, readBody, sendJson } from './rest/envelope';
 import { handleRest } from './rest/router';
@@ -245,6 +247,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         return true;
       },
       // Checked again on every subscribe: tokens expire and keys get revoked while sockets stay open.
+      subscribe: subscribeSharingExecution({ approvalEvents: approvalEventShareKey }),
       onSubscribe: async (ctx, _id, payload) => {
         let context: GraphQLContext;
         try {

@@ -59,6 +59,18 @@ async function* whileAdmin(ctx: ServiceContext, groupId: string, events: AsyncIt
   }
 }
 
+/**
+ * What makes two admins' approvalEvents results differ: only whether the
+ * viewer asked for the request (viewerCanApprove / viewerCanCancel). Every
+ * other admin signed in as a person shares one execution of the event; API
+ * keys and the requester execute their own.
+ */
+export function approvalEventShareKey(event: CofferEvent, context: GraphQLContext): string | undefined {
+  if (context.viewer.kind !== 'user') return undefined;
+  const requester = event.data.requestedByKind === ActorKind.USER ? event.data.requestedById : undefined;
+  return requester === context.viewer.user.id ? undefined : 'another-admin';
+}
+
 interface ApprovalEventSnapshot {
   approval: ApprovalRequest;
   pendingCount: number;
