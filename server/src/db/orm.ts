@@ -15,8 +15,10 @@ import { Migration20261121110000_ledger } from './migrations/Migration2026112111
 import { Migration20261121120000_approvals } from './migrations/Migration20261121120000_approvals';
 import { ApprovalRequest } from '../modules/approvals/approval-request.entity';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
+import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entities';
+import { Migration20261121180000_integrator_webhooks } from './migrations/Migration20261121180000_integrator_webhooks';
 
-export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest];
+export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, WebhookEndpoint, WebhookEvent, WebhookDelivery];
 
 /**
  * Migrations are listed here rather than discovered from a folder, so the
@@ -27,6 +29,7 @@ export const migrationsList = [
   { name: 'Migration20261121100000_audit', class: Migration20261121100000_audit },
   { name: 'Migration20261121110000_ledger', class: Migration20261121110000_ledger },
   { name: 'Migration20261121120000_approvals', class: Migration20261121120000_approvals },
+  { name: 'Migration20261121180000_integrator_webhooks', class: Migration20261121180000_integrator_webhooks },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
