@@ -28,7 +28,6 @@ const NON_PUBLIC_RANGES: [string, number, 'ipv4' | 'ipv6'][] = [
   ['240.0.0.0', 4, 'ipv4'], // reserved, broadcast
   ['::', 128, 'ipv6'],
   ['::1', 128, 'ipv6'],
-  ['::ffff:0:0', 96, 'ipv6'], // IPv4-mapped: judged by the IPv4 address it embeds (see below)
   ['64:ff9b::', 96, 'ipv6'], // NAT64 can reach any IPv4 address, private ones included
   ['100::', 64, 'ipv6'],
   ['2001::', 32, 'ipv6'], // Teredo
@@ -40,6 +39,8 @@ const NON_PUBLIC_RANGES: [string, number, 'ipv4' | 'ipv6'][] = [
   ['ff00::', 8, 'ipv6'], // multicast
 ];
 
+// IPv4-mapped addresses (::ffff:10.0.0.1, ::ffff:a00:1) need no rule of their own: BlockList
+// matches them against the IPv4 rules, so they are judged by the IPv4 address they carry.
 const nonPublic = new BlockList();
 for (const [network, prefix, family] of NON_PUBLIC_RANGES) nonPublic.addSubnet(network, prefix, family);
 
