@@ -54,6 +54,7 @@ function createCache(): InMemoryCache {
           approvals: cursorList(['groupId', 'status', 'entityType']),
           auditLog: cursorList(['groupId', 'entityType', 'from', 'to']),
           activityLog: cursorList(['groupId', 'userId', 'action', 'from', 'to']),
+          webhookDeliveries: cursorList(['endpointId', 'status']),
         },
       },
     },
