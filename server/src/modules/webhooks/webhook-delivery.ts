@@ -211,16 +211,25 @@ function describeFailure(result: AttemptOutcome): string {
   return `HTTP ${result.statusCode}`;
 }
 
+function readSecret(encrypted: string, key: string): string | null {
+  try {
+    return decryptSecret(encrypted, key);
+  } catch {
+    return null;
+  }
+}
+
 async function deliverOne(deps: WebhookDeliveryDeps, row: ClaimedRow, runNow: () => Date, policy: AddressPolicy): Promise<WebhookDeliveryStatus> {
   const { config, em } = deps;
   const startedAt = runNow();
   let result: AttemptOutcome;
-  if (!row.enabled) {
-    result = { statusCode: null, responseExcerpt: null, error: 'The endpoint is disabled', durationMs: 0 };
+  const secret = readSecret(row.secret_encrypted, config.encryptionKey);
+  if (!row.enabled || secret === null) {
+    const error = row.enabled ? 'The signing secret cannot be decrypted (was ENCRYPTION_KEY changed?); rotate it' : 'The endpoint is disabled';
+    result = { statusCode: null, responseExcerpt: null, error, durationMs: 0 };
   } else {
     const body = webhookEnvelope({ id: row.event_id, type: row.type, createdAt: new Date(row.event_created_at), groupId: row.group_id, data: row.data });
     const timestamp = Math.floor(Date.now() / 1000);
-    const secret = decryptSecret(row.secret_encrypted, config.encryptionKey);
     const headers = {
       [WEBHOOK_HEADERS.deliveryId]: row.id,
       [WEBHOOK_HEADERS.event]: row.type,

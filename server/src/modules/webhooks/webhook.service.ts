@@ -40,7 +40,7 @@ export interface WebhookDeliveryView {
   deliveredAt: Date | null;
   lastStatusCode: number | null;
   lastError: string | null;
-  attemptLog: WebhookAttemptRecord[];
+  attemptLog: (Omit<WebhookAttemptRecord, 'startedAt'> & { startedAt: Date })[];
   redeliveryOfId: string | null;
   createdAt: Date;
   envelope: Record<string, unknown>;
@@ -206,7 +206,7 @@ function toView(row: DeliveryRow): WebhookDeliveryView {
     deliveredAt: row.delivered_at ? new Date(row.delivered_at) : null,
     lastStatusCode: row.last_status_code,
     lastError: row.last_error,
-    attemptLog: row.attempt_log,
+    attemptLog: row.attempt_log.map((attempt) => ({ ...attempt, startedAt: new Date(attempt.startedAt) })),
     redeliveryOfId: row.redelivery_of_id,
     createdAt: new Date(row.created_at),
     envelope: JSON.parse(webhookEnvelope({ id: row.event_id, type: row.event_type, createdAt: new Date(row.event_created_at), groupId: row.group_id, data: row.data })) as Record<string, unknown>,

@@ -152,6 +152,28 @@ describe('a member added', () => {
     expect(delivery.deliveredAt).not.toBeNull();
   });
 
+  it('reaches a URL given by host name: resolved, checked and connected to the address that was checked', async () => {
+    const group = await createGroup(t);
+    const path = freshPath('hostname');
+    const response = await t.gql<{ createWebhookEndpoint: { secret: string; endpoint: { id: string } } }>(
+      CREATE,
+      { g: group.id, url: `${receiver.url.replace('127.0.0.1', 'localhost')}${path}`, events: ['MEMBER_ADDED'] },
+      group.admin.token,
+    );
+    const { secret, endpoint } = response.data!.createWebhookEndpoint;
+    await addMember(group);
+    const [request] = await receiver.waitFor(path);
+    expect(verify(request.body, request.headers, secret)).toBe(true);
+    expect(request.headers.host).toMatch(/^localhost:/);
+    await waitForRows(endpoint.id, (rows) => rows[0]?.status === 'SUCCEEDED');
+    // Without the allow-list the same name is refused at delivery time (it resolves to loopback).
+    const later = await requeueForLater(endpoint.id);
+    await deliverAt(later, { ...ENV, WEBHOOK_ALLOWED_NETWORKS: '' });
+    expect(receiver.at(path)).toHaveLength(1);
+    const [delivery] = await deliveries(endpoint.id, group.admin.token);
+    expect(delivery.attemptLog[0].error).toMatch(/^Refused to call localhost: 127\.0\.0\.1 is a private, loopback/);
+  });
+
   it('is only sent to endpoints subscribed to it, and a rolled-back change sends nothing', async () => {
     const group = await createGroup(t);
     const wanted = freshPath('wanted');
@@ -414,6 +436,21 @@ describe('the delivery worker', () => {
     const [taken] = (await rowsOf(endpointId)).filter((r) => r.id === victim.id);
     expect(taken).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
     expect(victimRequests()).toBe(sentBefore + 1);
+  });
+});
+
+describe('a secret that cannot be decrypted', () => {
+  it('fails the attempt visibly instead of leaving the delivery stuck', async () => {
+    const group = await createGroup(t);
+    const path = freshPath('bad-key');
+    const { id: endpointId } = await createEndpoint(group, path);
+    await addMember(group);
+    await waitForRows(endpointId, (rows) => rows[0]?.status === 'SUCCEEDED');
+    const later = await requeueForLater(endpointId);
+    await deliverAt(later, { ...ENV, ENCRYPTION_KEY: 'another-key' });
+    expect(receiver.at(path)).toHaveLength(1);
+    const [delivery] = await deliveries(endpointId, group.admin.token);
+    expect(delivery).toMatchObject({ status: 'PENDING', attempts: 1, lastError: expect.stringMatching(/cannot be decrypted/) });
   });
 });
 

@@ -54,7 +54,7 @@ export class WebhookDeliveryAttemptType {
   attempt: number;
 
   @Field({ description: 'When the attempt started' })
-  startedAt: string;
+  startedAt: Date;
 
   @Field(() => Int)
   durationMs: number;
