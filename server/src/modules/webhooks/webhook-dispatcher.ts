@@ -6,6 +6,7 @@ import { deliverPendingWebhooks } from './webhook-delivery';
 
 /** Sent by the outbox tables' insert triggers, i.e. when a transaction that wrote an event or delivery commits. */
 export const WEBHOOK_OUTBOX_CHANNEL = 'coffer_webhook_outbox';
+const RECONNECT_DELAY_MS = 5000;
 
 export interface WebhookDispatcher {
   /** Runs deliverPendingWebhooks soon; runs requested while one is going coalesce into one more. */
@@ -49,14 +50,46 @@ export async function startWebhookDispatcher(deps: { em: EntityManager; config: 
     });
   };
 
-  const listener = new Client({ connectionString: deps.databaseUrl });
-  // A database restart must not crash the process; the poll timer keeps retries going meanwhile.
-  listener.on('error', (error) => deps.logger.warn('Webhook outbox listener lost its connection', describeError(error)));
-  listener.on('notification', (message) => {
-    if (message.channel === WEBHOOK_OUTBOX_CHANNEL) kick();
-  });
-  await listener.connect();
-  await listener.query(`listen ${WEBHOOK_OUTBOX_CHANNEL}`);
+  let listener: Client | undefined;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  const listenLater = (): void => {
+    if (closed) return;
+    reconnectTimer = setTimeout(() => {
+      listen().then(kick, (error: unknown) => {
+        deps.logger.warn('Webhook outbox listener could not reconnect', describeError(error));
+        listenLater();
+      });
+    }, RECONNECT_DELAY_MS);
+    reconnectTimer.unref();
+  };
+  const listen = async (): Promise<void> => {
+    const client = new Client({ connectionString: deps.databaseUrl });
+    listener = client;
+    let lost = false;
+    // A database restart must not crash the process: log, reconnect in a while, and catch up on
+    // what committed meanwhile (the poll timer also keeps retries going).
+    const reconnect = (error?: Error): void => {
+      if (lost || closed) return;
+      lost = true;
+      if (error) deps.logger.warn('Webhook outbox listener lost its connection', describeError(error));
+      void client.end().catch(() => undefined);
+      listenLater();
+    };
+    client.on('error', reconnect);
+    client.on('end', () => reconnect());
+    client.on('notification', (message) => {
+      if (message.channel === WEBHOOK_OUTBOX_CHANNEL) kick();
+    });
+    try {
+      await client.connect();
+      await client.query(`listen ${WEBHOOK_OUTBOX_CHANNEL}`);
+    } catch (error) {
+      lost = true;
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+  };
+  await listen();
 
   const timer = deps.config.webhookPollIntervalMs > 0 ? setInterval(kick, deps.config.webhookPollIntervalMs) : undefined;
   timer?.unref();
@@ -68,7 +101,8 @@ export async function startWebhookDispatcher(deps: { em: EntityManager; config: 
     close: async () => {
       closed = true;
       if (timer) clearInterval(timer);
-      await listener.end().catch(() => undefined);
+      clearTimeout(reconnectTimer);
+      await listener?.end().catch(() => undefined);
       await running;
     },
   };

@@ -439,6 +439,21 @@ describe('the delivery worker', () => {
   });
 });
 
+describe('the in-process trigger', () => {
+  it('comes back after its database connection is cut, and catches up on what committed meanwhile', async () => {
+    const group = await createGroup(t);
+    const path = freshPath('reconnect');
+    await createEndpoint(group, path);
+    const cut = await t.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query = 'listen coffer_webhook_outbox'`);
+    expect(cut.rowCount).toBe(1);
+    // Committed while nobody listens (the poll timer is off in these tests).
+    await addMember(group);
+    await receiver.waitFor(path, 1, 15_000);
+    await addMember(group);
+    await receiver.waitFor(path, 2, 5_000);
+  });
+});
+
 describe('a secret that cannot be decrypted', () => {
   it('fails the attempt visibly instead of leaving the delivery stuck', async () => {
     const group = await createGroup(t);
