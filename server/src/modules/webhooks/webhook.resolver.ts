@@ -10,22 +10,22 @@ export const WebhookDeliveryConnection = connectionOf('WebhookDelivery', Webhook
 @Resolver(() => WebhookEndpointType)
 export class WebhookResolver {
   @Query(() => [WebhookEndpointType], { description: "The group's integrator webhook endpoints, oldest first. Admins only." })
-  async webhookEndpoints(@Ctx() ctx: GraphQLContext, @Arg('groupId', () => ID) groupId: string): Promise<WebhookEndpoint[]> {
+  async webhookEndpoints(@Ctx() ctx: GraphQLContext, @Arg('groupId', () => ID, { description: 'The group' }) groupId: string): Promise<WebhookEndpoint[]> {
     return webhooks.listWebhookEndpoints(ctx, groupId);
   }
 
   @Query(() => WebhookEndpointType, { description: 'One endpoint. Admins only.' })
-  async webhookEndpoint(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<WebhookEndpoint> {
+  async webhookEndpoint(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID, { description: 'The endpoint id' }) id: string): Promise<WebhookEndpoint> {
     return webhooks.getWebhookEndpoint(ctx, id);
   }
 
   @Query(() => WebhookDeliveryConnection, { description: "An endpoint's deliveries, newest first. Admins only." })
   async webhookDeliveries(
     @Ctx() ctx: GraphQLContext,
-    @Arg('endpointId', () => ID) endpointId: string,
+    @Arg('endpointId', () => ID, { description: 'The endpoint whose deliveries to list' }) endpointId: string,
     @Arg('status', () => WebhookDeliveryStatus, { nullable: true, description: 'Only deliveries in this status' }) status: WebhookDeliveryStatus | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: 'Page size, at most 100' }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page' }) after: string | null,
   ): Promise<ConnectionShape<webhooks.WebhookDeliveryView>> {
     return toConnection(await webhooks.listWebhookDeliveries(ctx, { endpointId, status, first, after }));
   }
@@ -33,7 +33,7 @@ export class WebhookResolver {
   @Mutation(() => WebhookEndpointSecretType, { description: 'Adds an endpoint; the signing secret is in the answer, once. BAD_USER_INPUT names `url` for a URL that is not https or resolves to a non-public address.' })
   async createWebhookEndpoint(
     @Ctx() ctx: GraphQLContext,
-    @Arg('groupId', () => ID) groupId: string,
+    @Arg('groupId', () => ID, { description: 'The group whose events to send' }) groupId: string,
     @Arg('url', { description: 'Where to POST events' }) url: string,
     @Arg('events', () => [IntegratorEventType], { description: 'At least one' }) events: IntegratorEventType[],
     @Arg('description', () => String, { nullable: true, description: 'A note for the admins, e.g. which system this is' }) description: string | null,
@@ -44,7 +44,7 @@ export class WebhookResolver {
   @Mutation(() => WebhookEndpointType, { description: 'Changes what is given; the rest stays' })
   async updateWebhookEndpoint(
     @Ctx() ctx: GraphQLContext,
-    @Arg('id', () => ID) id: string,
+    @Arg('id', () => ID, { description: 'The endpoint id' }) id: string,
     @Arg('url', () => String, { nullable: true, description: 'A new URL, checked like on creation' }) url: string | undefined,
     @Arg('events', () => [IntegratorEventType], { nullable: true, description: 'Replaces the subscribed events' }) events: IntegratorEventType[] | undefined,
     @Arg('description', () => String, { nullable: true, description: 'An empty string clears it' }) description: string | undefined,
@@ -54,18 +54,18 @@ export class WebhookResolver {
   }
 
   @Mutation(() => WebhookEndpointSecretType, { description: 'Replaces the signing secret; the old one stops verifying at once. The new secret is shown once.' })
-  async rotateWebhookSecret(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<webhooks.CreatedWebhookSecret> {
+  async rotateWebhookSecret(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID, { description: 'The endpoint id' }) id: string): Promise<webhooks.CreatedWebhookSecret> {
     return webhooks.rotateWebhookSecret(ctx, id);
   }
 
   @Mutation(() => ID, { description: 'Deletes the endpoint with its delivery history; returns its id' })
-  async deleteWebhookEndpoint(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<string> {
+  async deleteWebhookEndpoint(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID, { description: 'The endpoint id' }) id: string): Promise<string> {
     const endpoint = await webhooks.deleteWebhookEndpoint(ctx, id);
     return endpoint.id;
   }
 
   @Mutation(() => WebhookDeliveryType, { description: 'Sends a finished (SUCCEEDED or FAILED) delivery again, as a new delivery with the same envelope' })
-  async redeliverWebhook(@Ctx() ctx: GraphQLContext, @Arg('deliveryId', () => ID) deliveryId: string): Promise<webhooks.WebhookDeliveryView> {
+  async redeliverWebhook(@Ctx() ctx: GraphQLContext, @Arg('deliveryId', () => ID, { description: 'The delivery to repeat' }) deliveryId: string): Promise<webhooks.WebhookDeliveryView> {
     return webhooks.redeliverWebhook(ctx, deliveryId);
   }
 }

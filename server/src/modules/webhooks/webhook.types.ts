@@ -14,13 +14,13 @@ registerEnumType(WebhookDeliveryStatus, {
 
 @ObjectType('WebhookEndpoint', { description: "An integrator's URL that receives the group's events, signed with its secret" })
 export class WebhookEndpointType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The endpoint id' })
   id: string;
 
   @Field({ description: 'https:// (http:// only where the installation allows it); must resolve to a public address' })
   url: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The admins' note on who receives these" })
   description: string | null;
 
   @Field(() => [IntegratorEventType], { description: 'The events sent to this URL' })
@@ -32,16 +32,16 @@ export class WebhookEndpointType {
   @Field(() => Date, { nullable: true, description: 'When the signing secret was last replaced' })
   secretRotatedAt: Date | null;
 
-  @Field()
+  @Field({ description: 'When the endpoint was added' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'When the endpoint was last changed' })
   updatedAt: Date;
 }
 
 @ObjectType('WebhookEndpointSecret', { description: 'An endpoint with its signing secret, shown this once' })
 export class WebhookEndpointSecretType {
-  @Field(() => WebhookEndpointType)
+  @Field(() => WebhookEndpointType, { description: 'The endpoint the secret belongs to' })
   endpoint: WebhookEndpointType;
 
   @Field({ description: 'HMAC-SHA256 key for the coffer-signature header; store it now, it is never shown again' })
@@ -56,7 +56,7 @@ export class WebhookDeliveryAttemptType {
   @Field({ description: 'When the attempt started' })
   startedAt: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'From the start of the attempt to the response, the timeout or the error' })
   durationMs: number;
 
   @Field(() => Int, { nullable: true, description: 'HTTP status; null when no response came (timeout, refused, connection error)' })
@@ -74,16 +74,16 @@ export class WebhookDeliveryType {
   @Field(() => ID, { description: 'Sent as the coffer-webhook-id header; the same across retries of this delivery' })
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The endpoint it is sent to' })
   endpointId: string;
 
   @Field(() => ID, { description: 'The envelope id; a redelivery carries the same one' })
   eventId: string;
 
-  @Field(() => IntegratorEventType)
+  @Field(() => IntegratorEventType, { description: 'The event it carries' })
   eventType: IntegratorEventType;
 
-  @Field(() => WebhookDeliveryStatus)
+  @Field(() => WebhookDeliveryStatus, { description: 'Where the delivery stands' })
   status: WebhookDeliveryStatus;
 
   @Field(() => Int, { description: 'Attempts made so far' })
@@ -92,13 +92,13 @@ export class WebhookDeliveryType {
   @Field(() => Date, { nullable: true, description: 'When the next attempt is due, while PENDING or SENDING' })
   nextAttemptAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When a 2xx came back' })
   deliveredAt: Date | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: "The last attempt's HTTP status, if a response came" })
   lastStatusCode: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why the last attempt failed' })
   lastError: string | null;
 
   @Field(() => [WebhookDeliveryAttemptType], { description: 'Oldest first' })
@@ -107,7 +107,7 @@ export class WebhookDeliveryType {
   @Field(() => ID, { nullable: true, description: 'The delivery this one repeats (redeliverWebhook)' })
   redeliveryOfId: string | null;
 
-  @Field()
+  @Field({ description: 'When the delivery was queued (the 24-hour retry window starts here)' })
   createdAt: Date;
 
   @Field(() => GraphQLJSONObject, { description: 'The body sent: { id, type, createdAt, groupId, data }' })
