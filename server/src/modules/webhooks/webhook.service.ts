@@ -250,7 +250,7 @@ export async function listWebhookDeliveries(ctx: ServiceContext, filter: Webhook
  * its history.
  */
 export async function redeliverWebhook(ctx: ServiceContext, deliveryId: string): Promise<WebhookDeliveryView> {
-  const original = await ctx.em.findOne(WebhookDelivery, { id: requireId(deliveryId, 'Webhook delivery') }, { populate: ['endpoint'] });
+  const original = await ctx.em.findOne(WebhookDelivery, { id: requireId(deliveryId, 'Webhook delivery') }, { populate: ['endpoint', 'event'] });
   if (!original) throw notFound('Webhook delivery');
   const endpoint = await loadEndpoint(ctx, original.endpoint.id, true).catch((error: unknown) => {
     // The id named a delivery, not an endpoint: say so.
@@ -271,6 +271,24 @@ export async function redeliverWebhook(ctx: ServiceContext, deliveryId: string):
   ctx.em.persist(copy);
   recordActivity(ctx, { groupId: endpoint.group.id, action: 'webhook-delivery.redeliver', entityType: 'WebhookDelivery', entityId: copy.id, after: { redeliveryOfId: original.id, eventId: original.event.id } });
   await ctx.em.flush();
-  const row = (await deliveriesQuery(ctx).where('d.id', copy.id).first()) as DeliveryRow;
-  return toView(row);
+  // As queued: the worker may already be sending it by the time this answer is read.
+  const { event } = original;
+  return toView({
+    id: copy.id,
+    endpoint_id: endpoint.id,
+    event_id: event.id,
+    event_type: copy.eventType,
+    status: copy.status,
+    attempts: copy.attempts,
+    next_attempt_at: copy.nextAttemptAt,
+    delivered_at: null,
+    last_status_code: null,
+    last_error: null,
+    attempt_log: [],
+    redelivery_of_id: original.id,
+    created_at: copy.createdAt,
+    group_id: event.groupId,
+    data: event.data,
+    event_created_at: event.createdAt,
+  });
 }
