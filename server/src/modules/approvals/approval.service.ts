@@ -55,9 +55,14 @@ function approvalSnapshot(request: ApprovalRequest): Record<string, unknown> {
   };
 }
 
-/** Integrators hear of a request when it is queued and when it is approved, rejected or cancelled. */
+/**
+ * Integrators hear of a request when it is queued and when it is decided. The proposed data stays
+ * out of the event (it can hold unmasked details such as a bank account); approval(id) has it.
+ */
 function emitApprovalEvent(em: EntityManager, groupId: string, request: ApprovalRequest, type: IntegratorEventType): void {
-  enqueueIntegratorEvent(em, { groupId, type, data: { approval: { id: request.id, ...approvalSnapshot(request), decidedAt: request.decidedAt?.toISOString() ?? null } } });
+  const { entityType, action, targetId, status, notes, decisionNotes } = request;
+  const approval = { id: request.id, entityType, action, targetId, status, notes, decisionNotes, decidedAt: request.decidedAt?.toISOString() ?? null };
+  enqueueIntegratorEvent(em, { groupId, type, data: { approval } });
 }
 
 /**

@@ -218,6 +218,7 @@ describe('a member added', () => {
     expect(txnEvent.data.transaction).toMatchObject({ id: recorded.data!.recordTransaction.transaction.id, amountMinor: '15025', currency: 'INR', approvalStatus: 'APPROVED' });
     const resolved = requests.map((r) => JSON.parse(r.body) as DeliveryNode['envelope']).find((e) => e.type === 'approval.resolved')!;
     expect(resolved.data.approval).toMatchObject({ id: queued.data!.addMember.approval.id, status: 'APPROVED' });
+    expect(Object.keys(resolved.data.approval).sort()).toEqual(['action', 'decidedAt', 'decisionNotes', 'entityType', 'id', 'notes', 'status', 'targetId']);
     await waitForRows(endpointId, (rows) => rows.length === 7 && rows.every((r) => r.status === 'SUCCEEDED'));
   });
 });
