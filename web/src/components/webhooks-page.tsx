@@ -14,25 +14,14 @@ import {
 } from '@/graphql/webhooks';
 import type { WebhookDeliveryStatus, WebhookEndpointsQuery as EndpointsData, WebhookEventType } from '@/gql/graphql';
 import { errorMessage, fieldErrors } from '@/lib/graphql-errors';
+import { WEBHOOK_DELIVERY_STATUS_OPTIONS, WEBHOOK_EVENT_OPTIONS } from '@/lib/labels';
 import { LocalDateTime } from './date-time';
 import { FormError, TextField } from './field';
 import { LoadError } from './load-error';
 
 type Endpoint = EndpointsData['webhookEndpoints'][number];
 
-/** The dotted names integrators see in the envelope's `type`. */
-const EVENTS: { value: WebhookEventType; label: string }[] = [
-  { value: 'MEMBER_ADDED', label: 'member.added' },
-  { value: 'MEMBER_UPDATED', label: 'member.updated' },
-  { value: 'MEMBER_REMOVED', label: 'member.removed' },
-  { value: 'TRANSACTION_RECORDED', label: 'transaction.recorded' },
-  { value: 'APPROVAL_QUEUED', label: 'approval.queued' },
-  { value: 'APPROVAL_RESOLVED', label: 'approval.resolved' },
-  { value: 'DUE_PAID', label: 'due.paid' },
-  { value: 'DUE_OVERDUE', label: 'due.overdue' },
-  { value: 'REMITTANCE_UPDATED', label: 'remittance.updated' },
-];
-const eventLabel = (value: WebhookEventType): string => EVENTS.find((e) => e.value === value)?.label ?? value;
+const eventLabel = (value: WebhookEventType): string => WEBHOOK_EVENT_OPTIONS.find((e) => e.value === value)?.label ?? value;
 
 const STATUS_BADGE: Record<WebhookDeliveryStatus, string> = {
   SUCCEEDED: 'badge badge--ok',
@@ -94,7 +83,7 @@ function CreateEndpointForm({ groupId, onCreated }: { groupId: string; onCreated
         <TextField label="Description" name="description" autoComplete="off" hint="Which system receives these, for the next admin" error={errors.description} />
         <fieldset className="field">
           <legend className="field__label">Events</legend>
-          {EVENTS.map((event) => (
+          {WEBHOOK_EVENT_OPTIONS.map((event) => (
             <label key={event.value} className="checkbox">
               <input type="checkbox" name="events" value={event.value} /> <code>{event.label}</code>
             </label>
@@ -141,10 +130,11 @@ function Deliveries({ endpointId }: { endpointId: string }) {
           Status{' '}
           <select value={status} onChange={(e) => setStatus(e.target.value as WebhookDeliveryStatus | '')} aria-label="Delivery status">
             <option value="">All</option>
-            <option value="PENDING">Pending</option>
-            <option value="SENDING">Sending</option>
-            <option value="SUCCEEDED">Succeeded</option>
-            <option value="FAILED">Failed</option>
+            {WEBHOOK_DELIVERY_STATUS_OPTIONS.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
           </select>
         </label>
         <button type="button" className="button button--small" onClick={() => void refetch()} disabled={networkStatus === NetworkStatus.refetch}>
