@@ -20,8 +20,10 @@ import { Migration20261121150000_sponsors } from './migrations/Migration20261121
 import { Sponsor, SponsorLink } from '../modules/sponsors/sponsor.entities';
 import { ApprovalRequest } from '../modules/approvals/approval-request.entity';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
+import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entities';
+import { Migration20261121180000_integrator_webhooks } from './migrations/Migration20261121180000_integrator_webhooks';
 
-export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm, Sponsor, SponsorLink];
+export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm, Sponsor, SponsorLink, WebhookEndpoint, WebhookEvent, WebhookDelivery];
 
 /**
  * Migrations are listed here rather than discovered from a folder, so the
@@ -35,6 +37,7 @@ export const migrationsList = [
   { name: 'Migration20261121125000_rate_limits', class: Migration20261121125000_rate_limits },
   { name: 'Migration20261121130000_dues', class: Migration20261121130000_dues },
   { name: 'Migration20261121150000_sponsors', class: Migration20261121150000_sponsors },
+  { name: 'Migration20261121180000_integrator_webhooks', class: Migration20261121180000_integrator_webhooks },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

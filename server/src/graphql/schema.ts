@@ -14,8 +14,9 @@ import { GroupResolver } from '../modules/groups/group.resolver';
 import { TransactionConnectionResolver, TransactionResolver } from '../modules/ledger/ledger.resolver';
 import { MemberResolver } from '../modules/members/member.resolver';
 import { SponsorLinkResolver, SponsorResolver } from '../modules/sponsors/sponsor.resolver';
+import { WebhookResolver } from '../modules/webhooks/webhook.resolver';
 
-export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver, BillingPeriodResolver, DueResolver, MembershipTermResolver, SponsorResolver, SponsorLinkResolver] as const;
+export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver, BillingPeriodResolver, DueResolver, MembershipTermResolver, SponsorResolver, SponsorLinkResolver, WebhookResolver] as const;
 
 let cached: GraphQLSchema | undefined;
 

@@ -16,6 +16,8 @@ import { ANY_ROLE, assertGroupRole, requireId, STAFF_ROLES, viewerRoleIn } from 
 import { Group } from '../groups/group.entity';
 import { assertGroupActive, MoneyInputData } from '../groups/group.service';
 import { Member, MemberStatus } from '../members/member.entity';
+import { enqueueIntegratorEvent } from '../webhooks/webhook-outbox';
+import { IntegratorEventType } from '../webhooks/webhook.entities';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from './ledger.entities';
 import { AccountKind, ApprovalSource, ApprovalStatus, PaymentMode, PaymentProvider, TransactionCategory, TransactionType } from './ledger.enums';
 import { AccountSpec, PostingLeg, postingFor } from './posting';
@@ -177,6 +179,12 @@ export async function postApprovedTransaction(em: EntityManager, txn: LedgerTran
   txn.approvalStatus = ApprovalStatus.APPROVED;
   txn.approvalSource = source;
   txn.decidedAt = new Date();
+  emitTransactionRecorded(em, txn);
+}
+
+/** `transaction.recorded` means "now in the books": posted, reversals and corrections included. Pending ones are announced as approval.queued. */
+function emitTransactionRecorded(em: EntityManager, txn: LedgerTransaction): void {
+  enqueueIntegratorEvent(em, { groupId: txn.group.id, type: IntegratorEventType.TRANSACTION_RECORDED, data: { transaction: transactionSnapshot(txn) } });
 }
 
 /** A pending transaction that will never be posted. */
@@ -217,6 +225,7 @@ export async function reverseTransaction(ctx: ServiceContext, em: EntityManager,
   const entries = await em.find(LedgerEntry, { transaction: original });
   await postLegs(em, reversal, entries.map((entry) => ({ accountId: entry.account.id, amountMinor: -entry.amountMinor })));
   original.reversedBy = reversal;
+  emitTransactionRecorded(em, reversal);
   return reversal;
 }
 
