@@ -10,40 +10,56 @@ export type ActorKind =
   | 'SYSTEM'
   | 'USER';
 
+/** A new member of a group, found or invited by e-mail */
 export type AddMemberInput = {
   /** Overrides the member's share; in the group's currency */
   customAmount?: MoneyInput | null | undefined;
+  /** Their sign-in e-mail (case does not matter). A new e-mail gets an account and a welcome e-mail with a temporary password; CONFLICT MEMBER_EXISTS if an active member of the group has it. */
   email: string;
+  /** The group to add them to; staff (admins and operators) only */
   groupId: string | number;
+  /** Full name, 1 to 200 characters */
   name: string;
+  /** Short name shown in lists, at most 100 characters */
   nickname?: string | null | undefined;
+  /** Phone number, e.g. +91 98765 43210 */
   phone?: string | null | undefined;
   /** Only admins may give ADMIN or OPERATOR */
   role?: Role | null | undefined;
 };
 
+/** Whether the request adds, changes or removes its record */
 export type ApprovalAction =
   | 'CREATE'
   | 'DELETE'
   | 'UPDATE';
 
+/** What an approval request changes */
 export type ApprovalEntityType =
+  /** A member said they paid a due: approving records the payment */
   | 'DUE'
   | 'MEMBER'
   | 'MEMBERSHIP_TERM'
   | 'TRANSACTION';
 
+/** PENDING until an admin other than the requester approves (the change is applied) or rejects it, or the requester cancels it; decided requests never change again */
 export type ApprovalRequestStatus =
   | 'APPROVED'
   | 'CANCELLED'
   | 'PENDING'
   | 'REJECTED';
 
+/** How a transaction came to be approved */
 export type ApprovalSource =
+  /** Recorded or confirmed by an admin, approved at once */
   | 'ADMIN_DIRECT'
+  /** Recorded pending, then approved by an admin (maker–checker) */
   | 'MANUAL'
+  /** Confirmed automatically by verifying the payment with its provider */
   | 'PAYMENT_VERIFICATION'
+  /** Confirmed by a Razorpay payment notification */
   | 'RAZORPAY_WEBHOOK'
+  /** Confirmed by a Stripe payment notification */
   | 'STRIPE_WEBHOOK';
 
 /** PENDING transactions have no ledger entries yet */
@@ -58,20 +74,27 @@ export type BankDetailsInput = {
   accountName?: string | null | undefined;
   /** 6 to 34 digits or capital letters; spaces ignored */
   accountNumber: string;
+  /** The bank, e.g. HDFC Bank (at most 200 characters); shown on the page */
   bankName?: string | null | undefined;
   /** e.g. HDFC0001234 */
   ifsc?: string | null | undefined;
 };
 
+/** How long one billing period lasts */
 export type BillingCycle =
   | 'ANNUAL'
   | 'MONTHLY'
   | 'QUARTERLY';
 
+/** How members' dues are worked out; only primary members are billed (sub-members are covered by theirs) */
 export type BillingMode =
+  /** Each member owes their custom amount, or the group's price without one */
   | 'CUSTOM_AMOUNTS'
+  /** The group's price is split equally; the indivisible remainder goes to one member */
   | 'EQUAL_SPLIT'
+  /** Each member owes the group's price */
   | 'MEMBERSHIP_FEE'
+  /** Each period states its own total, split equally */
   | 'VARIABLE_TOTAL';
 
 /** CLOSED periods keep their dues but take no new ones */
@@ -79,15 +102,21 @@ export type BillingPeriodStatus =
   | 'CLOSED'
   | 'OPEN';
 
+/** The billing settings as a whole: they replace the previous ones */
 export type BillingSettingsInput = {
   /** MM-DD, e.g. "04-01" */
   annualDueDate?: string | null | undefined;
+  /** How long a billing period normally lasts */
   cycle: BillingCycle;
+  /** Day of the month dues fall due, 1–28; default 1 */
   dueDay?: number | null | undefined;
   /** 0–90; default 7 */
   graceDays?: number | null | undefined;
+  /** Fee per membership term type; null offers none */
   membershipFees?: MembershipFeesInput | null | undefined;
+  /** How each member's due in a billing period is worked out */
   mode: BillingMode;
+  /** In the group's currency, not negative: the period total (EQUAL_SPLIT), the default per member (CUSTOM_AMOUNTS) or each member's due (MEMBERSHIP_FEE). Null: each period gives its own total. */
   price?: MoneyInput | null | undefined;
   /** 0–180; default 30 */
   renewalWindowDays?: number | null | undefined;
@@ -95,12 +124,15 @@ export type BillingSettingsInput = {
   termRule?: MembershipTermRule | null | undefined;
 };
 
+/** A new billing period; every active primary member's due is created with it */
 export type CreateBillingPeriodInput = {
   /** YYYY-MM-DD; defaults to the group's due day in the period's first month */
   dueDate?: string | null | undefined;
+  /** The group; admins only */
   groupId: string | number;
   /** e.g. "December 2026"; at most 100 characters */
   label: string;
+  /** A note for the admins, at most 2000 characters */
   notes?: string | null | undefined;
   /** YYYY-MM-DD, not before the start, at most a year after it */
   periodEnd: string;
@@ -112,24 +144,33 @@ export type CreateBillingPeriodInput = {
   totalPrice?: MoneyInput | null | undefined;
 };
 
+/** A new group; the signed-in person creating it becomes its admin (API keys cannot create groups) */
 export type CreateGroupInput = {
   /** Money changes above this wait for a second person's approval, whoever makes them; null for no threshold */
   approvalThreshold?: MoneyInput | null | undefined;
+  /** Default: EQUAL_SPLIT, MONTHLY, no price, due on day 1, 7 grace days */
   billingSettings?: BillingSettingsInput | null | undefined;
   /** ISO 4217; cannot be changed later */
   currency: string;
+  /** What sort of group it is */
   kind: GroupKind;
   /** 2–8 capital letters or digits; member numbers look like PREFIX-YYYY-NNNN-SS */
   memberNumberPrefix: string;
+  /** Display name, 1 to 200 characters */
   name: string;
+  /** Default: no UPI id or bank details, Razorpay and Stripe off */
   paymentSettings?: PaymentSettingsInput | null | undefined;
+  /** What the group shares, e.g. a streaming plan; at most 200 characters */
   service?: string | null | undefined;
 };
 
+/** A membership term for one member; its amount and dates follow the group's billing settings */
 export type CreateMembershipTermInput = {
+  /** The active member it is for; members may only give their own id */
   memberId: string | number;
   /** Staff collected the fee this way: the term is paid now (at once for admins, after approval for operators). Leave out to let the member pay online. */
   paymentMode?: PaymentMode | null | undefined;
+  /** Must have a fee in the group's billing settings, else BAD_USER_INPUT; a second LIFETIME is CONFLICT LIFETIME_EXISTS */
   type: MembershipTermType;
 };
 
@@ -147,6 +188,7 @@ export type CreateSponsorInput = {
   notes?: string | null | undefined;
 };
 
+/** A public payment page for a sponsor: the amount, what it is for, how to pay (UPI, bank transfer) and until when */
 export type CreateSponsorLinkInput = {
   /** Greater than zero, in the group's currency */
   amount: MoneyInput;
@@ -172,6 +214,7 @@ export type DueStatus =
   | 'UNPAID'
   | 'WAIVED';
 
+/** What sort of group it is: a club, a shared subscription (members split a plan), a housing society or anything else */
 export type GroupKind =
   | 'CLUB'
   | 'OTHER'
@@ -183,15 +226,20 @@ export type GroupStatus =
   | 'ACTIVE'
   | 'DEACTIVATED';
 
+/** REMOVED members are kept for history (dues, transactions) but lose access to the group and can no longer be changed */
 export type MemberStatus =
   | 'ACTIVE'
   | 'REMOVED';
 
 /** Fees per membership term type; leave a type out (null) to not offer it */
 export type MembershipFeesInput = {
+  /** Price of an ANNUAL term, in the group's currency, not negative */
   annual?: MoneyInput | null | undefined;
+  /** Charged once when joining, in the group's currency, not negative */
   applicationFee?: MoneyInput | null | undefined;
+  /** Price of a LIFETIME membership, in the group's currency, not negative */
   lifetime?: MoneyInput | null | undefined;
+  /** Price of a MONTHLY term, in the group's currency, not negative */
   monthly?: MoneyInput | null | undefined;
 };
 
@@ -207,6 +255,7 @@ export type MembershipTermStatus =
   | 'EXPIRED'
   | 'PENDING';
 
+/** What a membership term buys: a month, a year, membership for life, or the one-off application fee (which covers only its day) */
 export type MembershipTermType =
   | 'ANNUAL'
   | 'APPLICATION_FEE'
@@ -226,6 +275,7 @@ export type PaymentDecision =
   | 'CONFIRM'
   | 'REJECT';
 
+/** How the money moved. Without a provider, CASH and OTHER are booked to cash on hand and the rest to the bank account */
 export type PaymentMode =
   | 'BANK_TRANSFER'
   | 'CARD'
@@ -233,33 +283,47 @@ export type PaymentMode =
   | 'OTHER'
   | 'UPI';
 
+/** Changes to where the group is paid: omitted fields stay as they are; null clears the UPI id, bank account or IFSC */
 export type PaymentSettingsInput = {
   /** Stored encrypted; responses show it masked */
   bankAccountNumber?: string | null | undefined;
+  /** IFSC code: 4 capital letters, 0, then 6 letters or digits, e.g. HDFC0001234 */
   bankIfsc?: string | null | undefined;
+  /** Turn Razorpay payments on or off; null leaves it as it is */
   razorpayEnabled?: boolean | null | undefined;
+  /** Turn Stripe payments on or off; null leaves it as it is */
   stripeEnabled?: boolean | null | undefined;
+  /** A UPI id (VPA) like name@bank */
   upiId?: string | null | undefined;
 };
 
+/** A new transaction; admins and operators only */
 export type RecordTransactionInput = {
   /** In the group's currency, or another one with fxRate */
   amount: MoneyInput;
+  /** What the money was for */
   category: TransactionCategory;
+  /** Free text, at most 2000 characters */
   description?: string | null | undefined;
   /** Group currency per unit of amount.currency, e.g. "83.12"; required when the currencies differ */
   fxRate?: string | null | undefined;
+  /** The group whose books it goes into */
   groupId: string | number;
   /** Retry-safe: the same key and input return the first result; a different input is CONFLICT */
   idempotencyKey?: string | null | undefined;
+  /** The active member of the group who paid or was paid; members see the transactions that name them */
   memberId?: string | number | null | undefined;
   /** When the money moved; defaults to now */
   occurredAt?: string | null | undefined;
+  /** How the money moved */
   paymentMode: PaymentMode;
   /** Stored masked: only the last four characters are kept */
   senderBankAccount?: string | null | undefined;
+  /** Who paid, at most 200 characters */
   senderName?: string | null | undefined;
+  /** The payer's UPI id (VPA), like name@bank */
   senderUpiId?: string | null | undefined;
+  /** Money in or money out */
   type: TransactionType;
 };
 
@@ -276,25 +340,34 @@ export type SponsorLinkStatus =
   | 'INACTIVE'
   | 'PAID';
 
+/** What the money was for; money in is booked to an income account and money out to an expense account of this category */
 export type TransactionCategory =
   | 'DONATION'
   | 'EXPENSE'
   | 'MEMBERSHIP_FEE'
   | 'OTHER'
   | 'REFUND'
+  /** Money sent abroad: money out is booked to remittances in transit, not to an expense */
   | 'REMITTANCE'
   | 'SPONSORSHIP'
   | 'SUBSCRIPTION_SHARE';
 
+/** Money received by the group (CASH_IN) or paid out by it (CASH_OUT) */
 export type TransactionType =
   | 'CASH_IN'
   | 'CASH_OUT';
 
+/** Changes to a member: omitted fields stay as they are. Only admins may change an admin or operator. */
 export type UpdateMemberInput = {
+  /** The member's own share in CUSTOM_AMOUNTS billing, in the group's currency, not negative; null clears it */
   customAmount?: MoneyInput | null | undefined;
+  /** Full name, 1 to 200 characters; cannot be cleared */
   name?: string | null | undefined;
+  /** Short name shown in lists, at most 100 characters; null or empty clears it */
   nickname?: string | null | undefined;
+  /** Phone number, e.g. +91 98765 43210; null or empty clears it */
   phone?: string | null | undefined;
+  /** New role; only admins may give ADMIN or OPERATOR, and the last admin cannot be demoted (CONFLICT LAST_ADMIN) */
   role?: Role | null | undefined;
 };
 
@@ -310,17 +383,29 @@ export type UpdateSponsorInput = {
   notes?: string | null | undefined;
 };
 
+/** A correction: fields left out keep their value; null clears the optional text fields and the member */
 export type UpdateTransactionInput = {
+  /** The corrected amount, greater than zero, in the group's currency or another one with fxRate */
   amount?: MoneyInput | null | undefined;
+  /** What the money was for */
   category?: TransactionCategory | null | undefined;
+  /** Free text, at most 2000 characters */
   description?: string | null | undefined;
+  /** Group currency per unit of amount.currency, e.g. "83.12"; only for an amount in another currency */
   fxRate?: string | null | undefined;
+  /** An active member of the group */
   memberId?: string | number | null | undefined;
+  /** When the money moved; not in the future */
   occurredAt?: string | null | undefined;
+  /** How the money moved */
   paymentMode?: PaymentMode | null | undefined;
+  /** The payer's account number, 4 to 34 digits or capital letters; only the last four characters are kept */
   senderBankAccount?: string | null | undefined;
+  /** Who paid, at most 200 characters */
   senderName?: string | null | undefined;
+  /** The payer's UPI id (VPA), like name@bank */
   senderUpiId?: string | null | undefined;
+  /** Money in or money out */
   type?: TransactionType | null | undefined;
 };
 
