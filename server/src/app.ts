@@ -16,6 +16,7 @@ import { buildCofferSchema } from './graphql/schema';
 import { cachedQueryCostChecker, checkQueryCost, QueryLimits, validationRulesFor } from './graphql/security';
 import { BodyTooLargeError, readBody, sendJson } from './rest/envelope';
 import { handleRest } from './rest/router';
+import { startRemittances } from './modules/remittances/remittance.runtime';
 import { verifyAccessToken } from './shared/crypto';
 import { DomainError, ErrorCode, httpStatusFor } from './shared/domain-error';
 import { EventBus, PostgresEventBus, RedisEventBus } from './shared/event-bus';
@@ -82,6 +83,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
   const orm = await initOrm(options.databaseUrl);
   if (!options.skipMigrations) await migrate(orm);
   const events = config.redisUrl ? await RedisEventBus.connect(config.redisUrl) : await PostgresEventBus.connect(options.databaseUrl);
+  const stopRemittances = await startRemittances({ em: orm.em, config, events, logger });
   const schema = buildCofferSchema();
   const limits: QueryLimits = {
     maxDepth: config.maxQueryDepth,
@@ -300,6 +302,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         wsServer.close();
         await drainHttpServer(httpServer, DRAIN_GRACE_MS);
         await apollo.stop();
+        stopRemittances();
         await events.close();
         await orm.close(true);
       })();

@@ -1,3 +1,5 @@
+import { loadRemittanceConfig, RemittanceConfig } from './modules/remittances/remittance.config';
+
 /**
  * Every setting Coffer reads from the environment, with its default. README's
  * configuration table mirrors this file; keep them in step.
@@ -25,6 +27,7 @@ export interface CofferConfig {
   corsOrigins: string[];
   redisUrl: string | undefined;
   version: string;
+  remittances: RemittanceConfig;
 }
 
 const DEV_ENCRYPTION_KEY = 'coffer-dev-only-encryption-key-do-not-use-in-production';
@@ -73,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:3000').split(',').map((s) => s.trim()).filter(Boolean),
     redisUrl: env.REDIS_URL || undefined,
     version: env.COFFER_VERSION ?? readPackageVersion(),
+    remittances: loadRemittanceConfig(env),
   };
 }
 

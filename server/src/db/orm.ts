@@ -15,8 +15,10 @@ import { Migration20261121110000_ledger } from './migrations/Migration2026112111
 import { Migration20261121120000_approvals } from './migrations/Migration20261121120000_approvals';
 import { ApprovalRequest } from '../modules/approvals/approval-request.entity';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
+import { Migration20261121160000_remittances } from './migrations/Migration20261121160000_remittances';
+import { ExchangeRate, Recipient, Remittance, RemittanceEvent, RemittanceQuote, RemittanceSettings } from '../modules/remittances/remittance.entities';
 
-export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest];
+export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, Recipient, ExchangeRate, RemittanceSettings, RemittanceQuote, Remittance, RemittanceEvent];
 
 /**
  * Migrations are listed here rather than discovered from a folder, so the
@@ -27,6 +29,7 @@ export const migrationsList = [
   { name: 'Migration20261121100000_audit', class: Migration20261121100000_audit },
   { name: 'Migration20261121110000_ledger', class: Migration20261121110000_ledger },
   { name: 'Migration20261121120000_approvals', class: Migration20261121120000_approvals },
+  { name: 'Migration20261121160000_remittances', class: Migration20261121160000_remittances },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -7,6 +7,7 @@ import { signInFederated } from '../modules/auth/auth.service';
 import { anonymousViewer } from '../modules/auth/viewer';
 import { renderReceiptHtml } from '../modules/ledger/receipt';
 import { getReceipt } from '../modules/ledger/receipt.service';
+import { remittanceReceiptHtml } from '../modules/remittances/remittance-receipt';
 import { DomainError, ErrorCode } from '../shared/domain-error';
 import type { EventBus } from '../shared/event-bus';
 import { createLoaders } from '../shared/loaders';
@@ -90,7 +91,16 @@ const federatedSignIn: Handler = async (req, res, deps) => {
  */
 const receipt: Handler = async (req, res, deps, params) => {
   const ctx = await serviceContext(req, deps);
-  const html = renderReceiptHtml(await getReceipt(ctx, params.id));
+  sendPrintableHtml(res, renderReceiptHtml(await getReceipt(ctx, params.id)));
+};
+
+/** GET /api/receipts/remittance/:id: a remittance's printable page, on the same terms as a receipt. */
+const remittanceReceipt: Handler = async (req, res, deps, params) => {
+  const ctx = await serviceContext(req, deps);
+  sendPrintableHtml(res, await remittanceReceiptHtml(ctx, params.id));
+};
+
+function sendPrintableHtml(res: ServerResponse, html: string): void {
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),
@@ -100,12 +110,13 @@ const receipt: Handler = async (req, res, deps, params) => {
     'x-content-type-options': 'nosniff',
   });
   res.end(html);
-};
+}
 
 const routes: Record<string, Partial<Record<string, Handler>>> = {
   '/api/health': { GET: health },
   '/api/auth/federated-sign-in': { POST: federatedSignIn },
   '/api/receipts/:id': { GET: receipt },
+  '/api/receipts/remittance/:id': { GET: remittanceReceipt },
 };
 
 /** Exact paths first, then patterns whose `:name` segments match any one non-empty segment. */

@@ -6,6 +6,7 @@ import { Group } from '../groups/group.entity';
 export enum ApprovalEntityType {
   MEMBER = 'MEMBER',
   TRANSACTION = 'TRANSACTION',
+  REMITTANCE = 'REMITTANCE',
 }
 
 export enum ApprovalAction {

@@ -23,7 +23,7 @@ interface GroupArgs {
  * checked for every event, so someone demoted or removed mid-subscription
  * stops receiving them (the stream ends).
  */
-async function* whileAdmin(ctx: ServiceContext, groupId: string, events: AsyncIterableIterator<CofferEvent>): AsyncGenerator<CofferEvent> {
+export async function* whileAdmin(ctx: ServiceContext, groupId: string, events: AsyncIterableIterator<CofferEvent>): AsyncGenerator<CofferEvent> {
   try {
     for await (const event of events) {
       ctx.loaders.viewerRoleByGroup.clearAll();
