@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CofferConfig } from '../../config';
-import { badInput, conflict, forbidden, notFound } from '../../shared/domain-error';
+import { conflict, forbidden, notFound } from '../../shared/domain-error';
 import { divideRoundHalfEven, isCurrencyCode } from '../../shared/money';
 import type { Logger } from '../../shared/logger';
 import type { ServiceContext } from '../../shared/service-context';
@@ -184,8 +184,4 @@ export async function refreshExchangeRates(deps: RefreshDeps): Promise<RefreshRe
     }
   }
   return { source, updated, failed };
-}
-
-export function assertRateInput(rate: string): void {
-  if (!isRate(rate)) throw badInput({ rate: 'A positive decimal' });
 }

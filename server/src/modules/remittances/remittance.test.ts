@@ -1,6 +1,6 @@
 import { codeOf, createGroup, createUser, addUserToGroup } from '../../../test/support/factories';
 import { assertLedgerReconciles } from '../../../test/support/ledger-check';
-import { APPROVE, CREATE, fund, QUOTE, quoteAndCreate, REMITTANCE, remittanceSetup, RemittanceSetup, waitForStatus } from '../../../test/support/remittance-helpers';
+import { APPROVE, CREATE, QUOTE, quoteAndCreate, REMITTANCE, remittanceSetup, RemittanceSetup, waitForStatus } from '../../../test/support/remittance-helpers';
 import { collect, startTestServer, TestServer } from '../../../test/support/test-server';
 import { payoutProviderFor, SandboxPayoutProvider } from './payout-provider';
 
