@@ -1,3 +1,4 @@
+import type { Logger } from '../../src/shared/logger';
 import { createGroup, createUser, addUserToGroup, TestGroup, TestUser } from './factories';
 import type { TestServer } from './test-server';
 
@@ -71,4 +72,11 @@ export async function waitForStatus(t: TestServer, remittanceId: string, status:
     if (Date.now() > deadline) throw new Error(`Remittance ${remittanceId} is ${row.rows[0]?.status}, not ${status}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** A logger that keeps every line, to check what reaches the logs. */
+export function capturingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const capture = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push(JSON.stringify({ level, message, ...fields }));
+  return { logger: { info: capture('info'), warn: capture('warn'), error: capture('error') }, lines };
 }

@@ -1,16 +1,13 @@
 import { addUserToGroup, codeOf, createGroup, createUser } from '../../../test/support/factories';
 import { assertLedgerReconciles } from '../../../test/support/ledger-check';
-import { APPROVE, CREATE_RECIPIENT, quoteAndCreate, RAW_ACCOUNT, remittanceSetup, waitForStatus } from '../../../test/support/remittance-helpers';
+import { APPROVE, CREATE_RECIPIENT, quoteAndCreate, RAW_ACCOUNT, remittanceSetup, waitForStatus, capturingLogger } from '../../../test/support/remittance-helpers';
 import { startTestServer, TestServer } from '../../../test/support/test-server';
 import { decryptSecret } from '../../shared/crypto';
-import type { Logger } from '../../shared/logger';
 
 const LIST = 'query($g: ID!, $first: Int, $after: String) { recipients(groupId: $g, first: $first, after: $after) { totalCount edges { cursor node { id name bankAccountMasked } } pageInfo { hasNextPage endCursor } } }';
 const UPDATE = 'mutation($id: ID!, $input: UpdateRecipientInput!) { updateRecipient(id: $id, input: $input) { id name bankAccountMasked bankName swiftCode notes } }';
 
-const logLines: string[] = [];
-const capture = (level: string) => (message: string, fields?: Record<string, unknown>) => void logLines.push(JSON.stringify({ level, message, ...fields }));
-const logger: Logger = { info: capture('info'), warn: capture('warn'), error: capture('error') };
+const { logger, lines: logLines } = capturingLogger();
 
 let t: TestServer;
 const responses: string[] = [];

@@ -1,12 +1,14 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { assertLedgerReconciles } from '../../../test/support/ledger-check';
-import { APPROVE, quoteAndCreate, RAW_ACCOUNT, remittanceSetup, waitForStatus } from '../../../test/support/remittance-helpers';
+import { APPROVE, quoteAndCreate, RAW_ACCOUNT, remittanceSetup, waitForStatus, capturingLogger } from '../../../test/support/remittance-helpers';
 import { startTestServer, TestServer } from '../../../test/support/test-server';
 import { refreshExchangeRates } from './exchange-rate.service';
 import { HttpPayoutProvider } from './payout-provider';
 import { dispatchApprovedRemittances, reconcileProcessingRemittances, refreshExchangeRatesJob } from './remittance.jobs';
 import type { RemittanceDeps } from './remittance.service';
+
+const { logger, lines: logLines } = capturingLogger();
 
 const deps = (t: TestServer): RemittanceDeps => ({ em: t.server.orm.em, config: t.config, events: t.server.events });
 
@@ -87,6 +89,8 @@ describe('the HTTP payout adapter and rate provider', () => {
   beforeAll(async () => {
     api = await stubApi((req, body) => {
       if (req.method === 'POST' && req.url === '/v1/payouts') {
+        // This amount finds the provider down.
+        if ((JSON.parse(body) as { amountMinor: string }).amountMinor === '36300') return { status: 503, body: { error: 'down', echo: JSON.parse(body) } };
         const key = req.headers['idempotency-key'] as string;
         const id = payouts.get(key) ?? `po_${payouts.size + 1}`;
         payouts.set(key, id);
@@ -99,7 +103,7 @@ describe('the HTTP payout adapter and rate provider', () => {
       if (req.url?.startsWith('/rates')) return { status: 200, body: { rates: { RSD: '1.2100', BAM: 0.0201, PLN: 'oops' } } };
       return { status: 404, body: {} };
     });
-    t = await startTestServer({ env: { PAYOUT_API_URL: `${api.url}/v1`, PAYOUT_API_KEY: 'secret-key', EXCHANGE_RATE_PROVIDER_URL: `${api.url}/rates` } });
+    t = await startTestServer({ env: { PAYOUT_API_URL: `${api.url}/v1`, PAYOUT_API_KEY: 'secret-key', EXCHANGE_RATE_PROVIDER_URL: `${api.url}/rates` }, logger });
   });
   afterAll(async () => {
     await t.close();
@@ -135,6 +139,26 @@ describe('the HTTP payout adapter and rate provider', () => {
     expect(failed.rows[0].failure_reason).toBe('Account closed');
     const balance = await t.gql<{ groupBalance: { cashPosition: { amount: string } } }>('query($g: ID!) { groupBalance(groupId: $g) { cashPosition { amount } } }', { g: s.group.id }, s.group.admin.token);
     expect(balance.data?.groupBalance.cashPosition.amount).toBe('8995.00');
+    await assertLedgerReconciles(t, [{ groupId: s.group.id, token: s.group.admin.token }]);
+  });
+
+  it('leaves a remittance APPROVED when the provider is down, without leaking the account to the logs; cancelling then releases the funds', async () => {
+    const s = await remittanceSetup(t, { funds: '1000.00' });
+    const { remittanceId, approvalId } = await quoteAndCreate(t, s, '300.00');
+    await t.gql(APPROVE, { id: approvalId }, s.checker.token);
+    const deadline = Date.now() + 5000;
+    while (!logLines.some((line) => line.includes(remittanceId)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(logLines.find((line) => line.includes(remittanceId))).toContain('HTTP 503');
+    expect(logLines.join('\n')).not.toContain(RAW_ACCOUNT);
+    expect((await t.query('select status from remittances where id = $1', [remittanceId])).rows[0].status).toBe('APPROVED');
+    const cashBefore = await t.gql<{ groupBalance: { cashPosition: { amount: string } } }>('query($g: ID!) { groupBalance(groupId: $g) { cashPosition { amount } } }', { g: s.group.id }, s.group.admin.token);
+    expect(cashBefore.data?.groupBalance.cashPosition.amount).toBe('698.50');
+    const cancelled = await t.gql<{ cancelRemittance: { status: string; timeline: { status: string }[] } }>('mutation($id: ID!) { cancelRemittance(id: $id) { status timeline { status } } }', { id: remittanceId }, s.checker.token);
+    expect(cancelled.data?.cancelRemittance.timeline.map((e) => e.status)).toEqual(['PENDING_APPROVAL', 'APPROVED', 'CANCELLED']);
+    const cashAfter = await t.gql<{ groupBalance: { cashPosition: { amount: string } } }>('query($g: ID!) { groupBalance(groupId: $g) { cashPosition { amount } } }', { g: s.group.id }, s.group.admin.token);
+    expect(cashAfter.data?.groupBalance.cashPosition.amount).toBe('1000.00');
+    // A dispatch run afterwards finds nothing to send.
+    expect((await dispatchApprovedRemittances(deps(t))).dispatched).toEqual([]);
     await assertLedgerReconciles(t, [{ groupId: s.group.id, token: s.group.admin.token }]);
   });
 });

@@ -1,3 +1,4 @@
+import { Reference } from '@mikro-orm/core';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
 import { ConnectionShape, toConnection } from '../../graphql/connection';
@@ -129,8 +130,8 @@ export class RemittanceQuoteResolver {
   }
 
   @FieldResolver(() => RecipientType, { description: 'Also when deleted since' })
-  async recipient(@Root() q: RemittanceQuote, @Ctx() ctx: GraphQLContext): Promise<Recipient> {
-    return ctx.em.findOneOrFail(Recipient, { id: q.recipient.id });
+  async recipient(@Root() q: RemittanceQuote): Promise<Recipient> {
+    return Reference.create(q.recipient).loadOrFail();
   }
 }
 
@@ -227,9 +228,9 @@ export class RemittanceResolver {
     return { status: event.data.status as RemittanceStatus, remittance };
   }
 
-  @FieldResolver(() => RecipientType)
-  async recipient(@Root() r: Remittance, @Ctx() ctx: GraphQLContext): Promise<Recipient> {
-    return ctx.em.findOneOrFail(Recipient, { id: r.recipient.id });
+  @FieldResolver(() => RecipientType, { description: 'Also when deleted since. A page of remittances loads its recipients in one query.' })
+  async recipient(@Root() r: Remittance): Promise<Recipient> {
+    return Reference.create(r.recipient).loadOrFail();
   }
 
   @FieldResolver(() => MoneyType, { description: "Converted and sent, in the group's currency" })

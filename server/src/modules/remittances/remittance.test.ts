@@ -281,4 +281,34 @@ describe('money under pressure', () => {
     await refused.next(1).catch(() => undefined);
     expect(JSON.stringify(refused.error ?? refused.results)).toContain('FORBIDDEN');
   });
+
+  it('lists remittances newest first, filtered by status, recipient and time, page by page', async () => {
+    const s = await setup({ funds: '10000.00' });
+    const second = await t.gql<{ createRecipient: { id: string } }>(
+      'mutation($input: CreateRecipientInput!) { createRecipient(input: $input) { id } }',
+      { input: { groupId: s.group.id, name: 'Other', country: 'TR', currency: 'TRY', bankAccount: 'TR330006100519786457841326' } },
+      s.group.admin.token,
+    );
+    const first = await quoteAndCreate(t, s, '100.00');
+    const sent = await quoteAndCreate(t, s, '200.00');
+    await t.gql(APPROVE, { id: sent.approvalId }, s.checker.token);
+    await waitForStatus(t, sent.remittanceId, 'COMPLETED');
+    const other = await quoteAndCreate(t, { ...s, recipientId: second.data!.createRecipient.id }, '300.00');
+    const LIST = `query($g: ID!, $status: RemittanceStatus, $r: ID, $from: DateTime, $to: DateTime, $first: Int, $after: String) {
+      remittances(groupId: $g, status: $status, recipientId: $r, from: $from, to: $to, first: $first, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { id status recipient { name } sendAmount { amount } } } } }`;
+    type List = { remittances: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { id: string; status: string } }[] } };
+    const ids = async (variables: Record<string, unknown>) => (await t.gql<List>(LIST, { g: s.group.id, ...variables }, s.group.admin.token)).data!.remittances.edges.map((e) => e.node.id);
+    expect(await ids({})).toEqual([other.remittanceId, sent.remittanceId, first.remittanceId]);
+    expect(await ids({ status: 'COMPLETED' })).toEqual([sent.remittanceId]);
+    expect(await ids({ r: s.recipientId })).toEqual([sent.remittanceId, first.remittanceId]);
+    expect(await ids({ from: new Date(Date.now() + 60_000).toISOString() })).toEqual([]);
+    expect(await ids({ to: new Date(Date.now() + 60_000).toISOString(), first: 1 })).toEqual([other.remittanceId]);
+    const page1 = await t.gql<List>(LIST, { g: s.group.id, first: 2 }, s.group.admin.token);
+    expect(page1.data!.remittances).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
+    expect(await ids({ first: 2, after: page1.data!.remittances.pageInfo.endCursor })).toEqual([first.remittanceId]);
+    for (const bad of [{ first: 101 }, { r: 'nope' }, { after: 'garbage' }, { from: new Date().toISOString(), to: new Date(0).toISOString() }]) {
+      expect(codeOf(await t.gql(LIST, { g: s.group.id, ...bad }, s.group.admin.token))).toBe('BAD_USER_INPUT');
+    }
+  });
 });
