@@ -19,6 +19,7 @@ const OPERATIONS: Record<string, string> = {
   recordTransaction: 'Record a transaction',
   updateTransaction: 'Correct a transaction',
   deleteTransaction: 'Delete a transaction',
+  sendRemittance: 'Send a remittance',
 };
 
 const LABELS: Record<string, string> = {
@@ -46,6 +47,14 @@ const LABELS: Record<string, string> = {
   memberNumber: 'Member number',
   status: 'Status',
   receiptNumber: 'Receipt',
+  country: 'Country',
+  account: 'Bank account',
+  fee: 'Fee',
+  total: 'Total debited',
+  rate: 'Exchange rate',
+  receives: 'Recipient receives',
+  eta: 'Expected arrival',
+  reference: 'Reference',
 };
 
 // Bookkeeping that means nothing to the person deciding.
@@ -85,7 +94,7 @@ function asData(value: unknown): Data | null {
 export function describeOperation(approval: ApprovalCardFragment): string {
   const operation = asData(approval.proposedData)?.operation;
   if (typeof operation === 'string' && OPERATIONS[operation]) return OPERATIONS[operation];
-  const noun = approval.entityType === 'MEMBER' ? 'member' : 'transaction';
+  const noun = approval.entityType.toLowerCase();
   const verb = approval.action === 'CREATE' ? 'Add' : approval.action === 'UPDATE' ? 'Change' : 'Remove';
   return `${verb} a ${noun}`;
 }

@@ -36,6 +36,7 @@ function tabsFor(groupId: string): Tab[] {
     { href: `${base}/dashboard`, label: 'Dashboard', roles: STAFF },
     { href: base, label: 'Members', roles: ['ADMIN', 'OPERATOR', 'MEMBER'] },
     { href: `${base}/transactions`, label: 'Transactions', roles: STAFF },
+    { href: `${base}/remittances`, label: 'Remittances', roles: STAFF },
     { href: `${base}/approvals`, label: 'Approvals', roles: STAFF },
     { href: `${base}/activity`, label: 'Audit & activity', short: 'Audit', roles: STAFF },
   ];

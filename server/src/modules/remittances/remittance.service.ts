@@ -22,7 +22,7 @@ import { TRANSACTION_CHANGED_TOPIC } from '../ledger/ledger.service';
 import { assertCorridor, etaFor } from './corridors';
 import { rateForQuote } from './exchange-rate.service';
 import { PayoutStatus, payoutProviderFor } from './payout-provider';
-import { bankAccountOf, stripMarkup } from './recipient.service';
+import { bankAccountOf, maskAccount, stripMarkup } from './recipient.service';
 import { Recipient, Remittance, RemittanceEvent, RemittanceQuote, RemittanceSettings, RemittanceStatus } from './remittance.entities';
 import { availableBalance, insufficientFunds, releaseFunds, reserveFunds, settleFunds } from './remittance-ledger';
 
@@ -213,6 +213,25 @@ function recordStep(ctx: ServiceContext, em: EntityManager, remittance: Remittan
 
 /* ---------- create ---------- */
 
+const moneyView = (minor: bigint, currency: string) => ({ amount: formatAmount(minor, currency), currency });
+
+/** What the approver reads on the request's card: every cost line, the account masked. */
+function approvalView(r: Remittance, recipient: Recipient): Record<string, unknown> {
+  return {
+    id: r.id,
+    name: recipient.name,
+    country: recipient.country,
+    account: maskAccount(recipient.bankAccountLast4),
+    amount: moneyView(r.sendMinor, r.sendCurrency),
+    fee: moneyView(r.feeMinor, r.sendCurrency),
+    total: moneyView(r.totalMinor, r.sendCurrency),
+    rate: `1 ${r.sendCurrency} = ${r.rate} ${r.receiveCurrency}`,
+    receives: moneyView(r.receiveMinor, r.receiveCurrency),
+    eta: r.eta,
+    reference: r.reference,
+  };
+}
+
 export interface CreateRemittanceOutcome {
   remittance: Remittance;
   approval: ApprovalRequest | null;
@@ -277,7 +296,7 @@ export async function createRemittance(ctx: ServiceContext, quoteId: string, ide
       action: ApprovalAction.CREATE,
       targetId: remittance.id,
       targetVersion: remittance.version,
-      proposedData: { operation: 'sendRemittance', input: remittanceSnapshot(remittance) },
+      proposedData: { operation: 'sendRemittance', input: approvalView(remittance, recipient) },
     });
     remittance.approvalRequestId = approval.id;
     em.persist(remittance);
