@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { GroupQuery } from '@/graphql/groups';
 import {
@@ -193,6 +193,43 @@ function SendMoney({ groupId, currency, onCreated }: { groupId: string; currency
   );
 }
 
+interface Column {
+  label: string;
+  num?: boolean;
+  /** Named for screen readers only (an actions column). */
+  hidden?: boolean;
+}
+
+/** The console's list table: caption for screen readers, header, rows, and a line when empty. */
+function ListTable({ caption, columns, empty, money, children }: { caption: string; columns: Column[]; empty: string | null; money?: boolean; children: ReactNode }) {
+  return (
+    <div className="table-wrap">
+      <table className={money ? 'table table--money' : 'table'} role="table">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead role="rowgroup">
+          <tr role="row">
+            {columns.map((column) => (
+              <th key={column.label} scope="col" role="columnheader" className={column.num ? 'num' : undefined}>
+                {column.hidden ? <span className="visually-hidden">{column.label}</span> : column.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody role="rowgroup">
+          {children}
+          {empty ? (
+            <tr role="row">
+              <td role="cell" colSpan={columns.length} className="table__empty">
+                {empty}
+              </td>
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function Timeline({ remittance }: { remittance: RemittanceRowFragment }) {
   return (
     <ol className="timeline" aria-label={`Timeline of the remittance to ${remittance.recipient.name}`}>
@@ -286,35 +323,16 @@ function RemittanceList({ groupId, live, refreshKey }: { groupId: string; live: 
   if (!connection) return <p className="muted">{loading ? 'Loading remittances…' : ''}</p>;
   return (
     <>
-      <div className="table-wrap">
-        <table className="table table--money" role="table">
-          <caption className="visually-hidden">Remittances</caption>
-          <thead role="rowgroup">
-            <tr role="row">
-              <th scope="col" role="columnheader">To</th>
-              <th scope="col" role="columnheader">Created</th>
-              <th scope="col" role="columnheader" className="num">Total debited</th>
-              <th scope="col" role="columnheader" className="num">Arrives</th>
-              <th scope="col" role="columnheader">Status</th>
-              <th scope="col" role="columnheader">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody role="rowgroup">
-            {connection.edges.map((edge) => (
-              <RemittanceRow key={edge.node.id} remittance={edge.node} onChanged={() => void refetch()} />
-            ))}
-            {connection.edges.length === 0 ? (
-              <tr role="row">
-                <td role="cell" colSpan={6} className="table__empty">
-                  No remittances yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+      <ListTable
+        caption="Remittances"
+        money
+        columns={[{ label: 'To' }, { label: 'Created' }, { label: 'Total debited', num: true }, { label: 'Arrives', num: true }, { label: 'Status' }, { label: 'Actions', hidden: true }]}
+        empty={connection.edges.length === 0 ? 'No remittances yet.' : null}
+      >
+        {connection.edges.map((edge) => (
+          <RemittanceRow key={edge.node.id} remittance={edge.node} onChanged={() => void refetch()} />
+        ))}
+      </ListTable>
       {connection.pageInfo.hasNextPage ? (
         <div className="load-more">
           <button type="button" className="button" onClick={() => void fetchMore({ variables: { after: connection.pageInfo.endCursor } })}>
@@ -361,49 +379,30 @@ function Recipients({ groupId, isAdmin }: { groupId: string; isAdmin: boolean })
   return (
     <section aria-labelledby="recipients-heading">
       <h2 id="recipients-heading">Recipients</h2>
-      <div className="table-wrap">
-        <table className="table" role="table">
-          <caption className="visually-hidden">Recipients</caption>
-          <thead role="rowgroup">
-            <tr role="row">
-              <th scope="col" role="columnheader">Name</th>
-              <th scope="col" role="columnheader">Country</th>
-              <th scope="col" role="columnheader">Receives</th>
-              <th scope="col" role="columnheader">Bank account</th>
-              <th scope="col" role="columnheader">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody role="rowgroup">
-            {recipients.map((recipient) => (
-              <tr role="row" key={recipient.id}>
-                <td role="cell">{recipient.name}</td>
-                <td role="cell">{recipient.country}</td>
-                <td role="cell">{recipient.currency}</td>
-                <td role="cell">
-                  <code>{recipient.bankAccountMasked}</code>
-                  {recipient.bankName ? <span className="muted"> · {recipient.bankName}</span> : null}
-                </td>
-                <td role="cell">
-                  {isAdmin ? (
-                    <button type="button" className="button button--link" onClick={() => void deleteRecipient({ variables: { id: recipient.id } }).then(() => refetch())}>
-                      Delete
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-            {recipients.length === 0 ? (
-              <tr role="row">
-                <td role="cell" colSpan={5} className="table__empty">
-                  No recipients yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+      <ListTable
+        caption="Recipients"
+        columns={[{ label: 'Name' }, { label: 'Country' }, { label: 'Receives' }, { label: 'Bank account' }, { label: 'Actions', hidden: true }]}
+        empty={recipients.length === 0 ? 'No recipients yet.' : null}
+      >
+        {recipients.map((recipient) => (
+          <tr role="row" key={recipient.id}>
+            <td role="cell">{recipient.name}</td>
+            <td role="cell">{recipient.country}</td>
+            <td role="cell">{recipient.currency}</td>
+            <td role="cell">
+              <code>{recipient.bankAccountMasked}</code>
+              {recipient.bankName ? <span className="muted"> · {recipient.bankName}</span> : null}
+            </td>
+            <td role="cell">
+              {isAdmin ? (
+                <button type="button" className="button button--link" onClick={() => void deleteRecipient({ variables: { id: recipient.id } }).then(() => refetch())}>
+                  Delete
+                </button>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       {isAdmin ? (
         <details className="panel">
           <summary>Add a recipient</summary>

@@ -49,6 +49,7 @@ export class Migration20261121160000_remittances extends Migration {
     this.addSql(`create table "remittance_quotes" (
       "id" uuid primary key,
       "created_at" timestamptz not null,
+      "updated_at" timestamptz not null,
       "group_id" uuid not null references "groups" ("id") on update cascade on delete restrict,
       "recipient_id" uuid not null references "remittance_recipients" ("id") on update cascade on delete restrict,
       "send_minor" bigint not null check ("send_minor" > 0),

@@ -94,14 +94,11 @@ export class RemittanceSettings {
   updatedAt: Date = new Date();
 }
 
-/** What a remittance would cost, as shown before anything moves; the rate is held until expiresAt. */
-@Entity({ tableName: 'remittance_quotes' })
-export class RemittanceQuote {
-  [OptionalProps]?: 'createdAt' | 'createdById';
-
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
+/**
+ * The priced amounts a quote discloses and its remittance keeps, all in minor
+ * units: send + fee = total in the group's currency, receive in the recipient's.
+ */
+export abstract class PricedRemittance<Optional = never> extends BaseEntity<'createdById' | Optional> {
   @ManyToOne(() => Group, { deleteRule: 'restrict' })
   group: Group;
 
@@ -117,20 +114,11 @@ export class RemittanceQuote {
   @Property({ type: new BigIntType('bigint') })
   feeMinor: bigint;
 
-  @Property({ type: 'integer' })
-  feeBasisPoints: number;
-
   @Property({ type: new BigIntType('bigint') })
   totalMinor: bigint;
 
   @Property({ type: 'string', length: 32 })
   rate: string;
-
-  @Property({ type: 'string', length: 200 })
-  rateSource: string;
-
-  @Property({ type: 'boolean' })
-  rateOffline: boolean;
 
   @Property({ type: new BigIntType('bigint') })
   receiveMinor: bigint;
@@ -138,38 +126,42 @@ export class RemittanceQuote {
   @Property({ type: 'string', length: 3 })
   receiveCurrency: string;
 
-  @Property({ type: 'boolean' })
-  eea: boolean;
-
   @Property({ type: 'string', length: 60 })
   eta: string;
-
-  @Property({ type: 'datetime', columnType: 'timestamptz' })
-  expiresAt: Date;
 
   @Property({ type: 'string', length: 16 })
   createdByKind: ActorKind;
 
   @Property({ type: 'uuid', nullable: true })
   createdById: string | null = null;
+}
+
+/** What a remittance would cost, as shown before anything moves; the rate is held until expiresAt. */
+@Entity({ tableName: 'remittance_quotes' })
+export class RemittanceQuote extends PricedRemittance {
+  @Property({ type: 'integer' })
+  feeBasisPoints: number;
+
+  @Property({ type: 'string', length: 200 })
+  rateSource: string;
+
+  @Property({ type: 'boolean' })
+  rateOffline: boolean;
+
+  @Property({ type: 'boolean' })
+  eea: boolean;
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
-  createdAt: Date = new Date();
+  expiresAt: Date;
 }
 
 /** Money sent from a group to a recipient; amounts are copied from its quote. */
 @Entity({ tableName: 'remittances' })
 @Unique({ properties: ['group', 'idempotencyKey'] })
-export class Remittance extends BaseEntity<
-  | 'status' | 'reference' | 'createdById' | 'approvalRequestId' | 'ledgerTransactionId' | 'provider' | 'providerPayoutId' | 'failureReason'
+export class Remittance extends PricedRemittance<
+  | 'status' | 'reference' | 'approvalRequestId' | 'ledgerTransactionId' | 'provider' | 'providerPayoutId' | 'failureReason'
   | 'approvedAt' | 'processingAt' | 'completedAt' | 'failedAt' | 'cancelledAt' | 'version'
 > {
-  @ManyToOne(() => Group, { deleteRule: 'restrict' })
-  group: Group;
-
-  @ManyToOne(() => Recipient, { deleteRule: 'restrict' })
-  recipient: Recipient;
-
   @ManyToOne(() => RemittanceQuote, { deleteRule: 'restrict', unique: true })
   quote: RemittanceQuote;
 
@@ -181,36 +173,6 @@ export class Remittance extends BaseEntity<
 
   @Enum({ items: () => RemittanceStatus, nativeEnumName: 'remittance_status' })
   status: RemittanceStatus = RemittanceStatus.PENDING_APPROVAL;
-
-  @Property({ type: new BigIntType('bigint') })
-  sendMinor: bigint;
-
-  @Property({ type: 'string', length: 3 })
-  sendCurrency: string;
-
-  @Property({ type: new BigIntType('bigint') })
-  feeMinor: bigint;
-
-  @Property({ type: new BigIntType('bigint') })
-  totalMinor: bigint;
-
-  @Property({ type: 'string', length: 32 })
-  rate: string;
-
-  @Property({ type: new BigIntType('bigint') })
-  receiveMinor: bigint;
-
-  @Property({ type: 'string', length: 3 })
-  receiveCurrency: string;
-
-  @Property({ type: 'string', length: 60 })
-  eta: string;
-
-  @Property({ type: 'string', length: 16 })
-  createdByKind: ActorKind;
-
-  @Property({ type: 'uuid', nullable: true })
-  createdById: string | null = null;
 
   @Property({ type: 'uuid', nullable: true })
   approvalRequestId: string | null = null;
