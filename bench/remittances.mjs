@@ -9,7 +9,8 @@
 // BENCHMARKS.md (between the bench:remittances markers) unless BENCH_NO_WRITE=1.
 //
 // Settings: BENCH_REMITTANCES (1000), BENCH_REMITTANCE_GROUPS (100),
-// BENCH_CONCURRENCY (20), BENCH_DATABASE_URL / DATABASE_URL (else embedded PostgreSQL).
+// BENCH_CONCURRENCY (20), BENCH_DATABASE_URL / DATABASE_URL (else embedded PostgreSQL),
+// BENCH_CPU_PROF=1 (a V8 CPU profile of the server during the run, in bench/.profiles/).
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -200,6 +201,8 @@ async function main() {
     };
     const watcher = await watchCompletions(target.url, groups);
     log(`running ${TOTAL} remittances at concurrency ${CONCURRENCY}`);
+    if (process.env.BENCH_CPU_PROF) await target.call('profileStart');
+    await target.call('resetStatements');
     const cpuBefore = /** @type {NodeJS.CpuUsage} */ (await target.call('cpuUsage'));
     const started = performance.now();
     await Promise.all(
@@ -213,14 +216,16 @@ async function main() {
     );
     const wallMs = performance.now() - started;
     const cpuAfter = /** @type {NodeJS.CpuUsage} */ (await target.call('cpuUsage'));
+    const statements = Number(await target.call('statements'));
     const serverCpuMs = (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / 1000;
     watcher.close();
+    if (process.env.BENCH_CPU_PROF) log(`CPU profile: ${String(await target.call('profileStop', 'remittances'))}`);
     const ledger = await checkLedger(database.url);
     const completed = samples.complete.length;
     const lines = [
       `Run of ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end; ${database.source}; server and load generator on the same machine.`,
       '',
-      `${TOTAL} remittances across ${GROUPS} groups, concurrency ${CONCURRENCY}: **${completed} completed in ${(wallMs / 1000).toFixed(1)} s = ${(completed / (wallMs / 1000)).toFixed(1)} remittances/s** (3 requests and a subscription event each); server CPU ${fmt(serverCpuMs / Math.max(completed, 1))} ms per remittance; ${failures.length} failed${failures.length ? ` (first: ${failures[0]})` : ''}.`,
+      `${TOTAL} remittances across ${GROUPS} groups, concurrency ${CONCURRENCY}: **${completed} completed in ${(wallMs / 1000).toFixed(1)} s = ${(completed / (wallMs / 1000)).toFixed(1)} remittances/s** (3 requests and a subscription event each); server CPU ${fmt(serverCpuMs / Math.max(completed, 1))} ms and ${(statements / Math.max(completed, 1)).toFixed(0)} SQL statements per remittance (its 3 requests, the payout step and settlement); ${failures.length} failed${failures.length ? ` (first: ${failures[0]})` : ''}.`,
       '',
       '| step | requests/s | p50 ms | p99 ms | max ms |',
       '| --- | ---: | ---: | ---: | ---: |',
