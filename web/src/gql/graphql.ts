@@ -95,6 +95,7 @@ export type CreateRecipientInput = {
   country: string;
   /** ISO 4217 the recipient receives, e.g. RSD */
   currency: string;
+  /** The group that pays this recipient */
   groupId: string | number;
   /** 1 to 200 characters */
   name: string;

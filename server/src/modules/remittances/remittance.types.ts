@@ -12,10 +12,10 @@ registerEnumType(RemittanceStatus, {
 
 @ObjectType('Recipient', { description: 'Someone abroad the group pays. The bank account is stored encrypted and only ever shown masked.' })
 export class RecipientType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Recipient id' })
   id: string;
 
-  @Field()
+  @Field({ description: 'Name as on the bank account' })
   name: string;
 
   @Field({ description: 'ISO 3166-1 alpha-2' })
@@ -27,19 +27,19 @@ export class RecipientType {
   @Field({ description: 'Masked: *****5678' })
   bankAccountMasked: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The bank, as given' })
   bankName: string | null;
 
   @Field(() => String, { nullable: true, description: 'SWIFT/BIC' })
   swiftCode: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free text for the group' })
   notes: string | null;
 
-  @Field()
+  @Field({ description: 'When added' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'Last change' })
   updatedAt: Date;
 }
 
@@ -47,7 +47,7 @@ export const RecipientConnection = connectionOf('Recipient', RecipientType);
 
 @InputType({ description: 'A new recipient; names and free text are stripped of markup and length-limited' })
 export class CreateRecipientInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The group that pays this recipient' })
   groupId: string;
 
   @Field({ description: '1 to 200 characters' })
@@ -122,10 +122,10 @@ export class RemittanceCorridorType {
 
 @ObjectType('ExchangeRate', { description: '1 base = rate quote' })
 export class ExchangeRateType {
-  @Field()
+  @Field({ description: 'ISO 4217: one unit of this' })
   base: string;
 
-  @Field()
+  @Field({ description: 'ISO 4217: is worth rate units of this' })
   quote: string;
 
   @Field({ description: 'Decimal string, e.g. "117.2034"' })
@@ -137,7 +137,7 @@ export class ExchangeRateType {
   @Field({ description: 'A seeded reference rate, not market data' })
   offline: boolean;
 
-  @Field()
+  @Field({ description: 'When the rate was last set or refreshed' })
   updatedAt: Date;
 
   @Field({ description: 'Older than the configured maximum age: cannot be quoted' })
@@ -164,7 +164,7 @@ export class RemittanceQuoteType {
   @Field({ description: '1 unit of the send currency = rate units of the receive currency' })
   rate: string;
 
-  @Field()
+  @Field({ description: 'Where the rate came from' })
   rateSource: string;
 
   @Field({ description: 'The rate is a seeded offline reference rate' })
@@ -179,19 +179,19 @@ export class RemittanceQuoteType {
   @Field({ description: 'After this, createRemittance rejects the quote' })
   expiresAt: Date;
 
-  @Field()
+  @Field({ description: 'When quoted' })
   createdAt: Date;
 }
 
 @ObjectType('RemittanceTimelineEntry', { description: 'One status a remittance reached, when, and who moved it there' })
 export class RemittanceTimelineEntryType {
-  @Field(() => RemittanceStatus)
+  @Field(() => RemittanceStatus, { description: 'The status reached' })
   status: RemittanceStatus;
 
-  @Field()
+  @Field({ description: 'When' })
   at: Date;
 
-  @Field(() => ActorType)
+  @Field(() => ActorType, { description: 'Who: a person, an API key, or the system (payout steps)' })
   actor: ActorType;
 
   @Field(() => String, { nullable: true, description: 'e.g. the failure reason' })
@@ -200,19 +200,19 @@ export class RemittanceTimelineEntryType {
 
 @ObjectType('Remittance', { description: 'Money sent from the group to a recipient abroad' })
 export class RemittanceType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Remittance id' })
   id: string;
 
-  @Field(() => RemittanceStatus)
+  @Field(() => RemittanceStatus, { description: 'Where it is now' })
   status: RemittanceStatus;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Shown to the recipient' })
   reference: string | null;
 
   @Field({ description: 'Quoted rate' })
   rate: string;
 
-  @Field()
+  @Field({ description: 'Expected arrival when quoted' })
   eta: string;
 
   @Field(() => String, { nullable: true, description: 'Why it failed (FAILED only)' })
@@ -227,10 +227,10 @@ export class RemittanceType {
   @Field(() => String, { nullable: true, description: "The payout provider's reference" })
   providerPayoutId: string | null;
 
-  @Field()
+  @Field({ description: 'When created' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'Last change' })
   updatedAt: Date;
 
   // Resolved: recipient, sendAmount, fee, totalDebited, receiveAmount, createdBy, timeline, viewerCanCancel.
@@ -238,9 +238,9 @@ export class RemittanceType {
 
 export const RemittanceConnection = connectionOf('Remittance', RemittanceType);
 
-@ObjectType('CreateRemittancePayload')
+@ObjectType('CreateRemittancePayload', { description: 'What createRemittance did' })
 export class CreateRemittancePayload {
-  @Field(() => RemittanceType)
+  @Field(() => RemittanceType, { description: 'The new (or replayed) remittance, PENDING_APPROVAL' })
   remittance: RemittanceType;
 
   @Field(() => ApprovalRequestType, { nullable: true, description: 'The request another admin must approve' })
@@ -252,10 +252,10 @@ export class CreateRemittancePayload {
 
 @ObjectType('RemittanceEvent', { description: 'A remittance of the group changed status' })
 export class RemittanceEventType {
-  @Field(() => RemittanceStatus)
+  @Field(() => RemittanceStatus, { description: 'The status the remittance reached' })
   status: RemittanceStatus;
 
-  @Field(() => RemittanceType)
+  @Field(() => RemittanceType, { description: 'The remittance as it is now' })
   remittance: RemittanceType;
 }
 
