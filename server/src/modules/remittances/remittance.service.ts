@@ -339,6 +339,7 @@ export async function applyRemittanceApproval(ctx: ServiceContext, request: Appr
   // Four eyes even if the requester were someone else: the remittance's own creator never approves it.
   if (isCreator(ctx, remittance)) throw forbidden('You created this remittance; another admin must approve it');
   if (remittance.status !== RemittanceStatus.PENDING_APPROVAL) throw conflict(`This remittance is ${remittance.status}`, 'NOT_PENDING');
+  assertGroupActive(await em.findOneOrFail(Group, { id: remittance.group.id }));
   const before = remittanceSnapshot(remittance);
   const recipient = await em.findOneOrFail(Recipient, { id: remittance.recipient.id });
   const txn = await reserveFunds(ctx, em, remittance, ledgerDescription(remittance, recipient));
