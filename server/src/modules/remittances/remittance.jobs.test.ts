@@ -50,7 +50,7 @@ describe('reconciliation of lost callbacks', () => {
     await t.query(`update remittances set status = 'APPROVED', processing_at = null, provider = null, provider_payout_id = null where id = $1`, [remittanceId]);
     const runs = await Promise.all([dispatchApprovedRemittances(deps(t)), dispatchApprovedRemittances(deps(t)), dispatchApprovedRemittances(deps(t))]);
     expect(runs.flatMap((r) => r.dispatched)).toEqual([remittanceId]);
-    expect((await dispatchApprovedRemittances(deps(t))).dispatched).toEqual([]);
+    expect(await dispatchApprovedRemittances(deps(t))).toEqual({ dispatched: [], failed: [] });
     await reconcileProcessingRemittances(deps(t), 0);
     await waitForStatus(t, remittanceId, 'COMPLETED', 100);
     await assertLedgerReconciles(t, [{ groupId: s.group.id, token: s.group.admin.token }]);
@@ -158,7 +158,22 @@ describe('the HTTP payout adapter and rate provider', () => {
     const cashAfter = await t.gql<{ groupBalance: { cashPosition: { amount: string } } }>('query($g: ID!) { groupBalance(groupId: $g) { cashPosition { amount } } }', { g: s.group.id }, s.group.admin.token);
     expect(cashAfter.data?.groupBalance.cashPosition.amount).toBe('1000.00');
     // A dispatch run afterwards finds nothing to send.
-    expect((await dispatchApprovedRemittances(deps(t))).dispatched).toEqual([]);
+    expect(await dispatchApprovedRemittances(deps(t))).toEqual({ dispatched: [], failed: [] });
+    await assertLedgerReconciles(t, [{ groupId: s.group.id, token: s.group.admin.token }]);
+  });
+
+  it('a remittance the provider refuses does not block the others in a dispatch run', async () => {
+    const s = await remittanceSetup(t, { funds: '5000.00' });
+    const down = await quoteAndCreate(t, s, '300.00');
+    const fine = await quoteAndCreate(t, s, '1000.00');
+    for (const r of [down, fine]) await t.gql(APPROVE, { id: r.approvalId }, s.checker.token);
+    await waitForStatus(t, fine.remittanceId, 'PROCESSING');
+    // Put the healthy one back, as if its in-process dispatch had been lost too.
+    await t.query(`update remittances set status = 'APPROVED', approved_at = approved_at + interval '1 hour', processing_at = null, provider = null, provider_payout_id = null where id = $1`, [fine.remittanceId]);
+    const run = await dispatchApprovedRemittances(deps(t));
+    expect(run).toEqual({ dispatched: [fine.remittanceId], failed: [down.remittanceId] });
+    expect((await t.query('select status from remittances where id = $1', [down.remittanceId])).rows[0].status).toBe('APPROVED');
+    await t.gql('mutation($id: ID!) { cancelRemittance(id: $id) { status } }', { id: down.remittanceId }, s.checker.token);
     await assertLedgerReconciles(t, [{ groupId: s.group.id, token: s.group.admin.token }]);
   });
 });

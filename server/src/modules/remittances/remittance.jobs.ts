@@ -11,17 +11,23 @@ import { RemittanceStatus } from './remittance.entities';
 
 export interface DispatchResult {
   dispatched: string[];
+  /** Refused or unreachable at the provider; still APPROVED, tried again next run. */
+  failed: string[];
 }
 
-/** Hands every APPROVED remittance to the payout provider (at most `limit` per run). Suggested: every minute. */
+/**
+ * Hands every APPROVED remittance to the payout provider (at most `limit` per
+ * run). One that the provider refuses is skipped for the rest of the run, so
+ * it never blocks the others. Suggested: every minute.
+ */
 export async function dispatchApprovedRemittances(deps: RemittanceDeps, limit = 100): Promise<DispatchResult> {
-  const dispatched: string[] = [];
-  while (dispatched.length < limit) {
-    const id = await dispatchRemittance(deps);
-    if (!id) break;
-    dispatched.push(id);
+  const result: DispatchResult = { dispatched: [], failed: [] };
+  while (result.dispatched.length + result.failed.length < limit) {
+    const outcome = await dispatchRemittance(deps, null, result.failed);
+    if (!outcome) break;
+    (outcome.error ? result.failed : result.dispatched).push(outcome.id);
   }
-  return { dispatched };
+  return result;
 }
 
 export interface ReconcileResult {

@@ -373,46 +373,59 @@ export function dispatchAfterApproval(ctx: ServiceContext, request: ApprovalRequ
   const deps: RemittanceDeps = { em: ctx.em, config: ctx.config, events: ctx.events };
   const logger = loggerFor(deps);
   void dispatchRemittance(deps, request.targetId)
-    .then((id) => (id ? logger.info('Remittance handed to the payout provider', { remittanceId: id }) : undefined))
+    .then((outcome) => (outcome && !outcome.error ? logger.info('Remittance handed to the payout provider', { remittanceId: outcome.id }) : undefined))
     .catch((error: unknown) => logger.error('Remittance dispatch failed; the dispatch job will retry', { remittanceId: request.targetId, ...describeError(error) }));
 }
 
 /* ---------- payout ---------- */
 
+export interface DispatchOutcome {
+  id: string;
+  /** Why the provider did not take it; it stays APPROVED for the next run. */
+  error: string | null;
+}
+
 /**
- * Hands one APPROVED remittance (the given one, or the oldest unclaimed) to
- * the payout provider and marks it PROCESSING. The row is claimed with SKIP
- * LOCKED, and the remittance id is the provider's idempotency key, so two
- * instances (or a retry after a crash) never pay twice. Returns the id, or
- * null when there was nothing to do.
+ * Hands one APPROVED remittance (the given one, or the oldest unclaimed not in
+ * `skip`) to the payout provider and marks it PROCESSING. The row is claimed
+ * with SKIP LOCKED, and the remittance id is the provider's idempotency key,
+ * so two instances (or a retry after a crash) never pay twice. Returns null
+ * when there was nothing to do.
  */
-export async function dispatchRemittance(deps: RemittanceDeps, remittanceId: string | null = null): Promise<string | null> {
+export async function dispatchRemittance(deps: RemittanceDeps, remittanceId: string | null = null, skip: string[] = []): Promise<DispatchOutcome | null> {
   const provider = payoutProviderFor(deps.config.remittances);
   const events = new DeferredEventBus(deps.events);
-  const id = await deps.em.fork().transactional(async (em) => {
+  const outcome = await deps.em.fork().transactional(async (em): Promise<DispatchOutcome | null> => {
     const rows: { id: string }[] = await em.execute(
-      `select "id" from "remittances" where "status" = 'APPROVED' ${remittanceId ? 'and "id" = ?' : ''} order by "approved_at" limit 1 for update skip locked`,
-      remittanceId ? [remittanceId] : [],
+      `select "id" from "remittances" where "status" = 'APPROVED' and ${remittanceId ? '"id" = ?' : 'not ("id" = any(?::uuid[]))'}
+        order by "approved_at" limit 1 for update skip locked`,
+      [remittanceId ?? `{${skip.join(',')}}`],
     );
     if (rows.length === 0) return null;
     const remittance = await em.findOneOrFail(Remittance, { id: rows[0].id }, { populate: ['recipient'] });
     const ctx = systemContext(deps, em, events);
     const recipient = remittance.recipient as Recipient;
-    const status = await provider.submit(
-      {
-        remittanceId: remittance.id,
-        amountMinor: remittance.receiveMinor,
-        currency: remittance.receiveCurrency,
-        reference: remittance.reference,
-        recipient: { name: recipient.name, country: recipient.country, bankAccount: bankAccountOf(recipient, deps.config.encryptionKey), bankName: recipient.bankName, swiftCode: recipient.swiftCode },
-      },
-      (settledId, settled) =>
-        handlePayoutUpdate(deps, settledId, settled).then(
-          () => undefined,
-          // A lost callback is what reconciliation is for: log it, the job settles the remittance later.
-          (error: unknown) => loggerFor(deps).error('Payout callback could not be applied', { remittanceId: settledId, ...describeError(error) }),
-        ),
-    );
+    let status: PayoutStatus;
+    try {
+      status = await provider.submit(
+        {
+          remittanceId: remittance.id,
+          amountMinor: remittance.receiveMinor,
+          currency: remittance.receiveCurrency,
+          reference: remittance.reference,
+          recipient: { name: recipient.name, country: recipient.country, bankAccount: bankAccountOf(recipient, deps.config.encryptionKey), bankName: recipient.bankName, swiftCode: recipient.swiftCode },
+        },
+        (settledId, settled) =>
+          handlePayoutUpdate(deps, settledId, settled).then(
+            () => undefined,
+            // A lost callback is what reconciliation is for: log it, the job settles the remittance later.
+            (error: unknown) => loggerFor(deps).error('Payout callback could not be applied', { remittanceId: settledId, ...describeError(error) }),
+          ),
+      );
+    } catch (error) {
+      // Nothing was written: the remittance stays APPROVED (funds reserved) for the next run or a cancel.
+      return { id: remittance.id, error: (error as Error).message };
+    }
     const before = remittanceSnapshot(remittance);
     remittance.status = RemittanceStatus.PROCESSING;
     remittance.processingAt = new Date();
@@ -422,10 +435,11 @@ export async function dispatchRemittance(deps: RemittanceDeps, remittanceId: str
     await em.flush();
     await publishRemittance(events, remittance);
     if (status.state !== 'PROCESSING') await applyStatusLocked(ctx, em, remittance, status);
-    return remittance.id;
+    return { id: remittance.id, error: null };
   });
   await events.flush();
-  return id;
+  if (outcome?.error) loggerFor(deps).warn('Payout provider did not take the remittance; it stays APPROVED', { remittanceId: outcome.id, error: outcome.error });
+  return outcome;
 }
 
 /** COMPLETED settles the money, FAILED releases it; anything else, or a remittance no longer PROCESSING, changes nothing. */
