@@ -51,7 +51,7 @@ export const TRANSACTIONS_QUERY_PATTERN =
   /^\{ transactions\(groupId: "([0-9a-f-]{36})", first: (\d+)\) \{ totalCount edges \{ node \{ id occurredAt type category amount \{ amount currency \} approvalStatus member \{ id name \} \} \} \} \}$/;
 
 /** @param {string} databaseUrl @param {(client: pg.Client) => Promise<T>} work @template T */
-async function withClient(databaseUrl, work) {
+export async function withClient(databaseUrl, work) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -72,7 +72,7 @@ async function signIn(graphqlUrl, email, password) {
  * @param {pg.Client} client @param {string} label @param {number} count @param {string} passwordHash
  * @returns {Promise<{ id: string, email: string }[]>}
  */
-async function insertUsers(client, label, count, passwordHash) {
+export async function insertUsers(client, label, count, passwordHash) {
   const tag = randomBytes(3).toString('hex');
   const { rows } = await client.query(
     `insert into users (id, created_at, updated_at, email, name, password_hash, must_change_password)

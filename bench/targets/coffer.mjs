@@ -87,6 +87,8 @@ serveTarget(async () => {
     ENCRYPTION_KEY: process.env.BENCH_ENCRYPTION_KEY,
     SEED_DEMO: 'false',
     COFFER_VERSION: 'bench',
+    // The remittance bench settles sandbox payouts at once, so it measures Coffer, not a delay.
+    PAYOUT_SANDBOX_DELAY_MS: process.env.BENCH_PAYOUT_SANDBOX_DELAY_MS,
   });
   const server = await startCoffer({ config, databaseUrl, port: 0, host: '127.0.0.1', logger: silentLogger });
   // Anything loaded lazily during start-up is wrapped too.

@@ -1,4 +1,5 @@
 import { parseNetwork } from './modules/webhooks/webhook-address';
+import { loadRemittanceConfig, RemittanceConfig } from './modules/remittances/remittance.config';
 
 /**
  * Every setting Coffer reads from the environment, with its default. README's
@@ -44,6 +45,7 @@ export interface CofferConfig {
   webhookTimeoutMs: number;
   /** How often each instance looks for webhook retries that fell due; 0 turns the timer off (a job runner calls deliverPendingWebhooks instead). */
   webhookPollIntervalMs: number;
+  remittances: RemittanceConfig;
 }
 
 const DEV_ENCRYPTION_KEY = 'coffer-dev-only-encryption-key-do-not-use-in-production';
@@ -108,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     webhookAllowedNetworks: readNetworks(env, 'WEBHOOK_ALLOWED_NETWORKS'),
     webhookTimeoutMs: readInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000),
     webhookPollIntervalMs: readInt(env, 'WEBHOOK_POLL_INTERVAL_MS', 30_000),
+    remittances: loadRemittanceConfig(env),
   };
 }
 

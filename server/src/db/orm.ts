@@ -22,8 +22,10 @@ import { ApprovalRequest } from '../modules/approvals/approval-request.entity';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
 import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entities';
 import { Migration20261121180000_integrator_webhooks } from './migrations/Migration20261121180000_integrator_webhooks';
+import { Migration20261121160000_remittances } from './migrations/Migration20261121160000_remittances';
+import { ExchangeRate, Recipient, Remittance, RemittanceEvent, RemittanceQuote, RemittanceSettings } from '../modules/remittances/remittance.entities';
 
-export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm, Sponsor, SponsorLink, WebhookEndpoint, WebhookEvent, WebhookDelivery];
+export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm, Sponsor, SponsorLink, WebhookEndpoint, WebhookEvent, WebhookDelivery, Recipient, ExchangeRate, RemittanceSettings, RemittanceQuote, Remittance, RemittanceEvent];
 
 /**
  * Migrations are listed here rather than discovered from a folder, so the
@@ -37,6 +39,7 @@ export const migrationsList = [
   { name: 'Migration20261121125000_rate_limits', class: Migration20261121125000_rate_limits },
   { name: 'Migration20261121130000_dues', class: Migration20261121130000_dues },
   { name: 'Migration20261121150000_sponsors', class: Migration20261121150000_sponsors },
+  { name: 'Migration20261121160000_remittances', class: Migration20261121160000_remittances },
   { name: 'Migration20261121180000_integrator_webhooks', class: Migration20261121180000_integrator_webhooks },
 ];
 

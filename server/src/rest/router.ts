@@ -13,6 +13,7 @@ import { markDueMemberConfirmed } from '../modules/dues/due.service';
 import { renderReceiptHtml } from '../modules/ledger/receipt';
 import { getReceipt } from '../modules/ledger/receipt.service';
 import { publicSponsorLink } from '../modules/sponsors/sponsor-link.service';
+import { remittanceReceiptHtml } from '../modules/remittances/remittance-receipt';
 import { DomainError, ErrorCode } from '../shared/domain-error';
 import type { EventBus } from '../shared/event-bus';
 import { createLoaders } from '../shared/loaders';
@@ -97,7 +98,16 @@ const federatedSignIn: Handler = async (req, res, deps) => {
  */
 const receipt: Handler = async (req, res, deps, params) => {
   const ctx = await serviceContext(req, deps);
-  const html = renderReceiptHtml(await getReceipt(ctx, params.id));
+  sendPrintableHtml(res, renderReceiptHtml(await getReceipt(ctx, params.id)));
+};
+
+/** GET /api/receipts/remittance/:id: a remittance's printable page, on the same terms as a receipt. */
+const remittanceReceipt: Handler = async (req, res, deps, params) => {
+  const ctx = await serviceContext(req, deps);
+  sendPrintableHtml(res, await remittanceReceiptHtml(ctx, params.id));
+};
+
+function sendPrintableHtml(res: ServerResponse, html: string): void {
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),
@@ -107,7 +117,7 @@ const receipt: Handler = async (req, res, deps, params) => {
     'x-content-type-options': 'nosniff',
   });
   res.end(html);
-};
+}
 
 function sendHtml(res: ServerResponse, status: number, html: string): void {
   res.writeHead(status, {
@@ -183,6 +193,7 @@ const routes: Record<string, Partial<Record<string, Handler>>> = {
   '/api/sponsor-links/:token': { GET: sponsorLink },
   '/api/confirm/thanks': { GET: confirmThanks },
   '/api/confirm/:token': { GET: confirmDuePaid },
+  '/api/receipts/remittance/:id': { GET: remittanceReceipt },
 };
 
 /** Exact paths first, then patterns whose `:name` segments match any one non-empty segment. */

@@ -42,7 +42,7 @@ function adminUserIdsAt(ctx: ServiceContext, groupId: string, event: CofferEvent
  * its own. The answer primes the subscriber's role loader, so the event's
  * `viewerCan…` fields need no query of their own.
  */
-async function* whileAdmin(ctx: ServiceContext, groupId: string, events: AsyncIterableIterator<CofferEvent>): AsyncGenerator<CofferEvent> {
+export async function* whileAdmin(ctx: ServiceContext, groupId: string, events: AsyncIterableIterator<CofferEvent>): AsyncGenerator<CofferEvent> {
   try {
     for await (const event of events) {
       ctx.loaders.viewerRoleByGroup.clearAll();

@@ -154,7 +154,7 @@ async function decide(ctx: ServiceContext, id: string, decision: Decision, notes
       await assertNotStale(em, locked);
       await handler.apply(applyCtx, locked);
     } else {
-      await handler.discard(applyCtx, locked);
+      await handler.discard(applyCtx, locked, decision);
     }
     const actor = actorOf(ctx);
     locked.status = ApprovalRequestStatus[decision];
@@ -171,6 +171,7 @@ async function decide(ctx: ServiceContext, id: string, decision: Decision, notes
   });
   await events.flush();
   await publishApprovalEvent(ctx, request, decision);
+  if (decision === 'APPROVED') approvalHandlers[request.entityType].afterApproved?.(ctx, request);
   return request;
 }
 

@@ -152,6 +152,15 @@ async function postLegs(em: EntityManager, txn: LedgerTransaction, legs: { accou
   }
 }
 
+/** Adds legs to a transaction, each account found (or created) by code. The caller keeps them balanced; the database checks at commit. */
+export async function postPosting(em: EntityManager, txn: LedgerTransaction, legs: PostingLeg[]): Promise<void> {
+  await postLegs(
+    em,
+    txn,
+    await Promise.all(legs.map(async (leg) => ({ accountId: await accountId(em, txn.group.id, leg.account), amountMinor: leg.amountMinor }))),
+  );
+}
+
 async function allocateReceiptNumber(em: EntityManager, txn: LedgerTransaction): Promise<string> {
   const year = txn.occurredAt.getUTCFullYear();
   const rows: { last_number: number }[] = await em.execute(
@@ -169,12 +178,7 @@ async function allocateReceiptNumber(em: EntityManager, txn: LedgerTransaction):
  * that also records the decision.
  */
 export async function postApprovedTransaction(em: EntityManager, txn: LedgerTransaction, source: ApprovalSource): Promise<void> {
-  const legs: PostingLeg[] = postingFor(txn);
-  await postLegs(
-    em,
-    txn,
-    await Promise.all(legs.map(async (leg) => ({ accountId: await accountId(em, txn.group.id, leg.account), amountMinor: leg.amountMinor }))),
-  );
+  await postPosting(em, txn, postingFor(txn));
   if (txn.type === TransactionType.CASH_IN) txn.receiptNumber = await allocateReceiptNumber(em, txn);
   txn.approvalStatus = ApprovalStatus.APPROVED;
   txn.approvalSource = source;
@@ -392,6 +396,7 @@ async function loadForChange(ctx: ServiceContext, em: EntityManager, id: string)
   assertGroupActive(group);
   if (txn.approvalStatus === ApprovalStatus.REJECTED) throw conflict('A rejected transaction cannot change', 'REJECTED');
   if (txn.reversedBy || txn.reverses) throw conflict('A reversed transaction or a reversal cannot change', 'ALREADY_REVERSED');
+  if (txn.approvalSource === ApprovalSource.REMITTANCE) throw conflict('This transaction belongs to a remittance; cancel the remittance instead', 'MANAGED_BY_REMITTANCE');
   return { txn, role, group };
 }
 
@@ -687,6 +692,6 @@ export async function groupBalance(ctx: ServiceContext, groupId: string): Promis
 export async function viewerCanChangeTransaction(ctx: ServiceContext, txn: LedgerTransaction): Promise<boolean> {
   const role = await viewerRoleIn(ctx, txn.group.id);
   if (role !== Role.ADMIN && role !== Role.OPERATOR) return false;
-  return txn.approvalStatus !== ApprovalStatus.REJECTED && !txn.reversedBy && !txn.reverses;
+  return txn.approvalStatus !== ApprovalStatus.REJECTED && !txn.reversedBy && !txn.reverses && txn.approvalSource !== ApprovalSource.REMITTANCE;
 }
 
