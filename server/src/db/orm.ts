@@ -9,14 +9,16 @@ import { User } from '../modules/auth/user.entity';
 import { Group } from '../modules/groups/group.entity';
 import { Member } from '../modules/members/member.entity';
 import { NotificationTask } from '../modules/notifications/notification-task.entity';
+import { InAppNotification, OutboxMessage, ReminderSchedule } from '../modules/notifications/notification.entities';
 import { Migration20261121000000_foundation } from './migrations/Migration20261121000000_foundation';
 import { Migration20261121100000_audit } from './migrations/Migration20261121100000_audit';
 import { Migration20261121110000_ledger } from './migrations/Migration20261121110000_ledger';
 import { Migration20261121120000_approvals } from './migrations/Migration20261121120000_approvals';
+import { Migration20261121170000_jobs } from './migrations/Migration20261121170000_jobs';
 import { ApprovalRequest } from '../modules/approvals/approval-request.entity';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
 
-export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest];
+export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, OutboxMessage, InAppNotification, ReminderSchedule];
 
 /**
  * Migrations are listed here rather than discovered from a folder, so the
@@ -27,6 +29,7 @@ export const migrationsList = [
   { name: 'Migration20261121100000_audit', class: Migration20261121100000_audit },
   { name: 'Migration20261121110000_ledger', class: Migration20261121110000_ledger },
   { name: 'Migration20261121120000_approvals', class: Migration20261121120000_approvals },
+  { name: 'Migration20261121170000_jobs', class: Migration20261121170000_jobs },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

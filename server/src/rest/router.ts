@@ -1,17 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { timingSafeEqual } from 'node:crypto';
+import type { Pool } from 'pg';
 import type { CofferConfig } from '../config';
 import { createRequestContext } from '../graphql/context';
 import { signInFederated } from '../modules/auth/auth.service';
 import { anonymousViewer } from '../modules/auth/viewer';
 import { renderReceiptHtml } from '../modules/ledger/receipt';
 import { getReceipt } from '../modules/ledger/receipt.service';
+import { secretMatches } from '../shared/crypto';
 import { DomainError, ErrorCode } from '../shared/domain-error';
 import type { EventBus } from '../shared/event-bus';
 import { createLoaders } from '../shared/loaders';
 import { describeError, Logger } from '../shared/logger';
 import type { ServiceContext } from '../shared/service-context';
+import { cronRoutes } from './cron-routes';
 import { BodyTooLargeError, readBody, sendData, sendDomainError, sendError } from './envelope';
 
 export interface RestDeps {
@@ -20,6 +22,8 @@ export interface RestDeps {
   events: EventBus;
   logger: Logger;
   startedAt: number;
+  /** Plain pg pool for jobs run by the cron routes. */
+  pool: Pool;
 }
 
 /** `params` holds the `:name` segments of the matched route, decoded. */
@@ -55,13 +59,6 @@ const health: Handler = async (_req, res, deps) => {
   };
   sendData(res, db === 'up' ? 200 : 503, body);
 };
-
-function secretMatches(given: string | undefined, expected: string | undefined): boolean {
-  if (!given || !expected) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** POST /api/auth/federated-sign-in: the console's server exchanges a verified Google identity for our token. */
 const federatedSignIn: Handler = async (req, res, deps) => {
@@ -106,6 +103,7 @@ const routes: Record<string, Partial<Record<string, Handler>>> = {
   '/api/health': { GET: health },
   '/api/auth/federated-sign-in': { POST: federatedSignIn },
   '/api/receipts/:id': { GET: receipt },
+  ...cronRoutes,
 };
 
 /** Exact paths first, then patterns whose `:name` segments match any one non-empty segment. */

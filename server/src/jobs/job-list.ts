@@ -1,0 +1,25 @@
+import { countTasksByStatus, runNotificationWorker } from '../modules/notifications/notification-worker';
+import type { CofferJob, JobDeps } from './job-types';
+
+/** The notification worker's run, as the cron route reports it. */
+export async function notificationTasksJob(deps: JobDeps): Promise<Record<string, unknown>> {
+  const report = await runNotificationWorker(deps);
+  return { ...report, counts: await countTasksByStatus(deps.pool) };
+}
+
+/**
+ * Every scheduled job of the installation: the one place to add one.
+ * A module exports an idempotent `(deps: JobDeps) => Promise<report>` and is
+ * listed here with its name and interval; the scheduler (scheduler.ts) runs
+ * it on one instance at a time, and `node dist/jobs/run-job.js <name>` runs
+ * it once from a shell or a Kubernetes CronJob.
+ */
+export const cofferJobs: readonly CofferJob[] = [
+  { name: 'notification-tasks', every: '15 seconds', lockLifetimeMs: 5 * 60 * 1000, run: notificationTasksJob },
+  // Later: remittances (dispatch, reconcile, rate refresh), payments (retryFailedInboundWebhooks),
+  // integrator webhook deliveries — e.g. { name: 'webhook-deliveries', every: '30 seconds', run: runWebhookDeliveries }.
+];
+
+export function findJob(name: string): CofferJob | undefined {
+  return cofferJobs.find((job) => job.name === name);
+}
