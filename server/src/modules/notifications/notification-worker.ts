@@ -27,7 +27,11 @@ import { PermanentSendError, renderNotification, RenderedMessage } from './notif
 
 export const MY_NOTIFICATIONS_TOPIC = 'myNotifications';
 const RETRY_CAP_SECONDS = 3600;
+
+/** The worker needs SQL, settings, the bus (in-app events) and a logger; no entities. */
+export type WorkerDeps = Pick<JobDeps, 'pool' | 'config' | 'events' | 'logger'>;
 const MAX_ERROR_LENGTH = 1000;
+const RECLAIM_EVERY_MS = 5000;
 
 export interface WorkerReport {
   claimed: number;
@@ -121,7 +125,7 @@ async function claim(pool: Pool, settings: NotificationSettings, workerId: strin
 }
 
 /** Completes the local deliveries of a batch in one transaction, writing their messages only for tasks still ours. */
-async function completeLocal(deps: JobDeps, deliveries: LocalDelivery[]): Promise<{ completed: number; skipped: number; inApp: { id: string; userId: string }[] }> {
+async function completeLocal(deps: WorkerDeps, deliveries: LocalDelivery[]): Promise<{ completed: number; skipped: number; inApp: { id: string; userId: string }[] }> {
   if (deliveries.length === 0) return { completed: 0, skipped: 0, inApp: [] };
   const client: PoolClient = await deps.pool.connect();
   try {
@@ -217,7 +221,7 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
 }
 
 /** Decides where each claimed task goes; the ones that leave the building are returned for sending. */
-function route(deps: JobDeps, tasks: ClaimedTask[]) {
+function route(deps: WorkerDeps, tasks: ClaimedTask[]) {
   const settings = deps.config.notifications;
   const local: LocalDelivery[] = [];
   const remote: { task: ClaimedTask; rendered: RenderedMessage }[] = [];
@@ -247,11 +251,12 @@ function route(deps: JobDeps, tasks: ClaimedTask[]) {
   return { local, remote, broken };
 }
 
-/** One batch: reclaim, claim, deliver. */
-export async function runWorkerBatch(deps: JobDeps, workerId: string, limit = deps.config.notifications.batchSize): Promise<WorkerReport> {
+/** One batch: reclaim expired leases (when asked), claim, deliver. */
+export async function runWorkerBatch(deps: WorkerDeps, workerId: string, reclaim = true): Promise<WorkerReport> {
   const settings = deps.config.notifications;
+  const limit = settings.batchSize;
   const report = emptyReport();
-  report.reclaimed = await reclaimExpired(deps.pool, settings);
+  if (reclaim) report.reclaimed = await reclaimExpired(deps.pool, settings);
   const tasks = await claim(deps.pool, settings, workerId, limit);
   report.claimed = tasks.length;
   if (tasks.length === 0) return report;
@@ -289,12 +294,16 @@ export interface DrainOptions {
 }
 
 /** Batches until nothing is due or the time budget is spent: the notification-tasks job and cron route. */
-export async function runNotificationWorker(deps: JobDeps, options: DrainOptions = {}): Promise<WorkerReport> {
+export async function runNotificationWorker(deps: WorkerDeps, options: DrainOptions = {}): Promise<WorkerReport> {
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const deadline = Date.now() + (options.budgetMs ?? 20_000);
   let total = emptyReport();
+  let lastReclaim = 0;
   for (;;) {
-    const batch = await runWorkerBatch(deps, workerId);
+    // Leases are seconds to minutes long: looking for expired ones every few seconds is enough, not every batch.
+    const reclaim = Date.now() - lastReclaim >= RECLAIM_EVERY_MS;
+    if (reclaim) lastReclaim = Date.now();
+    const batch = await runWorkerBatch(deps, workerId, reclaim);
     total = addReports(total, batch);
     if (batch.claimed < deps.config.notifications.batchSize || Date.now() >= deadline) return total;
   }
