@@ -1,0 +1,26 @@
+import { addUserToGroup, codeOf, createGroup, createUser } from '../../test/support/factories';
+import { callCron } from '../../test/support/cron';
+import { startTestServer, TestServer } from '../../test/support/test-server';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer({ env: { CRON_SECRET: 'job-status-secret' } });
+});
+afterAll(async () => t.close());
+
+it('shows the jobs and their last runs to group admins only', async () => {
+  const group = await createGroup(t);
+  const query = '{ jobStatus { name every runs failures lastStartedAt lastFinishedAt lastResult lastError } }';
+  const before = await t.gql<{ jobStatus: { name: string; runs: number }[] }>(query, {}, group.admin.token);
+  expect(before.errors).toBeUndefined();
+  expect(before.data?.jobStatus.find((job) => job.name === 'notification-tasks')).toMatchObject({ runs: 0 });
+  await callCron(t, 'notification-tasks', 'job-status-secret');
+  const after = await t.gql<{ jobStatus: { name: string; runs: number; lastResult: Record<string, unknown>; lastError: string | null }[] }>(query, {}, group.admin.token);
+  const job = after.data!.jobStatus.find((candidate) => candidate.name === 'notification-tasks')!;
+  expect(job).toMatchObject({ runs: 1, lastError: null });
+  expect(job.lastResult).toMatchObject({ claimed: 0, completed: 0, counts: { pending: 0, locked: 0 } });
+  const member = await createUser(t);
+  await addUserToGroup(t, group, member, 'MEMBER');
+  expect(codeOf(await t.gql(query, {}, member.token))).toBe('FORBIDDEN');
+  expect(codeOf(await t.gql(query, {}))).toBe('UNAUTHENTICATED');
+});
