@@ -24,6 +24,12 @@ export interface CofferConfig {
   maxQueryCost: number;
   corsOrigins: string[];
   redisUrl: string | undefined;
+  /** Where people and providers reach this API from outside: links in messages, sandbox webhooks. */
+  publicApiUrl: string;
+  /** How long an "I've paid" link stays valid. */
+  confirmLinkTtlDays: number;
+  /** Proxies in front of the server that append to X-Forwarded-For; 0 = use the socket address. */
+  trustProxyHops: number;
   version: string;
   /** Runs the in-process job scheduler (Agenda). Off in tests; cron routes work either way. */
   jobsEnabled: boolean;
@@ -96,6 +102,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     maxQueryCost: readInt(env, 'GRAPHQL_MAX_COST', 5000),
     corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:3000').split(',').map((s) => s.trim()).filter(Boolean),
     redisUrl: env.REDIS_URL || undefined,
+    trustProxyHops: readInt(env, 'TRUST_PROXY_HOPS', 0),
+    publicApiUrl: env.PUBLIC_API_URL || `http://localhost:${readInt(env, 'PORT', 4000)}`,
+    confirmLinkTtlDays: readInt(env, 'CONFIRM_LINK_TTL_DAYS', 30),
     version: env.COFFER_VERSION ?? readPackageVersion(),
     jobsEnabled: readBool(env, 'JOBS_ENABLED', true),
     notifications: {

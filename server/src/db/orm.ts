@@ -14,11 +14,14 @@ import { Migration20261121000000_foundation } from './migrations/Migration202611
 import { Migration20261121100000_audit } from './migrations/Migration20261121100000_audit';
 import { Migration20261121110000_ledger } from './migrations/Migration20261121110000_ledger';
 import { Migration20261121120000_approvals } from './migrations/Migration20261121120000_approvals';
+import { Migration20261121125000_rate_limits } from './migrations/Migration20261121125000_rate_limits';
+import { Migration20261121130000_dues } from './migrations/Migration20261121130000_dues';
 import { Migration20261121170000_jobs } from './migrations/Migration20261121170000_jobs';
+import { BillingPeriod, Due, MembershipTerm } from '../modules/dues/dues.entities';
 import { ApprovalRequest } from '../modules/approvals/approval-request.entity';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
 
-export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, OutboxMessage, InAppNotification, ReminderSchedule];
+export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm, OutboxMessage, InAppNotification, ReminderSchedule];
 
 /**
  * Migrations are listed here rather than discovered from a folder, so the
@@ -29,6 +32,8 @@ export const migrationsList = [
   { name: 'Migration20261121100000_audit', class: Migration20261121100000_audit },
   { name: 'Migration20261121110000_ledger', class: Migration20261121110000_ledger },
   { name: 'Migration20261121120000_approvals', class: Migration20261121120000_approvals },
+  { name: 'Migration20261121125000_rate_limits', class: Migration20261121125000_rate_limits },
+  { name: 'Migration20261121130000_dues', class: Migration20261121130000_dues },
   { name: 'Migration20261121170000_jobs', class: Migration20261121170000_jobs },
 ];
 

@@ -11,6 +11,7 @@ export function sendError(res: ServerResponse, code: ErrorCode, message: string,
 }
 
 export function sendDomainError(res: ServerResponse, error: DomainError): void {
+  if (error.details.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(error.details.retryAfterSeconds));
   sendError(res, error.code, error.message, { ...error.details });
 }
 

@@ -17,7 +17,7 @@ import { Group } from '../groups/group.entity';
 import { assertGroupActive, MoneyInputData } from '../groups/group.service';
 import { Member, MemberStatus } from '../members/member.entity';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from './ledger.entities';
-import { AccountKind, ApprovalSource, ApprovalStatus, PaymentMode, TransactionCategory, TransactionType } from './ledger.enums';
+import { AccountKind, ApprovalSource, ApprovalStatus, PaymentMode, PaymentProvider, TransactionCategory, TransactionType } from './ledger.enums';
 import { AccountSpec, PostingLeg, postingFor } from './posting';
 
 export const TRANSACTION_CHANGED_TOPIC = 'transactionChanged';
@@ -220,7 +220,7 @@ export async function reverseTransaction(ctx: ServiceContext, em: EntityManager,
   return reversal;
 }
 
-async function publishChange(ctx: ServiceContext, txn: LedgerTransaction, action: TransactionChange): Promise<void> {
+export async function publishChange(ctx: ServiceContext, txn: LedgerTransaction, action: TransactionChange): Promise<void> {
   await ctx.events.publish({ topic: TRANSACTION_CHANGED_TOPIC, key: txn.group.id, data: { transactionId: txn.id, action } });
 }
 
@@ -234,6 +234,59 @@ function requestHash(data: RecordTransactionData): string {
   const { idempotencyKey: _key, ...rest } = data;
   const canonical = JSON.stringify(rest, Object.keys(rest).sort());
   return createHash('sha256').update(canonical).digest('hex');
+}
+
+export interface ApprovedCashInData {
+  group: Group;
+  category: TransactionCategory;
+  amountMinor: bigint;
+  paymentMode: PaymentMode;
+  source: ApprovalSource;
+  description: string;
+  member?: Member | null;
+  provider?: PaymentProvider | null;
+  providerPaymentId?: string | null;
+  senderName?: string | null;
+  senderUpiId?: string | null;
+  occurredAt?: Date;
+}
+
+/**
+ * Money in that is already decided: an admin confirming a member's payment,
+ * or a provider's verified payment. Posts balanced entries and a receipt
+ * number at once, with activity and audit, inside the caller's database
+ * transaction (which also marks what was paid). Always in the group's
+ * currency: callers check the currency before crediting. The caller
+ * publishes the change after commit (`publishChange(ctx, txn, 'APPROVED')`).
+ */
+export async function recordApprovedCashIn(ctx: ServiceContext, em: EntityManager, data: ApprovedCashInData): Promise<LedgerTransaction> {
+  const actor = actorOf(ctx);
+  const txn = em.create(LedgerTransaction, {
+    group: data.group,
+    type: TransactionType.CASH_IN,
+    category: data.category,
+    amountMinor: data.amountMinor,
+    currency: data.group.currency,
+    groupAmountMinor: data.amountMinor,
+    paymentMode: data.paymentMode,
+    description: data.description,
+    member: data.member ?? null,
+    provider: data.provider ?? null,
+    providerPaymentId: data.providerPaymentId ?? null,
+    senderName: data.senderName ?? null,
+    senderUpiId: data.senderUpiId ?? null,
+    approvalStatus: ApprovalStatus.PENDING,
+    approvalSource: data.source,
+    occurredAt: data.occurredAt ?? new Date(),
+    createdByKind: actor.kind,
+    createdById: actor.id,
+  });
+  em.persist(txn);
+  await postApprovedTransaction(em, txn, data.source);
+  recordActivity({ ...ctx, em }, { groupId: data.group.id, action: 'transaction.record', entityType: 'Transaction', entityId: txn.id, after: transactionSnapshot(txn) });
+  auditTransaction(ctx, em, txn, 'transaction.record', null);
+  await em.flush();
+  return txn;
 }
 
 export interface RecordOutcome {

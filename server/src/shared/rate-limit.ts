@@ -1,0 +1,49 @@
+import type { IncomingMessage } from 'node:http';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CofferConfig } from '../config';
+import { rateLimited } from './domain-error';
+
+export interface RateLimitRule {
+  /** Names the limit, e.g. `webhooks` or `sponsor-links`; each bucket counts separately. */
+  bucket: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+/**
+ * Counts one hit for `key` (usually a client IP) in the current fixed window
+ * and throws RATE_LIMITED (with the seconds until the window ends) past the
+ * limit. The counter lives in PostgreSQL, so every server instance behind the
+ * load balancer shares it; one upsert per request.
+ */
+export async function consumeRateLimit(em: EntityManager, rule: RateLimitRule, key: string): Promise<void> {
+  const rows: { hits: number; retry_after: number }[] = await em.getConnection().execute(
+    `insert into "rate_limit_counters" ("bucket", "key", "window_start", "hits")
+     values (?, ?, to_timestamp(floor(extract(epoch from now()) / ?) * ?), 1)
+     on conflict ("bucket", "key", "window_start") do update set "hits" = "rate_limit_counters"."hits" + 1
+     returning "hits", ceil(extract(epoch from "window_start") + ? - extract(epoch from now()))::int as "retry_after"`,
+    [rule.bucket, key, rule.windowSeconds, rule.windowSeconds, rule.windowSeconds],
+  );
+  const { hits, retry_after: retryAfter } = rows[0];
+  if (hits > rule.limit) throw rateLimited(`Too many requests; try again in ${retryAfter} s`, Math.max(1, retryAfter));
+}
+
+/** Windows that ended more than an hour ago; called by the retention job, not per request. */
+export async function pruneRateLimitCounters(em: EntityManager): Promise<number> {
+  const result: { affectedRows?: number } = await em.getConnection().execute(`delete from "rate_limit_counters" where "window_start" < now() - interval '1 hour'`, [], 'run');
+  return result.affectedRows ?? 0;
+}
+
+/**
+ * The caller's address. Behind a load balancer the socket address is the
+ * balancer's, so with TRUST_PROXY_HOPS = n the n-th address from the right of
+ * X-Forwarded-For is used (the ones our own proxies appended); never the
+ * client-controlled left end.
+ */
+export function clientIp(req: IncomingMessage, config: Pick<CofferConfig, 'trustProxyHops'>): string {
+  const socketAddress = req.socket.remoteAddress ?? 'unknown';
+  if (config.trustProxyHops === 0) return socketAddress;
+  const header = req.headers['x-forwarded-for'];
+  const forwarded = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+  return forwarded[forwarded.length - config.trustProxyHops] ?? forwarded[0] ?? socketAddress;
+}
