@@ -1,4 +1,7 @@
+import { billingJob } from '../modules/dues/billing.job';
+import { followUpsJob } from '../modules/dues/follow-ups.job';
 import { countTasksByStatus, runNotificationWorker } from '../modules/notifications/notification-worker';
+import { remindersJob } from '../modules/notifications/reminders.job';
 import type { CofferJob, JobDeps } from './job-types';
 
 /** The notification worker's run, as the cron route reports it. */
@@ -16,6 +19,9 @@ export async function notificationTasksJob(deps: JobDeps): Promise<Record<string
  */
 export const cofferJobs: readonly CofferJob[] = [
   { name: 'notification-tasks', every: '15 seconds', lockLifetimeMs: 5 * 60 * 1000, run: notificationTasksJob },
+  { name: 'billing', every: '1 hour', run: billingJob },
+  { name: 'reminders', every: '1 hour', run: remindersJob },
+  { name: 'follow-ups', every: '1 hour', run: followUpsJob },
   // Later: remittances (dispatch, reconcile, rate refresh), payments (retryFailedInboundWebhooks),
   // integrator webhook deliveries — e.g. { name: 'webhook-deliveries', every: '30 seconds', run: runWebhookDeliveries }.
 ];

@@ -1,5 +1,7 @@
 import type { CofferConfig } from '../../config';
 import { decryptSecret } from '../../shared/crypto';
+import { formatMoneyForDisplay } from '../../shared/money';
+import { confirmLinkFor } from '../dues/confirm-link';
 
 /** What every channel needs from one task: a subject/title, plain text, the action link and the WhatsApp template call. */
 export interface RenderedMessage {
@@ -20,6 +22,31 @@ function text(payload: Payload, key: string, fallback = ''): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   return fallback;
+}
+
+/** "₹1,500.00" from amountMinor + currency (set-based enqueuers store the number), else a preformatted `amount`. */
+function amountOf(payload: Payload): string {
+  const minor = payload.amountMinor;
+  const currency = payload.currency;
+  if (typeof minor === 'string' && /^-?\d+$/.test(minor) && typeof currency === 'string') {
+    try {
+      return formatMoneyForDisplay({ amountMinor: BigInt(minor), currency });
+    } catch {
+      // an unknown currency code: fall back to the plain number
+      return `${minor} ${currency}`;
+    }
+  }
+  return text(payload, 'amount');
+}
+
+/**
+ * The "I've paid" link of a due, signed when the message is rendered (so it
+ * carries a fresh expiry however long the task waited), or one the enqueuer gave.
+ */
+function confirmLink(payload: Payload, config: CofferConfig): string | null {
+  const dueId = payload.dueId;
+  if (typeof dueId === 'string' && dueId) return confirmLinkFor(config, dueId);
+  return firstLink(payload, 'confirmUrl');
 }
 
 function firstLink(payload: Payload, ...keys: string[]): string | null {
@@ -60,19 +87,21 @@ const templates: Record<string, Renderer> = {
       parameters: [text(payload, 'name'), group, password],
     };
   },
-  'reminder.due': (payload) => {
-    const link = firstLink(payload, 'payUrl', 'confirmUrl');
-    const confirm = firstLink(payload, 'confirmUrl');
+  'reminder.due': (payload, config) => {
+    const pay = firstLink(payload, 'payUrl');
+    const confirm = confirmLink(payload, config);
+    const link = pay ?? confirm;
+    const amount = amountOf(payload);
     return {
-      subject: `Reminder: ${text(payload, 'amount')} due ${text(payload, 'dueDate')} to ${text(payload, 'groupName')}`,
+      subject: `Reminder: ${amount} due ${text(payload, 'dueDate')} to ${text(payload, 'groupName')}`,
       text: lines(
         `Hello ${text(payload, 'name')},`,
-        `Your share for ${text(payload, 'periodLabel')} (${text(payload, 'amount')}) is due on ${text(payload, 'dueDate')}.`,
-        firstLink(payload, 'payUrl') && `Pay: ${firstLink(payload, 'payUrl')}`,
+        `Your share for ${text(payload, 'periodLabel')} (${amount}) is due on ${text(payload, 'dueDate')}.`,
+        pay && `Pay: ${pay}`,
         confirm && `Already paid? Tell us: ${confirm}`,
       ),
       link,
-      parameters: [text(payload, 'name'), text(payload, 'periodLabel'), text(payload, 'amount'), text(payload, 'dueDate'), link ?? ''],
+      parameters: [text(payload, 'name'), text(payload, 'periodLabel'), amount, text(payload, 'dueDate'), link ?? ''],
     };
   },
   'reminder.membership-expiry': (payload) => {
@@ -84,22 +113,23 @@ const templates: Record<string, Renderer> = {
       parameters: [text(payload, 'name'), text(payload, 'groupName'), text(payload, 'expiresOn'), link ?? ''],
     };
   },
-  'due.overdue': (payload) => {
-    const link = firstLink(payload, 'payUrl', 'confirmUrl');
+  'due.overdue': (payload, config) => {
+    const link = firstLink(payload, 'payUrl') ?? confirmLink(payload, config);
+    const amount = amountOf(payload);
     return {
-      subject: `Overdue: ${text(payload, 'amount')} to ${text(payload, 'groupName')}`,
-      text: lines(`Hello ${text(payload, 'name')},`, `Your share for ${text(payload, 'periodLabel')} (${text(payload, 'amount')}) was due on ${text(payload, 'dueDate')} and is now overdue.`, link && `Pay: ${link}`),
+      subject: `Overdue: ${amount} to ${text(payload, 'groupName')}`,
+      text: lines(`Hello ${text(payload, 'name')},`, `Your share for ${text(payload, 'periodLabel')} (${amount}) was due on ${text(payload, 'dueDate')} and is now overdue.`, link && `Pay or tell us you have paid: ${link}`),
       link,
-      parameters: [text(payload, 'name'), text(payload, 'periodLabel'), text(payload, 'amount'), text(payload, 'dueDate'), link ?? ''],
+      parameters: [text(payload, 'name'), text(payload, 'periodLabel'), amount, text(payload, 'dueDate'), link ?? ''],
     };
   },
   'payment.received': (payload) => {
     const link = firstLink(payload, 'receiptUrl');
     return {
-      subject: `Payment received: ${text(payload, 'amount')} — ${text(payload, 'groupName')}`,
-      text: lines(`Hello ${text(payload, 'name')},`, `We received your payment of ${text(payload, 'amount')}. Thank you.`, link && `Receipt: ${link}`),
+      subject: `Payment received: ${amountOf(payload)} — ${text(payload, 'groupName')}`,
+      text: lines(`Hello ${text(payload, 'name')},`, `We received your payment of ${amountOf(payload)}. Thank you.`, link && `Receipt: ${link}`),
       link,
-      parameters: [text(payload, 'name'), text(payload, 'amount'), link ?? ''],
+      parameters: [text(payload, 'name'), amountOf(payload), link ?? ''],
     };
   },
   'receipt.link': (payload) => {
@@ -132,12 +162,13 @@ const templates: Record<string, Renderer> = {
   },
   'admin.overdue-digest': (payload) => {
     const items = Array.isArray(payload.items) ? (payload.items as Payload[]) : [];
-    const listed = items.map((item) => `- ${text(item, 'name')}: ${text(item, 'amount')} (${text(item, 'periodLabel')}, due ${text(item, 'dueDate')})`).join('\n');
+    const count = typeof payload.count === 'number' ? payload.count : items.length;
+    const listed = items.map((item) => `- ${text(item, 'name')}: ${amountOf(item)} (${text(item, 'periodLabel')}, due ${text(item, 'dueDate')})`).join('\n');
     return {
-      subject: `${items.length} overdue in ${text(payload, 'groupName')}`,
-      text: lines(`Overdue dues in ${text(payload, 'groupName')} on ${text(payload, 'date')}:`, listed),
+      subject: `${count} overdue in ${text(payload, 'groupName')}`,
+      text: lines(`Overdue dues in ${text(payload, 'groupName')} on ${text(payload, 'date')}:`, listed, count > items.length && `…and ${count - items.length} more.`),
       link: firstLink(payload, 'duesUrl'),
-      parameters: [text(payload, 'groupName'), String(items.length)],
+      parameters: [text(payload, 'groupName'), String(count)],
     };
   },
   'notify.manual': (payload) => ({

@@ -45,6 +45,12 @@ export interface WorkerReport {
   reclaimed: number;
 }
 
+/** What the reminders and follow-ups routes report of the worker run that follows their enqueueing. */
+export function workerSummary(report: WorkerReport): Record<string, number> {
+  const { claimed, completed, failed, retrying, skipped } = report;
+  return { claimed, completed, failed, retrying, skipped };
+}
+
 export interface StatusCounts {
   pending: number;
   locked: number;
