@@ -12,7 +12,9 @@ import { defaultDueDate, DUE_CHANGED_TOPIC, openBillingPeriod } from './due.serv
 /*
  * The billing job: every active group with a price (or custom amounts) gets
  * the billing period of its cycle that contains its today — months, quarters
- * from January, years from January — opened with every member's due
+ * from January, years from January — opened with every member's due, from
+ * the first period that begins after the group was created (the current one
+ * of a new group is the admin's call: it may be half over)
  * (openBillingPeriod: three statements per group, whatever its size).
  * VARIABLE_TOTAL groups are left to their admins: only they know the total.
  * One query finds the groups still without their current period; each is
@@ -24,7 +26,7 @@ const MONTHS: Record<BillingCycle, number> = { [BillingCycle.MONTHLY]: 1, [Billi
 
 const GROUPS_TO_BILL = `with ${GROUP_TODAY_CTE},
 current_period as (
-  select g.id, g.billing_settings->>'cycle' as cycle,
+  select g.id, g.billing_settings->>'cycle' as cycle, g.created_at, gt.tz,
     (case g.billing_settings->>'cycle'
       when 'QUARTERLY' then date_trunc('quarter', gt.today)
       when 'ANNUAL' then date_trunc('year', gt.today)
@@ -34,7 +36,9 @@ current_period as (
     and (g.billing_settings->>'priceMinor' is not null or g.billing_settings->>'mode' = 'CUSTOM_AMOUNTS')
 )
 select c.id, c.cycle, c.period_start::text as period_start from current_period c
-where not exists (select 1 from billing_periods p where p.group_id = c.id and p.period_start = c.period_start)
+-- Only periods that began while the group existed: a group created mid-period starts with the next one.
+where c.period_start >= (c.created_at at time zone c.tz)::date
+  and not exists (select 1 from billing_periods p where p.group_id = c.id and p.period_start = c.period_start)
 order by c.id`;
 
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

@@ -210,6 +210,11 @@ describe('billing', () => {
     const priced = await createBilledGroup(t, { memberCount: 2, billingSettings: { mode: 'EQUAL_SPLIT', cycle: 'MONTHLY', price: { amount: '300.00', currency: 'INR' }, dueDay: 10, graceDays: 3 } });
     const quarterly = await createBilledGroup(t, { memberCount: 1, billingSettings: { mode: 'EQUAL_SPLIT', cycle: 'QUARTERLY', price: { amount: '50.00', currency: 'INR' }, dueDay: 1, graceDays: 0 } });
     const variable = await createBilledGroup(t, { memberCount: 1 });
+    // A group created mid-period starts billing with the next period; these three have been around since last year.
+    const young = await createBilledGroup(t, { memberCount: 1, billingSettings: { mode: 'EQUAL_SPLIT', cycle: 'MONTHLY', price: { amount: '10.00', currency: 'INR' }, dueDay: 1, graceDays: 0 } });
+    await t.query(`update groups set created_at = now() - interval '400 days' where id = any($1)`, [[priced.id, quarterly.id, variable.id]]);
+    // (created after the month began, even on the 1st)
+    await t.query(`update groups set created_at = date_trunc('month', now()) + interval '1 day' where id = $1`, [young.id]);
     const runs = await Promise.all([t, second, t].map((server) => callCron<{ periodsCreated: number; duesCreated: number; periods: { groupId: string; label: string; dueCount: number }[] }>(server, 'billing', SECRET)));
     expect(runs.every((run) => run.status === 200)).toBe(true);
     const opened = runs.flatMap((run) => run.data!.periods);
@@ -218,6 +223,7 @@ describe('billing', () => {
     expect(opened.filter((period) => period.groupId === priced.id)).toEqual([{ groupId: priced.id, periodId: expect.any(String), label: `${month} ${today.slice(0, 4)}`, dueCount: 3 }]);
     expect(opened.filter((period) => period.groupId === quarterly.id)).toHaveLength(1);
     expect(opened.filter((period) => period.groupId === variable.id)).toHaveLength(0);
+    expect(opened.filter((period) => period.groupId === young.id)).toHaveLength(0);
     const periods = await t.query<{ period_start: string; period_end: string; due_date: string }>(
       `select period_start::text, period_end::text, due_date::text from billing_periods where group_id = $1`,
       [priced.id],
