@@ -39,7 +39,7 @@ function tabsFor(groupId: string): Tab[] {
     { href: `${base}/transactions`, label: 'Transactions', roles: STAFF },
     { href: `${base}/approvals`, label: 'Approvals', roles: STAFF },
     { href: `${base}/activity`, label: 'Audit & activity', short: 'Audit', roles: STAFF },
-    { href: `${base}/notifications`, label: 'Notifications', short: 'Notify', roles: ['ADMIN'] },
+    { href: `${base}/notifications`, label: 'Notifications', roles: ['ADMIN'] },
   ];
 }
 

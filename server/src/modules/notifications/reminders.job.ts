@@ -22,6 +22,11 @@ const CATCH_UP_DAYS = 2;
 /** Days from the event to the reminder: negative before, positive after. */
 const SHIFT = `(case s.direction when 'BEFORE' then -s.offset_days else s.offset_days end)`;
 
+const DUE_KEY = `'reminder:' || s.id || ':' || s.direction || s.offset_days || ':' || d.id || ':' || c.channel`;
+const TERM_KEY = `'reminder:' || s.id || ':' || s.direction || s.offset_days || ':' || t.id || ':' || c.channel`;
+/** Skipping what is queued already by an index lookup is cheaper than letting each row hit the conflict. */
+const notQueued = (key: string): string => `not exists (select 1 from notification_tasks x where x.dedupe_key = ${key})`;
+
 const TASK_COLUMNS = `(id, created_at, updated_at, group_id, member_id, channel, template, recipient, payload, dedupe_key, status, attempts, next_run_at)`;
 
 const DUE_REMINDERS = `with ${GROUP_TODAY_CTE}
@@ -29,7 +34,7 @@ insert into notification_tasks ${TASK_COLUMNS}
 select gen_random_uuid(), now(), now(), d.group_id, m.id, c.channel, 'reminder.due', ${RECIPIENT_SQL},
   jsonb_build_object('groupName', g.name, 'name', m.name, 'periodLabel', p.label, 'amountMinor', d.amount_minor::text,
     'currency', d.currency, 'dueDate', d.due_date::text, 'dueId', d.id),
-  'reminder:' || s.id || ':' || s.direction || s.offset_days || ':' || d.id || ':' || c.channel, 'PENDING', 0, now()
+  ${DUE_KEY}, 'PENDING', 0, now()
 from reminder_schedules s
 join group_today gt on gt.group_id = s.group_id
 join groups g on g.id = s.group_id
@@ -41,6 +46,7 @@ cross join lateral unnest(s.channels) as c(channel)
 where s.status = 'ACTIVE' and s.reminder_type = 'DUE_DATE'
   and (s.direction = 'AFTER' or gt.today <= d.due_date)
   and ${RECIPIENT_SQL} is not null
+  and ${notQueued(DUE_KEY)}
 on conflict (dedupe_key) do nothing`;
 
 /** Terms that end (or ended) on the schedule's day, unless the member has already renewed. */
@@ -48,7 +54,7 @@ const MEMBERSHIP_REMINDERS = `with ${GROUP_TODAY_CTE}
 insert into notification_tasks ${TASK_COLUMNS}
 select gen_random_uuid(), now(), now(), t.group_id, m.id, c.channel, 'reminder.membership-expiry', ${RECIPIENT_SQL},
   jsonb_build_object('groupName', g.name, 'name', m.name, 'expiresOn', t.ends_on::text, 'termId', t.id),
-  'reminder:' || s.id || ':' || s.direction || s.offset_days || ':' || t.id || ':' || c.channel, 'PENDING', 0, now()
+  ${TERM_KEY}, 'PENDING', 0, now()
 from reminder_schedules s
 join group_today gt on gt.group_id = s.group_id
 join groups g on g.id = s.group_id
@@ -63,6 +69,7 @@ where s.status = 'ACTIVE' and s.reminder_type = 'MEMBERSHIP_EXPIRY'
     where r.member_id = t.member_id and r.id <> t.id and r.status in ('ACTIVE', 'PENDING') and (r.ends_on is null or r.ends_on > t.ends_on)
   )
   and ${RECIPIENT_SQL} is not null
+  and ${notQueued(TERM_KEY)}
 on conflict (dedupe_key) do nothing`;
 
 /** Queues what is due today; returns how many tasks were new. Safe to run any number of times. */
