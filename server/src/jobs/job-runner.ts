@@ -14,22 +14,33 @@ export function createJobPool(databaseUrl: string, logger: Logger, max = 5): Poo
   return pool;
 }
 
+/** How long an overlapping run waits for the one in progress before giving up (it reports the failure). */
+const JOB_LOCK_WAIT_MS = 120_000;
+
 /**
  * Runs `work` while holding a session advisory lock named after `name` on a
  * dedicated connection. A second caller (another instance, an overlapping
  * cron call) waits, then runs against the state the first left: with
  * idempotent work it finds nothing left to do. If the process dies the
- * session ends and PostgreSQL releases the lock.
+ * session ends and PostgreSQL releases the lock. Waiting is bounded, so a
+ * stuck run cannot pile up cron calls forever.
  */
-export async function withJobLock<T>(pool: Pool, name: string, work: () => Promise<T>): Promise<T> {
+export async function withJobLock<T>(pool: Pool, name: string, work: () => Promise<T>, waitMs = JOB_LOCK_WAIT_MS): Promise<T> {
+  const key = `coffer-job:${name}`;
   const client = await pool.connect();
   let locked = false;
   try {
-    await client.query('select pg_advisory_lock(hashtext($1))', [`coffer-job:${name}`]);
-    locked = true;
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const result = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [key]);
+      locked = result.rows[0].locked;
+      if (locked) break;
+      if (Date.now() >= deadline) throw new Error(`Job ${name} is still running elsewhere after ${Math.round(waitMs / 1000)} s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     return await work();
   } finally {
-    if (locked) await client.query('select pg_advisory_unlock(hashtext($1))', [`coffer-job:${name}`]).catch(() => undefined);
+    if (locked) await client.query('select pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
     client.release();
   }
 }

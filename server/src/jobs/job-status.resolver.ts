@@ -37,8 +37,9 @@ interface JobRunRow {
   name: string;
   runs: number;
   failures: number;
-  last_started_at: Date | null;
-  last_finished_at: Date | null;
+  /** Raw SQL through MikroORM leaves timestamps as strings. */
+  last_started_at: string | Date | null;
+  last_finished_at: string | Date | null;
   last_result: Record<string, unknown> | null;
   last_error: string | null;
 }
@@ -61,8 +62,8 @@ export async function listJobStatus(ctx: ServiceContext): Promise<JobStatusType[
       every: job.every,
       runs: row?.runs ?? 0,
       failures: row?.failures ?? 0,
-      lastStartedAt: row?.last_started_at ?? null,
-      lastFinishedAt: row?.last_finished_at ?? null,
+      lastStartedAt: row?.last_started_at ? new Date(row.last_started_at) : null,
+      lastFinishedAt: row?.last_finished_at ? new Date(row.last_finished_at) : null,
       lastResult: row?.last_result ?? null,
       lastError: row?.last_error ?? null,
     };

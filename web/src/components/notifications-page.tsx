@@ -67,19 +67,19 @@ function ScheduleForm({ groupId, onCreated }: { groupId: string; onCreated: () =
   return (
     <form className="panel form" onSubmit={(event) => void submit(event)} aria-label="New reminder schedule">
       <div className="form form--grid">
-        <TextField label="Days" type="number" min={0} max={365} required value={offsetDays} onChange={(e) => setOffsetDays(e.target.value)} error={fields.offsetDays} />
+        <TextField label="Days" type="number" hint="0 to 365" required value={offsetDays} onChange={(e) => setOffsetDays(e.target.value)} error={fields.offsetDays} />
         <SelectField label="Before or after" value={direction} options={DIRECTION_OPTIONS} onChange={(e) => setDirection(e.target.value as ReminderDirection)} />
         <SelectField label="Counted from" value={reminderType} options={TYPE_OPTIONS} onChange={(e) => setReminderType(e.target.value as ReminderType)} />
       </div>
-      <fieldset className="field">
-        <legend className="field__label">Channels</legend>
+      <fieldset className="checks">
+        <legend>Channels</legend>
         {CHANNELS.map((channel) => (
-          <label key={channel.value} className="nowrap">
+          <label key={channel.value}>
             <input
               type="checkbox"
               checked={channels.includes(channel.value)}
               onChange={(e) => setChannels((current) => (e.target.checked ? [...current, channel.value] : current.filter((c) => c !== channel.value)))}
-            />{' '}
+            />
             {channel.label}
           </label>
         ))}
@@ -121,7 +121,7 @@ function Schedules({ groupId }: { groupId: string }) {
               {schedule.channels.map((channel) => label(CHANNELS, channel)).join(', ')}
               {schedule.status === 'PAUSED' ?  <span className="badge badge--warn">paused</span> : null}
             </span>
-            <span className="cell-actions">
+            <span className="schedule__actions">
               <button
                 type="button"
                 className="button button--link"

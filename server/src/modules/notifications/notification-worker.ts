@@ -271,7 +271,14 @@ export async function runWorkerBatch(deps: WorkerDeps, workerId: string, reclaim
     if (outcome !== 'lost') report[outcome] += 1;
   };
   for (const { task, error } of broken) count(await failOne(deps.pool, settings, task, error));
-  const done = await completeLocal(deps, local);
+  // An in-app message needs its user: a task for one that does not exist fails alone, not with its batch.
+  const inAppUsers = local.filter((d) => d.kind === 'inApp').map((d) => d.task.recipient);
+  const knownUsers = inAppUsers.length === 0 ? new Set<string>() : new Set((await deps.pool.query<{ id: string }>('select id from users where id = any($1::uuid[])', [inAppUsers])).rows.map((row) => row.id));
+  const deliverable = local.filter((d) => d.kind !== 'inApp' || knownUsers.has(d.task.recipient));
+  for (const d of local) {
+    if (!deliverable.includes(d)) count(await failOne(deps.pool, settings, d.task, new PermanentSendError('No such user for an in-app message')));
+  }
+  const done = await completeLocal(deps, deliverable);
   report.completed += done.completed;
   report.skipped += done.skipped;
   for (const notification of done.inApp) {

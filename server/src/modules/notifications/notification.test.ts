@@ -3,6 +3,8 @@ import { callCron } from '../../../test/support/cron';
 import { startHttpStub, HttpStub } from '../../../test/support/http-stub';
 import { startSmtpStub, SmtpStub } from '../../../test/support/smtp-stub';
 import { collect, startTestServer, TestServer } from '../../../test/support/test-server';
+import { enqueueNotification } from './notification-enqueue';
+import { NotificationChannel } from './notification-task.entity';
 
 const SECRET = 'cron-secret-for-tests';
 
@@ -174,16 +176,51 @@ describe('with the local outbox (no SMTP, no WhatsApp)', () => {
     subscription.dispose();
   });
 
-  it('fails a task with an unknown template at once, keeping the error', async () => {
+  it('lets other modules queue a message in their own transaction, once per dedupe key', async () => {
     const group = await createGroup(t);
-    await t.query(
-      `insert into notification_tasks (id, created_at, updated_at, group_id, channel, template, recipient, payload, dedupe_key, status, attempts, next_run_at)
-       values (gen_random_uuid(), now(), now(), $1, 'EMAIL', 'no.such.template', 'x@example.com', '{}', $2, 'PENDING', 0, now())`,
-      [group.id, `test:unknown:${group.id}`],
-    );
+    const input = {
+      groupId: group.id,
+      channel: NotificationChannel.EMAIL,
+      template: 'payment.received',
+      recipient: 'payer@example.com',
+      payload: { groupName: 'Test Club', name: 'Payer', amountMinor: '123456', currency: 'INR' },
+      dedupeKey: `payment.received:test:${group.id}`,
+    };
+    const em = t.server.orm.em.fork();
+    expect(await em.transactional((tx) => enqueueNotification(tx, input))).toBe(true);
+    expect(await em.transactional((tx) => enqueueNotification(tx, input))).toBe(false);
+    // Rolled back with the change that caused it.
+    await expect(
+      em.transactional(async (tx) => {
+        await enqueueNotification(tx, { ...input, dedupeKey: `${input.dedupeKey}:rolled-back` });
+        throw new Error('the payment failed');
+      }),
+    ).rejects.toThrow('the payment failed');
     await callCron(t, 'notification-tasks', SECRET);
-    const [task] = await tasksOf(t, group, 'FAILED');
-    expect(task).toMatchObject({ template: 'no.such.template', attempts: 1, lastError: 'Unknown template no.such.template' });
+    const mail = await t.query<{ subject: string }>(`select subject from outbox_messages where recipient = 'payer@example.com'`);
+    expect(mail.rows).toEqual([{ subject: 'Payment received: ₹1,234.56 — Test Club' }]);
+  });
+
+  it('fails a task that can never be sent at once, keeping the error, without failing its batch-mates', async () => {
+    const group = await createGroup(t);
+    const insert = (channel: string, template: string, recipient: string, key: string) =>
+      t.query(
+        `insert into notification_tasks (id, created_at, updated_at, group_id, channel, template, recipient, payload, dedupe_key, status, attempts, next_run_at)
+         values (gen_random_uuid(), now(), now(), $1, $2, $3, $4, '{"message": "hi"}', $5, 'PENDING', 0, now())`,
+        [group.id, channel, template, recipient, `test:${key}:${group.id}`],
+      );
+    await insert('EMAIL', 'no.such.template', 'x@example.com', 'unknown-template');
+    await insert('IN_APP', 'notify.manual', '00000000-0000-4000-8000-000000000000', 'unknown-user');
+    await insert('IN_APP', 'notify.manual', 'not-a-user-id', 'malformed-user');
+    await insert('IN_APP', 'notify.manual', group.admin.id, 'real-user');
+    await callCron(t, 'notification-tasks', SECRET);
+    const failed = await tasksOf(t, group, 'FAILED');
+    expect(failed.map((task) => [task.recipient, task.attempts, task.lastError]).sort()).toEqual([
+      ['00000000-0000-4000-8000-000000000000', 1, 'No such user for an in-app message'],
+      ['not-a-user-id', 1, 'An in-app recipient must be a user id'],
+      ['x@example.com', 1, 'Unknown template no.such.template'],
+    ]);
+    expect((await tasksOf(t, group, 'COMPLETED')).map((task) => task.recipient)).toEqual([group.admin.id]);
   });
 });
 
