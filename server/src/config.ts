@@ -1,3 +1,5 @@
+import { parseNetwork } from './modules/webhooks/webhook-address';
+
 /**
  * Every setting Coffer reads from the environment, with its default. README's
  * configuration table mirrors this file; keep them in step.
@@ -28,9 +30,20 @@ export interface CofferConfig {
   publicApiUrl: string;
   /** How long an "I've paid" link stays valid. */
   confirmLinkTtlDays: number;
+  /** Apollo Sandbox at GET /graphql and introspection; in production only for signed-in callers. */
+  explorerEnabled: boolean;
   /** Proxies in front of the server that append to X-Forwarded-For; 0 = use the socket address. */
   trustProxyHops: number;
+  /** Where people open the console's public pages (sponsor links), without a trailing slash. */
+  consolePublicUrl: string;
   version: string;
+  /** Integrator webhooks may use http:// (otherwise https:// only). */
+  webhookAllowHttp: boolean;
+  /** Networks (CIDR) webhooks may reach although they are private or loopback. */
+  webhookAllowedNetworks: string[];
+  webhookTimeoutMs: number;
+  /** How often each instance looks for webhook retries that fell due; 0 turns the timer off (a job runner calls deliverPendingWebhooks instead). */
+  webhookPollIntervalMs: number;
   /** Runs the in-process job scheduler (Agenda). Off in tests; cron routes work either way. */
   jobsEnabled: boolean;
   notifications: NotificationSettings;
@@ -74,6 +87,13 @@ function readBool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): bool
   return raw === 'true' || raw === '1';
 }
 
+function readNetworks(env: NodeJS.ProcessEnv, name: string): string[] {
+  const entries = (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  // A typo here would silently refuse (or allow) addresses; fail at start instead.
+  for (const entry of entries) if (!parseNetwork(entry)) throw new Error(`${name}: "${entry}" is not an IP address or CIDR network`);
+  return entries;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
   const nodeEnv = env.NODE_ENV ?? 'development';
   const isProduction = nodeEnv === 'production';
@@ -103,9 +123,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:3000').split(',').map((s) => s.trim()).filter(Boolean),
     redisUrl: env.REDIS_URL || undefined,
     trustProxyHops: readInt(env, 'TRUST_PROXY_HOPS', 0),
+    explorerEnabled: readBool(env, 'EXPLORER_ENABLED', !isProduction),
     publicApiUrl: env.PUBLIC_API_URL || `http://localhost:${readInt(env, 'PORT', 4000)}`,
     confirmLinkTtlDays: readInt(env, 'CONFIRM_LINK_TTL_DAYS', 30),
+    consolePublicUrl: (env.CONSOLE_PUBLIC_URL || 'http://localhost:3000').replace(/\/+$/, ''),
     version: env.COFFER_VERSION ?? readPackageVersion(),
+    webhookAllowHttp: readBool(env, 'WEBHOOK_ALLOW_HTTP', false),
+    webhookAllowedNetworks: readNetworks(env, 'WEBHOOK_ALLOWED_NETWORKS'),
+    webhookTimeoutMs: readInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000),
+    webhookPollIntervalMs: readInt(env, 'WEBHOOK_POLL_INTERVAL_MS', 30_000),
     jobsEnabled: readBool(env, 'JOBS_ENABLED', true),
     notifications: {
       batchSize: Math.max(1, readInt(env, 'NOTIFICATION_BATCH_SIZE', 100)),

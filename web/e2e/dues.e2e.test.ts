@@ -67,7 +67,7 @@ test('an admin opens a period; a member says they paid; the admin sees it live, 
     // Confirming records the payment: PAID with a receipt, and the inbox empties.
     await ravi.getByRole('button', { name: /Confirm payment: Ravi Kumar/ }).click();
     await ravi.getByTestId('due-status').filter({ hasText: 'Paid' }).waitFor();
-    await ravi.getByText(/Receipt R-\d{4}-\d{6}/).waitFor();
+    await ravi.getByRole('button', { name: /^Receipt R-\d{4}-\d{6}$/ }).waitFor();
     await tab(page, /Approvals.*0 pending/).waitFor();
     expect(await page.getByTestId('dues-paid').textContent()).toBe('1');
 
@@ -89,6 +89,21 @@ test('an admin opens a period; a member says they paid; the admin sees it live, 
     expect(transactions.totalCount).toBe(1);
     expect(transactions.edges[0].node).toEqual({ amount: { amount: '1200.00' }, member: { name: 'Ravi Kumar' } });
     await page.screenshot({ path: join(ARTIFACTS, 'dues-decided.png'), fullPage: true });
+
+    // The club's membership terms: the admin records Lena's annual fee, paid in cash.
+    await page.getByText('Record a membership fee', { exact: true }).click();
+    const termForm = page.getByRole('form', { name: 'Record membership fee' });
+    const memberSelect = termForm.getByRole('combobox', { name: 'Member', exact: true });
+    const lena = memberSelect.locator('option', { hasText: 'Lena Fischer' });
+    await lena.waitFor({ state: 'attached' });
+    await memberSelect.selectOption((await lena.getAttribute('value')) ?? '');
+    await termForm.getByRole('combobox', { name: 'Membership type' }).selectOption('ANNUAL');
+    await termForm.getByRole('button', { name: 'Record fee' }).click();
+    await termForm.getByRole('status').filter({ hasText: /^Recorded the annual membership for Lena Fischer, valid until \d{4}-\d{2}-\d{2}\.$/ }).waitFor();
+    const term = page.getByTestId('term-row').filter({ hasText: 'Lena Fischer' });
+    await term.getByText('Active').waitFor();
+    await term.getByText(/Receipt R-\d{4}-\d{6}/).waitFor();
+    expect(await term.textContent()).toContain('₹1,200.00');
   } finally {
     await admin.context.close();
     await phone.context.close();

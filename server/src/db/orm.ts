@@ -18,10 +18,14 @@ import { Migration20261121125000_rate_limits } from './migrations/Migration20261
 import { Migration20261121130000_dues } from './migrations/Migration20261121130000_dues';
 import { Migration20261121170000_jobs } from './migrations/Migration20261121170000_jobs';
 import { BillingPeriod, Due, MembershipTerm } from '../modules/dues/dues.entities';
+import { Migration20261121150000_sponsors } from './migrations/Migration20261121150000_sponsors';
+import { Sponsor, SponsorLink } from '../modules/sponsors/sponsor.entities';
 import { ApprovalRequest } from '../modules/approvals/approval-request.entity';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
+import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entities';
+import { Migration20261121180000_integrator_webhooks } from './migrations/Migration20261121180000_integrator_webhooks';
 
-export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm, OutboxMessage, InAppNotification, ReminderSchedule];
+export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm, Sponsor, SponsorLink, WebhookEndpoint, WebhookEvent, WebhookDelivery, OutboxMessage, InAppNotification, ReminderSchedule];
 
 /**
  * Migrations are listed here rather than discovered from a folder, so the
@@ -34,7 +38,9 @@ export const migrationsList = [
   { name: 'Migration20261121120000_approvals', class: Migration20261121120000_approvals },
   { name: 'Migration20261121125000_rate_limits', class: Migration20261121125000_rate_limits },
   { name: 'Migration20261121130000_dues', class: Migration20261121130000_dues },
+  { name: 'Migration20261121150000_sponsors', class: Migration20261121150000_sponsors },
   { name: 'Migration20261121170000_jobs', class: Migration20261121170000_jobs },
+  { name: 'Migration20261121180000_integrator_webhooks', class: Migration20261121180000_integrator_webhooks },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -2,6 +2,7 @@ import { billingJob } from '../modules/dues/billing.job';
 import { followUpsJob } from '../modules/dues/follow-ups.job';
 import { countTasksByStatus, runNotificationWorker } from '../modules/notifications/notification-worker';
 import { remindersJob } from '../modules/notifications/reminders.job';
+import { deliverPendingWebhooks } from '../modules/webhooks/webhook-delivery';
 import type { CofferJob, JobDeps } from './job-types';
 
 /** The notification worker's run, as the cron route reports it. */
@@ -22,8 +23,10 @@ export const cofferJobs: readonly CofferJob[] = [
   { name: 'billing', every: '1 hour', run: billingJob },
   { name: 'reminders', every: '1 hour', run: remindersJob },
   { name: 'follow-ups', every: '1 hour', run: followUpsJob },
-  // Later: remittances (dispatch, reconcile, rate refresh), payments (retryFailedInboundWebhooks),
-  // integrator webhook deliveries — e.g. { name: 'webhook-deliveries', every: '30 seconds', run: runWebhookDeliveries }.
+  // Each instance also delivers webhooks right after a commit and on its own timer (webhook-dispatcher.ts);
+  // this is the scheduled backstop, and what `run-job webhook-deliveries` runs.
+  { name: 'webhook-deliveries', every: '1 minute', run: async (deps) => ({ ...(await deliverPendingWebhooks({ em: deps.orm.em, config: deps.config, logger: deps.logger })) }) },
+  // Later: remittances (dispatch, reconcile, rate refresh), payments (retryFailedInboundWebhooks).
 ];
 
 export function findJob(name: string): CofferJob | undefined {

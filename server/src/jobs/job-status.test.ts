@@ -29,6 +29,7 @@ it('shows the jobs and their last runs to group admins only', async () => {
     ['billing', 1, null],
     ['reminders', 1, null],
     ['follow-ups', 1, null],
+    ['webhook-deliveries', 0, null],
   ]);
   const member = await createUser(t);
   await addUserToGroup(t, group, member, 'MEMBER');

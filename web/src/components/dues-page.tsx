@@ -20,6 +20,8 @@ import { useLocale } from '@/lib/locale';
 import { useSeed } from '@/lib/seed';
 import { FormError, TextField } from './field';
 import { LoadError } from './load-error';
+import { MembershipTermsSection } from './membership-terms-section';
+import { ReceiptButton } from './receipt-button';
 
 export const DUE_STATUS_OPTIONS: ReadonlyArray<Option<DueStatus>> = [
   { value: 'UNPAID', label: 'Unpaid' },
@@ -167,7 +169,11 @@ function DueRow({ due, staff }: { due: DueRowData; staff: boolean }) {
         <span className={STATUS_TONE[due.status]} data-testid="due-status">
           {labelOf(DUE_STATUS_OPTIONS, due.status)}
         </span>
-        {due.paidTransaction?.receiptNumber ? <div className="muted small">Receipt {due.paidTransaction.receiptNumber}</div> : null}
+        {due.paidTransaction?.receiptNumber ? (
+          <div className="small">
+            <ReceiptButton transactionId={due.paidTransaction.id} receiptNumber={due.paidTransaction.receiptNumber} />
+          </div>
+        ) : null}
         {due.waivedReason ? <div className="muted small">{due.waivedReason}</div> : null}
       </td>
       <td className="cell-actions">
@@ -255,97 +261,100 @@ export function DuesPage({ groupId, initialPeriods }: Props) {
   const open = rows.filter((row) => row.status === 'UNPAID' || row.status === 'OVERDUE' || row.status === 'MEMBER_CONFIRMED');
 
   return (
-    <section aria-labelledby="dues-heading">
-      <div className="section-title">
-        <h2 id="dues-heading">{staff ? 'Dues' : 'My dues'}</h2>
-        {dues.data ? (
-          <span className="muted" aria-live="polite">
-            {dues.data.dues.totalCount} {dues.data.dues.totalCount === 1 ? 'due' : 'dues'}
-          </span>
+    <>
+      <section aria-labelledby="dues-heading">
+        <div className="section-title">
+          <h2 id="dues-heading">{staff ? 'Dues' : 'My dues'}</h2>
+          {dues.data ? (
+            <span className="muted" aria-live="polite">
+              {dues.data.dues.totalCount} {dues.data.dues.totalCount === 1 ? 'due' : 'dues'}
+            </span>
+          ) : null}
+        </div>
+
+        {admin && group ? <OpenPeriodForm groupId={groupId} currency={group.currency} onOpened={(id) => { setChosenPeriod(id); scheduleRefetch(); }} /> : null}
+
+        {staff ? (
+          <div className="toolbar toolbar--filters" role="search" aria-label="Choose dues">
+            <div className="field field--inline">
+              <label htmlFor="due-period">Period</label>
+              <select id="due-period" value={periodId ?? ''} onChange={(event) => setChosenPeriod(event.target.value || undefined)}>
+                {periodList.length === 0 ? <option value="">No periods yet</option> : null}
+                {periodList.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.label} · {p.status === 'CLOSED' ? 'closed' : `due ${formatDate(p.dueDate, locale)}`}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field field--inline">
+              <label htmlFor="due-status">Status</label>
+              <select id="due-status" value={status ?? ''} onChange={(event) => setStatus(parseOption(DUE_STATUS_OPTIONS, event.target.value))}>
+                <option value="">All</option>
+                {DUE_STATUS_OPTIONS.map((option) => (
+                  <option key={option.value} value={option.value}>
+                    {option.label}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
         ) : null}
-      </div>
 
-      {admin && group ? <OpenPeriodForm groupId={groupId} currency={group.currency} onOpened={(id) => { setChosenPeriod(id); scheduleRefetch(); }} /> : null}
+        {staff && period && !status ? (
+          <dl className="stats" aria-label="This period">
+            <div>
+              <dt>Total</dt>
+              <dd>{period.total ? formatMoney(period.total, locale) : <span className="muted small">each member’s own amount</span>}</dd>
+            </div>
+            <div>
+              <dt>Paid</dt>
+              <dd data-testid="dues-paid">{paid.length}</dd>
+            </div>
+            <div>
+              <dt>Still open</dt>
+              <dd data-testid="dues-open">{open.length}</dd>
+            </div>
+          </dl>
+        ) : null}
 
-      {staff ? (
-        <div className="toolbar toolbar--filters" role="search" aria-label="Choose dues">
-          <div className="field field--inline">
-            <label htmlFor="due-period">Period</label>
-            <select id="due-period" value={periodId ?? ''} onChange={(event) => setChosenPeriod(event.target.value || undefined)}>
-              {periodList.length === 0 ? <option value="">No periods yet</option> : null}
-              {periodList.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.label} · {p.status === 'CLOSED' ? 'closed' : `due ${formatDate(p.dueDate, locale)}`}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field field--inline">
-            <label htmlFor="due-status">Status</label>
-            <select id="due-status" value={status ?? ''} onChange={(event) => setStatus(parseOption(DUE_STATUS_OPTIONS, event.target.value))}>
-              <option value="">All</option>
-              {DUE_STATUS_OPTIONS.map((option) => (
-                <option key={option.value} value={option.value}>
-                  {option.label}
-                </option>
-              ))}
-            </select>
-          </div>
-        </div>
-      ) : null}
+        {periods.error && !periods.data ? <LoadError error={periods.error} onRetry={() => void periods.refetch()} /> : null}
+        {dues.error && !dues.data ? <LoadError error={dues.error} onRetry={() => void dues.refetch()} /> : null}
+        {staff && periods.data && periodList.length === 0 ? <p className="muted">No billing periods yet{admin ? ': open one above.' : '.'}</p> : null}
+        {!dues.data && dues.loading ? (
+          <p className="muted" role="status">
+            Loading dues…
+          </p>
+        ) : null}
+        {dues.data && rows.length === 0 ? <p className="muted">{staff ? 'No dues match.' : 'You owe nothing right now.'}</p> : null}
 
-      {staff && period && !status ? (
-        <dl className="stats" aria-label="This period">
-          <div>
-            <dt>Total</dt>
-            <dd>{period.total ? formatMoney(period.total, locale) : <span className="muted small">each member’s own amount</span>}</dd>
+        {rows.length > 0 ? (
+          <div className="table-wrap">
+            <table className="table table--money">
+              <caption className="visually-hidden">{staff ? `Dues for ${period?.label ?? 'the period'}` : 'My dues'}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{staff ? 'Member' : 'Period'}</th>
+                  <th scope="col" className="num">
+                    Amount
+                  </th>
+                  <th scope="col">Due</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((row) => (
+                  <DueRow key={row.id} due={row} staff={staff} />
+                ))}
+              </tbody>
+            </table>
           </div>
-          <div>
-            <dt>Paid</dt>
-            <dd data-testid="dues-paid">{paid.length}</dd>
-          </div>
-          <div>
-            <dt>Still open</dt>
-            <dd data-testid="dues-open">{open.length}</dd>
-          </div>
-        </dl>
-      ) : null}
-
-      {periods.error && !periods.data ? <LoadError error={periods.error} onRetry={() => void periods.refetch()} /> : null}
-      {dues.error && !dues.data ? <LoadError error={dues.error} onRetry={() => void dues.refetch()} /> : null}
-      {staff && periods.data && periodList.length === 0 ? <p className="muted">No billing periods yet{admin ? ': open one above.' : '.'}</p> : null}
-      {!dues.data && dues.loading ? (
-        <p className="muted" role="status">
-          Loading dues…
-        </p>
-      ) : null}
-      {dues.data && rows.length === 0 ? <p className="muted">{staff ? 'No dues match.' : 'You owe nothing right now.'}</p> : null}
-
-      {rows.length > 0 ? (
-        <div className="table-wrap">
-          <table className="table table--money">
-            <caption className="visually-hidden">{staff ? `Dues for ${period?.label ?? 'the period'}` : 'My dues'}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{staff ? 'Member' : 'Period'}</th>
-                <th scope="col" className="num">
-                  Amount
-                </th>
-                <th scope="col">Due</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <DueRow key={row.id} due={row} staff={staff} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-    </section>
+        ) : null}
+      </section>
+      {group?.kind === 'CLUB' ? <MembershipTermsSection groupId={groupId} staff={staff} /> : null}
+    </>
   );
 }

@@ -38,7 +38,9 @@ function tabsFor(groupId: string): Tab[] {
     { href: `${base}/dues`, label: 'Dues', roles: ['ADMIN', 'OPERATOR', 'MEMBER'] },
     { href: `${base}/transactions`, label: 'Transactions', roles: STAFF },
     { href: `${base}/approvals`, label: 'Approvals', roles: STAFF },
+    { href: `${base}/sponsors`, label: 'Sponsors', roles: STAFF },
     { href: `${base}/activity`, label: 'Audit & activity', short: 'Audit', roles: STAFF },
+    { href: `${base}/settings/webhooks`, label: 'Webhooks', roles: ['ADMIN'] },
     { href: `${base}/notifications`, label: 'Notifications', roles: ['ADMIN'] },
   ];
 }

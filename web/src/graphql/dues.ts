@@ -113,3 +113,51 @@ export const DueEventsSubscription = graphql(`
     }
   }
 `);
+
+export const MembershipTermRowFragment = graphql(`
+  fragment MembershipTermRow on MembershipTerm {
+    id
+    type
+    status
+    startsOn
+    endsOn
+    paidAt
+    amount {
+      amount
+      currency
+    }
+    member {
+      id
+      name
+      memberNumber
+    }
+    paidTransaction {
+      id
+      receiptNumber
+    }
+  }
+`);
+
+export const MembershipTermsQuery = graphql(`
+  query MembershipTerms($groupId: ID!, $status: MembershipTermStatus, $first: Int) {
+    membershipTerms(groupId: $groupId, status: $status, first: $first) {
+      totalCount
+      edges {
+        node {
+          ...MembershipTermRow
+        }
+      }
+    }
+  }
+`);
+
+export const CreateMembershipTermMutation = graphql(`
+  mutation CreateMembershipTerm($input: CreateMembershipTermInput!) {
+    createMembershipTerm(input: $input) {
+      pendingApproval
+      term {
+        ...MembershipTermRow
+      }
+    }
+  }
+`);

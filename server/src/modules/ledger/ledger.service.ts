@@ -6,7 +6,7 @@ import { convertAmount, isCurrencyCode, parseAmount } from '../../shared/money';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
 import type { ServiceContext } from '../../shared/service-context';
-import { FieldValidator, isUuid } from '../../shared/validation';
+import { FieldValidator, isUpiId, isUuid } from '../../shared/validation';
 import { ActorKind } from '../activity/activity-log.entity';
 import { recordActivity } from '../activity/activity.service';
 import { ApprovalAction, ApprovalEntityType, ApprovalRequest } from '../approvals/approval-request.entity';
@@ -16,6 +16,8 @@ import { ANY_ROLE, assertGroupRole, requireId, STAFF_ROLES, viewerRoleIn } from 
 import { Group } from '../groups/group.entity';
 import { assertGroupActive, MoneyInputData } from '../groups/group.service';
 import { Member, MemberStatus } from '../members/member.entity';
+import { enqueueIntegratorEvent } from '../webhooks/webhook-outbox';
+import { IntegratorEventType } from '../webhooks/webhook.entities';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from './ledger.entities';
 import { AccountKind, ApprovalSource, ApprovalStatus, PaymentMode, PaymentProvider, TransactionCategory, TransactionType } from './ledger.enums';
 import { AccountSpec, PostingLeg, postingFor } from './posting';
@@ -107,7 +109,7 @@ async function validateInput(em: EntityManager, group: Group, input: Transaction
   }
   if (input.description) validator.check('description', input.description.length <= 2000, 'At most 2000 characters');
   if (input.senderName) validator.check('senderName', input.senderName.length <= 200, 'At most 200 characters');
-  if (input.senderUpiId) validator.check('senderUpiId', /^[a-zA-Z0-9._-]{2,256}@[a-zA-Z]{2,64}$/.test(input.senderUpiId), 'Not a UPI id like name@bank');
+  if (input.senderUpiId) validator.check('senderUpiId', isUpiId(input.senderUpiId), 'Not a UPI id like name@bank');
   const bank = input.senderBankAccount?.replace(/\s/g, '') ?? null;
   if (bank) validator.check('senderBankAccount', /^[0-9A-Z]{4,34}$/.test(bank), 'Use 4 to 34 digits or capital letters');
   if (input.occurredAt) validator.check('occurredAt', input.occurredAt.getTime() <= Date.now() + 5 * 60_000, 'Cannot be in the future');
@@ -177,6 +179,12 @@ export async function postApprovedTransaction(em: EntityManager, txn: LedgerTran
   txn.approvalStatus = ApprovalStatus.APPROVED;
   txn.approvalSource = source;
   txn.decidedAt = new Date();
+  emitTransactionRecorded(em, txn);
+}
+
+/** `transaction.recorded` means "now in the books": posted, reversals and corrections included. Pending ones are announced as approval.queued. */
+function emitTransactionRecorded(em: EntityManager, txn: LedgerTransaction): void {
+  enqueueIntegratorEvent(em, { groupId: txn.group.id, type: IntegratorEventType.TRANSACTION_RECORDED, data: { transaction: transactionSnapshot(txn) } });
 }
 
 /** A pending transaction that will never be posted. */
@@ -217,6 +225,7 @@ export async function reverseTransaction(ctx: ServiceContext, em: EntityManager,
   const entries = await em.find(LedgerEntry, { transaction: original });
   await postLegs(em, reversal, entries.map((entry) => ({ accountId: entry.account.id, amountMinor: -entry.amountMinor })));
   original.reversedBy = reversal;
+  emitTransactionRecorded(em, reversal);
   return reversal;
 }
 
