@@ -16,8 +16,10 @@ import { MemberResolver } from '../modules/members/member.resolver';
 import { SponsorLinkResolver, SponsorResolver } from '../modules/sponsors/sponsor.resolver';
 import { WebhookResolver } from '../modules/webhooks/webhook.resolver';
 import { ExchangeRateResolver, RecipientResolver, RemittanceQuoteResolver, RemittanceResolver } from '../modules/remittances/remittance.resolver';
+import { NotificationResolver } from '../modules/notifications/notification.resolver';
+import { JobStatusResolver } from '../jobs/job-status.resolver';
 
-export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver, BillingPeriodResolver, DueResolver, MembershipTermResolver, SponsorResolver, SponsorLinkResolver, WebhookResolver, RecipientResolver, ExchangeRateResolver, RemittanceQuoteResolver, RemittanceResolver] as const;
+export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver, BillingPeriodResolver, DueResolver, MembershipTermResolver, SponsorResolver, SponsorLinkResolver, WebhookResolver, RecipientResolver, ExchangeRateResolver, RemittanceQuoteResolver, RemittanceResolver, NotificationResolver, JobStatusResolver] as const;
 
 let cached: GraphQLSchema | undefined;
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { timingSafeEqual } from 'node:crypto';
+import type { Pool } from 'pg';
 import type { CofferConfig } from '../config';
 import { renderDeveloperDocs } from '../docs/developer-docs';
 import { buildCofferSchema } from '../graphql/schema';
@@ -14,12 +14,14 @@ import { renderReceiptHtml } from '../modules/ledger/receipt';
 import { getReceipt } from '../modules/ledger/receipt.service';
 import { publicSponsorLink } from '../modules/sponsors/sponsor-link.service';
 import { remittanceReceiptHtml } from '../modules/remittances/remittance-receipt';
+import { secretMatches } from '../shared/crypto';
 import { DomainError, ErrorCode } from '../shared/domain-error';
 import type { EventBus } from '../shared/event-bus';
 import { createLoaders } from '../shared/loaders';
 import { clientIp, consumeRateLimit, RateLimitRule } from '../shared/rate-limit';
 import { describeError, Logger } from '../shared/logger';
 import type { ServiceContext } from '../shared/service-context';
+import { cronRoutes } from './cron-routes';
 import { BodyTooLargeError, readBody, sendData, sendDomainError, sendError } from './envelope';
 
 export interface RestDeps {
@@ -28,6 +30,8 @@ export interface RestDeps {
   events: EventBus;
   logger: Logger;
   startedAt: number;
+  /** Plain pg pool for jobs run by the cron routes. */
+  pool: Pool;
 }
 
 /** `params` holds the `:name` segments of the matched route, decoded. */
@@ -63,13 +67,6 @@ const health: Handler = async (_req, res, deps) => {
   };
   sendData(res, db === 'up' ? 200 : 503, body);
 };
-
-function secretMatches(given: string | undefined, expected: string | undefined): boolean {
-  if (!given || !expected) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** POST /api/auth/federated-sign-in: the console's server exchanges a verified Google identity for our token. */
 const federatedSignIn: Handler = async (req, res, deps) => {
@@ -194,6 +191,7 @@ const routes: Record<string, Partial<Record<string, Handler>>> = {
   '/api/confirm/thanks': { GET: confirmThanks },
   '/api/confirm/:token': { GET: confirmDuePaid },
   '/api/receipts/remittance/:id': { GET: remittanceReceipt },
+  ...cronRoutes,
 };
 
 /** Exact paths first, then patterns whose `:name` segments match any one non-empty segment. */
