@@ -3,7 +3,11 @@ import { followUpsJob } from '../modules/dues/follow-ups.job';
 import { countTasksByStatus, runNotificationWorker } from '../modules/notifications/notification-worker';
 import { remindersJob } from '../modules/notifications/reminders.job';
 import { deliverPendingWebhooks } from '../modules/webhooks/webhook-delivery';
+import { dispatchApprovedRemittances, reconcileProcessingRemittances, refreshExchangeRatesJob } from '../modules/remittances/remittance.jobs';
+import type { RemittanceDeps } from '../modules/remittances/remittance.service';
 import type { CofferJob, JobDeps } from './job-types';
+
+const remittanceDeps = (deps: JobDeps): RemittanceDeps => ({ em: deps.orm.em, config: deps.config, events: deps.events, logger: deps.logger });
 
 /** The notification worker's run, as the cron route reports it. */
 export async function notificationTasksJob(deps: JobDeps): Promise<Record<string, unknown>> {
@@ -26,7 +30,11 @@ export const cofferJobs: readonly CofferJob[] = [
   // Each instance also delivers webhooks right after a commit and on its own timer (webhook-dispatcher.ts);
   // this is the scheduled backstop, and what `run-job webhook-deliveries` runs.
   { name: 'webhook-deliveries', every: '1 minute', run: async (deps) => ({ ...(await deliverPendingWebhooks({ em: deps.orm.em, config: deps.config, logger: deps.logger })) }) },
-  // Later: remittances (dispatch, reconcile, rate refresh), payments (retryFailedInboundWebhooks).
+  // Each approval also starts its payout in-process after commit; this picks up whatever that missed.
+  { name: 'remittance-dispatch', every: '1 minute', run: async (deps) => ({ ...(await dispatchApprovedRemittances(remittanceDeps(deps))) }) },
+  // Asks the payout provider about remittances PROCESSING for over 10 minutes: covers lost callbacks.
+  { name: 'remittance-reconcile', every: '5 minutes', run: async (deps) => ({ ...(await reconcileProcessingRemittances(remittanceDeps(deps), 10)) }) },
+  { name: 'exchange-rates', every: '1 hour', run: async (deps) => ({ ...(await refreshExchangeRatesJob(remittanceDeps(deps))) }) },
 ];
 
 export function findJob(name: string): CofferJob | undefined {
