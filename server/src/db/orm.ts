@@ -19,9 +19,11 @@ import { BillingPeriod, Due, MembershipTerm } from '../modules/dues/dues.entitie
 import { Migration20261121150000_sponsors } from './migrations/Migration20261121150000_sponsors';
 import { Sponsor, SponsorLink } from '../modules/sponsors/sponsor.entities';
 import { ApprovalRequest } from '../modules/approvals/approval-request.entity';
+import { Migration20261121190000_privacy } from './migrations/Migration20261121190000_privacy';
+import { Consent, DataExportRequest, ErasureRequest } from '../modules/privacy/privacy.entities';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
 
-export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm, Sponsor, SponsorLink];
+export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm, Sponsor, SponsorLink, Consent, DataExportRequest, ErasureRequest];
 
 /**
  * Migrations are listed here rather than discovered from a folder, so the
@@ -35,6 +37,7 @@ export const migrationsList = [
   { name: 'Migration20261121125000_rate_limits', class: Migration20261121125000_rate_limits },
   { name: 'Migration20261121130000_dues', class: Migration20261121130000_dues },
   { name: 'Migration20261121150000_sponsors', class: Migration20261121150000_sponsors },
+  { name: 'Migration20261121190000_privacy', class: Migration20261121190000_privacy },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -12,9 +12,10 @@ import { BillingPeriodResolver, DueResolver, MembershipTermResolver } from '../m
 import { GroupResolver } from '../modules/groups/group.resolver';
 import { TransactionConnectionResolver, TransactionResolver } from '../modules/ledger/ledger.resolver';
 import { MemberResolver } from '../modules/members/member.resolver';
+import { GroupMembershipSelfServiceResolver, MeProfileResolver, PrivacyResolver } from '../modules/privacy/privacy.resolver';
 import { SponsorLinkResolver, SponsorResolver } from '../modules/sponsors/sponsor.resolver';
 
-export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver, BillingPeriodResolver, DueResolver, MembershipTermResolver, SponsorResolver, SponsorLinkResolver] as const;
+export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver, BillingPeriodResolver, DueResolver, MembershipTermResolver, SponsorResolver, SponsorLinkResolver, PrivacyResolver, MeProfileResolver, GroupMembershipSelfServiceResolver] as const;
 
 let cached: GraphQLSchema | undefined;
 
