@@ -51,9 +51,9 @@ export function AppHeader({ userName, showGroups }: Props) {
       </Link>
       {showGroups ? <GroupSwitcher /> : null}
       <div className="app-header__user">
-        <span className="app-header__name" title={userName}>
+        <Link href="/account" className="app-header__name" title={`${userName}: my account`}>
           {userName}
-        </span>
+        </Link>
         <button type="button" className="button button--ghost" onClick={() => void signOut('/signin')}>
           Sign out
         </button>

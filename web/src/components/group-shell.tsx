@@ -40,6 +40,7 @@ function tabsFor(groupId: string): Tab[] {
     { href: `${base}/approvals`, label: 'Approvals', roles: STAFF },
     { href: `${base}/sponsors`, label: 'Sponsors', roles: STAFF },
     { href: `${base}/activity`, label: 'Audit & activity', short: 'Audit', roles: STAFF },
+    { href: `${base}/api-keys`, label: 'API keys', short: 'API', roles: ['ADMIN'] },
   ];
 }
 
