@@ -130,13 +130,17 @@ function ProfileForm({ profile, options }: { profile: Profile; options: Options 
 function ConsentsSection({ consents }: { consents: MyAccountData['consents'] }) {
   const [setConsent, { loading }] = useMutation(SetConsentMutation, { refetchQueries: [MyAccountQuery] });
   const [error, setError] = useState<string | null>(null);
+  // The box follows the click at once; a refused change puts it back.
+  const [chosen, setChosen] = useState<Partial<Record<ConsentType, boolean>>>({});
   const byType = new Map(consents.map((consent) => [consent.type, consent]));
 
   async function onToggle(type: ConsentType, granted: boolean) {
     setError(null);
+    setChosen((previous) => ({ ...previous, [type]: granted }));
     try {
       await setConsent({ variables: { type, granted } });
     } catch (caught) {
+      setChosen((previous) => ({ ...previous, [type]: undefined }));
       setError(errorMessage(caught));
     }
   }
@@ -150,7 +154,7 @@ function ConsentsSection({ consents }: { consents: MyAccountData['consents'] }) 
         return (
           <div key={type} className="choice">
             <label className="check">
-              <input type="checkbox" checked={current?.granted ?? false} disabled={loading} onChange={(event) => void onToggle(type, event.target.checked)} />
+              <input type="checkbox" checked={chosen[type] ?? current?.granted ?? false} disabled={loading} onChange={(event) => void onToggle(type, event.target.checked)} />
               {label}
             </label>
             <p className="field__hint">

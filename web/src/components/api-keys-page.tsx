@@ -12,11 +12,15 @@ import { LocalDateTime } from './date-time';
 import { FormError, SelectField, TextField } from './field';
 import { LoadError } from './load-error';
 
-function CreateApiKeyForm({ groupId, onCreated }: { groupId: string; onCreated: () => void }) {
+interface CreatedKey {
+  name: string;
+  secret: string;
+}
+
+function CreateApiKeyForm({ groupId, onCreated }: { groupId: string; onCreated: (created: CreatedKey | null) => void }) {
   const [create, { loading }] = useMutation(CreateApiKeyMutation);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -26,7 +30,7 @@ function CreateApiKeyForm({ groupId, onCreated }: { groupId: string; onCreated: 
     const role = parseRole(form.get('role'));
     setErrors({});
     setFormError(null);
-    setCreated(null);
+    onCreated(null);
     const local: Record<string, string> = {};
     if (!name) local.name = 'Name the key after the integration that uses it.';
     if (!role) local.role = 'Choose a role.';
@@ -37,9 +41,8 @@ function CreateApiKeyForm({ groupId, onCreated }: { groupId: string; onCreated: 
     try {
       const result = await create({ variables: { groupId, name, role } });
       const payload = result.data?.createApiKey;
-      if (payload) setCreated({ name: payload.apiKey.name, secret: payload.secret });
       element.reset();
-      onCreated();
+      onCreated(payload ? { name: payload.apiKey.name, secret: payload.secret } : null);
     } catch (error) {
       const fields = fieldErrors(error);
       setErrors(fields);
@@ -48,26 +51,28 @@ function CreateApiKeyForm({ groupId, onCreated }: { groupId: string; onCreated: 
   }
 
   return (
-    <>
-      <form className="form form--grid" onSubmit={onSubmit} noValidate aria-label="Create API key">
-        <FormError>{formError}</FormError>
-        <TextField label="Key name" name="name" autoComplete="off" required maxLength={100} error={errors.name} hint="e.g. Accounting sync" />
-        <SelectField label="Role" name="role" defaultValue="MEMBER" required error={errors.role} options={ROLE_OPTIONS} hint="The key acts in this group with this role." />
-        <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={loading}>
-            {loading ? 'Creating…' : 'Create key'}
-          </button>
-        </div>
-      </form>
-      {created ? (
-        <div className="notice notice--ok secret" role="status">
-          <p>
-            <strong>{created.name}</strong> was created. Copy the key now: it is shown only once and cannot be seen again.
-          </p>
-          <CopyField label="New API key" value={created.secret} />
-        </div>
-      ) : null}
-    </>
+    <form className="form form--grid" onSubmit={onSubmit} noValidate aria-label="Create API key">
+      <FormError>{formError}</FormError>
+      <TextField label="Key name" name="name" autoComplete="off" required maxLength={100} error={errors.name} hint="e.g. Accounting sync" />
+      <SelectField label="Role" name="role" defaultValue="MEMBER" required error={errors.role} options={ROLE_OPTIONS} hint="The key acts in this group with this role." />
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={loading}>
+          {loading ? 'Creating…' : 'Create key'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The whole key, once: it lives only in this component's state and is gone on reload. */
+function NewKeyNotice({ created }: { created: CreatedKey }) {
+  return (
+    <div className="notice notice--ok secret" role="status">
+      <p>
+        <strong>{created.name}</strong> was created. Copy the key now: it is shown only once and cannot be seen again.
+      </p>
+      <CopyField label="New API key" value={created.secret} />
+    </div>
   );
 }
 
@@ -122,6 +127,7 @@ function ApiKeyRow({ apiKey, onChanged }: { apiKey: ApiKeyFieldsFragment; onChan
 export function ApiKeysPage({ groupId }: { groupId: string }) {
   const { data, error, loading, refetch } = useQuery(ApiKeysQuery, { variables: { groupId }, fetchPolicy: 'cache-and-network' });
   const keys = data?.apiKeys ?? [];
+  const [created, setCreated] = useState<CreatedKey | null>(null);
   const reload = () => void refetch();
   return (
     <section aria-labelledby="api-keys-heading">
@@ -133,10 +139,17 @@ export function ApiKeysPage({ groupId }: { groupId: string }) {
         An API key lets another program use Coffer for this group: send it as <code>Authorization: Bearer &lt;key&gt;</code> to
         the GraphQL API.
       </p>
-      <details className="panel" open={data !== undefined && keys.length === 0}>
+      <details className="panel">
         <summary>Create an API key</summary>
-        <CreateApiKeyForm groupId={groupId} onCreated={reload} />
+        <CreateApiKeyForm
+          groupId={groupId}
+          onCreated={(key) => {
+            setCreated(key);
+            if (key) reload();
+          }}
+        />
       </details>
+      {created ? <NewKeyNotice created={created} /> : null}
       {error && !data ? <LoadError error={error} onRetry={reload} /> : null}
       {data ? (
         <div className="table-wrap">

@@ -51,8 +51,10 @@ export function AppHeader({ userName, showGroups }: Props) {
       </Link>
       {showGroups ? <GroupSwitcher /> : null}
       <div className="app-header__user">
-        <Link href="/account" className="app-header__name" title={`${userName}: my account`}>
-          {userName}
+        {/* On a phone the name gives way to a short "Account"; the accessible name holds both. */}
+        <Link href="/account" className="app-header__name" title="My account" aria-label={`${userName}: my account`}>
+          <span className="app-header__full">{userName}</span>
+          <span className="app-header__short">Account</span>
         </Link>
         <button type="button" className="button button--ghost" onClick={() => void signOut('/signin')}>
           Sign out
