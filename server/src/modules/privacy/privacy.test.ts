@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ADD_MEMBER, codeOf, createApiKey, createGroup, createUser, TestGroup, TestUser } from '../../../test/support/factories';
 import { createBilledGroup, openPeriod } from '../../../test/support/dues-factories';
 import { startTestServer, TestServer } from '../../../test/support/test-server';
+import { closeWatcher, silenceExpectedCloses } from '../../../test/support/ws-helpers';
 import { hasMarketingConsent, hasMarketingConsentForRecipient } from './consent.service';
 import { runDataRetention } from './retention.service';
 
@@ -253,6 +254,12 @@ describe('deleteMyAccount', () => {
     const ledgerBefore = (await t.query('select t.*, (select json_agg(e order by e.id) from ledger_entries e where e.transaction_id = t.id) as entries from transactions t where t.group_id = $1 order by t.id', [group.id])).rows;
     expect(auditBefore.length).toBeGreaterThan(0);
 
+    const queued = randomUUID();
+    await t.query(
+      `insert into notification_tasks (id, created_at, updated_at, next_run_at, channel, template, recipient, payload, dedupe_key)
+       values ($1, now(), now(), now(), 'EMAIL', 'due.reminder', $2, '{"memberName": "Esha Erased"}', $3)`,
+      [queued, user.email, `q-${queued}`],
+    );
     const deleted = await t.gql<{ deleteMyAccount: { retainFinancialUntil: string } }>(DELETE, { confirmation: ` ${user.email.toUpperCase()} ` }, user.token);
     expect(deleted.errors).toBeUndefined();
     const expectedUntil = new Date();
@@ -267,6 +274,15 @@ describe('deleteMyAccount', () => {
     expect(withOldToken.status).toBe(401);
     expect(codeOf(withOldToken)).toBe('UNAUTHENTICATED');
     expect(codeOf(await t.gql('{ me { apiKey { id } } }', {}, key))).toBe('UNAUTHENTICATED');
+    // Live updates too: a socket with the old token is closed at once (graphql-ws 4403).
+    const silenced = silenceExpectedCloses([4403]);
+    try {
+      const watcher = closeWatcher();
+      t.ws(user.token, { onClose: watcher.onClose });
+      expect((await watcher.wait()).code).toBe(4403);
+    } finally {
+      silenced.mockRestore();
+    }
     expect((await t.query('select revoked_at from api_keys where created_by_id = $1', [coAdmin.id])).rows[0].revoked_at).not.toBeNull();
 
     // Anonymised: the user row, the member row, the activity snapshots.
@@ -298,6 +314,9 @@ describe('deleteMyAccount', () => {
     // Financial records are untouched, row for row.
     expect((await t.query('select * from audit_logs where group_id = $1 order by id', [group.id])).rows).toEqual(auditBefore);
     expect((await t.query('select t.*, (select json_agg(e order by e.id) from ledger_entries e where e.transaction_id = t.id) as entries from transactions t where t.group_id = $1 order by t.id', [group.id])).rows).toEqual(ledgerBefore);
+
+    // Nothing more goes out to them, and the queued message no longer says who they were.
+    expect((await t.query('select recipient, payload, status from notification_tasks where id = $1', [queued])).rows[0]).toEqual({ recipient: 'erased', payload: {}, status: 'FAILED' });
 
     // The request is on record.
     expect((await t.query('select completed_at, retain_financial_until from erasure_requests where user_id = $1', [user.id])).rowCount).toBe(1);
