@@ -30,6 +30,7 @@ import { DomainError, ErrorCode, httpStatusFor } from './shared/domain-error';
 import { EventBus, PostgresEventBus, RedisEventBus } from './shared/event-bus';
 import { consoleLogger, describeError, Logger } from './shared/logger';
 import { startWebhookDispatcher } from './modules/webhooks/webhook-dispatcher';
+import { clientIp } from './shared/rate-limit';
 
 export interface StartOptions {
   config: CofferConfig;
@@ -213,7 +214,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
     // Resolve the viewer before Apollo so a bad credential is a plain 401, not a "context creation failed" 500.
     let context: GraphQLContext;
     try {
-      context = await createRequestContext(contextDeps, req.headers.authorization);
+      context = await createRequestContext(contextDeps, req.headers.authorization, clientIp(req, config));
     } catch (error) {
       if (error instanceof DomainError) {
         graphQLErrorResponse(res, httpStatusFor[error.code], error.code, error.message);

@@ -37,6 +37,12 @@ export interface CofferConfig {
   trustProxyHops: number;
   /** Where people open the console's public pages (sponsor links), without a trailing slash. */
   consolePublicUrl: string;
+  /** Years the ledger and audit log of an erased person are kept (books of account). */
+  financialRetentionYears: number;
+  /** Days a sent or failed notification keeps its payload before the retention job clears it. */
+  notificationPayloadRetentionDays: number;
+  /** Days a raw inbound webhook body is kept before the retention job removes it. */
+  webhookBodyRetentionDays: number;
   version: string;
   /** Integrator webhooks may use http:// (otherwise https:// only). */
   webhookAllowHttp: boolean;
@@ -129,6 +135,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     publicApiUrl: env.PUBLIC_API_URL || `http://localhost:${readInt(env, 'PORT', 4000)}`,
     confirmLinkTtlDays: readInt(env, 'CONFIRM_LINK_TTL_DAYS', 30),
     consolePublicUrl: (env.CONSOLE_PUBLIC_URL || 'http://localhost:3000').replace(/\/+$/, ''),
+    financialRetentionYears: readInt(env, 'FINANCIAL_RETENTION_YEARS', 8),
+    notificationPayloadRetentionDays: readInt(env, 'NOTIFICATION_PAYLOAD_RETENTION_DAYS', 30),
+    webhookBodyRetentionDays: readInt(env, 'WEBHOOK_BODY_RETENTION_DAYS', 30),
     version: env.COFFER_VERSION ?? readPackageVersion(),
     webhookAllowHttp: readBool(env, 'WEBHOOK_ALLOW_HTTP', false),
     webhookAllowedNetworks: readNetworks(env, 'WEBHOOK_ALLOWED_NETWORKS'),

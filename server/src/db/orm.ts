@@ -21,13 +21,15 @@ import { BillingPeriod, Due, MembershipTerm } from '../modules/dues/dues.entitie
 import { Migration20261121150000_sponsors } from './migrations/Migration20261121150000_sponsors';
 import { Sponsor, SponsorLink } from '../modules/sponsors/sponsor.entities';
 import { ApprovalRequest } from '../modules/approvals/approval-request.entity';
+import { Migration20261121190000_privacy } from './migrations/Migration20261121190000_privacy';
+import { Consent, DataExportRequest, ErasureRequest } from '../modules/privacy/privacy.entities';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
 import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entities';
 import { Migration20261121180000_integrator_webhooks } from './migrations/Migration20261121180000_integrator_webhooks';
 import { Migration20261121160000_remittances } from './migrations/Migration20261121160000_remittances';
 import { ExchangeRate, Recipient, Remittance, RemittanceEvent, RemittanceQuote, RemittanceSettings } from '../modules/remittances/remittance.entities';
 
-export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm, Sponsor, SponsorLink, WebhookEndpoint, WebhookEvent, WebhookDelivery, Recipient, ExchangeRate, RemittanceSettings, RemittanceQuote, Remittance, RemittanceEvent, OutboxMessage, InAppNotification, ReminderSchedule];
+export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm, Sponsor, SponsorLink, WebhookEndpoint, WebhookEvent, WebhookDelivery, Recipient, ExchangeRate, RemittanceSettings, RemittanceQuote, Remittance, RemittanceEvent, OutboxMessage, InAppNotification, ReminderSchedule, Consent, DataExportRequest, ErasureRequest];
 
 /**
  * Migrations are listed here rather than discovered from a folder, so the
@@ -44,6 +46,7 @@ export const migrationsList = [
   { name: 'Migration20261121160000_remittances', class: Migration20261121160000_remittances },
   { name: 'Migration20261121170000_jobs', class: Migration20261121170000_jobs },
   { name: 'Migration20261121180000_integrator_webhooks', class: Migration20261121180000_integrator_webhooks },
+  { name: 'Migration20261121190000_privacy', class: Migration20261121190000_privacy },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

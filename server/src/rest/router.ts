@@ -39,7 +39,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse, deps: RestDeps, param
 
 /** A request's service context, built as for GraphQL: the viewer from the Authorization header, a fork on first use. */
 async function serviceContext(req: IncomingMessage, deps: RestDeps): Promise<ServiceContext> {
-  return createRequestContext(deps, req.headers.authorization);
+  return createRequestContext(deps, req.headers.authorization, clientIp(req, deps.config));
 }
 
 const HEALTH_TIMEOUT_MS = 2000;

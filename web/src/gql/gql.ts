@@ -15,6 +15,15 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n      id\n      mustChangePassword\n    }\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  query MyAccount {\n    me {\n      profile {\n        id\n        name\n        email\n        phone\n        language\n        displayCurrency\n        notificationPreferences {\n          channel\n          enabled\n        }\n      }\n    }\n    profileOptions {\n      languages\n      displayCurrencies\n      channels\n    }\n    consents {\n      type\n      granted\n      createdAt\n    }\n  }\n": typeof types.MyAccountDocument,
+    "\n  mutation UpdateMyProfile($input: UpdateProfileInput!) {\n    updateMyProfile(input: $input) {\n      id\n      name\n      email\n      phone\n      language\n      displayCurrency\n      notificationPreferences {\n        channel\n        enabled\n      }\n    }\n  }\n": typeof types.UpdateMyProfileDocument,
+    "\n  mutation SetConsent($type: ConsentType!, $granted: Boolean!) {\n    setConsent(type: $type, granted: $granted) {\n      type\n      granted\n      createdAt\n    }\n  }\n": typeof types.SetConsentDocument,
+    "\n  mutation ExportMyData {\n    exportMyData {\n      id\n      createdAt\n      json\n    }\n  }\n": typeof types.ExportMyDataDocument,
+    "\n  mutation DeleteMyAccount($confirmation: String!) {\n    deleteMyAccount(confirmation: $confirmation) {\n      erasureRequestId\n      retainFinancialUntil\n    }\n  }\n": typeof types.DeleteMyAccountDocument,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
+    "\n  query ApiKeys($groupId: ID!) {\n    apiKeys(groupId: $groupId) {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!) {\n    createApiKey(groupId: $groupId, name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
     "\n  fragment ApprovalCard on ApprovalRequest {\n    id\n    entityType\n    action\n    status\n    targetId\n    proposedData\n    previousData\n    notes\n    createdAt\n    decidedAt\n    decisionNotes\n    requestedBy {\n      kind\n      id\n      name\n    }\n    decidedBy {\n      kind\n      name\n    }\n    viewerCanApprove\n    viewerCanReject\n    viewerCanCancel\n  }\n": typeof types.ApprovalCardFragmentDoc,
     "\n  query Approvals($groupId: ID!, $status: ApprovalRequestStatus, $first: Int, $after: String) {\n    approvals(groupId: $groupId, status: $status, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ApprovalCard\n        }\n      }\n    }\n  }\n": typeof types.ApprovalsDocument,
     "\n  query PendingApprovalCount($groupId: ID!) {\n    pendingApprovalCount(groupId: $groupId)\n  }\n": typeof types.PendingApprovalCountDocument,
@@ -92,6 +101,15 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n      id\n      mustChangePassword\n    }\n  }\n": types.ChangePasswordDocument,
+    "\n  query MyAccount {\n    me {\n      profile {\n        id\n        name\n        email\n        phone\n        language\n        displayCurrency\n        notificationPreferences {\n          channel\n          enabled\n        }\n      }\n    }\n    profileOptions {\n      languages\n      displayCurrencies\n      channels\n    }\n    consents {\n      type\n      granted\n      createdAt\n    }\n  }\n": types.MyAccountDocument,
+    "\n  mutation UpdateMyProfile($input: UpdateProfileInput!) {\n    updateMyProfile(input: $input) {\n      id\n      name\n      email\n      phone\n      language\n      displayCurrency\n      notificationPreferences {\n        channel\n        enabled\n      }\n    }\n  }\n": types.UpdateMyProfileDocument,
+    "\n  mutation SetConsent($type: ConsentType!, $granted: Boolean!) {\n    setConsent(type: $type, granted: $granted) {\n      type\n      granted\n      createdAt\n    }\n  }\n": types.SetConsentDocument,
+    "\n  mutation ExportMyData {\n    exportMyData {\n      id\n      createdAt\n      json\n    }\n  }\n": types.ExportMyDataDocument,
+    "\n  mutation DeleteMyAccount($confirmation: String!) {\n    deleteMyAccount(confirmation: $confirmation) {\n      erasureRequestId\n      retainFinancialUntil\n    }\n  }\n": types.DeleteMyAccountDocument,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": types.ApiKeyFieldsFragmentDoc,
+    "\n  query ApiKeys($groupId: ID!) {\n    apiKeys(groupId: $groupId) {\n      ...ApiKeyFields\n    }\n  }\n": types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!) {\n    createApiKey(groupId: $groupId, name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": types.RevokeApiKeyDocument,
     "\n  fragment ApprovalCard on ApprovalRequest {\n    id\n    entityType\n    action\n    status\n    targetId\n    proposedData\n    previousData\n    notes\n    createdAt\n    decidedAt\n    decisionNotes\n    requestedBy {\n      kind\n      id\n      name\n    }\n    decidedBy {\n      kind\n      name\n    }\n    viewerCanApprove\n    viewerCanReject\n    viewerCanCancel\n  }\n": types.ApprovalCardFragmentDoc,
     "\n  query Approvals($groupId: ID!, $status: ApprovalRequestStatus, $first: Int, $after: String) {\n    approvals(groupId: $groupId, status: $status, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ApprovalCard\n        }\n      }\n    }\n  }\n": types.ApprovalsDocument,
     "\n  query PendingApprovalCount($groupId: ID!) {\n    pendingApprovalCount(groupId: $groupId)\n  }\n": types.PendingApprovalCountDocument,
@@ -186,6 +204,42 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n      id\n      mustChangePassword\n    }\n  }\n"): (typeof documents)["\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n      id\n      mustChangePassword\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyAccount {\n    me {\n      profile {\n        id\n        name\n        email\n        phone\n        language\n        displayCurrency\n        notificationPreferences {\n          channel\n          enabled\n        }\n      }\n    }\n    profileOptions {\n      languages\n      displayCurrencies\n      channels\n    }\n    consents {\n      type\n      granted\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  query MyAccount {\n    me {\n      profile {\n        id\n        name\n        email\n        phone\n        language\n        displayCurrency\n        notificationPreferences {\n          channel\n          enabled\n        }\n      }\n    }\n    profileOptions {\n      languages\n      displayCurrencies\n      channels\n    }\n    consents {\n      type\n      granted\n      createdAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateMyProfile($input: UpdateProfileInput!) {\n    updateMyProfile(input: $input) {\n      id\n      name\n      email\n      phone\n      language\n      displayCurrency\n      notificationPreferences {\n        channel\n        enabled\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateMyProfile($input: UpdateProfileInput!) {\n    updateMyProfile(input: $input) {\n      id\n      name\n      email\n      phone\n      language\n      displayCurrency\n      notificationPreferences {\n        channel\n        enabled\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetConsent($type: ConsentType!, $granted: Boolean!) {\n    setConsent(type: $type, granted: $granted) {\n      type\n      granted\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  mutation SetConsent($type: ConsentType!, $granted: Boolean!) {\n    setConsent(type: $type, granted: $granted) {\n      type\n      granted\n      createdAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ExportMyData {\n    exportMyData {\n      id\n      createdAt\n      json\n    }\n  }\n"): (typeof documents)["\n  mutation ExportMyData {\n    exportMyData {\n      id\n      createdAt\n      json\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteMyAccount($confirmation: String!) {\n    deleteMyAccount(confirmation: $confirmation) {\n      erasureRequestId\n      retainFinancialUntil\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteMyAccount($confirmation: String!) {\n    deleteMyAccount(confirmation: $confirmation) {\n      erasureRequestId\n      retainFinancialUntil\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n"): (typeof documents)["\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeys($groupId: ID!) {\n    apiKeys(groupId: $groupId) {\n      ...ApiKeyFields\n    }\n  }\n"): (typeof documents)["\n  query ApiKeys($groupId: ID!) {\n    apiKeys(groupId: $groupId) {\n      ...ApiKeyFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!) {\n    createApiKey(groupId: $groupId, name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!) {\n    createApiKey(groupId: $groupId, name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
