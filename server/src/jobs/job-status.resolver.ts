@@ -14,16 +14,16 @@ export class JobStatusType {
   @Field({ description: 'How often the scheduler runs it' })
   every: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Runs recorded on this installation (every instance, scheduler and cron routes together)' })
   runs: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Runs that ended with an error' })
   failures: number;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the latest run started; null if it never ran' })
   lastStartedAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the latest run ended; null while it runs or if it never ran' })
   lastFinishedAt: Date | null;
 
   @Field(() => GraphQLJSONObject, { nullable: true, description: 'The report of the last successful run' })

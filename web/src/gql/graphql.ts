@@ -463,11 +463,15 @@ export type UpdateProfileInput = {
 
 /** Fields of a reminder schedule to change; the others stay */
 export type UpdateReminderScheduleInput = {
+  /** Where reminders go (at least one); replaces the current list */
   channels?: Array<NotificationChannel> | null | undefined;
+  /** BEFORE or AFTER the date */
   direction?: ReminderDirection | null | undefined;
   /** 0 to 365 */
   offsetDays?: number | null | undefined;
+  /** What the reminder is about */
   reminderType?: ReminderType | null | undefined;
+  /** ACTIVE or PAUSED */
   status?: ReminderScheduleStatus | null | undefined;
 };
 

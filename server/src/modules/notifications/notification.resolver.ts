@@ -29,7 +29,7 @@ export class NotificationResolver {
   async notify(
     @Ctx() ctx: GraphQLContext,
     @Arg('groupId', () => ID) groupId: string,
-    @Arg('type', () => NotifyType) type: NotifyType,
+    @Arg('type', () => NotifyType, { description: 'What kind of message it is (announcement, reminder, payment, meeting, other); it sets the subject line' }) type: NotifyType,
     @Arg('message', () => String, { description: 'Up to 2000 characters' }) message: string,
     @Arg('channels', () => [NotificationChannel], { description: 'EMAIL, WHATSAPP and/or IN_APP' }) channels: NotificationChannel[],
     @Arg('memberIds', () => [ID], { nullable: true, description: 'Everyone active when absent' }) memberIds: string[] | null,
@@ -71,7 +71,7 @@ export class NotificationResolver {
   @Query(() => InAppNotificationConnection, { description: "The viewer's in-app notifications, newest first" })
   async myNotifications(
     @Ctx() ctx: GraphQLContext,
-    @Arg('unreadOnly', () => Boolean, { nullable: true, defaultValue: false }) unreadOnly: boolean,
+    @Arg('unreadOnly', () => Boolean, { nullable: true, defaultValue: false, description: 'Only messages not yet marked read' }) unreadOnly: boolean,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<ConnectionShape<InAppNotification>> {
@@ -112,10 +112,10 @@ export class NotificationResolver {
   async createReminderSchedule(
     @Ctx() ctx: GraphQLContext,
     @Arg('groupId', () => ID) groupId: string,
-    @Arg('reminderType', () => ReminderType) reminderType: ReminderType,
-    @Arg('direction', () => ReminderDirection) direction: ReminderDirection,
+    @Arg('reminderType', () => ReminderType, { description: 'What to remind about: a due date or a membership expiring' }) reminderType: ReminderType,
+    @Arg('direction', () => ReminderDirection, { description: 'BEFORE or AFTER the date' }) direction: ReminderDirection,
     @Arg('offsetDays', () => Int, { description: '0 to 365' }) offsetDays: number,
-    @Arg('channels', () => [NotificationChannel]) channels: NotificationChannel[],
+    @Arg('channels', () => [NotificationChannel], { description: 'Where reminders go (at least one)' }) channels: NotificationChannel[],
     @Arg('status', () => ReminderScheduleStatus, { nullable: true, defaultValue: ReminderScheduleStatus.ACTIVE }) status: ReminderScheduleStatus,
   ): Promise<ReminderSchedule> {
     return schedules.createReminderSchedule(ctx, groupId, { reminderType, direction, offsetDays, channels, status });

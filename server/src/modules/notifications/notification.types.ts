@@ -16,7 +16,7 @@ export class NotificationTaskType {
   @Field(() => ID)
   id: string;
 
-  @Field(() => NotificationChannel)
+  @Field(() => NotificationChannel, { description: 'How it is sent: EMAIL, WHATSAPP, IN_APP or WEBHOOK' })
   channel: NotificationChannel;
 
   @Field({ description: 'Template key, e.g. reminder.due, notify.manual' })
@@ -28,7 +28,7 @@ export class NotificationTaskType {
   @Field(() => ID, { nullable: true, description: 'The member it is for, when it is for a member' })
   memberId: string | null;
 
-  @Field(() => NotificationStatus)
+  @Field(() => NotificationStatus, { description: 'PENDING (waiting for its time), LOCKED (a worker is sending it), COMPLETED, FAILED (gave up after the last attempt) or SKIPPED (channel not configured, or no consent)' })
   status: NotificationStatus;
 
   @Field(() => Int, { description: 'Delivery attempts so far' })
@@ -40,7 +40,7 @@ export class NotificationTaskType {
   @Field(() => String, { nullable: true, description: 'Why the last attempt failed (or why it was skipped)' })
   lastError: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it was sent; null until then' })
   completedAt: Date | null;
 
   @Field()
@@ -51,23 +51,23 @@ export const NotificationTaskConnection = connectionOf('NotificationTask', Notif
 
 @ObjectType('NotificationCounts', { description: 'Tasks of a group by status' })
 export class NotificationCountsType {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Waiting to be sent (including retries not yet due)' })
   pending: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Being sent by a worker right now (reclaimed if its lease runs out)' })
   locked: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Sent' })
   completed: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Given up after the last attempt; the last error is kept and an admin can retry' })
   failed: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Not sent on purpose: the channel is not configured or the person did not consent' })
   skipped: number;
 }
 
-@ObjectType('NotifyResult')
+@ObjectType('NotifyResult', { description: 'What notify queued, and who could not be reached on a channel' })
 export class NotifyResultType {
   @Field(() => Int, { description: 'Tasks queued (one per member and channel)' })
   enqueued: number;
@@ -81,22 +81,22 @@ export class OutboxMessageType {
   @Field(() => ID)
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The notification task that produced it' })
   taskId: string;
 
-  @Field(() => NotificationChannel)
+  @Field(() => NotificationChannel, { description: 'Always EMAIL for now' })
   channel: NotificationChannel;
 
-  @Field()
+  @Field({ description: 'E-mail address it was addressed to' })
   recipient: string;
 
-  @Field()
+  @Field({ description: 'Subject line' })
   subject: string;
 
-  @Field()
+  @Field({ description: 'Plain-text body, as it would have been sent' })
   bodyText: string;
 
-  @Field()
+  @Field({ description: 'When it was rendered' })
   createdAt: Date;
 }
 
@@ -107,25 +107,25 @@ export class InAppNotificationType {
   @Field(() => ID)
   id: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The group it is about; null for messages about the account itself' })
   groupId: string | null;
 
   @Field({ description: 'Template key, e.g. reminder.due' })
   template: string;
 
-  @Field()
+  @Field({ description: 'One-line heading' })
   title: string;
 
-  @Field()
+  @Field({ description: 'The message text' })
   body: string;
 
   @Field(() => String, { nullable: true, description: 'The signed action link (pay, confirm, receipt), if any' })
   link: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the viewer marked it read; null while unread' })
   readAt: Date | null;
 
-  @Field()
+  @Field({ description: 'When it arrived' })
   createdAt: Date;
 }
 
@@ -136,45 +136,45 @@ export class ReminderScheduleType {
   @Field(() => ID)
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The group the schedule belongs to' })
   groupId: string;
 
-  @Field(() => ReminderType)
+  @Field(() => ReminderType, { description: 'What the reminder is about (a due date, a membership expiring, …)' })
   reminderType: ReminderType;
 
-  @Field(() => ReminderDirection)
+  @Field(() => ReminderDirection, { description: 'BEFORE or AFTER the date' })
   direction: ReminderDirection;
 
   @Field(() => Int, { description: '0 to 365' })
   offsetDays: number;
 
-  @Field(() => [NotificationChannel])
+  @Field(() => [NotificationChannel], { description: 'Where reminders go (at least one)' })
   channels: NotificationChannel[];
 
-  @Field(() => ReminderScheduleStatus)
+  @Field(() => ReminderScheduleStatus, { description: 'ACTIVE schedules send; PAUSED ones are kept but send nothing' })
   status: ReminderScheduleStatus;
 
   @Field()
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'When it last changed' })
   updatedAt: Date;
 }
 
 @InputType({ description: 'Fields of a reminder schedule to change; the others stay' })
 export class UpdateReminderScheduleInput {
-  @Field(() => ReminderScheduleStatus, { nullable: true })
+  @Field(() => ReminderScheduleStatus, { nullable: true, description: 'ACTIVE or PAUSED' })
   status?: ReminderScheduleStatus | null;
 
   @Field(() => Int, { nullable: true, description: '0 to 365' })
   offsetDays?: number | null;
 
-  @Field(() => ReminderDirection, { nullable: true })
+  @Field(() => ReminderDirection, { nullable: true, description: 'BEFORE or AFTER the date' })
   direction?: ReminderDirection | null;
 
-  @Field(() => ReminderType, { nullable: true })
+  @Field(() => ReminderType, { nullable: true, description: 'What the reminder is about' })
   reminderType?: ReminderType | null;
 
-  @Field(() => [NotificationChannel], { nullable: true })
+  @Field(() => [NotificationChannel], { nullable: true, description: 'Where reminders go (at least one); replaces the current list' })
   channels?: NotificationChannel[] | null;
 }
