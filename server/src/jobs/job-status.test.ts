@@ -30,6 +30,10 @@ it('shows the jobs and their last runs to group admins only', async () => {
     ['reminders', 1, null],
     ['follow-ups', 1, null],
     ['webhook-deliveries', 0, null],
+    ['remittance-dispatch', 0, null],
+    ['remittance-reconcile', 0, null],
+    ['data-retention', 0, null],
+    ['exchange-rates', 0, null],
   ]);
   const member = await createUser(t);
   await addUserToGroup(t, group, member, 'MEMBER');

@@ -1,3 +1,4 @@
+import { isBackgroundStatement } from '../../../test/support/statements';
 import { randomUUID } from 'node:crypto';
 import { addUserToGroup, codeOf, createApiKey, createGroup, createUser, TestGroup, TestUser } from '../../../test/support/factories';
 import { serviceContextFor } from '../../../test/support/service-context';
@@ -170,13 +171,10 @@ describe('dashboard figures', () => {
   it('costs the same number of SQL statements for a quiet group and a busy one', async () => {
     const quiet = await createGroup(t);
     const knex = t.server.orm.em.getKnex();
-    // The webhook dispatcher wakes on every commit (member.added from creating the groups) and
-    // works on the same connection pool in the background: its statements are not the dashboard's.
-    const isWebhookWorker = (sql: string) => /"webhook_(events|deliveries)"/.test(sql) || sql === 'select now() as now';
     const statementsFor = async (target: TestGroup): Promise<string[]> => {
       const seen: string[] = [];
       const listener = (query: { sql: string }) => {
-        if (!isWebhookWorker(query.sql)) seen.push(query.sql);
+        if (!isBackgroundStatement(query.sql)) seen.push(query.sql);
       };
       knex.on('query', listener);
       try {
