@@ -27,6 +27,17 @@ export interface CofferConfig {
   /** Proxies in front of the server that append to X-Forwarded-For; 0 = use the socket address. */
   trustProxyHops: number;
   version: string;
+  /** Payment providers; with no keys each one is replaced by the built-in sandbox. */
+  payments: PaymentsConfig;
+}
+
+export interface PaymentsConfig {
+  /** Base URL people and the sandbox use to reach this API (checkout links). */
+  publicApiUrl: string;
+  /** Webhook deliveries accepted per client IP per minute, on each provider route. */
+  webhookRateLimitPerMinute: number;
+  razorpay: { keyId: string | undefined; keySecret: string | undefined; webhookSecret: string | undefined; apiUrl: string };
+  stripe: { secretKey: string | undefined; publishableKey: string | undefined; webhookSecret: string | undefined; apiUrl: string };
 }
 
 const DEV_ENCRYPTION_KEY = 'coffer-dev-only-encryption-key-do-not-use-in-production';
@@ -76,6 +87,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     redisUrl: env.REDIS_URL || undefined,
     trustProxyHops: readInt(env, 'TRUST_PROXY_HOPS', 0),
     version: env.COFFER_VERSION ?? readPackageVersion(),
+    payments: loadPaymentsConfig(env),
+  };
+}
+
+function loadPaymentsConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
+  const razorpay = {
+    keyId: env.RAZORPAY_KEY_ID || undefined,
+    keySecret: env.RAZORPAY_KEY_SECRET || undefined,
+    webhookSecret: env.RAZORPAY_WEBHOOK_SECRET || undefined,
+    apiUrl: env.RAZORPAY_API_URL || 'https://api.razorpay.com',
+  };
+  const stripe = {
+    secretKey: env.STRIPE_SECRET_KEY || undefined,
+    publishableKey: env.STRIPE_PUBLISHABLE_KEY || undefined,
+    webhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
+    apiUrl: env.STRIPE_API_URL || 'https://api.stripe.com',
+  };
+  // Half a configuration would take real payments whose webhooks can never be verified.
+  if (Boolean(razorpay.keyId) !== Boolean(razorpay.keySecret) || (razorpay.keyId && !razorpay.webhookSecret)) {
+    throw new Error('Set RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET and RAZORPAY_WEBHOOK_SECRET together (or none for the sandbox)');
+  }
+  if (stripe.secretKey && !stripe.webhookSecret) throw new Error('STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY (or neither for the sandbox)');
+  return {
+    publicApiUrl: (env.PUBLIC_API_URL || `http://localhost:${env.PORT || 4000}`).replace(/\/+$/, ''),
+    webhookRateLimitPerMinute: readInt(env, 'WEBHOOK_RATE_LIMIT_PER_MINUTE', 50),
+    razorpay,
+    stripe,
   };
 }
 

@@ -16,8 +16,11 @@ import { Migration20261121120000_approvals } from './migrations/Migration2026112
 import { Migration20261121125000_rate_limits } from './migrations/Migration20261121125000_rate_limits';
 import { ApprovalRequest } from '../modules/approvals/approval-request.entity';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
+import { InboundWebhookEvent, PaymentFlag, ProviderCheckout } from '../modules/payments/payment.entities';
+import { Migration20261121140000_payments } from './migrations/Migration20261121140000_payments';
 
-export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest];
+export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest,
+  InboundWebhookEvent, ProviderCheckout, PaymentFlag];
 
 /**
  * Migrations are listed here rather than discovered from a folder, so the
@@ -29,6 +32,7 @@ export const migrationsList = [
   { name: 'Migration20261121110000_ledger', class: Migration20261121110000_ledger },
   { name: 'Migration20261121120000_approvals', class: Migration20261121120000_approvals },
   { name: 'Migration20261121125000_rate_limits', class: Migration20261121125000_rate_limits },
+  { name: 'Migration20261121140000_payments', class: Migration20261121140000_payments },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

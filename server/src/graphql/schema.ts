@@ -11,8 +11,9 @@ import { DashboardResolver } from '../modules/dashboard/dashboard.resolver';
 import { GroupResolver } from '../modules/groups/group.resolver';
 import { TransactionConnectionResolver, TransactionResolver } from '../modules/ledger/ledger.resolver';
 import { MemberResolver } from '../modules/members/member.resolver';
+import { PaymentResolver } from '../modules/payments/payment.resolver';
 
-export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver] as const;
+export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver, PaymentResolver] as const;
 
 let cached: GraphQLSchema | undefined;
 

@@ -7,6 +7,7 @@ import { signInFederated } from '../modules/auth/auth.service';
 import { anonymousViewer } from '../modules/auth/viewer';
 import { renderReceiptHtml } from '../modules/ledger/receipt';
 import { getReceipt } from '../modules/ledger/receipt.service';
+import { paymentRoutes } from '../modules/payments/payment.routes';
 import { DomainError, ErrorCode } from '../shared/domain-error';
 import type { EventBus } from '../shared/event-bus';
 import { createLoaders } from '../shared/loaders';
@@ -106,6 +107,7 @@ const routes: Record<string, Partial<Record<string, Handler>>> = {
   '/api/health': { GET: health },
   '/api/auth/federated-sign-in': { POST: federatedSignIn },
   '/api/receipts/:id': { GET: receipt },
+  ...paymentRoutes,
 };
 
 /** Exact paths first, then patterns whose `:name` segments match any one non-empty segment. */
