@@ -7,7 +7,7 @@ import { ADMIN_ONLY, ANY_ROLE, assertGroupRole, requireId } from '../auth/author
 import { Group } from '../groups/group.entity';
 import { assertGroupActive } from '../groups/group.service';
 import { ApprovalSource, PaymentMode, PaymentProvider } from '../ledger/ledger.enums';
-import { publishChange } from '../ledger/ledger.service';
+import { DeferredEventBus } from '../../shared/event-bus';
 import { PaymentFlag, PaymentFlagStatus, ProviderCheckout, ProviderCheckoutStatus } from './payment.entities';
 import { creditPayment, PaymentOutcome } from './payment-crediting';
 import { PaymentTargetKind, PaymentTargetRef, paymentTargetHandler } from './payment-target';
@@ -141,11 +141,12 @@ export async function verifyRazorpayPayment(ctx: ServiceContext, input: { orderI
   if (!razorpayPaymentSignatureValid(ctx.config, input.orderId, input.paymentId, input.signature.toLowerCase())) {
     new FieldValidator().check('signature', false, 'Does not match this order and payment').throwIfInvalid();
   }
+  const events = new DeferredEventBus(ctx.events);
   const result = await ctx.em.transactional(async (em) => {
     const checkout = await em.findOne(ProviderCheckout, { provider: PaymentProvider.RAZORPAY, providerOrderId: input.orderId });
     if (!checkout) throw notFound('Order');
     return creditPayment(
-      { ...ctx, em },
+      { ...ctx, em, events },
       {
         provider: PaymentProvider.RAZORPAY,
         providerPaymentId: input.paymentId,
@@ -164,7 +165,7 @@ export async function verifyRazorpayPayment(ctx: ServiceContext, input: { orderI
       null,
     );
   });
-  if (result.publish) await publishChange(ctx, result.publish.transaction, result.publish.action);
+  await events.flush();
   return { outcome: result.outcome, transactionId: result.transactionId, flagReason: result.flagReason };
 }
 

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type Stripe from 'stripe';
 import type { CofferConfig } from '../../config';
-import type { EventBus } from '../../shared/event-bus';
+import { DeferredEventBus, EventBus } from '../../shared/event-bus';
 import { createLoaders } from '../../shared/loaders';
 import type { ServiceContext } from '../../shared/service-context';
 import { anonymousViewer } from '../auth/viewer';
 import { ApprovalSource, PaymentProvider } from '../ledger/ledger.enums';
-import { publishChange } from '../ledger/ledger.service';
 import { InboundWebhookStatus } from './payment.entities';
 import { applyPaymentAction, PaymentOutcome } from './payment-crediting';
 import { constructStripeEvent, razorpayWebhookSignatureValid } from './provider-gateways';
@@ -40,8 +39,9 @@ export type ReceiveResult =
 const STALE_RECEIVED_SECONDS = 60;
 const MAX_BACKOFF_SECONDS = 3600;
 
-export function systemContext(deps: PaymentDeps, em = deps.orm.em.fork()): ServiceContext {
-  return { em, viewer: anonymousViewer, config: deps.config, events: deps.events, loaders: createLoaders(em, anonymousViewer) };
+/** Webhooks and jobs act as the system; events wait for the commit. */
+export function systemContext(deps: PaymentDeps, em: EntityManager, events: EventBus): ServiceContext {
+  return { em, viewer: anonymousViewer, config: deps.config, events, loaders: createLoaders(em, anonymousViewer) };
 }
 
 function header(delivery: WebhookDelivery, name: string): string | null {
@@ -161,6 +161,7 @@ const sourceFor = (provider: PaymentProvider): ApprovalSource => (provider === P
  */
 export async function processInboundEvent(deps: PaymentDeps, id: string): Promise<{ status: InboundWebhookStatus; outcome: string | null } | null> {
   const em = deps.orm.em.fork();
+  const events = new DeferredEventBus(deps.events);
   let result: { status: InboundWebhookStatus; outcome: PaymentOutcome } | null;
   try {
     result = await em.transactional(async (tx) => {
@@ -171,7 +172,7 @@ export async function processInboundEvent(deps: PaymentDeps, id: string): Promis
       if (rows.length === 0) return null;
       const { provider, raw_body: rawBody } = rows[0];
       const action = parseStored(provider, rawBody);
-      const applied = await applyPaymentAction(systemContext(deps, tx), action, sourceFor(provider), id);
+      const applied = await applyPaymentAction(systemContext(deps, tx, events), action, sourceFor(provider), id);
       const status = applied.outcome === 'IGNORED' ? InboundWebhookStatus.IGNORED : InboundWebhookStatus.PROCESSED;
       const paymentId = action.kind === 'credit' ? action.payment.providerPaymentId : action.kind === 'ignore' ? null : action.providerPaymentId;
       const orderId = action.kind === 'credit' ? action.payment.providerOrderId : action.kind === 'failed' ? action.providerOrderId : null;
@@ -197,7 +198,7 @@ export async function processInboundEvent(deps: PaymentDeps, id: string): Promis
     return rows[0] ?? null;
   }
   if (!result) return null;
-  if (result.outcome.publish) await publishChange(systemContext(deps), result.outcome.publish.transaction, result.outcome.publish.action);
+  await events.flush();
   return { status: result.status, outcome: result.outcome.outcome };
 }
 

@@ -7,7 +7,7 @@ import { recordAudit } from '../audit/audit.service';
 import { Group } from '../groups/group.entity';
 import { LedgerTransaction } from '../ledger/ledger.entities';
 import { ApprovalSource, PaymentProvider } from '../ledger/ledger.enums';
-import { recordApprovedCashIn, reverseTransaction, TransactionChange, transactionSnapshot } from '../ledger/ledger.service';
+import { publishChange, recordApprovedCashIn, reverseTransaction, transactionSnapshot } from '../ledger/ledger.service';
 import { Member } from '../members/member.entity';
 import { NotificationChannel } from '../notifications/notification-task.entity';
 import { PaymentFlagReason, ProviderCheckout, ProviderCheckoutStatus } from './payment.entities';
@@ -20,6 +20,8 @@ import type { PaymentEventAction, ProviderPayment } from './provider-events';
  * is safe to run again for the same payment: rows are locked in one order
  * (the checkout, then the target, then the transaction) and the ledger's
  * unique (provider, provider payment id) is the last line of defence.
+ * ctx.events must be a DeferredEventBus the caller flushes after commit, so
+ * a rolled-back credit never announces itself.
  */
 
 export type PaymentOutcomeKind = 'CREDITED' | 'DUPLICATE' | 'FLAGGED' | 'UNMATCHED' | 'REFUNDED' | 'PAYMENT_FAILED' | 'IGNORED';
@@ -30,8 +32,6 @@ export interface PaymentOutcome {
   transactionId: string | null;
   flagReason: PaymentFlagReason | null;
   detail: string | null;
-  /** A ledger change to publish once the database transaction has committed. */
-  publish: { transaction: LedgerTransaction; action: TransactionChange } | null;
 }
 
 const outcome = (kind: PaymentOutcomeKind, fields: Partial<PaymentOutcome> = {}): PaymentOutcome => ({
@@ -40,7 +40,6 @@ const outcome = (kind: PaymentOutcomeKind, fields: Partial<PaymentOutcome> = {})
   transactionId: null,
   flagReason: null,
   detail: null,
-  publish: null,
   ...fields,
 });
 
@@ -198,7 +197,8 @@ export async function creditPayment(ctx: ServiceContext, payment: ProviderPaymen
   }
   await queuePaymentNotification(ctx, txn, payment, description.memberId);
   await em.flush();
-  return outcome('CREDITED', { groupId, transactionId: txn.id, publish: { transaction: txn, action: 'APPROVED' } });
+  await publishChange(ctx, txn, 'APPROVED');
+  return outcome('CREDITED', { groupId, transactionId: txn.id });
 }
 
 /** A payment attempt that failed: nothing is booked; the order stays open for another attempt. */
@@ -262,7 +262,8 @@ export async function refundPayment(ctx: ServiceContext, action: Extract<Payment
     paidCheckout.status = ProviderCheckoutStatus.REFUNDED;
   }
   await em.flush();
-  return outcome('REFUNDED', { groupId, transactionId: reversal.id, publish: { transaction: reversal, action: 'REVERSED' } });
+  await publishChange(ctx, reversal, 'REVERSED');
+  return outcome('REFUNDED', { groupId, transactionId: reversal.id });
 }
 
 /** Dispatches a parsed event; `source` says which path (webhook or verification) it came by. */

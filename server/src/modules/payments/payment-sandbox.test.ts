@@ -1,0 +1,111 @@
+import { createBilledGroup, openPeriod } from '../../../test/support/dues-factories';
+import { startTestServer, TestServer } from '../../../test/support/test-server';
+
+/*
+ * With no provider keys the built-in sandbox stands in for Razorpay and
+ * Stripe end to end: order or intent ids, a pay page, and on "pay" webhooks
+ * signed as the providers sign them, posted over HTTP to our own endpoints.
+ */
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => t.close());
+
+const PROVIDERS = 'query($g: ID) { paymentProviders(groupId: $g) { razorpay { enabled sandbox keyId } stripe { enabled sandbox publishableKey } } }';
+
+async function fixture() {
+  const group = await createBilledGroup(t, { memberCount: 1 });
+  await t.gql('mutation($id: ID!, $input: UpdateGroupInput!) { updateGroup(id: $id, input: $input) { id } }', { id: group.id, input: { paymentSettings: { razorpayEnabled: true, stripeEnabled: true } } }, group.admin.token);
+  const { dueByMember } = await openPeriod(t, group, '499.00');
+  const member = group.members[0];
+  return { group, dueId: dueByMember.get(member.id)!, token: member.user.token };
+}
+
+function localPath(url: string): string {
+  const parsed = new URL(url);
+  return `${t.url}${parsed.pathname}`;
+}
+
+async function dueStatus(dueId: string): Promise<string> {
+  return (await t.query<{ status: string }>('select status from dues where id = $1', [dueId])).rows[0].status;
+}
+
+async function pay(checkoutUrl: string, outcome: 'success' | 'fail' = 'success') {
+  const response = await fetch(localPath(checkoutUrl), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: `outcome=${outcome}` });
+  return { status: response.status, body: (await response.json()) as { data?: { success: boolean; webhooks: { status: number; outcome: string }[]; verification: { orderId: string; paymentId: string; signature: string } | null }; error?: { code: string; details: { reason?: string } } } };
+}
+
+it('says it is the sandbox, with each group\'s switches', async () => {
+  const f = await fixture();
+  const response = await t.gql(PROVIDERS, { g: f.group.id }, f.token);
+  expect(response.data).toEqual({ paymentProviders: { razorpay: { enabled: true, sandbox: true, keyId: 'rzp_test_coffersandbox' }, stripe: { enabled: true, sandbox: true, publishableKey: 'pk_test_coffersandbox' } } });
+  const other = await createBilledGroup(t, { memberCount: 0 });
+  expect(((await t.gql(PROVIDERS, { g: f.group.id }, other.admin.token)).errors ?? [])[0]?.extensions?.code).toBe('NOT_FOUND');
+  expect(((await t.gql(PROVIDERS, { g: other.id }, other.admin.token)).data as { paymentProviders: { razorpay: { enabled: boolean } } }).paymentProviders.razorpay.enabled).toBe(false);
+});
+
+it('Razorpay sandbox end to end: order → pay page → pay → signed webhooks to our endpoint → due PAID, credited once', async () => {
+  const f = await fixture();
+  const created = await t.gql<{ createRazorpayOrder: { providerOrderId: string; sandbox: boolean; checkoutUrl: string } }>(
+    'mutation($d: ID) { createRazorpayOrder(dueId: $d) { providerOrderId sandbox checkoutUrl } }',
+    { d: f.dueId },
+    f.token,
+  );
+  expect(created.errors).toBeUndefined();
+  const order = created.data!.createRazorpayOrder;
+  expect(order.sandbox).toBe(true);
+  expect(order.providerOrderId).toMatch(/^order_[A-Za-z0-9]{14}$/);
+  expect(order.checkoutUrl).toMatch(new RegExp(`/api/sandbox/razorpay/checkout/${order.providerOrderId}$`));
+
+  const page = await fetch(localPath(order.checkoutUrl));
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-type')).toContain('text/html');
+  const html = await page.text();
+  expect(html).toContain('Sandbox');
+  expect(html).toContain('₹499.00');
+  expect(html).toContain('method="post"');
+
+  const paid = await pay(order.checkoutUrl);
+  expect(paid.status).toBe(200);
+  // Like Razorpay: payment.captured and order.paid for the one payment; the second finds it credited.
+  expect(paid.body.data!.webhooks).toEqual([{ status: 200, outcome: 'CREDITED' }, { status: 200, outcome: 'DUPLICATE' }]);
+  expect(await dueStatus(f.dueId)).toBe('PAID');
+  const txns = await t.query('select approval_source, provider, amount_minor::text as amount from transactions where group_id = $1', [f.group.id]);
+  expect(txns.rows).toEqual([{ approval_source: 'RAZORPAY_WEBHOOK', provider: 'RAZORPAY', amount: '49900' }]);
+
+  // The Checkout-style callback the sandbox hands back verifies with the SDK and finds the payment credited.
+  const { orderId, paymentId, signature } = paid.body.data!.verification!;
+  const verified = await t.gql('mutation($o: String!, $p: String!, $s: String!) { verifyRazorpayPayment(orderId: $o, paymentId: $p, signature: $s) { outcome } }', { o: orderId, p: paymentId, s: signature }, f.token);
+  expect(verified.data).toEqual({ verifyRazorpayPayment: { outcome: 'DUPLICATE' } });
+
+  const again = await pay(order.checkoutUrl);
+  expect(again.status).toBe(409);
+  expect(again.body.error?.details.reason).toBe('ORDER_NOT_OPEN');
+});
+
+it('Stripe sandbox end to end, and a failed attempt that books nothing', async () => {
+  const f = await fixture();
+  const created = await t.gql<{ createStripePaymentIntent: { providerOrderId: string; clientSecret: string; checkoutUrl: string } }>(
+    'mutation($d: ID) { createStripePaymentIntent(dueId: $d) { providerOrderId clientSecret checkoutUrl } }',
+    { d: f.dueId },
+    f.token,
+  );
+  const intent = created.data!.createStripePaymentIntent;
+  expect(intent.providerOrderId).toMatch(/^pi_/);
+  expect(intent.clientSecret).toMatch(new RegExp(`^${intent.providerOrderId}_secret_`));
+  const failed = await pay(intent.checkoutUrl, 'fail');
+  expect(failed.body.data!.webhooks).toEqual([{ status: 200, outcome: 'PAYMENT_FAILED' }]);
+  expect(await dueStatus(f.dueId)).toBe('UNPAID');
+  const paid = await pay(intent.checkoutUrl);
+  expect(paid.body.data!.webhooks).toEqual([{ status: 200, outcome: 'CREDITED' }]);
+  expect(await dueStatus(f.dueId)).toBe('PAID');
+  const txns = await t.query('select approval_source, provider_payment_id from transactions where group_id = $1', [f.group.id]);
+  expect(txns.rows).toEqual([{ approval_source: 'STRIPE_WEBHOOK', provider_payment_id: intent.providerOrderId }]);
+});
+
+it('the pay page is HTML-escaped and unknown orders are 404', async () => {
+  expect((await fetch(`${t.url}/api/sandbox/razorpay/checkout/order_nope`)).status).toBe(404);
+  expect((await fetch(`${t.url}/api/sandbox/stripe/checkout/pi_nope`, { method: 'POST', headers: { accept: 'application/json' } })).status).toBe(404);
+});
