@@ -24,6 +24,10 @@ export interface CofferConfig {
   maxQueryCost: number;
   corsOrigins: string[];
   redisUrl: string | undefined;
+  /** Where people and providers reach this API from outside: links in messages, sandbox webhooks. */
+  publicApiUrl: string;
+  /** How long an "I've paid" link stays valid. */
+  confirmLinkTtlDays: number;
   /** Proxies in front of the server that append to X-Forwarded-For; 0 = use the socket address. */
   trustProxyHops: number;
   version: string;
@@ -86,6 +90,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:3000').split(',').map((s) => s.trim()).filter(Boolean),
     redisUrl: env.REDIS_URL || undefined,
     trustProxyHops: readInt(env, 'TRUST_PROXY_HOPS', 0),
+    publicApiUrl: env.PUBLIC_API_URL || `http://localhost:${readInt(env, 'PORT', 4000)}`,
+    confirmLinkTtlDays: readInt(env, 'CONFIRM_LINK_TTL_DAYS', 30),
     version: env.COFFER_VERSION ?? readPackageVersion(),
     payments: loadPaymentsConfig(env),
   };

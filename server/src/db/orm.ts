@@ -14,12 +14,14 @@ import { Migration20261121100000_audit } from './migrations/Migration20261121100
 import { Migration20261121110000_ledger } from './migrations/Migration20261121110000_ledger';
 import { Migration20261121120000_approvals } from './migrations/Migration20261121120000_approvals';
 import { Migration20261121125000_rate_limits } from './migrations/Migration20261121125000_rate_limits';
+import { Migration20261121130000_dues } from './migrations/Migration20261121130000_dues';
+import { BillingPeriod, Due, MembershipTerm } from '../modules/dues/dues.entities';
 import { ApprovalRequest } from '../modules/approvals/approval-request.entity';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
 import { InboundWebhookEvent, PaymentFlag, ProviderCheckout } from '../modules/payments/payment.entities';
 import { Migration20261121140000_payments } from './migrations/Migration20261121140000_payments';
 
-export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest,
+export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm,
   InboundWebhookEvent, ProviderCheckout, PaymentFlag];
 
 /**
@@ -32,6 +34,7 @@ export const migrationsList = [
   { name: 'Migration20261121110000_ledger', class: Migration20261121110000_ledger },
   { name: 'Migration20261121120000_approvals', class: Migration20261121120000_approvals },
   { name: 'Migration20261121125000_rate_limits', class: Migration20261121125000_rate_limits },
+  { name: 'Migration20261121130000_dues', class: Migration20261121130000_dues },
   { name: 'Migration20261121140000_payments', class: Migration20261121140000_payments },
 ];
 

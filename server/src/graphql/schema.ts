@@ -8,12 +8,13 @@ import { ApprovalResolver } from '../modules/approvals/approval.resolver';
 import { AuditResolver } from '../modules/audit/audit.resolver';
 import { ApiKeyResolver, AuthResolver } from '../modules/auth/auth.resolver';
 import { DashboardResolver } from '../modules/dashboard/dashboard.resolver';
+import { BillingPeriodResolver, DueResolver, MembershipTermResolver } from '../modules/dues/dues.resolver';
 import { GroupResolver } from '../modules/groups/group.resolver';
 import { TransactionConnectionResolver, TransactionResolver } from '../modules/ledger/ledger.resolver';
 import { MemberResolver } from '../modules/members/member.resolver';
 import { PaymentResolver } from '../modules/payments/payment.resolver';
 
-export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver, PaymentResolver] as const;
+export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver, BillingPeriodResolver, DueResolver, MembershipTermResolver, PaymentResolver] as const;
 
 let cached: GraphQLSchema | undefined;
 

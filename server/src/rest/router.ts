@@ -5,6 +5,9 @@ import type { CofferConfig } from '../config';
 import { createRequestContext } from '../graphql/context';
 import { signInFederated } from '../modules/auth/auth.service';
 import { anonymousViewer } from '../modules/auth/viewer';
+import { verifyConfirmToken } from '../modules/dues/confirm-link';
+import { renderConfirmPage, THANK_YOU_PAGE } from '../modules/dues/confirm-page';
+import { markDueMemberConfirmed } from '../modules/dues/due.service';
 import { renderReceiptHtml } from '../modules/ledger/receipt';
 import { getReceipt } from '../modules/ledger/receipt.service';
 import { paymentRoutes } from '../modules/payments/payment.routes';
@@ -103,10 +106,56 @@ const receipt: Handler = async (req, res, deps, params) => {
   res.end(html);
 };
 
+function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+    'x-content-type-options': 'nosniff',
+    // The token is in this page's URL: never hand it to another site.
+    'referrer-policy': 'no-referrer',
+  });
+  res.end(html);
+}
+
+/**
+ * GET /api/confirm/:token — the member's signed "I've paid" link. Valid: the
+ * due becomes MEMBER_CONFIRMED (once; a second visit changes nothing) and the
+ * browser goes to the thank-you page. Tampered: 400; expired: 410.
+ */
+const confirmDuePaid: Handler = async (_req, res, deps, params) => {
+  const check = verifyConfirmToken(params.token, deps.config.jwtSecret);
+  if (!check.ok) {
+    if (check.reason === 'EXPIRED') sendHtml(res, 410, renderConfirmPage('This link has expired', 'Ask your group’s treasurer for a new link, or tell them you paid.'));
+    else sendHtml(res, 400, renderConfirmPage('This link is not valid', 'It may have been copied incompletely. Open it again from the message you received.'));
+    return;
+  }
+  const em = deps.orm.em.fork();
+  const ctx: ServiceContext = { em, viewer: anonymousViewer, config: deps.config, events: deps.events, loaders: createLoaders(em, anonymousViewer) };
+  try {
+    await markDueMemberConfirmed(ctx, check.dueId);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === ErrorCode.NOT_FOUND) {
+      sendHtml(res, 404, renderConfirmPage('Nothing to confirm', 'This payment request no longer exists.'));
+      return;
+    }
+    throw error;
+  }
+  res.writeHead(303, { location: '/api/confirm/thanks', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+  res.end();
+};
+
+const confirmThanks: Handler = async (_req, res) => {
+  sendHtml(res, 200, THANK_YOU_PAGE);
+};
+
 const routes: Record<string, Partial<Record<string, Handler>>> = {
   '/api/health': { GET: health },
   '/api/auth/federated-sign-in': { POST: federatedSignIn },
   '/api/receipts/:id': { GET: receipt },
+  '/api/confirm/thanks': { GET: confirmThanks },
+  '/api/confirm/:token': { GET: confirmDuePaid },
   ...paymentRoutes,
 };
 

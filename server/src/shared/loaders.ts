@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { Viewer } from '../modules/auth/viewer';
+import { BillingPeriod } from '../modules/dues/dues.entities';
 import { Group } from '../modules/groups/group.entity';
 import { LedgerTransaction } from '../modules/ledger/ledger.entities';
 import { Member } from '../modules/members/member.entity';
@@ -21,13 +22,16 @@ export interface RequestLoaders {
   groupById: DataLoader<string, Group | null>;
   memberById: DataLoader<string, Member | null>;
   transactionById: DataLoader<string, LedgerTransaction | null>;
+  billingPeriodById: DataLoader<string, BillingPeriod | null>;
+  /** Dues still to be paid (unpaid, member-confirmed, overdue) per group. */
+  openDueCountByGroup: DataLoader<string, number>;
   /** Display names of the actors in the audit and activity logs. */
   userNameById: DataLoader<string, string | null>;
   apiKeyNameById: DataLoader<string, string | null>;
 }
 
 /** A by-id loader over the identity map: rows already loaded cost no query. */
-function byIdLoader<T extends Group | Member | LedgerTransaction>(em: () => EntityManager, entity: new () => T): DataLoader<string, T | null> {
+function byIdLoader<T extends Group | Member | LedgerTransaction | BillingPeriod>(em: () => EntityManager, entity: new () => T): DataLoader<string, T | null> {
   return new DataLoader(async (ids) => {
     const rows = (await em().find(entity as never, { id: { $in: [...ids] } } as never)) as T[];
     const byId = new Map(rows.map((row) => [row.id, row]));
@@ -85,6 +89,17 @@ export function createLoaders(requestEm: EntityManager | (() => EntityManager), 
     groupById: byIdLoader(em, Group),
     memberById: byIdLoader(em, Member),
     transactionById: byIdLoader(em, LedgerTransaction),
+    billingPeriodById: byIdLoader(em, BillingPeriod),
+    openDueCountByGroup: new DataLoader(async (groupIds) => {
+      const rows: { group_id: string; count: string }[] = await knex()('dues')
+        .select('group_id')
+        .count('* as count')
+        .whereIn('status', ['UNPAID', 'MEMBER_CONFIRMED', 'OVERDUE'])
+        .whereIn('group_id', [...groupIds])
+        .groupBy('group_id');
+      const byGroup = new Map(rows.map((row) => [row.group_id, Number(row.count)]));
+      return groupIds.map((id) => byGroup.get(id) ?? 0);
+    }),
     userNameById: nameLoader(knex, 'users'),
     apiKeyNameById: nameLoader(knex, 'api_keys'),
   };

@@ -28,7 +28,9 @@ export type ApprovalAction =
   | 'UPDATE';
 
 export type ApprovalEntityType =
+  | 'DUE'
   | 'MEMBER'
+  | 'MEMBERSHIP_TERM'
   | 'TRANSACTION';
 
 export type ApprovalRequestStatus =
@@ -62,11 +64,19 @@ export type BillingMode =
   | 'VARIABLE_TOTAL';
 
 export type BillingSettingsInput = {
+  /** MM-DD, e.g. "04-01" */
+  annualDueDate?: string | null | undefined;
   cycle: BillingCycle;
   dueDay?: number | null | undefined;
+  /** 0–90; default 7 */
   graceDays?: number | null | undefined;
+  membershipFees?: MembershipFeesInput | null | undefined;
   mode: BillingMode;
   price?: MoneyInput | null | undefined;
+  /** 0–180; default 30 */
+  renewalWindowDays?: number | null | undefined;
+  /** Default ROLLING */
+  termRule?: MembershipTermRule | null | undefined;
 };
 
 export type CreateGroupInput = {
@@ -97,6 +107,19 @@ export type GroupStatus =
 export type MemberStatus =
   | 'ACTIVE'
   | 'REMOVED';
+
+/** Fees per membership term type; leave a type out (null) to not offer it */
+export type MembershipFeesInput = {
+  annual?: MoneyInput | null | undefined;
+  applicationFee?: MoneyInput | null | undefined;
+  lifetime?: MoneyInput | null | undefined;
+  monthly?: MoneyInput | null | undefined;
+};
+
+/** How membership terms are dated */
+export type MembershipTermRule =
+  | 'FIXED_ANNUAL'
+  | 'ROLLING';
 
 /** An amount as typed by a person: a decimal string and its currency */
 export type MoneyInput = {

@@ -4,6 +4,8 @@ import { LedgerTransaction } from '../ledger/ledger.entities';
 import { approvePendingTransaction, deleteTransaction, deserializeChanges, rejectPendingTransaction, updateTransaction } from '../ledger/ledger.service';
 import { Member, MemberStatus } from '../members/member.entity';
 import { addMember, AddMemberData, addSubMember, AddSubMemberData, removeMember, updateMember, UpdateMemberData } from '../members/member.service';
+import { confirmPayment, discardDueConfirmation, dueVersion } from '../dues/due.service';
+import { approvePendingTerm, discardPendingTerm, membershipTermVersion } from '../dues/membership.service';
 import { ApprovalEntityType, ApprovalRequest } from './approval-request.entity';
 
 /**
@@ -80,7 +82,31 @@ const transactionHandler: ApprovalHandler = {
   },
 };
 
+/** A member's "I've paid": approving confirms the payment (CASH_IN + PAID), rejecting reopens the due. */
+const dueHandler: ApprovalHandler = {
+  currentVersion: (em, targetId) => dueVersion(em, targetId),
+  async apply(ctx, request) {
+    // ctx.em is the approval's transaction: confirmPayment's transactional() joins it.
+    await confirmPayment(ctx, request.targetId!, { action: 'CONFIRM' });
+  },
+  async discard(ctx, request) {
+    await discardDueConfirmation(ctx, request.targetId!);
+  },
+};
+
+const membershipTermHandler: ApprovalHandler = {
+  currentVersion: (em, targetId) => membershipTermVersion(em, targetId),
+  async apply(ctx, request) {
+    await approvePendingTerm(ctx, request.targetId!, operationOf(request).input);
+  },
+  async discard(ctx, request) {
+    await discardPendingTerm(ctx, request.targetId!);
+  },
+};
+
 export const approvalHandlers: Record<ApprovalEntityType, ApprovalHandler> = {
   [ApprovalEntityType.MEMBER]: memberHandler,
   [ApprovalEntityType.TRANSACTION]: transactionHandler,
+  [ApprovalEntityType.DUE]: dueHandler,
+  [ApprovalEntityType.MEMBERSHIP_TERM]: membershipTermHandler,
 };

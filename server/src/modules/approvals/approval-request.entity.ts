@@ -6,6 +6,9 @@ import { Group } from '../groups/group.entity';
 export enum ApprovalEntityType {
   MEMBER = 'MEMBER',
   TRANSACTION = 'TRANSACTION',
+  /** A member said they paid a due: confirming it records the payment. */
+  DUE = 'DUE',
+  MEMBERSHIP_TERM = 'MEMBERSHIP_TERM',
 }
 
 export enum ApprovalAction {

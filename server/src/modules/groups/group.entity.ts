@@ -26,7 +26,27 @@ export enum BillingCycle {
   ANNUAL = 'ANNUAL',
 }
 
-/** Stored as JSON: settings are read and written whole, never queried by field. */
+/** How a club's membership terms are dated. */
+export enum MembershipTermRule {
+  /** A term runs from the payment date for its length (a month, a year). */
+  ROLLING = 'ROLLING',
+  /** Annual terms all end on the group's fixed annual date; paying inside the renewal window buys the next year. */
+  FIXED_ANNUAL = 'FIXED_ANNUAL',
+}
+
+/** Fees per membership term type, minor units as decimal strings; null = not offered. */
+export interface MembershipFeesData {
+  monthlyMinor: string | null;
+  annualMinor: string | null;
+  lifetimeMinor: string | null;
+  applicationFeeMinor: string | null;
+}
+
+/**
+ * Stored as JSON: settings are read and written whole, never queried by
+ * field. Fields added after the first release are optional here; readers use
+ * `billingSettingsOf` for the defaults.
+ */
 export interface BillingSettingsData {
   mode: BillingMode;
   cycle: BillingCycle;
@@ -34,6 +54,26 @@ export interface BillingSettingsData {
   priceMinor: string | null;
   dueDay: number | null;
   graceDays: number;
+  /** MM-DD of the fixed annual date (annual dues, FIXED_ANNUAL membership terms). */
+  annualDueDate?: string | null;
+  termRule?: MembershipTermRule;
+  /** Days before the fixed annual date from which a payment renews for the following year. */
+  renewalWindowDays?: number;
+  membershipFees?: MembershipFeesData;
+}
+
+export const NO_MEMBERSHIP_FEES: MembershipFeesData = { monthlyMinor: null, annualMinor: null, lifetimeMinor: null, applicationFeeMinor: null };
+
+/** The settings with every optional field filled in. */
+export function billingSettingsOf(group: Pick<Group, 'billingSettings'>): Required<BillingSettingsData> {
+  const settings = group.billingSettings;
+  return {
+    ...settings,
+    annualDueDate: settings.annualDueDate ?? null,
+    termRule: settings.termRule ?? MembershipTermRule.ROLLING,
+    renewalWindowDays: settings.renewalWindowDays ?? 30,
+    membershipFees: settings.membershipFees ?? NO_MEMBERSHIP_FEES,
+  };
 }
 
 export interface PaymentSettingsData {

@@ -4,7 +4,7 @@ import type { GraphQLContext } from '../../graphql/context';
 import { MoneyType } from '../../graphql/money.type';
 import { Role } from '../../shared/roles';
 import { knownViewerRoleIn, viewerRoleIn } from '../auth/authorization';
-import { Group } from './group.entity';
+import { billingSettingsOf, Group } from './group.entity';
 import * as groups from './group.service';
 import { BillingSettingsType, CreateGroupInput, GroupType, PaymentSettingsType, UpdateGroupInput } from './group.types';
 
@@ -58,9 +58,9 @@ export class GroupResolver {
     return ctx.loaders.activeMemberCountByGroup.known(group.id) ?? ctx.loaders.activeMemberCountByGroup.load(group.id);
   }
 
-  @FieldResolver(() => Int, { description: 'Dues not yet paid. Dues and billing periods arrive with billing (issue 4); until then no group has any.' })
-  unpaidCount(): number {
-    return 0;
+  @FieldResolver(() => Int, { description: 'Dues not yet paid (unpaid, member-confirmed or overdue) across all billing periods' })
+  async unpaidCount(@Root() group: groups.GroupView, @Ctx() ctx: GraphQLContext): Promise<number> {
+    return ctx.loaders.openDueCountByGroup.load(group.id);
   }
 
   @FieldResolver(() => Date, { nullable: true, description: 'Next due date from the billing settings' })
@@ -71,13 +71,19 @@ export class GroupResolver {
   @FieldResolver(() => BillingSettingsType, { nullable: true, description: 'Admins only; null for other roles' })
   async billingSettings(@Root() group: groups.GroupView, @Ctx() ctx: GraphQLContext): Promise<BillingSettingsType | null> {
     if ((await viewerRoleIn(ctx, group.id)) !== Role.ADMIN) return null;
-    const settings = group.billingSettings;
+    const settings = billingSettingsOf(group);
+    const money = (minor: string | null): MoneyType | null => (minor === null ? null : MoneyType.from({ amountMinor: BigInt(minor), currency: group.currency }));
+    const fees = settings.membershipFees;
     return {
       mode: settings.mode,
       cycle: settings.cycle,
-      price: settings.priceMinor === null ? null : MoneyType.from({ amountMinor: BigInt(settings.priceMinor), currency: group.currency }),
+      price: money(settings.priceMinor),
       dueDay: settings.dueDay,
       graceDays: settings.graceDays,
+      annualDueDate: settings.annualDueDate,
+      termRule: settings.termRule,
+      renewalWindowDays: settings.renewalWindowDays,
+      membershipFees: { monthly: money(fees.monthlyMinor), annual: money(fees.annualMinor), lifetime: money(fees.lifetimeMinor), applicationFee: money(fees.applicationFeeMinor) },
     };
   }
 

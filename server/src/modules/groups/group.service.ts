@@ -18,6 +18,7 @@ import {
   Group,
   GroupKind,
   GroupStatus,
+  MembershipTermRule,
   PaymentSettingsData,
 } from './group.entity';
 
@@ -32,6 +33,10 @@ export interface BillingSettingsInputData {
   price?: MoneyInputData | null;
   dueDay?: number | null;
   graceDays?: number | null;
+  annualDueDate?: string | null;
+  termRule?: MembershipTermRule | null;
+  renewalWindowDays?: number | null;
+  membershipFees?: Partial<Record<'monthly' | 'annual' | 'lifetime' | 'applicationFee', MoneyInputData | null>> | null;
 }
 
 export interface PaymentSettingsInputData {
@@ -93,21 +98,44 @@ function parseThreshold(validator: FieldValidator, input: MoneyInputData | null 
   return minor ?? null;
 }
 
+/** A non-negative amount in the group's currency, as stored in settings JSON (a decimal string of minor units). */
+function settingsAmount(validator: FieldValidator, input: MoneyInputData | null | undefined, currency: string, field: string): string | null {
+  if (!input) return null;
+  validator.check(`${field}.currency`, input.currency === currency, `Use the group's currency (${currency})`);
+  const minor = validator.attempt(() => parseAmount(input.amount, currency, `${field}.amount`));
+  if (minor === undefined) return null;
+  validator.check(`${field}.amount`, minor >= 0n, 'Cannot be negative');
+  return minor.toString();
+}
+
+const isMonthDay = (value: string): boolean => {
+  const match = /^(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [month, day] = [Number(match[1]), Number(match[2])];
+  // 29 February would skip three years in four.
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(2023, month, 0)).getUTCDate();
+};
+
 function buildBilling(validator: FieldValidator, input: BillingSettingsInputData, currency: string): BillingSettingsData {
-  let priceMinor: string | null = null;
-  if (input.price) {
-    validator.check('billingSettings.price.currency', input.price.currency === currency, `Price must be in the group's currency (${currency})`);
-    const minor = validator.attempt(() => parseAmount(input.price!.amount, currency, 'billingSettings.price.amount'));
-    if (minor !== undefined) {
-      validator.check('billingSettings.price.amount', minor >= 0n, 'Price cannot be negative');
-      priceMinor = minor.toString();
-    }
-  }
+  const priceMinor = settingsAmount(validator, input.price, currency, 'billingSettings.price');
+  const fees = input.membershipFees ?? {};
+  const membershipFees = {
+    monthlyMinor: settingsAmount(validator, fees.monthly, currency, 'billingSettings.membershipFees.monthly'),
+    annualMinor: settingsAmount(validator, fees.annual, currency, 'billingSettings.membershipFees.annual'),
+    lifetimeMinor: settingsAmount(validator, fees.lifetime, currency, 'billingSettings.membershipFees.lifetime'),
+    applicationFeeMinor: settingsAmount(validator, fees.applicationFee, currency, 'billingSettings.membershipFees.applicationFee'),
+  };
+  const annualDueDate = input.annualDueDate ?? null;
+  validator.check('billingSettings.annualDueDate', annualDueDate === null || isMonthDay(annualDueDate), 'Use MM-DD, e.g. 04-01 (not 02-29)');
+  const termRule = input.termRule ?? MembershipTermRule.ROLLING;
+  validator.check('billingSettings.annualDueDate', termRule !== MembershipTermRule.FIXED_ANNUAL || annualDueDate !== null, 'FIXED_ANNUAL membership terms need the fixed annual date');
+  const renewalWindowDays = input.renewalWindowDays ?? 30;
+  validator.check('billingSettings.renewalWindowDays', Number.isInteger(renewalWindowDays) && renewalWindowDays >= 0 && renewalWindowDays <= 180, 'Between 0 and 180 days');
   const dueDay = input.dueDay ?? DEFAULT_BILLING.dueDay;
   validator.check('billingSettings.dueDay', dueDay === null || (Number.isInteger(dueDay) && dueDay >= 1 && dueDay <= 28), 'Due day must be between 1 and 28');
   const graceDays = input.graceDays ?? DEFAULT_BILLING.graceDays;
   validator.check('billingSettings.graceDays', Number.isInteger(graceDays) && graceDays >= 0 && graceDays <= 90, 'Grace days must be between 0 and 90');
-  return { mode: input.mode, cycle: input.cycle, priceMinor, dueDay, graceDays };
+  return { mode: input.mode, cycle: input.cycle, priceMinor, dueDay, graceDays, annualDueDate, termRule, renewalWindowDays, membershipFees };
 }
 
 function buildPayment(ctx: ServiceContext, validator: FieldValidator, input: PaymentSettingsInputData, previous: PaymentSettingsData): PaymentSettingsData {

@@ -1,7 +1,22 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { MoneyInput, MoneyType } from '../../graphql/money.type';
 import { Role } from '../../shared/roles';
-import { BillingCycle, BillingMode, GroupKind, GroupStatus } from './group.entity';
+import { BillingCycle, BillingMode, GroupKind, GroupStatus, MembershipTermRule } from './group.entity';
+
+@ObjectType('MembershipFees', { description: 'What each kind of membership term costs' })
+export class MembershipFeesType {
+  @Field(() => MoneyType, { nullable: true })
+  monthly: MoneyType | null;
+
+  @Field(() => MoneyType, { nullable: true })
+  annual: MoneyType | null;
+
+  @Field(() => MoneyType, { nullable: true })
+  lifetime: MoneyType | null;
+
+  @Field(() => MoneyType, { nullable: true, description: 'Charged once when joining' })
+  applicationFee: MoneyType | null;
+}
 
 @ObjectType('BillingSettings')
 export class BillingSettingsType {
@@ -17,8 +32,35 @@ export class BillingSettingsType {
   @Field(() => Int, { nullable: true, description: 'Day of the month dues fall due (1–28)' })
   dueDay: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Days after the due date before a due counts as overdue (and a membership lapses)' })
   graceDays: number;
+
+  @Field(() => String, { nullable: true, description: 'MM-DD of the fixed annual date for annual dues and FIXED_ANNUAL membership terms' })
+  annualDueDate: string | null;
+
+  @Field(() => MembershipTermRule, { description: 'How membership terms are dated' })
+  termRule: MembershipTermRule;
+
+  @Field(() => Int, { description: 'Days before the fixed annual date from which paying renews for the next year' })
+  renewalWindowDays: number;
+
+  @Field(() => MembershipFeesType, { description: 'Fee per membership term type; null where a type is not offered' })
+  membershipFees: MembershipFeesType;
+}
+
+@InputType({ description: 'Fees per membership term type; leave a type out (null) to not offer it' })
+export class MembershipFeesInput {
+  @Field(() => MoneyInput, { nullable: true })
+  monthly?: MoneyInput | null;
+
+  @Field(() => MoneyInput, { nullable: true })
+  annual?: MoneyInput | null;
+
+  @Field(() => MoneyInput, { nullable: true })
+  lifetime?: MoneyInput | null;
+
+  @Field(() => MoneyInput, { nullable: true })
+  applicationFee?: MoneyInput | null;
 }
 
 @ObjectType('PaymentSettings')
@@ -84,8 +126,20 @@ export class BillingSettingsInput {
   @Field(() => Int, { nullable: true })
   dueDay?: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: '0–90; default 7' })
   graceDays?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'MM-DD, e.g. "04-01"' })
+  annualDueDate?: string | null;
+
+  @Field(() => MembershipTermRule, { nullable: true, description: 'Default ROLLING' })
+  termRule?: MembershipTermRule | null;
+
+  @Field(() => Int, { nullable: true, description: '0–180; default 30' })
+  renewalWindowDays?: number | null;
+
+  @Field(() => MembershipFeesInput, { nullable: true })
+  membershipFees?: MembershipFeesInput | null;
 }
 
 @InputType()

@@ -1,0 +1,228 @@
+import { addUserToGroup, codeOf, createGroup, createUser } from '../../../test/support/factories';
+import { createBilledGroup, CREATE_PERIOD, openPeriod } from '../../../test/support/dues-factories';
+import { startTestServer, TestServer } from '../../../test/support/test-server';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => t.close());
+
+const DUES = `query($groupId: ID!, $periodId: ID, $status: DueStatus) {
+  dues(groupId: $groupId, periodId: $periodId, status: $status, first: 50) {
+    totalCount
+    edges { node { id status amount { amount amountMinor currency } member { id } period { id label } paidTransaction { id type category receiptNumber approvalStatus approvalSource } viewerCanDecide iHavePaidLink } }
+  }
+}`;
+
+const CONFIRM = `mutation($dueId: ID!, $action: PaymentDecision!, $notes: String) {
+  confirmPayment(dueId: $dueId, action: $action, notes: $notes) { due { id status decisionNotes } transaction { id type category receiptNumber approvalSource amount { amountMinor } } }
+}`;
+
+const WAIVE = 'mutation($dueId: ID!, $reason: String!) { waiveDue(dueId: $dueId, reason: $reason) { id status waivedReason } }';
+
+interface DueNode {
+  id: string;
+  status: string;
+  amount: { amount: string; amountMinor: string; currency: string };
+  member: { id: string };
+  paidTransaction: { id: string; receiptNumber: string; approvalSource: string; category: string } | null;
+  viewerCanDecide: boolean;
+  iHavePaidLink: string | null;
+}
+
+async function duesOf(groupId: string, token: string, variables: Record<string, unknown> = {}) {
+  const response = await t.gql<{ dues: { totalCount: number; edges: { node: DueNode }[] } }>(DUES, { groupId, ...variables }, token);
+  return response;
+}
+
+describe('billing periods and the split', () => {
+  it('splits a variable total so the shares add up exactly, the remainder going to the lowest member number', async () => {
+    const group = await createBilledGroup(t, { memberCount: 2 });
+    const response = await t.gql<{ createBillingPeriod: { dueCount: number; period: { dueDate: string; total: { amountMinor: string }; remainderMember: { id: string } } } }>(
+      CREATE_PERIOD,
+      { input: { groupId: group.id, label: 'December 2026', totalPrice: { amount: '100.00', currency: 'INR' }, periodStart: '2026-12-01', periodEnd: '2026-12-31' } },
+      group.admin.token,
+    );
+    expect(response.errors).toBeUndefined();
+    const created = response.data!.createBillingPeriod;
+    expect(created.dueCount).toBe(3);
+    expect(created.period.total.amountMinor).toBe('10000');
+    expect(created.period.dueDate).toBe('2026-12-05'); // the group's due day in the first month
+    expect(created.period.remainderMember.id).toBe(group.adminMemberId);
+    const dues = (await duesOf(group.id, group.admin.token)).data!.dues.edges.map((e) => e.node);
+    const byMember = new Map(dues.map((d) => [d.member.id, d.amount.amountMinor]));
+    expect(byMember.get(group.adminMemberId)).toBe('3334');
+    expect(byMember.get(group.members[0].id)).toBe('3333');
+    expect(byMember.get(group.members[1].id)).toBe('3333');
+    expect(dues.reduce((sum, d) => sum + BigInt(d.amount.amountMinor), 0n)).toBe(10000n);
+  });
+
+  it('gives the remainder to the stated member when one is named', async () => {
+    const group = await createBilledGroup(t, { memberCount: 2 });
+    const { dueByMember } = await openPeriod(t, group, '0.05', { remainderMemberId: group.members[1].id });
+    const rows = await t.query<{ member_id: string; amount_minor: string }>('select member_id, amount_minor from dues where id = any($1)', [[...dueByMember.values()]]);
+    const byMember = new Map(rows.rows.map((r) => [r.member_id, r.amount_minor]));
+    expect(byMember.get(group.members[1].id)).toBe('3');
+    expect(byMember.get(group.members[0].id)).toBe('1');
+    expect(byMember.get(group.adminMemberId)).toBe('1');
+  });
+
+  it('bills each member their custom amount (else the group price) in CUSTOM_AMOUNTS mode', async () => {
+    const group = await createBilledGroup(t, { memberCount: 1, billingSettings: { mode: 'CUSTOM_AMOUNTS', cycle: 'MONTHLY', price: { amount: '250.00', currency: 'INR' } } });
+    const update = await t.gql(
+      'mutation($id: ID!, $input: UpdateMemberInput!) { updateMember(id: $id, input: $input) { member { id } } }',
+      { id: group.members[0].id, input: { customAmount: { amount: '99.50', currency: 'INR' } } },
+      group.admin.token,
+    );
+    expect(update.errors).toBeUndefined();
+    const response = await t.gql(CREATE_PERIOD, { input: { groupId: group.id, label: 'Jan', periodStart: '2027-01-01', periodEnd: '2027-01-31' } }, group.admin.token);
+    expect(response.errors).toBeUndefined();
+    const dues = (await duesOf(group.id, group.admin.token)).data!.dues.edges.map((e) => e.node);
+    expect(new Map(dues.map((d) => [d.member.id, d.amount.amount]))).toEqual(new Map([[group.adminMemberId, '250.00'], [group.members[0].id, '99.50']]));
+  });
+
+  it('reports every bad field at once and writes nothing', async () => {
+    const group = await createBilledGroup(t, { memberCount: 1 });
+    const response = await t.gql(
+      CREATE_PERIOD,
+      { input: { groupId: group.id, label: ' ', totalPrice: { amount: '10.001', currency: 'USD' }, periodStart: '2026-02-30', periodEnd: 'soon', dueDate: '2026-13-01' } },
+      group.admin.token,
+    );
+    expect(codeOf(response)).toBe('BAD_USER_INPUT');
+    expect(Object.keys(response.errors![0].extensions!.fields!).sort()).toEqual(['dueDate', 'label', 'periodEnd', 'periodStart', 'totalPrice.amount', 'totalPrice.currency']);
+    expect((await t.query('select 1 from billing_periods where group_id = $1', [group.id])).rowCount).toBe(0);
+  });
+
+  it('needs a total in variable mode, refuses huge amounts and an end before the start', async () => {
+    const group = await createBilledGroup(t, { memberCount: 1 });
+    const base = { groupId: group.id, label: 'X', periodStart: '2026-12-01', periodEnd: '2026-12-31' };
+    const missing = await t.gql(CREATE_PERIOD, { input: base }, group.admin.token);
+    expect(missing.errors![0].extensions!.fields).toHaveProperty('totalPrice');
+    const huge = await t.gql(CREATE_PERIOD, { input: { ...base, totalPrice: { amount: '99999999999999999999999', currency: 'INR' } } }, group.admin.token);
+    expect(huge.errors![0].extensions!.fields).toHaveProperty(['totalPrice.amount']);
+    const backwards = await t.gql(CREATE_PERIOD, { input: { ...base, periodEnd: '2026-11-30', totalPrice: { amount: '1', currency: 'INR' } } }, group.admin.token);
+    expect(backwards.errors![0].extensions!.fields).toEqual({ periodEnd: 'Must not be before the start' });
+  });
+
+  it('opens one period per start day: a second is CONFLICT, concurrent ones create it once', async () => {
+    const group = await createBilledGroup(t, { memberCount: 2 });
+    const input = { groupId: group.id, label: 'Dec', totalPrice: { amount: '30.00', currency: 'INR' }, periodStart: '2026-12-01', periodEnd: '2026-12-31' };
+    const results = await Promise.all(Array.from({ length: 4 }, () => t.gql(CREATE_PERIOD, { input }, group.admin.token)));
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    expect(results.filter((r) => r.errors).map((r) => r.errors![0].extensions!.reason)).toEqual(['PERIOD_EXISTS', 'PERIOD_EXISTS', 'PERIOD_EXISTS']);
+    expect((await t.query('select 1 from dues where group_id = $1', [group.id])).rowCount).toBe(3);
+  });
+
+  it('lets only admins open periods; other groups see nothing', async () => {
+    const group = await createBilledGroup(t, { memberCount: 1 });
+    const operator = await createUser(t);
+    await addUserToGroup(t, group, operator, 'OPERATOR');
+    const outsider = await createGroup(t);
+    const input = { groupId: group.id, label: 'Dec', totalPrice: { amount: '30.00', currency: 'INR' }, periodStart: '2026-12-01', periodEnd: '2026-12-31' };
+    expect(codeOf(await t.gql(CREATE_PERIOD, { input }, operator.token))).toBe('FORBIDDEN');
+    expect(codeOf(await t.gql(CREATE_PERIOD, { input }, group.members[0].user.token))).toBe('FORBIDDEN');
+    expect(codeOf(await t.gql(CREATE_PERIOD, { input }, outsider.admin.token))).toBe('NOT_FOUND');
+    expect(codeOf(await duesOf(group.id, outsider.admin.token))).toBe('NOT_FOUND');
+  });
+
+  it('closes a period with notes; a closed period stays closed', async () => {
+    const group = await createBilledGroup(t, { memberCount: 1 });
+    const { periodId } = await openPeriod(t, group);
+    const UPDATE = 'mutation($id: ID!, $input: UpdateBillingPeriodInput!) { updateBillingPeriod(id: $id, input: $input) { id status notes closedAt } }';
+    const closed = await t.gql<{ updateBillingPeriod: { status: string; notes: string; closedAt: string } }>(UPDATE, { id: periodId, input: { notes: 'Settled', close: true } }, group.admin.token);
+    expect(closed.data!.updateBillingPeriod).toMatchObject({ status: 'CLOSED', notes: 'Settled' });
+    expect(closed.data!.updateBillingPeriod.closedAt).not.toBeNull();
+    expect((await t.gql(UPDATE, { id: periodId, input: { close: false } }, group.admin.token)).errors![0].extensions!.reason).toBe('PERIOD_CLOSED');
+    const listed = await t.gql<{ billingPeriods: { edges: { node: { id: string; status: string } }[] } }>(
+      'query($g: ID!) { billingPeriods(groupId: $g, status: CLOSED) { edges { node { id status } } } }',
+      { g: group.id },
+      group.members[0].user.token,
+    );
+    expect(listed.data!.billingPeriods.edges.map((e) => e.node.id)).toEqual([periodId]);
+  });
+});
+
+describe('dues: who sees what, confirm, reject, waive', () => {
+  it('shows a member only their own dues, with their "I\'ve paid" link and no decision buttons', async () => {
+    const group = await createBilledGroup(t, { memberCount: 2 });
+    await openPeriod(t, group);
+    const mine = (await duesOf(group.id, group.members[0].user.token)).data!.dues;
+    expect(mine.totalCount).toBe(1);
+    expect(mine.edges[0].node.member.id).toBe(group.members[0].id);
+    expect(mine.edges[0].node.viewerCanDecide).toBe(false);
+    expect(mine.edges[0].node.iHavePaidLink).toMatch(/\/api\/confirm\/[\w-]+\.[\w-]+$/);
+    const all = (await duesOf(group.id, group.admin.token)).data!.dues;
+    expect(all.totalCount).toBe(3);
+    expect(all.edges.every((e) => e.node.viewerCanDecide)).toBe(true);
+    const other = all.edges.find((e) => e.node.member.id === group.members[1].id)!.node.id;
+    expect(codeOf(await t.gql('query($id: ID!) { due(id: $id) { id } }', { id: other }, group.members[0].user.token))).toBe('NOT_FOUND');
+  });
+
+  it('confirming records an approved CASH_IN with a receipt and marks the due PAID, once', async () => {
+    const group = await createBilledGroup(t, { memberCount: 1 });
+    const { dueByMember } = await openPeriod(t, group, '50.00');
+    const dueId = dueByMember.get(group.members[0].id)!;
+    const confirmed = await t.gql<{ confirmPayment: { due: { status: string }; transaction: { type: string; category: string; receiptNumber: string; approvalSource: string; amount: { amountMinor: string } } } }>(
+      CONFIRM,
+      { dueId, action: 'CONFIRM', notes: 'Seen in the bank' },
+      group.admin.token,
+    );
+    expect(confirmed.errors).toBeUndefined();
+    expect(confirmed.data!.confirmPayment.due.status).toBe('PAID');
+    expect(confirmed.data!.confirmPayment.transaction).toMatchObject({ type: 'CASH_IN', category: 'SUBSCRIPTION_SHARE', approvalSource: 'ADMIN_DIRECT', amount: { amountMinor: '2500' } });
+    expect(confirmed.data!.confirmPayment.transaction.receiptNumber).toMatch(/^R-\d{4}-\d{6}$/);
+    const again = await t.gql(CONFIRM, { dueId, action: 'CONFIRM' }, group.admin.token);
+    expect(again.errors![0].extensions!.reason).toBe('DUE_PAID');
+    const balance = await t.query<{ sum: string }>(
+      "select sum(e.amount_minor)::text as sum from ledger_entries e join ledger_accounts a on a.id = e.account_id where a.group_id = $1 and a.code like 'INCOME_%'",
+      [group.id],
+    );
+    expect(balance.rows[0].sum).toBe('-2500');
+  });
+
+  it('records one payment when two admins confirm the same due at once', async () => {
+    const group = await createBilledGroup(t, { memberCount: 1 });
+    const second = await createUser(t);
+    await addUserToGroup(t, group, second, 'ADMIN');
+    const { dueByMember } = await openPeriod(t, group);
+    const dueId = dueByMember.get(group.members[0].id)!;
+    const results = await Promise.all([group.admin.token, second.token, group.admin.token].map((token) => t.gql(CONFIRM, { dueId, action: 'CONFIRM' }, token)));
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    expect((await t.query('select 1 from transactions where group_id = $1', [group.id])).rowCount).toBe(1);
+  });
+
+  it('rejects only member-confirmed dues, and refuses plain members and operators', async () => {
+    const group = await createBilledGroup(t, { memberCount: 1 });
+    const operator = await createUser(t);
+    await addUserToGroup(t, group, operator, 'OPERATOR');
+    const { dueByMember } = await openPeriod(t, group);
+    const dueId = dueByMember.get(group.members[0].id)!;
+    expect((await t.gql(CONFIRM, { dueId, action: 'REJECT' }, group.admin.token)).errors![0].extensions!.reason).toBe('NOT_MEMBER_CONFIRMED');
+    expect(codeOf(await t.gql(CONFIRM, { dueId, action: 'CONFIRM' }, operator.token))).toBe('FORBIDDEN');
+    expect(codeOf(await t.gql(CONFIRM, { dueId, action: 'CONFIRM' }, group.members[0].user.token))).toBe('FORBIDDEN');
+    expect(codeOf(await t.gql(CONFIRM, { dueId: 'not-an-id', action: 'CONFIRM' }, group.admin.token))).toBe('NOT_FOUND');
+    expect(codeOf(await t.gql(CONFIRM, { dueId, action: 'MAYBE' }, group.admin.token))).toBe('BAD_USER_INPUT');
+  });
+
+  it('waives with a reason; a waived due cannot be confirmed', async () => {
+    const group = await createBilledGroup(t, { memberCount: 1 });
+    const { dueByMember } = await openPeriod(t, group);
+    const dueId = dueByMember.get(group.members[0].id)!;
+    expect((await t.gql(WAIVE, { dueId, reason: '  ' }, group.admin.token)).errors![0].extensions!.fields).toHaveProperty('reason');
+    const waived = await t.gql<{ waiveDue: { status: string; waivedReason: string } }>(WAIVE, { dueId, reason: 'Hardship' }, group.admin.token);
+    expect(waived.data!.waiveDue).toMatchObject({ status: 'WAIVED', waivedReason: 'Hardship' });
+    expect((await t.gql(CONFIRM, { dueId, action: 'CONFIRM' }, group.admin.token)).errors![0].extensions!.reason).toBe('DUE_WAIVED');
+    expect((await t.query('select 1 from transactions where group_id = $1', [group.id])).rowCount).toBe(0);
+    const audit = await t.query<{ action: string }>("select action from audit_logs where entity_type = 'Due' and entity_id = $1", [dueId]);
+    expect(audit.rows.map((r) => r.action)).toEqual(['due.waive']);
+  });
+
+  it('counts unpaid dues on the group', async () => {
+    const group = await createBilledGroup(t, { memberCount: 2 });
+    const { dueByMember } = await openPeriod(t, group);
+    await t.gql(CONFIRM, { dueId: dueByMember.get(group.members[0].id), action: 'CONFIRM' }, group.admin.token);
+    const response = await t.gql<{ group: { unpaidCount: number } }>('query($id: ID!) { group(id: $id) { unpaidCount } }', { id: group.id }, group.admin.token);
+    expect(response.data!.group.unpaidCount).toBe(2);
+  });
+});

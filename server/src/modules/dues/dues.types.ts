@@ -1,0 +1,202 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { connectionOf } from '../../graphql/connection';
+import { MoneyInput } from '../../graphql/money.type';
+import { PaymentMode } from '../ledger/ledger.enums';
+import { TransactionType_ } from '../ledger/ledger.types';
+import { BillingPeriod, BillingPeriodStatus, Due, DueStatus, MembershipTerm, MembershipTermType } from './dues.entities';
+
+export enum PaymentDecision {
+  CONFIRM = 'CONFIRM',
+  REJECT = 'REJECT',
+}
+registerEnumType(PaymentDecision, {
+  name: 'PaymentDecision',
+  description: 'CONFIRM records the payment (CASH_IN) and marks the due PAID; REJECT sends a member-confirmed due back to UNPAID',
+});
+
+/*
+ * Object types are declared on the entities' shapes; computed fields
+ * (money, member, links, permissions) come from field resolvers in dues.resolver.ts.
+ */
+
+@ObjectType('BillingPeriod', { description: "One billing cycle of a group and what it costs; each member's share is a Due" })
+export class BillingPeriodType {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  label: string;
+
+  @Field({ description: 'First day, YYYY-MM-DD' })
+  periodStart: string;
+
+  @Field({ description: 'Last day, YYYY-MM-DD' })
+  periodEnd: string;
+
+  @Field({ description: 'When the dues fall due, YYYY-MM-DD' })
+  dueDate: string;
+
+  @Field(() => BillingPeriodStatus)
+  status: BillingPeriodStatus;
+
+  @Field(() => String, { nullable: true })
+  notes: string | null;
+
+  @Field(() => Date, { nullable: true })
+  closedAt: Date | null;
+
+  @Field()
+  createdAt: Date;
+}
+
+@ObjectType('Due', { description: "A member's share of a billing period" })
+export class DueType {
+  @Field(() => ID)
+  id: string;
+
+  @Field({ description: 'YYYY-MM-DD' })
+  dueDate: string;
+
+  @Field(() => DueStatus)
+  status: DueStatus;
+
+  @Field(() => Date, { nullable: true, description: 'When the member said they paid' })
+  memberConfirmedAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  paidAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  waivedAt: Date | null;
+
+  @Field(() => String, { nullable: true })
+  waivedReason: string | null;
+
+  @Field(() => String, { nullable: true, description: "The admin's note on the last confirm or reject" })
+  decisionNotes: string | null;
+
+  @Field()
+  createdAt: Date;
+}
+
+@ObjectType('MembershipTerm', { description: 'A paid (or to-be-paid) stretch of club membership' })
+export class MembershipTermObject {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => MembershipTermType)
+  type: MembershipTermType;
+
+  @Field({ description: 'First day, YYYY-MM-DD (recomputed from the payment day when a pending term is paid)' })
+  startsOn: string;
+
+  @Field(() => String, { nullable: true, description: 'Last day, YYYY-MM-DD; null for lifetime' })
+  endsOn: string | null;
+
+  @Field(() => Date, { nullable: true })
+  paidAt: Date | null;
+
+  @Field()
+  createdAt: Date;
+}
+
+export const BillingPeriodConnection = connectionOf('BillingPeriod', BillingPeriodType);
+export const DueConnection = connectionOf('Due', DueType);
+export const MembershipTermConnection = connectionOf('MembershipTerm', MembershipTermObject);
+
+@InputType()
+export class CreateBillingPeriodInput {
+  @Field(() => ID)
+  groupId: string;
+
+  @Field({ description: 'e.g. "December 2026"; at most 100 characters' })
+  label: string;
+
+  @Field(() => MoneyInput, { nullable: true, description: "Required in VARIABLE_TOTAL mode; defaults to the group's price in the split modes; ignored for custom amounts and membership fees" })
+  totalPrice?: MoneyInput | null;
+
+  @Field({ description: 'YYYY-MM-DD; one period per group and start day' })
+  periodStart: string;
+
+  @Field({ description: 'YYYY-MM-DD, not before the start, at most a year after it' })
+  periodEnd: string;
+
+  @Field(() => String, { nullable: true, description: "YYYY-MM-DD; defaults to the group's due day in the period's first month" })
+  dueDate?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Who carries the minor units an equal split cannot divide; defaults to the primary member with the lowest member number' })
+  remainderMemberId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  notes?: string | null;
+}
+
+@InputType()
+export class UpdateBillingPeriodInput {
+  @Field(() => String, { nullable: true })
+  notes?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true closes the period (dues stay as they are); a closed period cannot reopen' })
+  close?: boolean | null;
+}
+
+@InputType()
+export class CreateMembershipTermInput {
+  @Field(() => ID)
+  memberId: string;
+
+  @Field(() => MembershipTermType)
+  type: MembershipTermType;
+
+  @Field(() => PaymentMode, {
+    nullable: true,
+    description: 'Staff collected the fee this way: the term is paid now (at once for admins, after approval for operators). Leave out to let the member pay online.',
+  })
+  paymentMode?: PaymentMode | null;
+}
+
+@ObjectType()
+export class CreateBillingPeriodPayload {
+  @Field(() => BillingPeriodType)
+  period: BillingPeriod;
+
+  @Field(() => Int, { description: 'Dues created for the period' })
+  dueCount: number;
+}
+
+@ObjectType()
+export class DueDecisionPayload {
+  @Field(() => DueType)
+  due: Due;
+
+  @Field(() => TransactionType_, { nullable: true, description: 'The CASH_IN recorded on CONFIRM' })
+  transaction: unknown;
+}
+
+@ObjectType()
+export class MembershipTermPayload {
+  @Field(() => MembershipTermObject)
+  term: MembershipTerm;
+
+  @Field({ description: "True when an operator's collected fee waits for an admin's approval" })
+  pendingApproval: boolean;
+
+  @Field(() => TransactionType_, { nullable: true, description: 'The CASH_IN when the fee was recorded at once' })
+  transaction: unknown;
+}
+
+@ObjectType('DueChangedEvent', { description: 'A due or billing period of the group changed' })
+export class DueChangedEvent {
+  @Field(() => ID)
+  groupId: string;
+
+  @Field({ description: 'CREATED (a period and its dues), MEMBER_CONFIRMED, PAID, REJECTED, WAIVED, OVERDUE or REOPENED' })
+  change: string;
+
+  @Field(() => DueType, { nullable: true, description: 'The due, when one due changed' })
+  due: Due | null;
+
+  @Field(() => ID, { nullable: true, description: 'The period, when a period was opened' })
+  periodId: string | null;
+}
+

@@ -1,0 +1,121 @@
+import { addUserToGroup, codeOf, createUser } from '../../../test/support/factories';
+import { createBilledGroup } from '../../../test/support/dues-factories';
+import { startTestServer, TestServer } from '../../../test/support/test-server';
+import { addDays, addMonths, toIsoDate } from './dates';
+import { MembershipTerm, MembershipTermStatus, MembershipTermType } from './dues.entities';
+import { effectiveTermStatus, termDates } from './membership.service';
+import { Group, MembershipTermRule } from '../groups/group.entity';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => t.close());
+
+const CLUB_SETTINGS = {
+  mode: 'MEMBERSHIP_FEE',
+  cycle: 'ANNUAL',
+  graceDays: 15,
+  membershipFees: { annual: { amount: '1200.00', currency: 'INR' }, monthly: { amount: '150.00', currency: 'INR' }, lifetime: { amount: '15000.00', currency: 'INR' } },
+};
+
+const CREATE_TERM = `mutation($input: CreateMembershipTermInput!) {
+  createMembershipTerm(input: $input) { pendingApproval term { id type status startsOn endsOn amount { amount currency } paidTransaction { id category approvalSource receiptNumber } } transaction { id } }
+}`;
+
+interface TermResult {
+  pendingApproval: boolean;
+  term: { id: string; type: string; status: string; startsOn: string; endsOn: string | null; amount: { amount: string }; paidTransaction: { category: string; approvalSource: string; receiptNumber: string } | null };
+}
+
+const today = toIsoDate(new Date());
+
+describe('membership terms through the API', () => {
+  it('an admin records a collected annual fee: ACTIVE for a year from today, with its CASH_IN', async () => {
+    const club = await createBilledGroup(t, { kind: 'CLUB', memberCount: 1, billingSettings: CLUB_SETTINGS });
+    const response = await t.gql<{ createMembershipTerm: TermResult }>(CREATE_TERM, { input: { memberId: club.members[0].id, type: 'ANNUAL', paymentMode: 'CASH' } }, club.admin.token);
+    expect(response.errors).toBeUndefined();
+    const { term, pendingApproval } = response.data!.createMembershipTerm;
+    expect(pendingApproval).toBe(false);
+    expect(term).toMatchObject({ type: 'ANNUAL', status: 'ACTIVE', startsOn: today, endsOn: addDays(addMonths(today, 12), -1), amount: { amount: '1200.00' } });
+    expect(term.paidTransaction).toMatchObject({ category: 'MEMBERSHIP_FEE', approvalSource: 'ADMIN_DIRECT' });
+    // Renewing early starts the day after the current term ends.
+    const renewal = await t.gql<{ createMembershipTerm: TermResult }>(CREATE_TERM, { input: { memberId: club.members[0].id, type: 'MONTHLY', paymentMode: 'UPI' } }, club.admin.token);
+    expect(renewal.data!.createMembershipTerm.term.startsOn).toBe(addMonths(today, 12));
+  });
+
+  it("an operator's collected fee waits for approval; approving activates it and records the payment", async () => {
+    const club = await createBilledGroup(t, { kind: 'CLUB', memberCount: 1, billingSettings: CLUB_SETTINGS });
+    const operator = await createUser(t);
+    await addUserToGroup(t, club, operator, 'OPERATOR');
+    const response = await t.gql<{ createMembershipTerm: TermResult }>(CREATE_TERM, { input: { memberId: club.members[0].id, type: 'MONTHLY', paymentMode: 'CASH' } }, operator.token);
+    expect(response.data!.createMembershipTerm).toMatchObject({ pendingApproval: true, term: { status: 'PENDING', paidTransaction: null } });
+    expect((await t.query('select 1 from transactions where group_id = $1', [club.id])).rowCount).toBe(0);
+    const approvalId = (await t.query<{ id: string }>("select id from approval_requests where entity_type = 'MEMBERSHIP_TERM' and target_id = $1", [response.data!.createMembershipTerm.term.id])).rows[0].id;
+    expect(codeOf(await t.gql('mutation($id: ID!) { approve(id: $id) { id } }', { id: approvalId }, operator.token))).toBe('FORBIDDEN');
+    expect((await t.gql('mutation($id: ID!) { approve(id: $id) { id status } }', { id: approvalId }, club.admin.token)).errors).toBeUndefined();
+    const terms = await t.gql<{ membershipTerms: { edges: { node: { status: string; paidTransaction: { approvalSource: string } } }[] } }>(
+      'query($g: ID!, $m: ID) { membershipTerms(groupId: $g, memberId: $m) { edges { node { status paidTransaction { approvalSource } } } } }',
+      { g: club.id, m: club.members[0].id },
+      club.admin.token,
+    );
+    expect(terms.data!.membershipTerms.edges.map((e) => e.node)).toEqual([{ status: 'ACTIVE', paidTransaction: { approvalSource: 'MANUAL' } }]);
+  });
+
+  it('a member creates their own pending term to pay online, but not for someone else and not "paid in cash"', async () => {
+    const club = await createBilledGroup(t, { kind: 'CLUB', memberCount: 2, billingSettings: CLUB_SETTINGS });
+    const [me, other] = club.members;
+    const own = await t.gql<{ createMembershipTerm: TermResult }>(CREATE_TERM, { input: { memberId: me.id, type: 'ANNUAL' } }, me.user.token);
+    expect(own.data!.createMembershipTerm.term).toMatchObject({ status: 'PENDING', paidTransaction: null });
+    expect(codeOf(await t.gql(CREATE_TERM, { input: { memberId: other.id, type: 'ANNUAL' } }, me.user.token))).toBe('NOT_FOUND');
+    expect(codeOf(await t.gql(CREATE_TERM, { input: { memberId: me.id, type: 'ANNUAL', paymentMode: 'CASH' } }, me.user.token))).toBe('FORBIDDEN');
+    const mine = await t.gql<{ membershipTerms: { totalCount: number } }>('query($g: ID!) { membershipTerms(groupId: $g) { totalCount } }', { g: club.id }, other.user.token);
+    expect(mine.data!.membershipTerms.totalCount).toBe(0);
+  });
+
+  it('refuses a type the group does not offer and a second lifetime membership', async () => {
+    const club = await createBilledGroup(t, { kind: 'CLUB', memberCount: 1, billingSettings: CLUB_SETTINGS });
+    const notOffered = await t.gql(CREATE_TERM, { input: { memberId: club.members[0].id, type: 'APPLICATION_FEE' } }, club.admin.token);
+    expect(notOffered.errors![0].extensions!.fields).toHaveProperty('type');
+    expect((await t.gql(CREATE_TERM, { input: { memberId: club.members[0].id, type: 'LIFETIME', paymentMode: 'BANK_TRANSFER' } }, club.admin.token)).errors).toBeUndefined();
+    expect((await t.gql(CREATE_TERM, { input: { memberId: club.members[0].id, type: 'LIFETIME' } }, club.admin.token)).errors![0].extensions!.reason).toBe('LIFETIME_EXISTS');
+    expect(codeOf(await t.gql(CREATE_TERM, { input: { memberId: club.members[0].id, type: 'FOREVER' } }, club.admin.token))).toBe('BAD_USER_INPUT');
+  });
+
+  it('validates the membership settings: fixed annual needs its date, dates must exist, fees in the group currency', async () => {
+    const club = await createBilledGroup(t, { kind: 'CLUB', memberCount: 0, billingSettings: CLUB_SETTINGS });
+    const response = await t.gql(
+      'mutation($id: ID!, $input: UpdateGroupInput!) { updateGroup(id: $id, input: $input) { id } }',
+      { id: club.id, input: { billingSettings: { mode: 'MEMBERSHIP_FEE', cycle: 'ANNUAL', termRule: 'FIXED_ANNUAL', annualDueDate: '02-30', renewalWindowDays: 400, membershipFees: { annual: { amount: '10', currency: 'EUR' } } } } },
+      club.admin.token,
+    );
+    expect(Object.keys(response.errors![0].extensions!.fields!).sort()).toEqual(['billingSettings.annualDueDate', 'billingSettings.membershipFees.annual.currency', 'billingSettings.renewalWindowDays']);
+  });
+});
+
+describe('term dates from the group rules', () => {
+  const groupWith = (settings: Record<string, unknown>): Group =>
+    ({ billingSettings: { mode: 'MEMBERSHIP_FEE', cycle: 'ANNUAL', priceMinor: null, dueDay: null, graceDays: 10, ...settings } }) as unknown as Group;
+  const fixed = groupWith({ termRule: MembershipTermRule.FIXED_ANNUAL, annualDueDate: '04-01', renewalWindowDays: 30 });
+
+  it('rolling terms run a month or a year from the payment day, clamped at month ends', () => {
+    const rolling = groupWith({});
+    expect(termDates(rolling, MembershipTermType.MONTHLY, '2027-01-31', null)).toEqual({ startsOn: '2027-01-31', endsOn: '2027-02-28' });
+    expect(termDates(rolling, MembershipTermType.MONTHLY, '2027-02-10', null)).toEqual({ startsOn: '2027-02-10', endsOn: '2027-03-09' });
+    expect(termDates(rolling, MembershipTermType.ANNUAL, '2028-02-29', null)).toEqual({ startsOn: '2028-02-29', endsOn: '2029-02-28' });
+    expect(termDates(rolling, MembershipTermType.ANNUAL, '2027-03-15', null)).toEqual({ startsOn: '2027-03-15', endsOn: '2028-03-14' });
+    expect(termDates(rolling, MembershipTermType.LIFETIME, '2027-03-15', null)).toEqual({ startsOn: '2027-03-15', endsOn: null });
+  });
+
+  it('fixed annual terms end before the fixed date; inside the renewal window they buy the next year', () => {
+    expect(termDates(fixed, MembershipTermType.ANNUAL, '2027-01-10', null)).toEqual({ startsOn: '2027-01-10', endsOn: '2027-03-31' });
+    expect(termDates(fixed, MembershipTermType.ANNUAL, '2027-03-05', null)).toEqual({ startsOn: '2027-04-01', endsOn: '2028-03-31' });
+    expect(termDates(fixed, MembershipTermType.ANNUAL, '2027-04-01', null)).toEqual({ startsOn: '2027-04-01', endsOn: '2028-03-31' });
+  });
+
+  it('counts an active term as EXPIRED only after its end plus the grace days', () => {
+    const term = { status: MembershipTermStatus.ACTIVE, endsOn: '2027-03-31' } as MembershipTerm;
+    expect(effectiveTermStatus(term, fixed, '2027-04-10')).toBe(MembershipTermStatus.ACTIVE);
+    expect(effectiveTermStatus(term, fixed, '2027-04-11')).toBe(MembershipTermStatus.EXPIRED);
+  });
+});
