@@ -67,9 +67,9 @@ async function enableProviders(group: BilledGroup): Promise<void> {
   expect(response.errors).toBeUndefined();
 }
 
-/** A group with two members, a period of 300.00 and the first member's due of 150.00. */
+/** A group of its admin and one member, a period of 300.00 and the member's due of 150.00. */
 async function fixture(): Promise<Fixture> {
-  const group = await createBilledGroup(t, { memberCount: 2 });
+  const group = await createBilledGroup(t, { memberCount: 1 });
   await enableProviders(group);
   const { dueByMember } = await openPeriod(t, group, '300.00');
   const member = group.members[0];

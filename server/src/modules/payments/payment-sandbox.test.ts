@@ -18,7 +18,7 @@ const PROVIDERS = 'query($g: ID) { paymentProviders(groupId: $g) { razorpay { en
 async function fixture() {
   const group = await createBilledGroup(t, { memberCount: 1 });
   await t.gql('mutation($id: ID!, $input: UpdateGroupInput!) { updateGroup(id: $id, input: $input) { id } }', { id: group.id, input: { paymentSettings: { razorpayEnabled: true, stripeEnabled: true } } }, group.admin.token);
-  const { dueByMember } = await openPeriod(t, group, '499.00');
+  const { dueByMember } = await openPeriod(t, group, '998.00');
   const member = group.members[0];
   return { group, dueId: dueByMember.get(member.id)!, token: member.user.token };
 }
