@@ -36,8 +36,6 @@ export interface CofferConfig {
 }
 
 export interface PaymentsConfig {
-  /** Base URL people and the sandbox use to reach this API (checkout links). */
-  publicApiUrl: string;
   /** Webhook deliveries accepted per client IP per minute, on each provider route. */
   webhookRateLimitPerMinute: number;
   razorpay: { keyId: string | undefined; keySecret: string | undefined; webhookSecret: string | undefined; apiUrl: string };
@@ -116,7 +114,6 @@ function loadPaymentsConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
   }
   if (stripe.secretKey && !stripe.webhookSecret) throw new Error('STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY (or neither for the sandbox)');
   return {
-    publicApiUrl: (env.PUBLIC_API_URL || `http://localhost:${env.PORT || 4000}`).replace(/\/+$/, ''),
     webhookRateLimitPerMinute: readInt(env, 'WEBHOOK_RATE_LIMIT_PER_MINUTE', 50),
     razorpay,
     stripe,

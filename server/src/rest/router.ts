@@ -16,7 +16,7 @@ import type { EventBus } from '../shared/event-bus';
 import { createLoaders } from '../shared/loaders';
 import { describeError, Logger } from '../shared/logger';
 import type { ServiceContext } from '../shared/service-context';
-import { BodyTooLargeError, readBody, sendData, sendDomainError, sendError } from './envelope';
+import { BodyTooLargeError, readBody, sendData, sendDomainError, sendError, sendHtml } from './envelope';
 
 export interface RestDeps {
   orm: MikroORM;
@@ -106,18 +106,6 @@ const receipt: Handler = async (req, res, deps, params) => {
   res.end(html);
 };
 
-function sendHtml(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'content-length': Buffer.byteLength(html),
-    'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-    'x-content-type-options': 'nosniff',
-    // The token is in this page's URL: never hand it to another site.
-    'referrer-policy': 'no-referrer',
-  });
-  res.end(html);
-}
 
 /**
  * GET /api/confirm/:token — the member's signed "I've paid" link. Valid: the

@@ -39,7 +39,7 @@ const TARGET_LABEL: Record<PaymentTargetKind, string> = {
 };
 
 export function sandboxCheckoutUrl(ctx: ServiceContext, provider: PaymentProvider, orderId: string): string {
-  return `${ctx.config.payments.publicApiUrl}/api/sandbox/${provider.toLowerCase()}/checkout/${encodeURIComponent(orderId)}`;
+  return `${ctx.config.publicApiUrl.replace(/\/+$/, '')}/api/sandbox/${provider.toLowerCase()}/checkout/${encodeURIComponent(orderId)}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { formatMoneyForDisplay } from '../../shared/money';
+import { escapeHtml } from '../ledger/receipt';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CofferConfig } from '../../config';
 import { PaymentProvider } from '../ledger/ledger.enums';
@@ -13,9 +14,6 @@ import { CHECKOUT_ID_NOTE, TARGET_ID_NOTE, TARGET_KIND_NOTE } from './provider-e
  * would send, in its body shapes and signed with its scheme, posted over HTTP
  * to our own endpoints. Everything after that is the real path.
  */
-
-export const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export function isSandbox(config: CofferConfig, provider: PaymentProvider): boolean {
   return provider === PaymentProvider.RAZORPAY ? razorpaySettings(config).sandbox : stripeSettings(config).sandbox;

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, sendData, sendError } from '../../rest/envelope';
+import { readBody, sendData, sendError, sendHtml } from '../../rest/envelope';
 import type { RestDeps } from '../../rest/router';
 import { ErrorCode } from '../../shared/domain-error';
 import { clientIp, consumeRateLimit } from '../../shared/rate-limit';
 import { PaymentProvider } from '../ledger/ledger.enums';
 import { ProviderCheckoutStatus } from './payment.entities';
 import { ReceiveResult, receiveRazorpayWebhook, receiveStripeWebhook, WebhookDelivery } from './inbound-webhook.service';
-import { escapeHtml, findSandboxCheckout, isSandbox, razorpaySandboxDeliveries, renderPayPage, renderResultPage, SandboxDelivery, stripeSandboxDeliveries } from './payment-sandbox';
+import { findSandboxCheckout, isSandbox, razorpaySandboxDeliveries, renderPayPage, renderResultPage, SandboxDelivery, stripeSandboxDeliveries } from './payment-sandbox';
 
 type RestHandler = (req: IncomingMessage, res: ServerResponse, deps: RestDeps, params: Record<string, string>) => Promise<void>;
 
@@ -32,17 +32,6 @@ function webhookRoute(provider: PaymentProvider, receive: typeof receiveRazorpay
     const delivery: WebhookDelivery = { rawBody: await readBody(req, deps.config.bodyLimitBytes), headers: req.headers, sourceIp };
     answer(res, await receive(deps, delivery));
   };
-}
-
-function sendHtml(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'content-length': Buffer.byteLength(html),
-    'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-    'x-content-type-options': 'nosniff',
-  });
-  res.end(html);
 }
 
 /** Our own address as this request reached it: the sandbox posts its webhooks back to the same instance. */
@@ -112,7 +101,7 @@ function sandboxPay(provider: PaymentProvider): RestHandler {
         success ? 'Payment sent' : 'Payment failed',
         delivered
           ? `The sandbox sent ${webhooks.length} webhook(s): ${webhooks.map((w) => w.outcome ?? 'stored').join(', ')}. You can close this page.`
-          : `The sandbox could not deliver its webhook (${escapeHtml(webhooks.map((w) => String(w.status)).join(', '))}).`,
+          : `The sandbox could not deliver its webhook (${webhooks.map((w) => String(w.status)).join(', ')}).`,
       ),
     );
   };
