@@ -51,7 +51,7 @@ export const TRANSACTIONS_QUERY_PATTERN =
   /^\{ transactions\(groupId: "([0-9a-f-]{36})", first: (\d+)\) \{ totalCount edges \{ node \{ id occurredAt type category amount \{ amount currency \} approvalStatus member \{ id name \} \} \} \} \}$/;
 
 /** @param {string} databaseUrl @param {(client: pg.Client) => Promise<T>} work @template T */
-async function withClient(databaseUrl, work) {
+export async function withClient(databaseUrl, work) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -62,7 +62,7 @@ async function withClient(databaseUrl, work) {
 }
 
 /** @param {string} graphqlUrl @param {string} email @param {string} password @returns {Promise<string>} */
-async function signIn(graphqlUrl, email, password) {
+export async function signIn(graphqlUrl, email, password) {
   const data = await gql(graphqlUrl, 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { accessToken } }', { e: email, p: password });
   return data.signIn.accessToken;
 }
@@ -72,7 +72,7 @@ async function signIn(graphqlUrl, email, password) {
  * @param {pg.Client} client @param {string} label @param {number} count @param {string} passwordHash
  * @returns {Promise<{ id: string, email: string }[]>}
  */
-async function insertUsers(client, label, count, passwordHash) {
+export async function insertUsers(client, label, count, passwordHash) {
   const tag = randomBytes(3).toString('hex');
   const { rows } = await client.query(
     `insert into users (id, created_at, updated_at, email, name, password_hash, must_change_password)
@@ -90,7 +90,7 @@ async function insertUsers(client, label, count, passwordHash) {
  * @param {pg.Client} client @param {string} groupId @param {{ userId: string | null, name: string, email: string | null }[]} people @param {string} role
  * @returns {Promise<string[]>} member ids in order
  */
-async function insertMembers(client, groupId, people, role) {
+export async function insertMembers(client, groupId, people, role) {
   const { rows: counter } = await client.query(
     'update groups set member_sequence = member_sequence + $2 where id = $1 returning member_sequence, member_number_prefix',
     [groupId, people.length],

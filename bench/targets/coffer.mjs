@@ -87,6 +87,8 @@ serveTarget(async () => {
     ENCRYPTION_KEY: process.env.BENCH_ENCRYPTION_KEY,
     SEED_DEMO: 'false',
     COFFER_VERSION: 'bench',
+    // A scenario's own settings (e.g. TRUST_PROXY_HOPS for the webhook bench), as JSON.
+    ...(process.env.BENCH_COFFER_ENV ? JSON.parse(process.env.BENCH_COFFER_ENV) : {}),
   });
   const server = await startCoffer({ config, databaseUrl, port: 0, host: '127.0.0.1', logger: silentLogger });
   // Anything loaded lazily during start-up is wrapped too.

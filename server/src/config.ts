@@ -38,6 +38,8 @@ export interface CofferConfig {
 export interface PaymentsConfig {
   /** Webhook deliveries accepted per client IP per minute, on each provider route. */
   webhookRateLimitPerMinute: number;
+  /** How long a webhook response waits for processing before answering 200 anyway (processing goes on). */
+  webhookProcessWaitMs: number;
   razorpay: { keyId: string | undefined; keySecret: string | undefined; webhookSecret: string | undefined; apiUrl: string };
   stripe: { secretKey: string | undefined; publishableKey: string | undefined; webhookSecret: string | undefined; apiUrl: string };
 }
@@ -115,6 +117,7 @@ function loadPaymentsConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
   if (stripe.secretKey && !stripe.webhookSecret) throw new Error('STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY (or neither for the sandbox)');
   return {
     webhookRateLimitPerMinute: readInt(env, 'WEBHOOK_RATE_LIMIT_PER_MINUTE', 50),
+    webhookProcessWaitMs: readInt(env, 'WEBHOOK_PROCESS_WAIT_MS', 2000),
     razorpay,
     stripe,
   };

@@ -4,6 +4,7 @@ import type Stripe from 'stripe';
 import type { CofferConfig } from '../../config';
 import { DeferredEventBus, EventBus } from '../../shared/event-bus';
 import { createLoaders } from '../../shared/loaders';
+import type { Logger } from '../../shared/logger';
 import type { ServiceContext } from '../../shared/service-context';
 import { anonymousViewer } from '../auth/viewer';
 import { ApprovalSource, PaymentProvider } from '../ledger/ledger.enums';
@@ -23,6 +24,7 @@ export interface PaymentDeps {
   orm: MikroORM;
   config: CofferConfig;
   events: EventBus;
+  logger?: Logger;
 }
 
 export interface WebhookDelivery {
@@ -87,7 +89,19 @@ async function storeAndProcess(deps: PaymentDeps, event: SignedEvent, delivery: 
   }
   const id = inserted[0].id;
   if (!event.known) return { accepted: true, id, eventId: event.eventId, duplicate: false, status, outcome: 'UNKNOWN_EVENT' };
-  const processed = await processInboundEvent(deps, id);
+  // Usually done in milliseconds, so the answer says what happened; under overload the provider still gets
+  // its 2xx in time and processing finishes on its own (or, if this instance dies, by the retry job).
+  const processing = processInboundEvent(deps, id).catch((error: unknown) => {
+    deps.logger?.error('Webhook processing failed to record its failure', { id, error: error instanceof Error ? error.message : String(error) });
+    return null;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<'waiting'>((resolve) => {
+    timer = setTimeout(() => resolve('waiting'), deps.config.payments.webhookProcessWaitMs);
+  });
+  const processed = await Promise.race([processing, waited]);
+  clearTimeout(timer);
+  if (processed === 'waiting') return { accepted: true, id, eventId: event.eventId, duplicate: false, status, outcome: null };
   return { accepted: true, id, eventId: event.eventId, duplicate: false, status: processed?.status ?? status, outcome: processed?.outcome ?? null };
 }
 

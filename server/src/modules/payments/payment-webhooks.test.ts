@@ -213,3 +213,24 @@ describe('Stripe webhook', () => {
     expect(unpaid.body.data).toMatchObject({ status: 'IGNORED', outcome: 'IGNORED' });
   });
 });
+
+describe('answering fast', () => {
+  it('answers 200 RECEIVED when processing takes longer than WEBHOOK_PROCESS_WAIT_MS; processing still completes', async () => {
+    const impatient = await startTestServer({ env: providerEnv(stub.url, { WEBHOOK_PROCESS_WAIT_MS: '0' }) });
+    try {
+      const eventId = providerId('evt');
+      const response = await postRazorpay(impatient, razorpayEvent('payment.captured', unknownOrderPayment()), { eventId });
+      expect(response.status).toBe(200);
+      expect(response.body.data).toMatchObject({ status: 'RECEIVED', outcome: null, duplicate: false });
+      const deadline = Date.now() + 5000;
+      let status = 'RECEIVED';
+      while (status === 'RECEIVED' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        status = (await impatient.query<{ status: string }>('select status from inbound_webhook_events where event_id = $1', [eventId])).rows[0].status;
+      }
+      expect(status).toBe('PROCESSED');
+    } finally {
+      await impatient.close();
+    }
+  });
+});
