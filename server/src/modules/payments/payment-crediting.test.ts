@@ -297,6 +297,9 @@ describe('Razorpay payments', () => {
     const flag = flags.data!.flaggedPayments.edges[0].node;
     expect(flag).toMatchObject({ provider: 'RAZORPAY', providerPaymentId: paymentId, reason: 'AMOUNT_MISMATCH', expected: { amount: '150.00', currency: 'INR' }, received: { amount: '149.99', currency: 'INR' }, status: 'OPEN', targetKind: 'DUE', targetId: f.dueId });
     expect(codeOf(await t.gql(FLAGS, { g: f.group.id }, f.memberToken))).toBe('FORBIDDEN');
+    // The group's admins are told once, however often the provider redelivers.
+    const told = await t.query("select recipient from notification_tasks where template = 'payment.flagged' and group_id = $1", [f.group.id]);
+    expect(told.rows).toEqual([{ recipient: f.group.admin.email }]);
     const resolved = await t.gql<{ resolvePaymentFlag: { status: string; resolutionNote: string } }>(
       'mutation($id: ID!, $note: String!) { resolvePaymentFlag(id: $id, note: $note) { status resolutionNote } }',
       { id: flag.id, note: 'Refunded in the Razorpay dashboard' },

@@ -51,16 +51,17 @@ async function lockCheckout(em: EntityManager, provider: PaymentProvider, orderI
   return em.findOne(ProviderCheckout, { provider, providerOrderId: orderId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
 }
 
-async function creditedTransaction(em: EntityManager, provider: PaymentProvider, providerPaymentId: string): Promise<LedgerTransaction | null> {
-  return em.findOne(LedgerTransaction, { provider, providerPaymentId });
-}
-
-async function alreadyFlagged(em: EntityManager, provider: PaymentProvider, providerPaymentId: string): Promise<string | null> {
-  const rows: { reason: string }[] = await em.execute(
-    `select "reason" from "payment_flags" where "provider" = ? and "provider_payment_id" = ? and "reason" <> ? limit 1`,
-    [provider, providerPaymentId, PaymentFlagReason.PARTIAL_REFUND],
+/** What an earlier event or verification already did with this payment: its transaction, or the reason it was flagged. */
+async function earlierOutcome(em: EntityManager, provider: PaymentProvider, providerPaymentId: string): Promise<{ transactionId: string; groupId: string } | { flagReason: PaymentFlagReason } | null> {
+  const rows: { transaction_id: string | null; group_id: string | null; reason: PaymentFlagReason | null }[] = await em.execute(
+    `select "id" as "transaction_id", "group_id", null as "reason" from "transactions" where "provider" = ? and "provider_payment_id" = ?
+     union all
+     (select null, null, "reason" from "payment_flags" where "provider" = ? and "provider_payment_id" = ? and "reason" <> ? limit 1)`,
+    [provider, providerPaymentId, provider, providerPaymentId, PaymentFlagReason.PARTIAL_REFUND],
   );
-  return rows[0]?.reason ?? null;
+  const credited = rows.find((row) => row.transaction_id !== null);
+  if (credited) return { transactionId: credited.transaction_id!, groupId: credited.group_id! };
+  return rows[0]?.reason ? { flagReason: rows[0].reason } : null;
 }
 
 interface FlagInput {
@@ -102,6 +103,14 @@ async function flagPayment(ctx: ServiceContext, input: FlagInput): Promise<Payme
     ],
   );
   if (rows.length > 0) {
+    // Every admin of the group with an email hears about it once.
+    await ctx.em.execute(
+      `insert into "notification_tasks" ("id", "created_at", "updated_at", "group_id", "channel", "template", "recipient", "payload", "dedupe_key", "status", "attempts", "next_run_at")
+       select gen_random_uuid(), now(), now(), m."group_id", 'EMAIL', 'payment.flagged', m."email", ?::jsonb, 'payment.flagged:' || ? || ':' || m."id", 'PENDING', 0, now()
+         from "members" m where m."group_id" = ? and m."role" = 'ADMIN' and m."status" = 'ACTIVE' and m."email" is not null
+       on conflict ("dedupe_key") do nothing`,
+      [JSON.stringify({ flagId: rows[0].id, reason: input.reason, provider: input.provider, providerPaymentId: input.providerPaymentId, details: input.details }), rows[0].id, input.groupId],
+    );
     recordActivity(ctx, {
       groupId: input.groupId,
       action: 'payment.flag',
@@ -154,10 +163,9 @@ export async function creditPayment(ctx: ServiceContext, payment: ProviderPaymen
   const groupId = description.groupId;
   if (checkout && checkout.groupId !== groupId) return outcome('UNMATCHED', { detail: 'The order belongs to another group than its target' });
 
-  const existing = await creditedTransaction(em, payment.provider, payment.providerPaymentId);
-  if (existing) return outcome('DUPLICATE', { groupId: existing.group.id, transactionId: existing.id });
-  const flagged = await alreadyFlagged(em, payment.provider, payment.providerPaymentId);
-  if (flagged) return outcome('DUPLICATE', { groupId, flagReason: flagged as PaymentFlagReason });
+  const earlier = await earlierOutcome(em, payment.provider, payment.providerPaymentId);
+  if (earlier && 'transactionId' in earlier) return outcome('DUPLICATE', { groupId: earlier.groupId, transactionId: earlier.transactionId });
+  if (earlier) return outcome('DUPLICATE', { groupId, flagReason: earlier.flagReason });
 
   const group = await em.findOneOrFail(Group, { id: groupId });
   const received = { amountMinor: payment.amountMinor, currency: payment.currency };
@@ -228,7 +236,7 @@ export async function refundPayment(ctx: ServiceContext, action: Extract<Payment
   const txn = await em.findOne(LedgerTransaction, { provider: action.provider, providerPaymentId: action.providerPaymentId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!txn) {
     // Events arrive out of order: the refund of a payment of ours waits (retried) until the payment is credited.
-    if (checkout && checkout.status !== ProviderCheckoutStatus.FAILED && !(await alreadyFlagged(em, action.provider, action.providerPaymentId))) {
+    if (checkout && checkout.status !== ProviderCheckoutStatus.FAILED && (await earlierOutcome(em, action.provider, action.providerPaymentId)) === null) {
       throw new NotYetApplicableError('The refunded payment is not credited yet');
     }
     return outcome('UNMATCHED', { groupId: checkout?.groupId ?? null, detail: 'No credited transaction for this payment' });
