@@ -485,4 +485,54 @@ describe('failed processing', () => {
       registerPaymentTarget(PaymentTargetKind.DUE, real);
     }
   });
+
+  it('an event stored by an instance that died before processing it is picked up by the retry job', async () => {
+    const f = await fixture();
+    const order = await razorpayOrder(f);
+    const body = razorpayEvent('payment.captured', { paymentId: providerId('pay'), orderId: order.providerOrderId, amount: 15000 });
+    // What the webhook route stores before processing, left RECEIVED as a crash would leave it.
+    const stored = await t.query<{ id: string }>(
+      `insert into inbound_webhook_events (id, created_at, updated_at, provider, event_id, event_type, raw_body, signature_valid, status, attempts, received_at, next_attempt_at)
+       values (gen_random_uuid(), now(), now(), 'RAZORPAY', $1, 'payment.captured', $2, true, 'RECEIVED', 0, now(), now() + interval '60 seconds') returning id`,
+      [providerId('evt'), Buffer.from(body)],
+    );
+    expect((await retryFailedInboundWebhooks(deps())).attempted).toBe(0);
+    const report = await retryFailedInboundWebhooks(deps(), { now: new Date(Date.now() + 61_000) });
+    expect(report).toMatchObject({ attempted: 1, processed: 1 });
+    expect((await t.query('select status, outcome from inbound_webhook_events where id = $1', [stored.rows[0].id])).rows[0]).toEqual({ status: 'PROCESSED', outcome: 'CREDITED' });
+    expect(await dueStatus(f.dueId)).toBe('PAID');
+  });
+});
+
+describe('membership terms', () => {
+  it('a member pays their pending monthly term through Stripe: the term is ACTIVE, its fee booked as MEMBERSHIP_FEE from the webhook', async () => {
+    const club = await createBilledGroup(t, {
+      kind: 'CLUB',
+      memberCount: 1,
+      billingSettings: { mode: 'MEMBERSHIP_FEE', cycle: 'MONTHLY', graceDays: 5, membershipFees: { monthly: { amount: '150.00', currency: 'INR' } } },
+    });
+    await enableProviders(club);
+    const member = club.members[0];
+    const created = await t.gql<{ createMembershipTerm: { term: { id: string; status: string } } }>(
+      'mutation($input: CreateMembershipTermInput!) { createMembershipTerm(input: $input) { term { id status } } }',
+      { input: { memberId: member.id, type: 'MONTHLY' } },
+      member.user.token,
+    );
+    expect(created.errors).toBeUndefined();
+    const term = created.data!.createMembershipTerm.term;
+    expect(term.status).toBe('PENDING');
+    const intent = await t.gql<{ createStripePaymentIntent: Checkout & { targetKind: string } }>(
+      'mutation($t: ID) { createStripePaymentIntent(termId: $t) { providerOrderId amount { amountMinor currency } } }',
+      { t: term.id },
+      member.user.token,
+    );
+    expect(intent.data!.createStripePaymentIntent.amount).toEqual({ amountMinor: '15000', currency: 'INR' });
+    const response = await postStripe(t, stripeEvent('payment_intent.succeeded', stripeIntent({ id: intent.data!.createStripePaymentIntent.providerOrderId, amount: 15000 })));
+    expect(response.body.data!.outcome).toBe('CREDITED');
+    expect((await t.query('select status from membership_terms where id = $1', [term.id])).rows[0].status).toBe('ACTIVE');
+    const txns = await t.query('select category, approval_source from transactions where group_id = $1', [club.id]);
+    expect(txns.rows).toEqual([{ category: 'MEMBERSHIP_FEE', approval_source: 'STRIPE_WEBHOOK' }]);
+    const again = await t.gql('mutation($t: ID) { createRazorpayOrder(termId: $t) { id } }', { t: term.id }, member.user.token);
+    expect(again.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT' });
+  });
 });
