@@ -12,7 +12,7 @@
 // measured time is split into interleaved rounds), BENCH_DATABASE_URL / DATABASE_URL (else embedded
 // PostgreSQL), BENCH_CPU_PROF=1 (V8 CPU profiles of our server during its
 // measured windows, in bench/.profiles/; read them with
-// `node bench/profile-summary.mjs <file>`), BENCH_ONLY=a|b|c|d (or a list,
+// `node bench/profile-summary.mjs <file>`), BENCH_ONLY=a|b|c|d|e (or a list,
 // e.g. c,d), BENCH_FANOUT_EVENTS (30 measured events per row of (c)),
 // BENCH_FANOUT_SIZES (100,1000), BENCH_TRANSACTIONS (100000, for (d)).
 // BENCHMARKS.md is only written by a full, unprofiled run (BENCH_NO_WRITE=1
@@ -28,6 +28,7 @@ import { createBenchDatabase } from './lib/database.mjs';
 import { compare } from './lib/load.mjs';
 import { GROUPS_QUERY, ROOT, SERVER_DIR, SERVER_DIST, TARGETS_DIR, TYPENAME_QUERY } from './lib/paths.mjs';
 import { runFanoutScenario } from './lib/scenario-fanout.mjs';
+import { runDuesScenario } from './lib/scenario-dues.mjs';
 import { runTransactionsScenario } from './lib/scenario-transactions.mjs';
 import { gql, seed } from './lib/seed.mjs';
 
@@ -67,6 +68,8 @@ const RESULTS_START = '<!-- bench:results:start (written by `npm run bench`; edi
 const RESULTS_END = '<!-- bench:results:end -->';
 const SCALE_RESULTS_START = '<!-- bench:scale-results:start (written by `npm run bench`; edits inside are overwritten) -->';
 const SCALE_RESULTS_END = '<!-- bench:scale-results:end -->';
+const DUES_RESULTS_START = '<!-- bench:dues-results:start (written by `npm run bench`; edits inside are overwritten) -->';
+const DUES_RESULTS_END = '<!-- bench:dues-results:end -->';
 
 /** @param {string} line */
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
@@ -392,12 +395,34 @@ async function main() {
   }
   scaleLines.push(`Run time of (c) and (d): ${Math.round((Date.now() - scaleStartedAt) / 1000)} s.`, '');
 
+  /** @type {string[]} */
+  const duesLines = [];
+  if (runs('e')) {
+    const duesStartedAt = Date.now();
+    const dues = await runDuesScenario({ databaseUrl: db.url, log });
+    anyFailed ||= dues.failed;
+    duesLines.push(
+      '## Results: opening a billing period (e)',
+      '',
+      `- Command: \`npm run bench\` (alone: \`BENCH_ONLY=e npm run bench\`); date ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; same machine and database as above.`,
+      "- Coffer: the server's `openBillingPeriod` (behind `createBillingPeriod` and the billing job), one database transaction per group, reading the group first. Baseline: plain `pg`, the period insert and one `insert … select` of the dues per group, in a transaction.",
+      '- Checked after every run: one due per member, and the dues of each period add up to its total exactly.',
+      '',
+      ...dues.lines,
+      '',
+      `Run time of (e): ${Math.round((Date.now() - duesStartedAt) / 1000)} s.`,
+      '',
+    );
+  }
+
   const section = lines.join('\n');
   const scaleSection = scaleLines.join('\n');
-  process.stdout.write(`\n${section}\n${runs('c') || runs('d') ? `\n${scaleSection}\n` : ''}`);
+  const duesSection = duesLines.join('\n');
+  process.stdout.write(`\n${section}\n${runs('c') || runs('d') ? `\n${scaleSection}\n` : ''}${runs('e') ? `\n${duesSection}\n` : ''}`);
   if (!process.env.BENCH_NO_WRITE && ONLY === '' && !PROFILE) {
     writeResults(section);
     writeResults(scaleSection, SCALE_RESULTS_START, SCALE_RESULTS_END);
+    writeResults(duesSection, DUES_RESULTS_START, DUES_RESULTS_END);
   }
   return anyFailed ? 1 : 0;
 }

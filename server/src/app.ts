@@ -3,6 +3,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError, GraphQLSchema, parse, specifiedRules, validate, getOperationAST, getVariableValues, DocumentNode } from 'graphql';
 import { CloseCode } from 'graphql-ws';
@@ -13,7 +14,9 @@ import { initOrm, migrate } from './db/orm';
 import { createRequestContext, GraphQLContext } from './graphql/context';
 import { formatPublicError, publicGraphQLError, requestError } from './graphql/errors';
 import { buildCofferSchema } from './graphql/schema';
-import { cachedQueryCostChecker, checkQueryCost, QueryLimits, validationRulesFor } from './graphql/security';
+import { subscribeSharingExecution } from './graphql/shared-subscription-execution';
+import { approvalEventShareKey } from './modules/approvals/approval.resolver';
+import { asksForSchema, cachedQueryCostChecker, checkQueryCost, QueryLimits, validationRulesFor } from './graphql/security';
 import { BodyTooLargeError, readBody, sendJson } from './rest/envelope';
 import { handleRest } from './rest/router';
 import { verifyAccessToken } from './shared/crypto';
@@ -87,7 +90,8 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
     maxDepth: config.maxQueryDepth,
     maxAliases: config.maxAliases,
     maxCost: config.maxQueryCost,
-    allowIntrospection: !config.isProduction,
+    // The explorer needs the schema; in production it is then only for signed-in callers (below).
+    allowIntrospection: config.explorerEnabled,
   };
   const logError = (error: unknown): void => logger.error('Unexpected error', describeError(error));
   const contextDeps = { orm, config, events };
@@ -96,14 +100,15 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
   const checkHttpQueryCost = cachedQueryCostChecker(schema, limits.maxCost);
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    introspection: !config.isProduction,
+    introspection: config.explorerEnabled,
     hideSchemaDetailsFromClientErrors: config.isProduction,
     csrfPrevention: true,
     validationRules: validationRulesFor(limits),
     formatError: (formatted, error) => formatPublicError(formatted, error, logError),
     includeStacktraceInErrorResponses: false,
     plugins: [
-      ...(config.isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // GET /graphql in a browser opens Apollo Sandbox (it sends the Authorization header you give it).
+      config.explorerEnabled ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
       // Apollo's default cache-control plugin computes a cache policy for every resolved field
       // (a willResolveField hook, which also makes Apollo wrap every resolver). No type or field
       // here carries a cache hint, so its only effect was `cache-control: no-store` on every
@@ -122,7 +127,11 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         // Variables are only known per request, so cost is checked here rather than as a cached validation rule.
         async requestDidStart() {
           return {
-            async didResolveOperation({ document, request, response }) {
+            async didResolveOperation({ document, request, response, contextValue }) {
+              if (config.isProduction && contextValue.viewer.kind === 'anonymous' && asksForSchema(document)) {
+                response.http.status = 401;
+                throw new GraphQLError('Sign in (or send an API key) to read the schema', { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+              }
               const error = checkHttpQueryCost(document, request.operationName, request.variables);
               if (error) {
                 // Apollo answers an error thrown here with 500 unless a status is set: this one is the client's.
@@ -238,6 +247,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         return true;
       },
       // Checked again on every subscribe: tokens expire and keys get revoked while sockets stay open.
+      subscribe: subscribeSharingExecution({ approvalEvents: approvalEventShareKey }),
       onSubscribe: async (ctx, _id, payload) => {
         let context: GraphQLContext;
         try {

@@ -28,8 +28,12 @@ export interface CofferConfig {
   publicApiUrl: string;
   /** How long an "I've paid" link stays valid. */
   confirmLinkTtlDays: number;
+  /** Apollo Sandbox at GET /graphql and introspection; in production only for signed-in callers. */
+  explorerEnabled: boolean;
   /** Proxies in front of the server that append to X-Forwarded-For; 0 = use the socket address. */
   trustProxyHops: number;
+  /** Where people open the console's public pages (sponsor links), without a trailing slash. */
+  consolePublicUrl: string;
   version: string;
   /** Payment providers; with no keys each one is replaced by the built-in sandbox. */
   payments: PaymentsConfig;
@@ -90,8 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:3000').split(',').map((s) => s.trim()).filter(Boolean),
     redisUrl: env.REDIS_URL || undefined,
     trustProxyHops: readInt(env, 'TRUST_PROXY_HOPS', 0),
+    explorerEnabled: readBool(env, 'EXPLORER_ENABLED', !isProduction),
     publicApiUrl: env.PUBLIC_API_URL || `http://localhost:${readInt(env, 'PORT', 4000)}`,
     confirmLinkTtlDays: readInt(env, 'CONFIRM_LINK_TTL_DAYS', 30),
+    consolePublicUrl: (env.CONSOLE_PUBLIC_URL || 'http://localhost:3000').replace(/\/+$/, ''),
     version: env.COFFER_VERSION ?? readPackageVersion(),
     payments: loadPaymentsConfig(env),
   };

@@ -219,3 +219,74 @@ test('an operator records cash; the admin sees it live, approves it; it is appro
     await operator.context.close();
   }
 }, TEST_TIMEOUT_MS);
+
+/** "₹1,100.00" → 110000 (paise), for comparing cash positions before and after. */
+function paise(text: string | null): number {
+  return Math.round(Number((text ?? '').replace(/[^0-9.-]/g, '')) * 100);
+}
+
+/** Waits until the live cash position shows `expected` paise. */
+async function waitForCashPosition(page: Page, expected: number): Promise<void> {
+  await page.waitForFunction(
+    ([el, want]) => el !== null && Math.round(Number((el.textContent ?? '').replace(/[^0-9.-]/g, '')) * 100) === want,
+    [await page.getByTestId('cash-position').elementHandle(), expected] as const,
+  );
+}
+
+test('an admin corrects an approved transaction (reversal + corrected one) and deletes it (reversal); the cash position follows', async () => {
+  const { context, page } = await stack.newPage();
+  page.on('dialog', (dialog) => void dialog.accept());
+  try {
+    await signInAndOpenDemoGroup(page, stack.consoleUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await tab(page, 'Transactions').click();
+    await page.getByRole('heading', { level: 2, name: 'Transactions' }).waitFor();
+    const cashPosition = page.getByTestId('cash-position');
+    await page.waitForFunction((el) => el?.textContent?.includes('₹'), await cashPosition.elementHandle());
+    const before = paise(await cashPosition.textContent());
+
+    // An admin's own cash is approved at once.
+    await page.getByText('Record a transaction', { exact: true }).click();
+    const form = page.getByRole('form', { name: 'Record transaction' });
+    await form.getByRole('textbox', { name: 'Amount (INR)' }).fill('300');
+    await form.getByRole('textbox', { name: 'Description' }).fill('Kit sale at the club night');
+    await form.getByRole('button', { name: 'Record transaction' }).click();
+    await form.getByRole('status').filter({ hasText: /^Recorded:/ }).waitFor();
+    const table = page.getByRole('table', { name: 'Transactions' });
+    const original = table.getByRole('row').filter({ hasText: 'Kit sale at the club night' }).filter({ hasText: '₹300.00' });
+    await original.getByText('Approved', { exact: true }).waitFor();
+    await waitForCashPosition(page, before + 30000);
+
+    // Correcting an approved transaction never edits it: it is reversed and recorded again.
+    await original.getByRole('button', { name: 'Correct Membership fee of ₹300.00' }).click();
+    const correction = page.getByRole('form', { name: 'Correct Membership fee of ₹300.00' });
+    await correction.getByRole('textbox', { name: 'Amount (INR)' }).fill('350');
+    await correction.getByRole('button', { name: 'Save correction' }).click();
+    await page.getByRole('status').filter({ hasText: 'Corrected: the original is reversed and the corrected transaction recorded.' }).waitFor();
+    const corrected = table.getByRole('row').filter({ hasText: 'Kit sale at the club night' }).filter({ hasText: '₹350.00' });
+    await corrected.getByText('Approved', { exact: true }).waitFor();
+    await table.getByRole('row').filter({ hasText: /Reversal of R-\d{4}-\d{6}/ }).first().waitFor();
+    await original.getByText(/Reversed by a reversal/).waitFor();
+    await waitForCashPosition(page, before + 35000);
+
+    // Deleting reverses the corrected one too; the cash position returns to where it was.
+    await corrected.getByRole('button', { name: 'Delete Membership fee of ₹350.00' }).click();
+    await page.getByRole('status').filter({ hasText: 'Deleted: a reversal cancels it.' }).waitFor();
+    await waitForCashPosition(page, before);
+    await page.screenshot({ path: join(ARTIFACTS, 'transactions-corrected-deleted.png'), fullPage: true });
+
+    const { token, groupId } = await apiSession(stack.apiUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+    const data = await graphqlAsApi<{ transactions: { edges: { node: { description: string | null; amount: { amount: string }; reverses: { id: string } | null; reversedBy: { id: string } | null } }[] } }>(
+      stack.apiUrl,
+      'query ($groupId: ID!) { transactions(groupId: $groupId, first: 100) { edges { node { description amount { amount } reverses { id } reversedBy { id } } } } }',
+      { groupId },
+      token,
+    );
+    const kit = data.transactions.edges.map((edge) => edge.node).filter((node) => node.amount.amount === '300.00' || node.amount.amount === '350.00');
+    // 300 and its reversal, 350 and its reversal: four rows, every original reversed exactly once.
+    expect(kit).toHaveLength(4);
+    expect(kit.filter((node) => node.reverses !== null)).toHaveLength(2);
+    expect(kit.filter((node) => node.reversedBy !== null)).toHaveLength(2);
+  } finally {
+    await context.close();
+  }
+}, TEST_TIMEOUT_MS);

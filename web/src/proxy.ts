@@ -32,6 +32,6 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
 }
 
 export const config = {
-  // Everything but next-auth's own routes, build assets and the icon.
-  matcher: ['/((?!api/|_next/|icon|favicon).*)'],
+  // Everything but next-auth's own routes, build assets, the icon and the public sponsor pages.
+  matcher: ['/((?!api/|_next/|icon|favicon|sponsor/).*)'],
 };

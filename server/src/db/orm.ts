@@ -16,12 +16,14 @@ import { Migration20261121120000_approvals } from './migrations/Migration2026112
 import { Migration20261121125000_rate_limits } from './migrations/Migration20261121125000_rate_limits';
 import { Migration20261121130000_dues } from './migrations/Migration20261121130000_dues';
 import { BillingPeriod, Due, MembershipTerm } from '../modules/dues/dues.entities';
+import { Migration20261121150000_sponsors } from './migrations/Migration20261121150000_sponsors';
+import { Sponsor, SponsorLink } from '../modules/sponsors/sponsor.entities';
 import { ApprovalRequest } from '../modules/approvals/approval-request.entity';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
 import { InboundWebhookEvent, PaymentFlag, ProviderCheckout } from '../modules/payments/payment.entities';
 import { Migration20261121140000_payments } from './migrations/Migration20261121140000_payments';
 
-export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm,
+export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm, Sponsor, SponsorLink,
   InboundWebhookEvent, ProviderCheckout, PaymentFlag];
 
 /**
@@ -36,6 +38,7 @@ export const migrationsList = [
   { name: 'Migration20261121125000_rate_limits', class: Migration20261121125000_rate_limits },
   { name: 'Migration20261121130000_dues', class: Migration20261121130000_dues },
   { name: 'Migration20261121140000_payments', class: Migration20261121140000_payments },
+  { name: 'Migration20261121150000_sponsors', class: Migration20261121150000_sponsors },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

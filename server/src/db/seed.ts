@@ -46,7 +46,14 @@ export async function seedDemo(orm: MikroORM, config: CofferConfig): Promise<Dem
       kind: GroupKind.CLUB,
       currency: 'INR',
       memberNumberPrefix: 'SRC',
-      billingSettings: { mode: BillingMode.MEMBERSHIP_FEE, cycle: BillingCycle.ANNUAL, price: { amount: '1200.00', currency: 'INR' }, dueDay: 1, graceDays: 15 },
+      billingSettings: {
+        mode: BillingMode.MEMBERSHIP_FEE,
+        cycle: BillingCycle.ANNUAL,
+        price: { amount: '1200.00', currency: 'INR' },
+        dueDay: 1,
+        graceDays: 15,
+        membershipFees: { annual: { amount: '1200.00', currency: 'INR' }, monthly: { amount: '150.00', currency: 'INR' }, applicationFee: { amount: '500.00', currency: 'INR' } },
+      },
       paymentSettings: { upiId: 'sunrise.club@okbank', razorpayEnabled: true, stripeEnabled: false },
     });
     const operator = tx.create(User, { email: operatorAccount.email, name: 'Omar Operator', passwordHash: await hashPassword(operatorAccount.password) });

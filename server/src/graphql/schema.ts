@@ -3,6 +3,7 @@ import './enums';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchemaSync } from 'type-graphql';
+import { applyDescriptionDefaults } from './description-defaults';
 import { ActivityResolver } from '../modules/activity/activity.resolver';
 import { ApprovalResolver } from '../modules/approvals/approval.resolver';
 import { AuditResolver } from '../modules/audit/audit.resolver';
@@ -13,8 +14,9 @@ import { GroupResolver } from '../modules/groups/group.resolver';
 import { TransactionConnectionResolver, TransactionResolver } from '../modules/ledger/ledger.resolver';
 import { MemberResolver } from '../modules/members/member.resolver';
 import { PaymentResolver } from '../modules/payments/payment.resolver';
+import { SponsorLinkResolver, SponsorResolver } from '../modules/sponsors/sponsor.resolver';
 
-export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver, BillingPeriodResolver, DueResolver, MembershipTermResolver, PaymentResolver] as const;
+export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver, BillingPeriodResolver, DueResolver, MembershipTermResolver, SponsorResolver, SponsorLinkResolver, PaymentResolver] as const;
 
 let cached: GraphQLSchema | undefined;
 
@@ -24,7 +26,7 @@ let cached: GraphQLSchema | undefined;
  * type-graphql still asks for one to accept @Subscription.
  */
 export function buildCofferSchema(): GraphQLSchema {
-  cached ??= buildSchemaSync({
+  cached ??= applyDescriptionDefaults(buildSchemaSync({
     resolvers: [...resolvers],
     validate: false, // services validate and report every bad field at once
     emitSchemaFile: false,
@@ -38,7 +40,7 @@ export function buildCofferSchema(): GraphQLSchema {
         throw new Error('Subscriptions declare their own subscribe function');
       },
     },
-  });
+  }));
   return cached;
 }
 

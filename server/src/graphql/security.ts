@@ -1,5 +1,6 @@
 import {
   ASTVisitor,
+  BREAK,
   DocumentNode,
   FieldNode,
   FragmentDefinitionNode,
@@ -11,6 +12,7 @@ import {
   SelectionSetNode,
   ValidationContext,
   ValidationRule,
+  visit,
 } from 'graphql';
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { ErrorCode } from '../shared/domain-error';
@@ -162,4 +164,19 @@ export function cachedQueryCostChecker(schema: GraphQLSchema, maxCost: number) {
     }
     return costError(cost, maxCost);
   };
+}
+
+/** Whether a document reads the schema (`__schema` or `__type`), which production keeps for signed-in callers. */
+export function asksForSchema(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (node.name.value === '__schema' || node.name.value === '__type') {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { timingSafeEqual } from 'node:crypto';
 import type { CofferConfig } from '../config';
+import { renderDeveloperDocs } from '../docs/developer-docs';
+import { buildCofferSchema } from '../graphql/schema';
 import { createRequestContext } from '../graphql/context';
 import { signInFederated } from '../modules/auth/auth.service';
 import { anonymousViewer } from '../modules/auth/viewer';
@@ -11,9 +13,11 @@ import { markDueMemberConfirmed } from '../modules/dues/due.service';
 import { renderReceiptHtml } from '../modules/ledger/receipt';
 import { getReceipt } from '../modules/ledger/receipt.service';
 import { paymentRoutes } from '../modules/payments/payment.routes';
+import { publicSponsorLink } from '../modules/sponsors/sponsor-link.service';
 import { DomainError, ErrorCode } from '../shared/domain-error';
 import type { EventBus } from '../shared/event-bus';
 import { createLoaders } from '../shared/loaders';
+import { clientIp, consumeRateLimit, RateLimitRule } from '../shared/rate-limit';
 import { describeError, Logger } from '../shared/logger';
 import type { ServiceContext } from '../shared/service-context';
 import { BodyTooLargeError, readBody, sendData, sendDomainError, sendError, sendHtml } from './envelope';
@@ -138,10 +142,34 @@ const confirmThanks: Handler = async (_req, res) => {
   sendHtml(res, 200, THANK_YOU_PAGE);
 };
 
+/** Public and unauthenticated: enough to read a page now and then, too little to guess tokens. */
+const SPONSOR_LINK_RATE: RateLimitRule = { bucket: 'sponsor-links', limit: 30, windowSeconds: 60 };
+
+/**
+ * GET /api/sponsor-links/:token: the public sponsor page's data (no sign-in).
+ * Counted per client IP before the lookup, so unknown tokens count too.
+ * Unknown → 404; expired, deactivated or paid → 410 GONE with a stable reason.
+ */
+const sponsorLink: Handler = async (req, res, deps, params) => {
+  const em = deps.orm.em.fork();
+  await consumeRateLimit(em, SPONSOR_LINK_RATE, clientIp(req, deps.config));
+  sendData(res, 200, await publicSponsorLink(em, params.token));
+};
+
+let developerDocs: string | undefined;
+
+/** GET /api/docs: the developer documentation, its reference generated from the schema this server runs. */
+const docs: Handler = async (_req, res) => {
+  developerDocs ??= renderDeveloperDocs(buildCofferSchema());
+  sendHtml(res, 200, developerDocs);
+};
+
 const routes: Record<string, Partial<Record<string, Handler>>> = {
   '/api/health': { GET: health },
+  '/api/docs': { GET: docs },
   '/api/auth/federated-sign-in': { POST: federatedSignIn },
   '/api/receipts/:id': { GET: receipt },
+  '/api/sponsor-links/:token': { GET: sponsorLink },
   '/api/confirm/thanks': { GET: confirmThanks },
   '/api/confirm/:token': { GET: confirmDuePaid },
   ...paymentRoutes,

@@ -9,6 +9,8 @@ export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   CONFLICT = 'CONFLICT',
   RATE_LIMITED = 'RATE_LIMITED',
+  /** It existed and is over for good: an expired or deactivated public link. `reason` says which. */
+  GONE = 'GONE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -42,6 +44,7 @@ export const conflict = (message: string, reason?: string): DomainError =>
   new DomainError(ErrorCode.CONFLICT, message, reason ? { reason } : {});
 export const badInput = (fields: FieldErrors, message = 'Some fields are invalid'): DomainError =>
   new DomainError(ErrorCode.BAD_USER_INPUT, message, { fields });
+export const gone = (message: string, reason: string): DomainError => new DomainError(ErrorCode.GONE, message, { reason });
 export const rateLimited = (message: string, retryAfterSeconds: number): DomainError =>
   new DomainError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds });
 
@@ -53,5 +56,6 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   [ErrorCode.BAD_USER_INPUT]: 400,
   [ErrorCode.CONFLICT]: 409,
   [ErrorCode.RATE_LIMITED]: 429,
+  [ErrorCode.GONE]: 410,
   [ErrorCode.INTERNAL_SERVER_ERROR]: 500,
 };

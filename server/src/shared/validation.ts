@@ -41,3 +41,17 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 /** Ids are UUIDs; anything else cannot name a row, so it is simply not found (and never reaches SQL). */
 export const isUuid = (value: string): boolean => UUID_PATTERN.test(value);
+
+/** name@bank, as UPI apps accept it. */
+export const isUpiId = (value: string): boolean => /^[a-zA-Z0-9._-]{2,256}@[a-zA-Z]{2,64}$/.test(value);
+
+/**
+ * Free text that is shown back on public pages and in e-mails: anything that
+ * looks like a tag (`<b`, `</p>`, `<!--`) and control characters are removed
+ * so no markup is ever stored. A lone `<` as in "1 < 2" stays. Escaping when
+ * rendering remains the real defence; this keeps the stored text plain.
+ */
+export function stripMarkup(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/<[/!?a-zA-Z][^>]*>?/g, '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').trim();
+}

@@ -187,6 +187,8 @@ export function useStack(): Stack {
       SEED_DEMO: 'true',
       CORS_ORIGINS: consoleUrl,
       CONSOLE_SHARED_SECRET: consoleSharedSecret,
+      // Sponsor links point at this console's public pages.
+      CONSOLE_PUBLIC_URL: consoleUrl,
     });
     const web = start(children, 'console', [NEXT_BIN, 'start', '-p', String(webPort), '-H', '127.0.0.1'], WEB, {
       ...process.env,

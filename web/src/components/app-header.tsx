@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { useApiAccess } from '@/lib/apollo-provider';
 import { useParams, useRouter } from 'next/navigation';
 import { useQuery } from '@apollo/client/react';
 import { signOut } from '@/lib/auth-client';
@@ -43,6 +44,17 @@ function GroupSwitcher() {
   );
 }
 
+/** The API's developer documentation (served by the API itself, so it always matches its schema). */
+function DocsLink() {
+  const { apiOrigin } = useApiAccess();
+  if (!apiOrigin) return null;
+  return (
+    <a className="app-header__link" href={`${apiOrigin}/api/docs`} target="_blank" rel="noopener noreferrer">
+      API docs
+    </a>
+  );
+}
+
 export function AppHeader({ userName, showGroups }: Props) {
   return (
     <header className="app-header">
@@ -51,6 +63,7 @@ export function AppHeader({ userName, showGroups }: Props) {
       </Link>
       {showGroups ? <GroupSwitcher /> : null}
       <div className="app-header__user">
+        <DocsLink />
         <span className="app-header__name" title={userName}>
           {userName}
         </span>

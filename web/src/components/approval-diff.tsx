@@ -19,6 +19,8 @@ const OPERATIONS: Record<string, string> = {
   recordTransaction: 'Record a transaction',
   updateTransaction: 'Correct a transaction',
   deleteTransaction: 'Delete a transaction',
+  confirmPayment: 'Confirm a member’s payment',
+  recordTermPayment: 'Record a membership fee',
 };
 
 const LABELS: Record<string, string> = {
@@ -46,6 +48,10 @@ const LABELS: Record<string, string> = {
   memberNumber: 'Member number',
   status: 'Status',
   receiptNumber: 'Receipt',
+  memberName: 'Member',
+  period: 'Billing period',
+  startsOn: 'Starts',
+  endsOn: 'Ends',
 };
 
 // Bookkeeping that means nothing to the person deciding.
@@ -62,6 +68,9 @@ const HIDDEN = new Set([
   'providerPaymentId',
   'groupId',
   'idempotencyKey',
+  'dueId',
+  'periodId',
+  'paidTransactionId',
 ]);
 
 // A proposed input names a field one way, the stored record the other.
@@ -85,7 +94,7 @@ function asData(value: unknown): Data | null {
 export function describeOperation(approval: ApprovalCardFragment): string {
   const operation = asData(approval.proposedData)?.operation;
   if (typeof operation === 'string' && OPERATIONS[operation]) return OPERATIONS[operation];
-  const noun = approval.entityType === 'MEMBER' ? 'member' : 'transaction';
+  const noun = { MEMBER: 'member', TRANSACTION: 'transaction', DUE: 'due', MEMBERSHIP_TERM: 'membership term' }[approval.entityType] ?? 'record';
   const verb = approval.action === 'CREATE' ? 'Add' : approval.action === 'UPDATE' ? 'Change' : 'Remove';
   return `${verb} a ${noun}`;
 }
@@ -165,7 +174,8 @@ function rowsOf(approval: ApprovalCardFragment): { rows: Row[]; mode: 'create' |
     return { rows, mode: 'delete' };
   }
   // A new record (add, record) has nothing it replaces, even when previousData holds a primary member.
-  if (approval.action === 'CREATE') {
+  // A member's "I've paid" proposes no field changes: show what is being confirmed.
+  if (approval.action === 'CREATE' || operation === 'confirmPayment') {
     const rows = Object.entries(input)
       .filter(([field, value]) => !HIDDEN.has(field) && value !== null && value !== '' && value !== undefined)
       .map(([field, value]) => ({ field, before: undefined, after: value, changed: true }));

@@ -35,8 +35,10 @@ function tabsFor(groupId: string): Tab[] {
   return [
     { href: `${base}/dashboard`, label: 'Dashboard', roles: STAFF },
     { href: base, label: 'Members', roles: ['ADMIN', 'OPERATOR', 'MEMBER'] },
+    { href: `${base}/dues`, label: 'Dues', roles: ['ADMIN', 'OPERATOR', 'MEMBER'] },
     { href: `${base}/transactions`, label: 'Transactions', roles: STAFF },
     { href: `${base}/approvals`, label: 'Approvals', roles: STAFF },
+    { href: `${base}/sponsors`, label: 'Sponsors', roles: STAFF },
     { href: `${base}/activity`, label: 'Audit & activity', short: 'Audit', roles: STAFF },
   ];
 }

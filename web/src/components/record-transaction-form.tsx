@@ -28,7 +28,7 @@ function text(form: FormData, name: string): string {
 }
 
 /** Active members to pick from; a search box appears when a group has more than one list's worth. */
-function MemberPicker({ groupId, error }: { groupId: string; error: string | undefined }) {
+export function MemberPicker({ groupId, error }: { groupId: string; error: string | undefined }) {
   const [searchInput, setSearchInput] = useState('');
   const search = useDebounced(searchInput.trim(), 300);
   // Kept out of the cache: the members table caches the same field with richer rows.

@@ -54,6 +54,8 @@ function createCache(): InMemoryCache {
           approvals: cursorList(['groupId', 'status', 'entityType']),
           auditLog: cursorList(['groupId', 'entityType', 'from', 'to']),
           activityLog: cursorList(['groupId', 'userId', 'action', 'from', 'to']),
+          sponsors: cursorList(['groupId', 'search']),
+          sponsorLinks: cursorList(['groupId', 'sponsorId', 'status']),
         },
       },
     },

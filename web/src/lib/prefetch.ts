@@ -10,6 +10,7 @@ import {
 } from '@/graphql/approvals';
 import { ActivityLogQuery, AuditLogQuery, initialLogVariables } from '@/graphql/logs';
 import { DashboardQuery, dashboardVariables } from '@/graphql/dashboard';
+import { BillingPeriodsQuery } from '@/graphql/dues';
 import { prefetch } from './api';
 
 // Cached per request: the layout (header switcher) and the groups page share one fetch.
@@ -61,4 +62,8 @@ export const prefetchActivityLog = cache((accessToken: string, groupId: string) 
 
 export const prefetchDashboard = cache((accessToken: string, groupId: string) =>
   prefetch(DashboardQuery, dashboardVariables(groupId), accessToken),
+);
+
+export const prefetchBillingPeriods = cache((accessToken: string, groupId: string) =>
+  prefetch(BillingPeriodsQuery, { groupId, first: 20 }, accessToken),
 );

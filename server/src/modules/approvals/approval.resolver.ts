@@ -4,7 +4,10 @@ import { connectionOf, ConnectionShape, toConnection } from '../../graphql/conne
 import type { GraphQLContext } from '../../graphql/context';
 import type { CofferEvent } from '../../shared/event-bus';
 import { Role } from '../../shared/roles';
+import { createLoaders } from '../../shared/loaders';
+import { oncePerEvent } from '../../shared/once-per-event';
 import type { ServiceContext } from '../../shared/service-context';
+import { ActorKind } from '../activity/activity-log.entity';
 import { ActorType } from '../activity/activity.types';
 import { actorName } from '../activity/activity.service';
 import { ADMIN_ONLY, assertGroupRole, viewerRoleIn } from '../auth/authorization';
@@ -18,21 +21,86 @@ interface GroupArgs {
   groupId: string;
 }
 
+/** The group's admins as of this event, read once per event and server instance (see oncePerEvent). */
+function adminUserIdsAt(ctx: ServiceContext, groupId: string, event: CofferEvent): Promise<Set<string>> {
+  return oncePerEvent(event, `admins:${groupId}`, async () => {
+    const rows: { user_id: string }[] = await ctx.em
+      .fork()
+      .getKnex()('members')
+      .select('user_id')
+      .where({ group_id: groupId, role: Role.ADMIN, status: 'ACTIVE' })
+      .whereNotNull('user_id');
+    return new Set(rows.map((row) => row.user_id));
+  });
+}
+
 /**
  * Passes events on only while the subscriber is still an admin of the group:
  * checked for every event, so someone demoted or removed mid-subscription
- * stops receiving them (the stream ends).
+ * stops receiving them (the stream ends). People are checked against the
+ * admin list read once per event for all subscribers; an API key's role is
+ * its own. The answer primes the subscriber's role loader, so the event's
+ * `viewerCan…` fields need no query of their own.
  */
 async function* whileAdmin(ctx: ServiceContext, groupId: string, events: AsyncIterableIterator<CofferEvent>): AsyncGenerator<CofferEvent> {
   try {
     for await (const event of events) {
       ctx.loaders.viewerRoleByGroup.clearAll();
-      if ((await viewerRoleIn(ctx, groupId)) !== Role.ADMIN) return;
+      if (ctx.viewer.kind === 'user') {
+        if (!(await adminUserIdsAt(ctx, groupId, event)).has(ctx.viewer.user.id)) return;
+        ctx.loaders.viewerRoleByGroup.prime(groupId, Role.ADMIN);
+      } else if ((await viewerRoleIn(ctx, groupId)) !== Role.ADMIN) {
+        return;
+      }
       yield event;
     }
   } finally {
     await events.return?.();
   }
+}
+
+/**
+ * What makes two admins' approvalEvents results differ: only whether the
+ * viewer asked for the request (viewerCanApprove / viewerCanCancel). Every
+ * other admin signed in as a person shares one execution of the event; API
+ * keys and the requester execute their own.
+ */
+export function approvalEventShareKey(event: CofferEvent, context: GraphQLContext): string | undefined {
+  if (context.viewer.kind !== 'user') return undefined;
+  const requester = event.data.requestedByKind === ActorKind.USER ? event.data.requestedById : undefined;
+  return requester === context.viewer.user.id ? undefined : 'another-admin';
+}
+
+interface ApprovalEventSnapshot {
+  approval: ApprovalRequest;
+  pendingCount: number;
+  /** Display names of the requester and decider, keyed by user or API key id. */
+  userNames: Map<string, string | null>;
+  apiKeyNames: Map<string, string | null>;
+}
+
+/** What every subscriber's event shows, loaded once per event and instance on a fork of its own. */
+function approvalEventSnapshot(ctx: ServiceContext, groupId: string, event: CofferEvent): Promise<ApprovalEventSnapshot> {
+  return oncePerEvent(event, `approval:${groupId}`, async () => {
+    const em = ctx.em.fork();
+    const [approval, pendingCount] = await Promise.all([
+      em.findOneOrFail(ApprovalRequest, { id: event.data.approvalId }),
+      approvals.countPending(em, groupId),
+    ]);
+    const loaders = createLoaders(em, ctx.viewer);
+    const userNames = new Map<string, string | null>();
+    const apiKeyNames = new Map<string, string | null>();
+    for (const [kind, id] of [
+      [approval.requestedByKind, approval.requestedById],
+      [approval.decidedByKind, approval.decidedById],
+    ] as const) {
+      if (!id || !kind) continue;
+      const actor = { kind, id };
+      const name = await actorName({ ...ctx, em, loaders }, actor);
+      (actor.kind === ActorKind.API_KEY ? apiKeyNames : userNames).set(actor.id, name);
+    }
+    return { approval, pendingCount, userNames, apiKeyNames };
+  });
 }
 
 @Resolver(() => ApprovalRequestType)
@@ -86,9 +154,11 @@ export class ApprovalResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('groupId', () => ID) groupId: string,
   ): Promise<{ type: string; approval: ApprovalRequest; pendingCount: number }> {
-    ctx.em.clear();
-    const approval = await ctx.em.findOneOrFail(ApprovalRequest, { id: event.data.approvalId });
-    return { type: event.data.type, approval, pendingCount: await approvals.countPending(ctx.em, groupId) };
+    const snapshot = await approvalEventSnapshot(ctx, groupId, event);
+    // The names resolve from this subscriber's own loaders, primed: no query per subscriber.
+    for (const [id, name] of snapshot.userNames) ctx.loaders.userNameById.clear(id).prime(id, name);
+    for (const [id, name] of snapshot.apiKeyNames) ctx.loaders.apiKeyNameById.clear(id).prime(id, name);
+    return { type: event.data.type, approval: snapshot.approval, pendingCount: snapshot.pendingCount };
   }
 
   @FieldResolver(() => ActorType)

@@ -79,7 +79,12 @@ export function requestApproval(ctx: ServiceContext, em: EntityManager, input: A
 }
 
 export async function publishApprovalEvent(ctx: ServiceContext, request: ApprovalRequest, type: ApprovalEventType): Promise<void> {
-  const event: CofferEvent = { topic: APPROVAL_EVENTS_TOPIC, key: request.group.id, data: { approvalId: request.id, type } };
+  // Who asked travels with the event: subscribers' results differ only in whether they are the requester (see approvalEventShareKey).
+  const event: CofferEvent = {
+    topic: APPROVAL_EVENTS_TOPIC,
+    key: request.group.id,
+    data: { approvalId: request.id, type, requestedByKind: request.requestedByKind, requestedById: request.requestedById ?? '' },
+  };
   await ctx.events.publish(event);
 }
 

@@ -98,14 +98,16 @@ export async function openBillingPeriod(em: EntityManager, group: Group, spec: O
   );
   const memberCount = BigInt(eligible.n);
   const remainderMemberId = split ? (spec.remainderMemberId ?? eligible.first_id) : null;
-  const inserted: { id: string }[] = await em.execute(
+  const inserted: Record<string, unknown>[] = await em.execute(
     `insert into "billing_periods" ("id", "created_at", "updated_at", "group_id", "label", "period_start", "period_end", "due_date", "total_minor", "currency", "remainder_member_id", "status", "notes", "version")
      values (gen_random_uuid(), now(), now(), ?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, 1)
-     on conflict ("group_id", "period_start") do nothing returning "id"`,
+     on conflict ("group_id", "period_start") do nothing returning *`,
     [group.id, spec.label, spec.periodStart, spec.periodEnd, spec.dueDate, split ? spec.totalMinor : null, group.currency, remainderMemberId, spec.notes],
   );
   if (inserted.length === 0) return null;
-  const periodId = inserted[0].id;
+  // The returned row becomes the managed entity: no read-back.
+  const period = em.map(BillingPeriod, inserted[0]);
+  const periodId = period.id;
   let amountSql: string;
   let amountParams: unknown[];
   if (split) {
@@ -130,7 +132,6 @@ export async function openBillingPeriod(em: EntityManager, group: Group, spec: O
     [group.id, periodId, group.currency, spec.dueDate, group.id, ...amountParams],
     'run',
   );
-  const period = await em.findOneOrFail(BillingPeriod, { id: periodId });
   return { period, dueCount: result.affectedRows ?? 0 };
 }
 

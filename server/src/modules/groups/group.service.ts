@@ -5,7 +5,7 @@ import { isCurrencyCode, parseAmount } from '../../shared/money';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
 import type { ServiceContext } from '../../shared/service-context';
-import { FieldValidator, isNonBlank } from '../../shared/validation';
+import { FieldValidator, isNonBlank, isUpiId } from '../../shared/validation';
 import { recordActivity } from '../activity/activity.service';
 import { ADMIN_ONLY, ANY_ROLE, assertGroupRole, requireSignedIn, requireUser } from '../auth/authorization';
 import { User } from '../auth/user.entity';
@@ -141,7 +141,7 @@ function buildBilling(validator: FieldValidator, input: BillingSettingsInputData
 function buildPayment(ctx: ServiceContext, validator: FieldValidator, input: PaymentSettingsInputData, previous: PaymentSettingsData): PaymentSettingsData {
   const next: PaymentSettingsData = { ...previous };
   if (input.upiId !== undefined) {
-    validator.check('paymentSettings.upiId', input.upiId === null || /^[a-zA-Z0-9._-]{2,256}@[a-zA-Z]{2,64}$/.test(input.upiId), 'Not a UPI id like name@bank');
+    validator.check('paymentSettings.upiId', input.upiId === null || isUpiId(input.upiId), 'Not a UPI id like name@bank');
     next.upiId = input.upiId;
   }
   if (input.bankAccountNumber !== undefined) {

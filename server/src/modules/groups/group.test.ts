@@ -69,7 +69,7 @@ describe('createGroup', () => {
       { input: { name: 'Club', kind: 'CLUB', currency: 'INR', memberNumberPrefix: 'CL', billingSettings: { mode: 'MEMBERSHIP_FEE', cycle: 'ANNUAL', price: { amount: '10', currency: 'USD' } } } },
       user.token,
     );
-    expect(response.errors?.[0].extensions?.fields).toEqual({ 'billingSettings.price.currency': "Price must be in the group's currency (INR)" });
+    expect(response.errors?.[0].extensions?.fields).toEqual({ 'billingSettings.price.currency': "Use the group's currency (INR)" });
   });
 
   it('rejects an unknown enum value before reaching the service', async () => {

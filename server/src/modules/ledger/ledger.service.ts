@@ -6,7 +6,7 @@ import { convertAmount, isCurrencyCode, parseAmount } from '../../shared/money';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
 import type { ServiceContext } from '../../shared/service-context';
-import { FieldValidator, isUuid } from '../../shared/validation';
+import { FieldValidator, isUpiId, isUuid } from '../../shared/validation';
 import { ActorKind } from '../activity/activity-log.entity';
 import { recordActivity } from '../activity/activity.service';
 import { ApprovalAction, ApprovalEntityType, ApprovalRequest } from '../approvals/approval-request.entity';
@@ -107,7 +107,7 @@ async function validateInput(em: EntityManager, group: Group, input: Transaction
   }
   if (input.description) validator.check('description', input.description.length <= 2000, 'At most 2000 characters');
   if (input.senderName) validator.check('senderName', input.senderName.length <= 200, 'At most 200 characters');
-  if (input.senderUpiId) validator.check('senderUpiId', /^[a-zA-Z0-9._-]{2,256}@[a-zA-Z]{2,64}$/.test(input.senderUpiId), 'Not a UPI id like name@bank');
+  if (input.senderUpiId) validator.check('senderUpiId', isUpiId(input.senderUpiId), 'Not a UPI id like name@bank');
   const bank = input.senderBankAccount?.replace(/\s/g, '') ?? null;
   if (bank) validator.check('senderBankAccount', /^[0-9A-Z]{4,34}$/.test(bank), 'Use 4 to 34 digits or capital letters');
   if (input.occurredAt) validator.check('occurredAt', input.occurredAt.getTime() <= Date.now() + 5 * 60_000, 'Cannot be in the future');

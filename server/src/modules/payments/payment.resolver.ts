@@ -40,7 +40,7 @@ export class PaymentResolver {
   @Mutation(() => PaymentCheckoutType, { description: 'Opens a Razorpay order (amount in paise) for a due or a membership term: give exactly one id. CONFLICT with a reason when it cannot be paid.' })
   async createRazorpayOrder(
     @Ctx() ctx: GraphQLContext,
-    @Arg('dueId', () => ID, { nullable: true }) dueId: string | null,
+    @Arg('dueId', () => ID, { nullable: true, description: 'A due' }) dueId: string | null,
     @Arg('termId', () => ID, { nullable: true, description: 'A membership term' }) termId: string | null,
   ): Promise<PaymentCheckoutType> {
     return checkoutPayload(await checkouts.createCheckoutForViewer(ctx, PaymentProvider.RAZORPAY, { dueId, termId }));
@@ -49,7 +49,7 @@ export class PaymentResolver {
   @Mutation(() => PaymentCheckoutType, { description: 'Opens a Stripe PaymentIntent (minor units) for a due or a membership term: give exactly one id. CONFLICT with a reason when it cannot be paid.' })
   async createStripePaymentIntent(
     @Ctx() ctx: GraphQLContext,
-    @Arg('dueId', () => ID, { nullable: true }) dueId: string | null,
+    @Arg('dueId', () => ID, { nullable: true, description: 'A due' }) dueId: string | null,
     @Arg('termId', () => ID, { nullable: true, description: 'A membership term' }) termId: string | null,
   ): Promise<PaymentCheckoutType> {
     return checkoutPayload(await checkouts.createCheckoutForViewer(ctx, PaymentProvider.STRIPE, { dueId, termId }));

@@ -5,9 +5,26 @@ import { PaymentProvider } from '../ledger/ledger.enums';
 import { PaymentFlagReason, PaymentFlagStatus, ProviderCheckoutStatus } from './payment.entities';
 import { PaymentTargetKind } from './payment-target';
 
-registerEnumType(PaymentTargetKind, { name: 'PaymentTargetKind', description: 'What a provider payment pays for' });
-registerEnumType(ProviderCheckoutStatus, { name: 'PaymentCheckoutStatus', description: 'CREATED until the provider reports the payment; REFUNDED after a full refund' });
-registerEnumType(PaymentFlagStatus, { name: 'PaymentFlagStatus' });
+registerEnumType(PaymentTargetKind, {
+  name: 'PaymentTargetKind',
+  description: 'What a provider payment pays for',
+  valuesConfig: { DUE: { description: "A member's share of a billing period" }, MEMBERSHIP_TERM: { description: 'A membership term (monthly, annual, lifetime, application fee)' }, SPONSOR_LINK: { description: "A sponsor's public payment link" } },
+});
+registerEnumType(ProviderCheckoutStatus, {
+  name: 'PaymentCheckoutStatus',
+  description: 'Where an order or intent stands',
+  valuesConfig: {
+    CREATED: { description: 'Open: waiting for the payment (a failed attempt leaves it open for another)' },
+    PAID: { description: 'Paid and credited' },
+    FAILED: { description: 'The provider refused to create it' },
+    REFUNDED: { description: 'Fully refunded; the credit was reversed' },
+  },
+});
+registerEnumType(PaymentFlagStatus, {
+  name: 'PaymentFlagStatus',
+  description: 'Whether an admin has dealt with a flagged payment',
+  valuesConfig: { OPEN: { description: 'Waiting for an admin' }, RESOLVED: { description: 'An admin recorded what was done' } },
+});
 registerEnumType(PaymentFlagReason, {
   name: 'PaymentFlagReason',
   description: 'Why a payment that arrived was not credited',
@@ -31,6 +48,7 @@ export const PaymentOutcomeKind = {
 } as const;
 registerEnumType(PaymentOutcomeKind, {
   name: 'PaymentOutcome',
+  description: 'What a webhook event or a verification did with a payment',
   valuesConfig: {
     CREDITED: { description: 'Recorded in the ledger now, and what it paid for is marked paid' },
     DUPLICATE: { description: 'Already credited (or flagged) by an earlier event or verification' },
@@ -47,7 +65,7 @@ export class PaymentCheckoutType {
   @Field(() => ID)
   id: string;
 
-  @Field(() => PaymentProvider)
+  @Field(() => PaymentProvider, { description: 'Who collects the payment' })
   provider: PaymentProvider;
 
   @Field({ description: 'Razorpay order id (order_…) or Stripe PaymentIntent id (pi_…)' })
@@ -56,19 +74,19 @@ export class PaymentCheckoutType {
   @Field({ description: 'True when the built-in sandbox stands in for the provider: no real money moves' })
   sandbox: boolean;
 
-  @Field(() => PaymentTargetKind)
+  @Field(() => PaymentTargetKind, { description: 'What the payment is for' })
   targetKind: PaymentTargetKind;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The due, membership term or sponsor link paid for' })
   targetId: string;
 
   @Field(() => MoneyType, { description: 'Exactly what the provider will collect' })
   amount: MoneyType;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The line the provider shows the payer' })
   description: string | null;
 
-  @Field(() => ProviderCheckoutStatus)
+  @Field(() => ProviderCheckoutStatus, { description: 'Where the order or intent stands' })
   status: ProviderCheckoutStatus;
 
   @Field(() => String, { nullable: true, description: 'Razorpay Checkout `key` (Razorpay only)' })
@@ -89,7 +107,7 @@ export class PaymentCheckoutType {
 
 @ObjectType('PaymentVerification', { description: 'What verifying a Razorpay Checkout payment did' })
 export class PaymentVerificationType {
-  @Field(() => PaymentOutcomeKind)
+  @Field(() => PaymentOutcomeKind, { description: 'CREDITED now, DUPLICATE when an earlier event or verification credited it, FLAGGED when it did not match' })
   outcome: string;
 
   @Field(() => ID, { nullable: true, description: 'The CASH_IN transaction of the payment (also when it was credited earlier)' })
@@ -125,10 +143,10 @@ export class StripeProviderInfo {
 
 @ObjectType('PaymentProviders', { description: 'The payment providers this server takes payments through, real or sandbox' })
 export class PaymentProvidersType {
-  @Field(() => RazorpayProviderInfo)
+  @Field(() => RazorpayProviderInfo, { description: 'Razorpay (UPI, cards, netbanking)' })
   razorpay: RazorpayProviderInfo;
 
-  @Field(() => StripeProviderInfo)
+  @Field(() => StripeProviderInfo, { description: 'Stripe (cards)' })
   stripe: StripeProviderInfo;
 }
 
@@ -137,25 +155,25 @@ export class PaymentFlagType {
   @Field(() => ID)
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The group the money was meant for' })
   groupId: string;
 
-  @Field(() => PaymentProvider)
+  @Field(() => PaymentProvider, { description: 'Who collected the money' })
   provider: PaymentProvider;
 
   @Field({ description: 'Razorpay pay_… or Stripe pi_…' })
   providerPaymentId: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Razorpay order_… or Stripe pi_…, when the payment was for an order of ours' })
   providerOrderId: string | null;
 
-  @Field(() => PaymentTargetKind, { nullable: true })
+  @Field(() => PaymentTargetKind, { nullable: true, description: 'What the payment was meant for' })
   targetKind: PaymentTargetKind | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The due, membership term or sponsor link it was meant for' })
   targetId: string | null;
 
-  @Field(() => PaymentFlagReason)
+  @Field(() => PaymentFlagReason, { description: 'Why it was not credited' })
   reason: PaymentFlagReason;
 
   @Field(() => MoneyType, { nullable: true, description: 'What was owed (or, for a refund, what was credited)' })
@@ -164,16 +182,16 @@ export class PaymentFlagType {
   @Field(() => MoneyType, { description: 'What the provider reported (paid or refunded)' })
   received: MoneyType;
 
-  @Field()
+  @Field({ description: 'What did not match, in words' })
   details: string;
 
-  @Field(() => PaymentFlagStatus)
+  @Field(() => PaymentFlagStatus, { description: 'OPEN until an admin resolves it' })
   status: PaymentFlagStatus;
 
   @Field()
   createdAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When an admin resolved it' })
   resolvedAt: Date | null;
 
   @Field(() => String, { nullable: true, description: 'What the admin did about it' })

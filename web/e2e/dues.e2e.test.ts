@@ -1,0 +1,111 @@
+/**
+ * Dues in the browser against the real API (see support/stack.ts): the demo admin opens a
+ * billing period from the console; a member follows their signed "I've paid" link on their
+ * phone; the admin's open dues page shows it without a reload, the admin confirms it (PAID,
+ * with a receipt) and waives another member's due with a reason.
+ */
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, apiSession, ARTIFACTS, graphqlAsApi, signInAndOpenDemoGroup, TEST_TIMEOUT_MS, useStack } from './support/stack';
+
+const stack = useStack();
+
+function tab(page: Page, name: string | RegExp) {
+  return page.getByRole('navigation', { name: 'Group sections' }).getByRole('link', { name });
+}
+
+function dueRow(page: Page, memberName: string) {
+  return page.getByTestId('due-row').filter({ hasText: memberName });
+}
+
+test('an admin opens a period; a member says they paid; the admin sees it live, confirms one due and waives another', async () => {
+  const admin = await stack.newPage();
+  const phone = await stack.newPage({ width: 390, height: 844 });
+  const page = admin.page;
+  try {
+    await signInAndOpenDemoGroup(page, stack.consoleUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await tab(page, 'Dues').click();
+    await page.getByRole('heading', { level: 2, name: 'Dues' }).waitFor();
+    await page.getByText('No billing periods yet: open one above.').waitFor();
+
+    // A bad date comes back under its field; then the period opens with a due per primary member.
+    await page.getByText('Open a billing period', { exact: true }).click();
+    const form = page.getByRole('form', { name: 'Open billing period' });
+    await form.getByRole('textbox', { name: 'Label' }).fill('Season 2027');
+    await form.getByLabel('First day').fill('2027-03-01');
+    await form.getByLabel('Last day').fill('2027-02-01');
+    await form.getByRole('button', { name: 'Open period' }).click();
+    await form.getByText('Must not be before the start').waitFor();
+    await form.getByLabel('Last day').fill('2027-03-31');
+    await form.getByRole('button', { name: 'Open period' }).click();
+    // The demo club bills its annual fee to each primary member: admin, operator, Ravi, Lena, Sam (Meera is Ravi's sub-member).
+    await form.getByRole('status').filter({ hasText: 'Opened Season 2027: 5 dues created.' }).waitFor();
+    await dueRow(page, 'Ravi Kumar').getByTestId('due-status').filter({ hasText: 'Unpaid' }).waitFor();
+    expect(await page.getByTestId('due-row').count()).toBe(5);
+    expect(await dueRow(page, 'Ravi Kumar').textContent()).toContain('₹1,200.00');
+    await page.waitForTimeout(500); // the dues subscription is registered
+
+    // Ravi follows his link on his phone: no sign-in, a thank-you page.
+    const { token, groupId } = await apiSession(stack.apiUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+    const { dues } = await graphqlAsApi<{ dues: { edges: { node: { member: { name: string }; iHavePaidLink: string } }[] } }>(
+      stack.apiUrl,
+      'query ($groupId: ID!) { dues(groupId: $groupId) { edges { node { member { name } iHavePaidLink } } } }',
+      { groupId },
+      token,
+    );
+    const link = dues.edges.find((edge) => edge.node.member.name === 'Ravi Kumar')!.node.iHavePaidLink;
+    await phone.page.goto(link);
+    await phone.page.getByRole('heading', { name: 'Thank you' }).waitFor();
+
+    // The admin's page turns without a reload, and the request reaches the approvals badge.
+    const ravi = dueRow(page, 'Ravi Kumar');
+    await ravi.getByTestId('due-status').filter({ hasText: 'Member says paid' }).waitFor();
+    await ravi.getByRole('button', { name: /Not received/ }).waitFor();
+    await tab(page, /Approvals.*1 pending/).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'dues-member-confirmed.png'), fullPage: true });
+
+    // Confirming records the payment: PAID with a receipt, and the inbox empties.
+    await ravi.getByRole('button', { name: /Confirm payment: Ravi Kumar/ }).click();
+    await ravi.getByTestId('due-status').filter({ hasText: 'Paid' }).waitFor();
+    await ravi.getByRole('button', { name: /^Receipt R-\d{4}-\d{6}$/ }).waitFor();
+    await tab(page, /Approvals.*0 pending/).waitFor();
+    expect(await page.getByTestId('dues-paid').textContent()).toBe('1');
+
+    // Waiving needs a reason.
+    const sam = dueRow(page, 'Sam Okafor');
+    await sam.getByRole('button', { name: 'Waive…' }).click();
+    await sam.getByRole('textbox', { name: 'Reason' }).fill('Injured all season');
+    await sam.getByRole('button', { name: 'Waive due' }).click();
+    await sam.getByTestId('due-status').filter({ hasText: 'Waived' }).waitFor();
+    await sam.getByText('Injured all season').waitFor();
+    expect(await page.getByTestId('dues-open').textContent()).toBe('3');
+
+    const { transactions } = await graphqlAsApi<{ transactions: { totalCount: number; edges: { node: { amount: { amount: string }; member: { name: string } } }[] } }>(
+      stack.apiUrl,
+      'query ($groupId: ID!) { transactions(groupId: $groupId) { totalCount edges { node { amount { amount } member { name } } } } }',
+      { groupId },
+      token,
+    );
+    expect(transactions.totalCount).toBe(1);
+    expect(transactions.edges[0].node).toEqual({ amount: { amount: '1200.00' }, member: { name: 'Ravi Kumar' } });
+    await page.screenshot({ path: join(ARTIFACTS, 'dues-decided.png'), fullPage: true });
+
+    // The club's membership terms: the admin records Lena's annual fee, paid in cash.
+    await page.getByText('Record a membership fee', { exact: true }).click();
+    const termForm = page.getByRole('form', { name: 'Record membership fee' });
+    const memberSelect = termForm.getByRole('combobox', { name: 'Member', exact: true });
+    const lena = memberSelect.locator('option', { hasText: 'Lena Fischer' });
+    await lena.waitFor({ state: 'attached' });
+    await memberSelect.selectOption((await lena.getAttribute('value')) ?? '');
+    await termForm.getByRole('combobox', { name: 'Membership type' }).selectOption('ANNUAL');
+    await termForm.getByRole('button', { name: 'Record fee' }).click();
+    await termForm.getByRole('status').filter({ hasText: /^Recorded the annual membership for Lena Fischer, valid until \d{4}-\d{2}-\d{2}\.$/ }).waitFor();
+    const term = page.getByTestId('term-row').filter({ hasText: 'Lena Fischer' });
+    await term.getByText('Active').waitFor();
+    await term.getByText(/Receipt R-\d{4}-\d{6}/).waitFor();
+    expect(await term.textContent()).toContain('₹1,200.00');
+  } finally {
+    await admin.context.close();
+    await phone.context.close();
+  }
+}, TEST_TIMEOUT_MS);

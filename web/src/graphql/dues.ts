@@ -1,0 +1,163 @@
+import { graphql } from '@/gql';
+
+export const DUES_PAGE_SIZE = 100;
+
+export const BillingPeriodsQuery = graphql(`
+  query BillingPeriods($groupId: ID!, $first: Int) {
+    billingPeriods(groupId: $groupId, first: $first) {
+      totalCount
+      edges {
+        node {
+          id
+          label
+          periodStart
+          periodEnd
+          dueDate
+          status
+          total {
+            amount
+            currency
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const DueRowFragment = graphql(`
+  fragment DueRow on Due {
+    id
+    status
+    dueDate
+    amount {
+      amount
+      currency
+    }
+    member {
+      id
+      name
+      memberNumber
+    }
+    period {
+      id
+      label
+    }
+    memberConfirmedAt
+    paidAt
+    waivedReason
+    decisionNotes
+    iHavePaidLink
+    viewerCanDecide
+    paidTransaction {
+      id
+      receiptNumber
+    }
+  }
+`);
+
+export const DuesQuery = graphql(`
+  query Dues($groupId: ID!, $periodId: ID, $status: DueStatus, $first: Int) {
+    dues(groupId: $groupId, periodId: $periodId, status: $status, first: $first) {
+      totalCount
+      edges {
+        node {
+          ...DueRow
+        }
+      }
+    }
+  }
+`);
+
+export const CreateBillingPeriodMutation = graphql(`
+  mutation CreateBillingPeriod($input: CreateBillingPeriodInput!) {
+    createBillingPeriod(input: $input) {
+      dueCount
+      period {
+        id
+        label
+      }
+    }
+  }
+`);
+
+export const ConfirmPaymentMutation = graphql(`
+  mutation ConfirmPayment($dueId: ID!, $action: PaymentDecision!, $notes: String) {
+    confirmPayment(dueId: $dueId, action: $action, notes: $notes) {
+      due {
+        ...DueRow
+      }
+      transaction {
+        id
+        receiptNumber
+      }
+    }
+  }
+`);
+
+export const WaiveDueMutation = graphql(`
+  mutation WaiveDue($dueId: ID!, $reason: String!) {
+    waiveDue(dueId: $dueId, reason: $reason) {
+      ...DueRow
+    }
+  }
+`);
+
+export const DueEventsSubscription = graphql(`
+  subscription DueEvents($groupId: ID!) {
+    dueEvents(groupId: $groupId) {
+      change
+      periodId
+      due {
+        ...DueRow
+      }
+    }
+  }
+`);
+
+export const MembershipTermRowFragment = graphql(`
+  fragment MembershipTermRow on MembershipTerm {
+    id
+    type
+    status
+    startsOn
+    endsOn
+    paidAt
+    amount {
+      amount
+      currency
+    }
+    member {
+      id
+      name
+      memberNumber
+    }
+    paidTransaction {
+      id
+      receiptNumber
+    }
+  }
+`);
+
+export const MembershipTermsQuery = graphql(`
+  query MembershipTerms($groupId: ID!, $status: MembershipTermStatus, $first: Int) {
+    membershipTerms(groupId: $groupId, status: $status, first: $first) {
+      totalCount
+      edges {
+        node {
+          ...MembershipTermRow
+        }
+      }
+    }
+  }
+`);
+
+export const CreateMembershipTermMutation = graphql(`
+  mutation CreateMembershipTerm($input: CreateMembershipTermInput!) {
+    createMembershipTerm(input: $input) {
+      pendingApproval
+      term {
+        ...MembershipTermRow
+      }
+    }
+  }
+`);
