@@ -1,5 +1,9 @@
 import { createBilledGroup, openPeriod } from '../../../test/support/dues-factories';
+import { serviceContextFor } from '../../../test/support/service-context';
 import { startTestServer, TestServer } from '../../../test/support/test-server';
+import { PaymentProvider } from '../ledger/ledger.enums';
+import { sponsorLinkPaymentTargetForToken } from '../sponsors/sponsor-link.payment-target';
+import { createCheckout } from './checkout.service';
 
 /*
  * With no provider keys the built-in sandbox stands in for Razorpay and
@@ -108,4 +112,25 @@ it('Stripe sandbox end to end, and a failed attempt that books nothing', async (
 it('the pay page is HTML-escaped and unknown orders are 404', async () => {
   expect((await fetch(`${t.url}/api/sandbox/razorpay/checkout/order_nope`)).status).toBe(404);
   expect((await fetch(`${t.url}/api/sandbox/stripe/checkout/pi_nope`, { method: 'POST', headers: { accept: 'application/json' } })).status).toBe(404);
+});
+
+it('a sponsor pays a public sponsor link without signing in: createCheckout → sandbox pay → SPONSORSHIP transaction, link PAID', async () => {
+  const f = await fixture();
+  const sponsor = await t.gql<{ createSponsor: { id: string } }>('mutation($input: CreateSponsorInput!) { createSponsor(input: $input) { id } }', { input: { groupId: f.group.id, name: 'Acme Sports' } }, f.group.admin.token);
+  const link = await t.gql<{ createSponsorLink: { id: string; url: string } }>(
+    'mutation($input: CreateSponsorLinkInput!) { createSponsorLink(input: $input) { id url } }',
+    { input: { groupId: f.group.id, sponsorId: sponsor.data!.createSponsor.id, amount: { amount: '2500.00', currency: 'INR' }, upiId: 'club@okaxis', purpose: 'Kit', expiresAt: new Date(Date.now() + 86_400_000).toISOString() } },
+    f.group.admin.token,
+  );
+  const token = link.data!.createSponsorLink.url.split('/').pop()!;
+  const anonymous = await serviceContextFor(t, 'system');
+  const checkout = await createCheckout(anonymous, PaymentProvider.RAZORPAY, await sponsorLinkPaymentTargetForToken(anonymous, token));
+  expect(checkout.checkout).toMatchObject({ targetKind: 'SPONSOR_LINK', amountMinor: 250000n, sandbox: true });
+  const paid = await pay(checkout.checkoutUrl!);
+  expect(paid.body.data!.webhooks[0]).toEqual({ status: 200, outcome: 'CREDITED' });
+  const txns = await t.query('select category, approval_source, member_id, amount_minor::text as amount from transactions where group_id = $1', [f.group.id]);
+  expect(txns.rows).toEqual([{ category: 'SPONSORSHIP', approval_source: 'RAZORPAY_WEBHOOK', member_id: null, amount: '250000' }]);
+  expect((await t.query('select status from sponsor_links where id = $1', [link.data!.createSponsorLink.id])).rows[0].status).toBe('PAID');
+  const again = await createCheckout(anonymous, PaymentProvider.STRIPE, { kind: checkout.checkout.targetKind, id: checkout.checkout.targetId }).catch((error: { details?: { reason?: string } }) => error.details?.reason);
+  expect(again).toBe('SPONSOR_LINK_PAID');
 });
