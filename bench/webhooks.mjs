@@ -181,14 +181,14 @@ async function main() {
   /** @type {typeof import('../server/src/modules/payments/provider-gateways.js')} */
   const gateways = requireServer(path.join(SERVER_DIST, 'modules', 'payments', 'provider-gateways.js'));
   // No provider keys: the sandbox's secrets, derived from JWT_SECRET, are what the deliveries are signed with.
-  const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: jwtSecret, ENCRYPTION_KEY: encryptionKey, SEED_DEMO: 'false' });
+  const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: jwtSecret, ENCRYPTION_KEY: encryptionKey, SEED_DEMO: 'false', PAYMENT_SANDBOX: 'true' });
   const razorpaySecret = gateways.razorpaySettings(config).webhookSecret;
   const stripeSecret = gateways.stripeSettings(config).webhookSecret;
   const env = { ...process.env, BENCH_TARGET_DATABASE_URL: db.url, BENCH_JWT_SECRET: jwtSecret, BENCH_ENCRYPTION_KEY: encryptionKey };
   /** @type {import('./lib/child.mjs').Target[]} */
   const started = [];
   try {
-    const coffer = await startTarget('coffer', path.join(TARGETS_DIR, 'coffer.mjs'), { env: { ...env, BENCH_COFFER_ENV: JSON.stringify({ TRUST_PROXY_HOPS: '1' }) } });
+    const coffer = await startTarget('coffer', path.join(TARGETS_DIR, 'coffer.mjs'), { env: { ...env, BENCH_COFFER_ENV: JSON.stringify({ TRUST_PROXY_HOPS: '1', PAYMENT_SANDBOX: 'true' }) } });
     started.push(coffer);
     const baseline = await startTarget('baseline', path.join(TARGETS_DIR, 'webhook-baseline.mjs'), { env: { ...env, BENCH_RAZORPAY_WEBHOOK_SECRET: razorpaySecret, BENCH_STRIPE_WEBHOOK_SECRET: stripeSecret } });
     started.push(baseline);

@@ -40,6 +40,8 @@ export interface CofferConfig {
 }
 
 export interface PaymentsConfig {
+  /** Whether the built-in sandbox may stand in for a provider without keys (off by default in production: it moves no money). */
+  sandboxAllowed: boolean;
   /** Webhook deliveries accepted per client IP per minute, on each provider route. */
   webhookRateLimitPerMinute: number;
   /** How long a webhook response waits for processing before answering 200 anyway (processing goes on). */
@@ -99,11 +101,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     confirmLinkTtlDays: readInt(env, 'CONFIRM_LINK_TTL_DAYS', 30),
     consolePublicUrl: (env.CONSOLE_PUBLIC_URL || 'http://localhost:3000').replace(/\/+$/, ''),
     version: env.COFFER_VERSION ?? readPackageVersion(),
-    payments: loadPaymentsConfig(env),
+    payments: loadPaymentsConfig(env, isProduction),
   };
 }
 
-function loadPaymentsConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
+function loadPaymentsConfig(env: NodeJS.ProcessEnv, isProduction: boolean): PaymentsConfig {
   const razorpay = {
     keyId: env.RAZORPAY_KEY_ID || undefined,
     keySecret: env.RAZORPAY_KEY_SECRET || undefined,
@@ -122,6 +124,7 @@ function loadPaymentsConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
   }
   if (stripe.secretKey && !stripe.webhookSecret) throw new Error('STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY (or neither for the sandbox)');
   return {
+    sandboxAllowed: readBool(env, 'PAYMENT_SANDBOX', !isProduction),
     webhookRateLimitPerMinute: readInt(env, 'WEBHOOK_RATE_LIMIT_PER_MINUTE', 50),
     webhookProcessWaitMs: readInt(env, 'WEBHOOK_PROCESS_WAIT_MS', 2000),
     razorpay,

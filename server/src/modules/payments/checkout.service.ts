@@ -14,6 +14,7 @@ import { PaymentTargetKind, PaymentTargetRef, paymentTargetHandler } from './pay
 import {
   createRazorpayOrderAtProvider,
   createStripeIntentAtProvider,
+  providerSettings,
   razorpayPaymentSignatureValid,
   razorpaySettings,
   stripeSettings,
@@ -57,7 +58,8 @@ export async function createCheckout(ctx: ServiceContext, provider: PaymentProvi
   assertGroupActive(group);
   const enabled = provider === PaymentProvider.RAZORPAY ? group.paymentSettings.razorpayEnabled : group.paymentSettings.stripeEnabled;
   if (!enabled) throw conflict(`${provider === PaymentProvider.RAZORPAY ? 'Razorpay' : 'Stripe'} is not switched on for this group`, 'PROVIDER_DISABLED');
-  const sandbox = provider === PaymentProvider.RAZORPAY ? razorpaySettings(ctx.config).sandbox : stripeSettings(ctx.config).sandbox;
+  const { sandbox, available } = providerSettings(ctx.config, provider);
+  if (!available) throw conflict(`${provider === PaymentProvider.RAZORPAY ? 'Razorpay' : 'Stripe'} is not configured on this server`, 'PROVIDER_NOT_CONFIGURED');
   const actor = actorOf(ctx.viewer);
   const checkout = ctx.em.create(ProviderCheckout, {
     provider,
@@ -223,7 +225,7 @@ export async function paymentProviders(ctx: ServiceContext, groupId: string | nu
   const razorpay = razorpaySettings(ctx.config);
   const stripe = stripeSettings(ctx.config);
   return {
-    razorpay: { enabled: razorpayOn, sandbox: razorpay.sandbox, keyId: razorpay.keyId },
-    stripe: { enabled: stripeOn, sandbox: stripe.sandbox, publishableKey: stripe.publishableKey },
+    razorpay: { enabled: razorpay.available && razorpayOn, sandbox: razorpay.sandbox, keyId: razorpay.keyId },
+    stripe: { enabled: stripe.available && stripeOn, sandbox: stripe.sandbox, publishableKey: stripe.publishableKey },
   };
 }

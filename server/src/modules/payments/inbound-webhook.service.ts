@@ -10,7 +10,7 @@ import { anonymousViewer } from '../auth/viewer';
 import { ApprovalSource, PaymentProvider } from '../ledger/ledger.enums';
 import { InboundWebhookStatus } from './payment.entities';
 import { applyPaymentAction, PaymentOutcome } from './payment-crediting';
-import { constructStripeEvent, razorpayWebhookSignatureValid } from './provider-gateways';
+import { constructStripeEvent, providerSettings, razorpayWebhookSignatureValid } from './provider-gateways';
 import { MalformedEventError, parseRazorpayEvent, parseStripeEvent, PaymentEventAction, RAZORPAY_EVENTS, STRIPE_EVENTS } from './provider-events';
 
 /*
@@ -35,7 +35,13 @@ export interface WebhookDelivery {
 
 export type ReceiveResult =
   | { accepted: true; id: string; eventId: string; duplicate: boolean; status: InboundWebhookStatus; outcome: string | null }
-  | { accepted: false; reason: 'MISSING_SIGNATURE' | 'INVALID_SIGNATURE' | 'INVALID_BODY'; message: string };
+  | { accepted: false; reason: 'MISSING_SIGNATURE' | 'INVALID_SIGNATURE' | 'INVALID_BODY' | 'PROVIDER_NOT_CONFIGURED'; message: string };
+
+/** Without keys and without the sandbox nobody can sign a delivery we should accept. */
+function notConfigured(deps: PaymentDeps, provider: PaymentProvider): ReceiveResult | null {
+  if (providerSettings(deps.config, provider).available) return null;
+  return { accepted: false, reason: 'PROVIDER_NOT_CONFIGURED', message: `${provider === PaymentProvider.RAZORPAY ? 'Razorpay' : 'Stripe'} is not configured on this server` };
+}
 
 /** An event processed by nobody (a crashed instance) is picked up by the retry job after this long. */
 const STALE_RECEIVED_SECONDS = 60;
@@ -107,6 +113,8 @@ async function storeAndProcess(deps: PaymentDeps, event: SignedEvent, delivery: 
 
 /** POST /api/webhooks/razorpay: x-razorpay-signature over the raw body; the event id travels in x-razorpay-event-id. */
 export async function receiveRazorpayWebhook(deps: PaymentDeps, delivery: WebhookDelivery): Promise<ReceiveResult> {
+  const off = notConfigured(deps, PaymentProvider.RAZORPAY);
+  if (off) return off;
   const signature = header(delivery, 'x-razorpay-signature');
   if (!signature) {
     await storeRejected(deps, PaymentProvider.RAZORPAY, delivery, null, 'MISSING_SIGNATURE', null);
@@ -132,6 +140,8 @@ export async function receiveRazorpayWebhook(deps: PaymentDeps, delivery: Webhoo
 
 /** POST /api/webhooks/stripe: stripe.webhooks.constructEvent on the raw body, 300 s tolerance. */
 export async function receiveStripeWebhook(deps: PaymentDeps, delivery: WebhookDelivery): Promise<ReceiveResult> {
+  const off = notConfigured(deps, PaymentProvider.STRIPE);
+  if (off) return off;
   const signature = header(delivery, 'stripe-signature');
   if (!signature) {
     await storeRejected(deps, PaymentProvider.STRIPE, delivery, null, 'MISSING_SIGNATURE', null);

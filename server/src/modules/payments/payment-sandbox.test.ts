@@ -134,3 +134,23 @@ it('a sponsor pays a public sponsor link without signing in: createCheckout → 
   const again = await createCheckout(anonymous, PaymentProvider.STRIPE, { kind: checkout.checkout.targetKind, id: checkout.checkout.targetId }).catch((error: { details?: { reason?: string } }) => error.details?.reason);
   expect(again).toBe('SPONSOR_LINK_PAID');
 });
+
+it('with PAYMENT_SANDBOX=false and no keys a provider is unavailable: no orders, no pay page, webhooks refused', async () => {
+  const off = await startTestServer({ env: { PAYMENT_SANDBOX: 'false' } });
+  try {
+    const group = await createBilledGroup(off, { memberCount: 1 });
+    await off.gql('mutation($id: ID!, $input: UpdateGroupInput!) { updateGroup(id: $id, input: $input) { id } }', { id: group.id, input: { paymentSettings: { razorpayEnabled: true, stripeEnabled: true } } }, group.admin.token);
+    const { dueByMember } = await openPeriod(off, group, '998.00');
+    const dueId = dueByMember.get(group.members[0].id)!;
+    const order = await off.gql('mutation($d: ID) { createRazorpayOrder(dueId: $d) { id } }', { d: dueId }, group.members[0].user.token);
+    expect(order.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'PROVIDER_NOT_CONFIGURED' });
+    expect((await off.gql(PROVIDERS, { g: group.id }, group.admin.token)).data).toEqual({
+      paymentProviders: { razorpay: { enabled: false, sandbox: true, keyId: 'rzp_test_coffersandbox' }, stripe: { enabled: false, sandbox: true, publishableKey: 'pk_test_coffersandbox' } },
+    });
+    const webhook = await fetch(`${off.url}/api/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' }, body: '{}' });
+    expect(webhook.status).toBe(400);
+    expect(((await webhook.json()) as { error: { details: { reason: string } } }).error.details.reason).toBe('PROVIDER_NOT_CONFIGURED');
+  } finally {
+    await off.close();
+  }
+});

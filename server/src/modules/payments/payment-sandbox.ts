@@ -5,7 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CofferConfig } from '../../config';
 import { PaymentProvider } from '../ledger/ledger.enums';
 import { ProviderCheckout } from './payment.entities';
-import { razorpaySettings, razorpayWebhookSignature, sandboxId, stripeSettings, stripeSignatureHeader } from './provider-gateways';
+import { providerSettings, razorpaySettings, razorpayWebhookSignature, sandboxId, stripeSettings, stripeSignatureHeader } from './provider-gateways';
 import { CHECKOUT_ID_NOTE, TARGET_ID_NOTE, TARGET_KIND_NOTE } from './provider-events';
 
 /*
@@ -15,8 +15,10 @@ import { CHECKOUT_ID_NOTE, TARGET_ID_NOTE, TARGET_KIND_NOTE } from './provider-e
  * to our own endpoints. Everything after that is the real path.
  */
 
+/** The sandbox serves pages only where it stands in for the provider and is allowed to (PAYMENT_SANDBOX). */
 export function isSandbox(config: CofferConfig, provider: PaymentProvider): boolean {
-  return provider === PaymentProvider.RAZORPAY ? razorpaySettings(config).sandbox : stripeSettings(config).sandbox;
+  const settings = providerSettings(config, provider);
+  return settings.sandbox && settings.available;
 }
 
 export async function findSandboxCheckout(em: EntityManager, provider: PaymentProvider, orderId: string): Promise<ProviderCheckout | null> {

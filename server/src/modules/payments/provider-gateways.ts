@@ -4,6 +4,7 @@ import { validatePaymentVerification } from 'razorpay/dist/utils/razorpay-utils'
 import Stripe from 'stripe';
 import type { CofferConfig } from '../../config';
 import { conflict } from '../../shared/domain-error';
+import { PaymentProvider } from '../ledger/ledger.enums';
 
 /*
  * The two providers as Coffer uses them: real SDK clients when keys are
@@ -13,6 +14,8 @@ import { conflict } from '../../shared/domain-error';
  */
 
 export interface RazorpaySettings {
+  /** Real keys, or the sandbox where it is allowed (PAYMENT_SANDBOX). */
+  available: boolean;
   sandbox: boolean;
   keyId: string;
   keySecret: string;
@@ -21,6 +24,7 @@ export interface RazorpaySettings {
 }
 
 export interface StripeSettings {
+  available: boolean;
   sandbox: boolean;
   secretKey: string;
   publishableKey: string | null;
@@ -37,14 +41,19 @@ function derivedSecret(config: CofferConfig, purpose: string): string {
 
 export function razorpaySettings(config: CofferConfig): RazorpaySettings {
   const { keyId, keySecret, webhookSecret, apiUrl } = config.payments.razorpay;
-  if (keyId && keySecret && webhookSecret) return { sandbox: false, keyId, keySecret, webhookSecret, apiUrl };
-  return { sandbox: true, keyId: 'rzp_test_coffersandbox', keySecret: derivedSecret(config, 'razorpay-key'), webhookSecret: derivedSecret(config, 'razorpay-webhook'), apiUrl };
+  if (keyId && keySecret && webhookSecret) return { available: true, sandbox: false, keyId, keySecret, webhookSecret, apiUrl };
+  return { available: config.payments.sandboxAllowed, sandbox: true, keyId: 'rzp_test_coffersandbox', keySecret: derivedSecret(config, 'razorpay-key'), webhookSecret: derivedSecret(config, 'razorpay-webhook'), apiUrl };
+}
+
+/** Settings of either provider, for what both have. */
+export function providerSettings(config: CofferConfig, provider: PaymentProvider): { available: boolean; sandbox: boolean } {
+  return provider === PaymentProvider.RAZORPAY ? razorpaySettings(config) : stripeSettings(config);
 }
 
 export function stripeSettings(config: CofferConfig): StripeSettings {
   const { secretKey, publishableKey, webhookSecret, apiUrl } = config.payments.stripe;
-  if (secretKey && webhookSecret) return { sandbox: false, secretKey, publishableKey: publishableKey ?? null, webhookSecret, apiUrl };
-  return { sandbox: true, secretKey: 'sk_test_coffersandbox', publishableKey: 'pk_test_coffersandbox', webhookSecret: `whsec_${derivedSecret(config, 'stripe-webhook')}`, apiUrl };
+  if (secretKey && webhookSecret) return { available: true, sandbox: false, secretKey, publishableKey: publishableKey ?? null, webhookSecret, apiUrl };
+  return { available: config.payments.sandboxAllowed, sandbox: true, secretKey: 'sk_test_coffersandbox', publishableKey: 'pk_test_coffersandbox', webhookSecret: `whsec_${derivedSecret(config, 'stripe-webhook')}`, apiUrl };
 }
 
 /** Provider-style ids for the sandbox: a prefix and 14 base62-ish characters. */
