@@ -1,26 +1,27 @@
 import { LockMode } from '@mikro-orm/core';
-import type { ServiceContext } from '../../shared/service-context';
 import { conflict, notFound } from '../../shared/domain-error';
+import { DeferredEventBus } from '../../shared/event-bus';
+import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
+import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator } from '../../shared/validation';
 import { actorOf, recordActivity } from '../activity/activity.service';
 import { ADMIN_ONLY, ANY_ROLE, assertGroupRole, requireId } from '../auth/authorization';
 import { Group } from '../groups/group.entity';
 import { assertGroupActive } from '../groups/group.service';
 import { ApprovalSource, PaymentMode, PaymentProvider } from '../ledger/ledger.enums';
-import { DeferredEventBus } from '../../shared/event-bus';
 import { PaymentFlag, PaymentFlagStatus, ProviderCheckout, ProviderCheckoutStatus } from './payment.entities';
 import { creditPayment, PaymentOutcome } from './payment-crediting';
 import { PaymentTargetKind, PaymentTargetRef, paymentTargetHandler } from './payment-target';
+import { CHECKOUT_ID_NOTE, TARGET_ID_NOTE, TARGET_KIND_NOTE } from './provider-events';
 import {
   createRazorpayOrderAtProvider,
   createStripeIntentAtProvider,
+  providerName,
   providerSettings,
   razorpayPaymentSignatureValid,
   razorpaySettings,
   stripeSettings,
 } from './provider-gateways';
-import { CHECKOUT_ID_NOTE, TARGET_ID_NOTE, TARGET_KIND_NOTE } from './provider-events';
-import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 
 export interface CheckoutResult {
   checkout: ProviderCheckout;
@@ -57,9 +58,9 @@ export async function createCheckout(ctx: ServiceContext, provider: PaymentProvi
   const group = await ctx.em.findOneOrFail(Group, { id: description.groupId });
   assertGroupActive(group);
   const enabled = provider === PaymentProvider.RAZORPAY ? group.paymentSettings.razorpayEnabled : group.paymentSettings.stripeEnabled;
-  if (!enabled) throw conflict(`${provider === PaymentProvider.RAZORPAY ? 'Razorpay' : 'Stripe'} is not switched on for this group`, 'PROVIDER_DISABLED');
+  if (!enabled) throw conflict(`${providerName(provider)} is not switched on for this group`, 'PROVIDER_DISABLED');
   const { sandbox, available } = providerSettings(ctx.config, provider);
-  if (!available) throw conflict(`${provider === PaymentProvider.RAZORPAY ? 'Razorpay' : 'Stripe'} is not configured on this server`, 'PROVIDER_NOT_CONFIGURED');
+  if (!available) throw conflict(`${providerName(provider)} is not configured on this server`, 'PROVIDER_NOT_CONFIGURED');
   const actor = actorOf(ctx.viewer);
   const checkout = ctx.em.create(ProviderCheckout, {
     provider,

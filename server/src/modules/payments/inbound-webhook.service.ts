@@ -10,7 +10,7 @@ import { anonymousViewer } from '../auth/viewer';
 import { ApprovalSource, PaymentProvider } from '../ledger/ledger.enums';
 import { InboundWebhookStatus } from './payment.entities';
 import { applyPaymentAction, PaymentOutcome } from './payment-crediting';
-import { constructStripeEvent, providerSettings, razorpayWebhookSignatureValid } from './provider-gateways';
+import { constructStripeEvent, providerName, providerSettings, razorpayWebhookSignatureValid } from './provider-gateways';
 import { MalformedEventError, parseRazorpayEvent, parseStripeEvent, PaymentEventAction, RAZORPAY_EVENTS, STRIPE_EVENTS } from './provider-events';
 
 /*
@@ -40,7 +40,7 @@ export type ReceiveResult =
 /** Without keys and without the sandbox nobody can sign a delivery we should accept. */
 function notConfigured(deps: PaymentDeps, provider: PaymentProvider): ReceiveResult | null {
   if (providerSettings(deps.config, provider).available) return null;
-  return { accepted: false, reason: 'PROVIDER_NOT_CONFIGURED', message: `${provider === PaymentProvider.RAZORPAY ? 'Razorpay' : 'Stripe'} is not configured on this server` };
+  return { accepted: false, reason: 'PROVIDER_NOT_CONFIGURED', message: `${providerName(provider)} is not configured on this server` };
 }
 
 /** An event processed by nobody (a crashed instance) is picked up by the retry job after this long. */

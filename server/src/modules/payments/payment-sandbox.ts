@@ -5,7 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CofferConfig } from '../../config';
 import { PaymentProvider } from '../ledger/ledger.enums';
 import { ProviderCheckout } from './payment.entities';
-import { providerSettings, razorpaySettings, razorpayWebhookSignature, sandboxId, stripeSettings, stripeSignatureHeader } from './provider-gateways';
+import { providerName, providerSettings, razorpaySettings, razorpayWebhookSignature, sandboxId, stripeSettings, stripeSignatureHeader } from './provider-gateways';
 import { CHECKOUT_ID_NOTE, TARGET_ID_NOTE, TARGET_KIND_NOTE } from './provider-events';
 
 /*
@@ -27,7 +27,7 @@ export async function findSandboxCheckout(em: EntityManager, provider: PaymentPr
 
 export function renderPayPage(checkout: ProviderCheckout, actionPath: string): string {
   const amount = escapeHtml(formatMoneyForDisplay({ amountMinor: checkout.amountMinor, currency: checkout.currency }));
-  const provider = checkout.provider === PaymentProvider.RAZORPAY ? 'Razorpay' : 'Stripe';
+  const provider = providerName(checkout.provider);
   const open = checkout.status === 'CREATED';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -45,6 +45,8 @@ export function razorpaySettings(config: CofferConfig): RazorpaySettings {
   return { available: config.payments.sandboxAllowed, sandbox: true, keyId: 'rzp_test_coffersandbox', keySecret: derivedSecret(config, 'razorpay-key'), webhookSecret: derivedSecret(config, 'razorpay-webhook'), apiUrl };
 }
 
+export const providerName = (provider: PaymentProvider): string => (provider === PaymentProvider.RAZORPAY ? 'Razorpay' : 'Stripe');
+
 /** Settings of either provider, for what both have. */
 export function providerSettings(config: CofferConfig, provider: PaymentProvider): { available: boolean; sandbox: boolean } {
   return provider === PaymentProvider.RAZORPAY ? razorpaySettings(config) : stripeSettings(config);
