@@ -89,6 +89,8 @@ serveTarget(async () => {
     COFFER_VERSION: 'bench',
     // A scenario's own settings (e.g. TRUST_PROXY_HOPS for the webhook bench), as JSON.
     ...(process.env.BENCH_COFFER_ENV ? JSON.parse(process.env.BENCH_COFFER_ENV) : {}),
+    // The remittance bench settles sandbox payouts at once, so it measures Coffer, not a delay.
+    PAYOUT_SANDBOX_DELAY_MS: process.env.BENCH_PAYOUT_SANDBOX_DELAY_MS,
   });
   const server = await startCoffer({ config, databaseUrl, port: 0, host: '127.0.0.1', logger: silentLogger });
   // Anything loaded lazily during start-up is wrapped too.

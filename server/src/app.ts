@@ -19,10 +19,12 @@ import { approvalEventShareKey } from './modules/approvals/approval.resolver';
 import { asksForSchema, cachedQueryCostChecker, checkQueryCost, QueryLimits, validationRulesFor } from './graphql/security';
 import { BodyTooLargeError, readBody, sendJson } from './rest/envelope';
 import { handleRest } from './rest/router';
+import { startRemittances } from './modules/remittances/remittance.runtime';
 import { verifyAccessToken } from './shared/crypto';
 import { DomainError, ErrorCode, httpStatusFor } from './shared/domain-error';
 import { EventBus, PostgresEventBus, RedisEventBus } from './shared/event-bus';
 import { consoleLogger, describeError, Logger } from './shared/logger';
+import { startWebhookDispatcher } from './modules/webhooks/webhook-dispatcher';
 
 export interface StartOptions {
   config: CofferConfig;
@@ -85,6 +87,8 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
   const orm = await initOrm(options.databaseUrl);
   if (!options.skipMigrations) await migrate(orm);
   const events = config.redisUrl ? await RedisEventBus.connect(config.redisUrl) : await PostgresEventBus.connect(options.databaseUrl);
+  const webhooks = await startWebhookDispatcher({ em: orm.em, config, databaseUrl: options.databaseUrl, logger });
+  const stopRemittances = await startRemittances({ em: orm.em, config, events, logger });
   const schema = buildCofferSchema();
   const limits: QueryLimits = {
     maxDepth: config.maxQueryDepth,
@@ -310,6 +314,8 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         wsServer.close();
         await drainHttpServer(httpServer, DRAIN_GRACE_MS);
         await apollo.stop();
+        await webhooks.close();
+        stopRemittances();
         await events.close();
         await orm.close(true);
       })();

@@ -1,3 +1,6 @@
+import { parseNetwork } from './modules/webhooks/webhook-address';
+import { loadRemittanceConfig, RemittanceConfig } from './modules/remittances/remittance.config';
+
 /**
  * Every setting Coffer reads from the environment, with its default. README's
  * configuration table mirrors this file; keep them in step.
@@ -35,6 +38,14 @@ export interface CofferConfig {
   /** Where people open the console's public pages (sponsor links), without a trailing slash. */
   consolePublicUrl: string;
   version: string;
+  /** Integrator webhooks may use http:// (otherwise https:// only). */
+  webhookAllowHttp: boolean;
+  /** Networks (CIDR) webhooks may reach although they are private or loopback. */
+  webhookAllowedNetworks: string[];
+  webhookTimeoutMs: number;
+  /** How often each instance looks for webhook retries that fell due; 0 turns the timer off (a job runner calls deliverPendingWebhooks instead). */
+  webhookPollIntervalMs: number;
+  remittances: RemittanceConfig;
   /** Payment providers; with no keys each one is replaced by the built-in sandbox. */
   payments: PaymentsConfig;
 }
@@ -65,6 +76,13 @@ function readBool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): bool
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   return raw === 'true' || raw === '1';
+}
+
+function readNetworks(env: NodeJS.ProcessEnv, name: string): string[] {
+  const entries = (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  // A typo here would silently refuse (or allow) addresses; fail at start instead.
+  for (const entry of entries) if (!parseNetwork(entry)) throw new Error(`${name}: "${entry}" is not an IP address or CIDR network`);
+  return entries;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
@@ -101,6 +119,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     confirmLinkTtlDays: readInt(env, 'CONFIRM_LINK_TTL_DAYS', 30),
     consolePublicUrl: (env.CONSOLE_PUBLIC_URL || 'http://localhost:3000').replace(/\/+$/, ''),
     version: env.COFFER_VERSION ?? readPackageVersion(),
+    webhookAllowHttp: readBool(env, 'WEBHOOK_ALLOW_HTTP', false),
+    webhookAllowedNetworks: readNetworks(env, 'WEBHOOK_ALLOWED_NETWORKS'),
+    webhookTimeoutMs: readInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000),
+    webhookPollIntervalMs: readInt(env, 'WEBHOOK_POLL_INTERVAL_MS', 30_000),
+    remittances: loadRemittanceConfig(env),
     payments: loadPaymentsConfig(env, isProduction),
   };
 }

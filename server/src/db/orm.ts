@@ -20,10 +20,14 @@ import { Migration20261121150000_sponsors } from './migrations/Migration20261121
 import { Sponsor, SponsorLink } from '../modules/sponsors/sponsor.entities';
 import { ApprovalRequest } from '../modules/approvals/approval-request.entity';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
+import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entities';
+import { Migration20261121180000_integrator_webhooks } from './migrations/Migration20261121180000_integrator_webhooks';
+import { Migration20261121160000_remittances } from './migrations/Migration20261121160000_remittances';
+import { ExchangeRate, Recipient, Remittance, RemittanceEvent, RemittanceQuote, RemittanceSettings } from '../modules/remittances/remittance.entities';
 import { InboundWebhookEvent, PaymentFlag, ProviderCheckout } from '../modules/payments/payment.entities';
 import { Migration20261121140000_payments } from './migrations/Migration20261121140000_payments';
 
-export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm, Sponsor, SponsorLink,
+export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm, Sponsor, SponsorLink, WebhookEndpoint, WebhookEvent, WebhookDelivery, Recipient, ExchangeRate, RemittanceSettings, RemittanceQuote, Remittance, RemittanceEvent,
   InboundWebhookEvent, ProviderCheckout, PaymentFlag];
 
 /**
@@ -39,6 +43,8 @@ export const migrationsList = [
   { name: 'Migration20261121130000_dues', class: Migration20261121130000_dues },
   { name: 'Migration20261121140000_payments', class: Migration20261121140000_payments },
   { name: 'Migration20261121150000_sponsors', class: Migration20261121150000_sponsors },
+  { name: 'Migration20261121160000_remittances', class: Migration20261121160000_remittances },
+  { name: 'Migration20261121180000_integrator_webhooks', class: Migration20261121180000_integrator_webhooks },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

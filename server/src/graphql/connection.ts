@@ -3,16 +3,16 @@ import type { Page } from '../shared/pagination';
 
 @ObjectType({ description: 'Relay page information' })
 export class PageInfo {
-  @Field()
+  @Field({ description: 'True when more records follow this page: pass endCursor as `after` to fetch them' })
   hasNextPage: boolean;
 
-  @Field()
+  @Field({ description: 'True when this page was fetched with `after` and records come before it' })
   hasPreviousPage: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Cursor of the first record of the page; null for an empty page' })
   startCursor: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Cursor of the last record of the page; null for an empty page' })
   endCursor: string | null;
 }
 

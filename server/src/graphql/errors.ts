@@ -19,6 +19,7 @@ export function domainErrorExtensions(error: DomainError): Record<string, unknow
     ...(error.details.reason ? { reason: error.details.reason } : {}),
     ...(error.details.fields ? { fields: error.details.fields } : {}),
     ...(error.details.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.details.retryAfterSeconds } : {}),
+    ...error.details.extra,
   };
 }
 

@@ -15,8 +15,10 @@ import { TransactionConnectionResolver, TransactionResolver } from '../modules/l
 import { MemberResolver } from '../modules/members/member.resolver';
 import { PaymentResolver } from '../modules/payments/payment.resolver';
 import { SponsorLinkResolver, SponsorResolver } from '../modules/sponsors/sponsor.resolver';
+import { WebhookResolver } from '../modules/webhooks/webhook.resolver';
+import { ExchangeRateResolver, RecipientResolver, RemittanceQuoteResolver, RemittanceResolver } from '../modules/remittances/remittance.resolver';
 
-export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver, BillingPeriodResolver, DueResolver, MembershipTermResolver, SponsorResolver, SponsorLinkResolver, PaymentResolver] as const;
+export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver, BillingPeriodResolver, DueResolver, MembershipTermResolver, SponsorResolver, SponsorLinkResolver, WebhookResolver, RecipientResolver, ExchangeRateResolver, RemittanceQuoteResolver, RemittanceResolver, PaymentResolver] as const;
 
 let cached: GraphQLSchema | undefined;
 

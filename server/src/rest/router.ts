@@ -14,6 +14,7 @@ import { renderReceiptHtml } from '../modules/ledger/receipt';
 import { getReceipt } from '../modules/ledger/receipt.service';
 import { paymentRoutes } from '../modules/payments/payment.routes';
 import { publicSponsorLink } from '../modules/sponsors/sponsor-link.service';
+import { remittanceReceiptHtml } from '../modules/remittances/remittance-receipt';
 import { DomainError, ErrorCode } from '../shared/domain-error';
 import type { EventBus } from '../shared/event-bus';
 import { createLoaders } from '../shared/loaders';
@@ -98,7 +99,16 @@ const federatedSignIn: Handler = async (req, res, deps) => {
  */
 const receipt: Handler = async (req, res, deps, params) => {
   const ctx = await serviceContext(req, deps);
-  const html = renderReceiptHtml(await getReceipt(ctx, params.id));
+  sendPrintableHtml(res, renderReceiptHtml(await getReceipt(ctx, params.id)));
+};
+
+/** GET /api/receipts/remittance/:id: a remittance's printable page, on the same terms as a receipt. */
+const remittanceReceipt: Handler = async (req, res, deps, params) => {
+  const ctx = await serviceContext(req, deps);
+  sendPrintableHtml(res, await remittanceReceiptHtml(ctx, params.id));
+};
+
+function sendPrintableHtml(res: ServerResponse, html: string): void {
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),
@@ -108,7 +118,7 @@ const receipt: Handler = async (req, res, deps, params) => {
     'x-content-type-options': 'nosniff',
   });
   res.end(html);
-};
+}
 
 
 /**
@@ -172,6 +182,7 @@ const routes: Record<string, Partial<Record<string, Handler>>> = {
   '/api/sponsor-links/:token': { GET: sponsorLink },
   '/api/confirm/thanks': { GET: confirmThanks },
   '/api/confirm/:token': { GET: confirmDuePaid },
+  '/api/receipts/remittance/:id': { GET: remittanceReceipt },
   ...paymentRoutes,
 };
 

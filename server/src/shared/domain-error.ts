@@ -22,6 +22,8 @@ export interface DomainErrorDetails {
   /** A more specific, still stable reason, e.g. GROUP_DEACTIVATED. */
   reason?: string;
   retryAfterSeconds?: number;
+  /** Further machine-readable facts about the error (e.g. a funds shortfall), added to the extensions as they are. */
+  extra?: Record<string, unknown>;
 }
 
 export class DomainError extends Error {

@@ -3,7 +3,7 @@ import { Client, QueryResult, QueryResultRow } from 'pg';
 import WebSocket from 'ws';
 import { CofferServer, startCoffer } from '../../src/app';
 import { CofferConfig, loadConfig } from '../../src/config';
-import { silentLogger } from '../../src/shared/logger';
+import { Logger, silentLogger } from '../../src/shared/logger';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -31,10 +31,10 @@ export function testConfig(overrides: NodeJS.ProcessEnv = {}): CofferConfig {
 }
 
 /** The real server (HTTP + WebSocket) on a free port, on its own fresh database. */
-export async function startTestServer(options: { env?: NodeJS.ProcessEnv; db?: TestDatabase } = {}): Promise<TestServer> {
+export async function startTestServer(options: { env?: NodeJS.ProcessEnv; db?: TestDatabase; logger?: Logger } = {}): Promise<TestServer> {
   const db = options.db ?? (await createTestDatabase());
   const config = testConfig(options.env);
-  const server = await startCoffer({ config, databaseUrl: db.url, port: 0, host: '127.0.0.1', logger: silentLogger, skipMigrations: true });
+  const server = await startCoffer({ config, databaseUrl: db.url, port: 0, host: '127.0.0.1', logger: options.logger ?? silentLogger, skipMigrations: true });
   const wsClients: WsClient[] = [];
   let sql: Promise<Client> | undefined;
   return {

@@ -162,8 +162,8 @@ export interface Stack {
   newPage(options?: { width?: number; height?: number }): Promise<{ context: BrowserContext; page: Page }>;
 }
 
-/** Registers this file's beforeAll/afterAll; read the returned object's fields inside tests. */
-export function useStack(): Stack {
+/** Registers this file's beforeAll/afterAll; read the returned object's fields inside tests. `apiEnv` adds to the API's environment. */
+export function useStack(options: { apiEnv?: NodeJS.ProcessEnv } = {}): Stack {
   const children: Child[] = [];
   let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
   let browser: Browser | undefined;
@@ -189,6 +189,7 @@ export function useStack(): Stack {
       CONSOLE_SHARED_SECRET: consoleSharedSecret,
       // Sponsor links point at this console's public pages.
       CONSOLE_PUBLIC_URL: consoleUrl,
+      ...options.apiEnv,
     });
     const web = start(children, 'console', [NEXT_BIN, 'start', '-p', String(webPort), '-H', '127.0.0.1'], WEB, {
       ...process.env,

@@ -21,6 +21,7 @@ const OPERATIONS: Record<string, string> = {
   deleteTransaction: 'Delete a transaction',
   confirmPayment: 'Confirm a member’s payment',
   recordTermPayment: 'Record a membership fee',
+  sendRemittance: 'Send a remittance',
 };
 
 const LABELS: Record<string, string> = {
@@ -52,6 +53,14 @@ const LABELS: Record<string, string> = {
   period: 'Billing period',
   startsOn: 'Starts',
   endsOn: 'Ends',
+  country: 'Country',
+  account: 'Bank account',
+  fee: 'Fee',
+  total: 'Total debited',
+  rate: 'Exchange rate',
+  receives: 'Recipient receives',
+  eta: 'Expected arrival',
+  reference: 'Reference',
 };
 
 // Bookkeeping that means nothing to the person deciding.
@@ -94,7 +103,7 @@ function asData(value: unknown): Data | null {
 export function describeOperation(approval: ApprovalCardFragment): string {
   const operation = asData(approval.proposedData)?.operation;
   if (typeof operation === 'string' && OPERATIONS[operation]) return OPERATIONS[operation];
-  const noun = { MEMBER: 'member', TRANSACTION: 'transaction', DUE: 'due', MEMBERSHIP_TERM: 'membership term' }[approval.entityType] ?? 'record';
+  const noun = { MEMBER: 'member', TRANSACTION: 'transaction', DUE: 'due', MEMBERSHIP_TERM: 'membership term', REMITTANCE: 'remittance' }[approval.entityType] ?? 'record';
   const verb = approval.action === 'CREATE' ? 'Add' : approval.action === 'UPDATE' ? 'Change' : 'Remove';
   return `${verb} a ${noun}`;
 }

@@ -37,9 +37,11 @@ function tabsFor(groupId: string): Tab[] {
     { href: base, label: 'Members', roles: ['ADMIN', 'OPERATOR', 'MEMBER'] },
     { href: `${base}/dues`, label: 'Dues', roles: ['ADMIN', 'OPERATOR', 'MEMBER'] },
     { href: `${base}/transactions`, label: 'Transactions', roles: STAFF },
+    { href: `${base}/remittances`, label: 'Remittances', roles: STAFF },
     { href: `${base}/approvals`, label: 'Approvals', roles: STAFF },
     { href: `${base}/sponsors`, label: 'Sponsors', roles: STAFF },
     { href: `${base}/activity`, label: 'Audit & activity', short: 'Audit', roles: STAFF },
+    { href: `${base}/settings/webhooks`, label: 'Webhooks', roles: ['ADMIN'] },
   ];
 }
 

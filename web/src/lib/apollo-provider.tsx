@@ -56,6 +56,7 @@ function createCache(): InMemoryCache {
           activityLog: cursorList(['groupId', 'userId', 'action', 'from', 'to']),
           sponsors: cursorList(['groupId', 'search']),
           sponsorLinks: cursorList(['groupId', 'sponsorId', 'status']),
+          webhookDeliveries: cursorList(['endpointId', 'status']),
         },
       },
     },

@@ -8,8 +8,11 @@ interface MoneyLike {
 
 export function formatMoney(money: MoneyLike | null | undefined, locale: string): string {
   if (!money) return '—';
+  // Exactly the decimals the API sent: a browser whose locale data knows fewer (RSD shows 0
+  // in some) must not round away what a recipient receives.
+  const digits = money.amount.split('.')[1]?.length ?? 0;
   try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency: money.currency }).format(
+    return new Intl.NumberFormat(locale, { style: 'currency', currency: money.currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
       money.amount as `${number}`,
     );
   } catch {

@@ -79,3 +79,8 @@ export function errorReason(error: unknown): string | undefined {
   const reason = graphqlErrors(error)[0]?.extensions?.reason;
   return typeof reason === 'string' ? reason : undefined;
 }
+
+/** Another field of the first error's extensions, e.g. `shortfall` on INSUFFICIENT_FUNDS. */
+export function errorExtension(error: unknown, name: string): unknown {
+  return graphqlErrors(error)[0]?.extensions?.[name];
+}

@@ -4,6 +4,8 @@ import type {
   PaymentMode,
   TransactionCategory,
   TransactionType,
+  WebhookDeliveryStatus,
+  WebhookEventType,
 } from '@/gql/graphql';
 
 export interface Option<T extends string> {
@@ -57,3 +59,23 @@ export function labelOf(options: ReadonlyArray<Option<string>>, value: string | 
   if (!value) return '—';
   return options.find((option) => option.value === value)?.label ?? value;
 }
+
+/** Labelled with the dotted names integrators see in the envelope's `type`. */
+export const WEBHOOK_EVENT_OPTIONS: ReadonlyArray<Option<WebhookEventType>> = [
+  { value: 'MEMBER_ADDED', label: 'member.added' },
+  { value: 'MEMBER_UPDATED', label: 'member.updated' },
+  { value: 'MEMBER_REMOVED', label: 'member.removed' },
+  { value: 'TRANSACTION_RECORDED', label: 'transaction.recorded' },
+  { value: 'APPROVAL_QUEUED', label: 'approval.queued' },
+  { value: 'APPROVAL_RESOLVED', label: 'approval.resolved' },
+  { value: 'DUE_PAID', label: 'due.paid' },
+  { value: 'DUE_OVERDUE', label: 'due.overdue' },
+  { value: 'REMITTANCE_UPDATED', label: 'remittance.updated' },
+];
+
+export const WEBHOOK_DELIVERY_STATUS_OPTIONS: ReadonlyArray<Option<WebhookDeliveryStatus>> = [
+  { value: 'PENDING', label: 'Pending' },
+  { value: 'SENDING', label: 'Sending' },
+  { value: 'SUCCEEDED', label: 'Succeeded' },
+  { value: 'FAILED', label: 'Failed' },
+];

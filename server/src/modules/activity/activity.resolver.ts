@@ -23,7 +23,7 @@ export class ActivityResolver {
     return toConnection(await activity.listActivity(ctx, { groupId, userId, action, from, to, first, after }));
   }
 
-  @FieldResolver(() => ActorType)
+  @FieldResolver(() => ActorType, { description: 'Who did it' })
   async actor(@Root() entry: ActivityLog, @Ctx() ctx: GraphQLContext): Promise<ActorType> {
     const actor = { kind: entry.actorKind, id: entry.actorId };
     return { ...actor, name: await activity.actorName(ctx, actor) };

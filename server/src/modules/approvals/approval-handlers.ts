@@ -3,6 +3,7 @@ import type { ServiceContext } from '../../shared/service-context';
 import { LedgerTransaction } from '../ledger/ledger.entities';
 import { approvePendingTransaction, deleteTransaction, deserializeChanges, rejectPendingTransaction, updateTransaction } from '../ledger/ledger.service';
 import { Member, MemberStatus } from '../members/member.entity';
+import { applyRemittanceApproval, discardRemittanceApproval, dispatchAfterApproval, remittanceVersion } from '../remittances/remittance.service';
 import { addMember, AddMemberData, addSubMember, AddSubMemberData, removeMember, updateMember, UpdateMemberData } from '../members/member.service';
 import { confirmPayment, discardDueConfirmation, dueVersion } from '../dues/due.service';
 import { approvePendingTerm, discardPendingTerm, membershipTermVersion } from '../dues/membership.service';
@@ -17,7 +18,9 @@ export interface ApprovalHandler {
   /** The target's version now, or null when it is gone (both make a request stale). */
   currentVersion(em: EntityManager, targetId: string): Promise<number | null>;
   apply(ctx: ServiceContext, request: ApprovalRequest): Promise<void>;
-  discard(ctx: ServiceContext, request: ApprovalRequest): Promise<void>;
+  discard(ctx: ServiceContext, request: ApprovalRequest, decision: 'REJECTED' | 'CANCELLED'): Promise<void>;
+  /** After an approval committed: start what follows it outside the request's transaction. Must not throw. */
+  afterApproved?(ctx: ServiceContext, request: ApprovalRequest): void;
 }
 
 interface StoredOperation {
@@ -104,9 +107,18 @@ const membershipTermHandler: ApprovalHandler = {
   },
 };
 
+/** Approving reserves the funds; the payout follows after the commit. */
+const remittanceHandler: ApprovalHandler = {
+  currentVersion: (em, targetId) => remittanceVersion(em, targetId),
+  apply: (ctx, request) => applyRemittanceApproval(ctx, request),
+  discard: (ctx, request, decision) => discardRemittanceApproval(ctx, request, decision),
+  afterApproved: (ctx, request) => dispatchAfterApproval(ctx, request),
+};
+
 export const approvalHandlers: Record<ApprovalEntityType, ApprovalHandler> = {
   [ApprovalEntityType.MEMBER]: memberHandler,
   [ApprovalEntityType.TRANSACTION]: transactionHandler,
   [ApprovalEntityType.DUE]: dueHandler,
   [ApprovalEntityType.MEMBERSHIP_TERM]: membershipTermHandler,
+  [ApprovalEntityType.REMITTANCE]: remittanceHandler,
 };

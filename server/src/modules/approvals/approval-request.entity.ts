@@ -9,6 +9,7 @@ export enum ApprovalEntityType {
   /** A member said they paid a due: confirming it records the payment. */
   DUE = 'DUE',
   MEMBERSHIP_TERM = 'MEMBERSHIP_TERM',
+  REMITTANCE = 'REMITTANCE',
 }
 
 export enum ApprovalAction {

@@ -42,7 +42,7 @@ function adminUserIdsAt(ctx: ServiceContext, groupId: string, event: CofferEvent
  * its own. The answer primes the subscriber's role loader, so the event's
  * `viewerCan…` fields need no query of their own.
  */
-async function* whileAdmin(ctx: ServiceContext, groupId: string, events: AsyncIterableIterator<CofferEvent>): AsyncGenerator<CofferEvent> {
+export async function* whileAdmin(ctx: ServiceContext, groupId: string, events: AsyncIterableIterator<CofferEvent>): AsyncGenerator<CofferEvent> {
   try {
     for await (const event of events) {
       ctx.loaders.viewerRoleByGroup.clearAll();
@@ -110,14 +110,14 @@ export class ApprovalResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('groupId', () => ID) groupId: string,
     @Arg('status', () => ApprovalRequestStatus, { nullable: true }) status: ApprovalRequestStatus | null,
-    @Arg('entityType', () => ApprovalEntityType, { nullable: true }) entityType: ApprovalEntityType | null,
+    @Arg('entityType', () => ApprovalEntityType, { nullable: true, description: 'Only requests about this kind of record' }) entityType: ApprovalEntityType | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<ConnectionShape<ApprovalRequest>> {
     return toConnection(await approvals.listApprovals(ctx, { groupId, status, entityType, first, after }));
   }
 
-  @Query(() => ApprovalRequestType)
+  @Query(() => ApprovalRequestType, { description: "One request: admins see any of the group's; others only their own (else NOT_FOUND)" })
   async approval(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<ApprovalRequest> {
     return approvals.getApproval(ctx, id);
   }
@@ -161,13 +161,13 @@ export class ApprovalResolver {
     return { type: event.data.type, approval: snapshot.approval, pendingCount: snapshot.pendingCount };
   }
 
-  @FieldResolver(() => ActorType)
+  @FieldResolver(() => ActorType, { description: 'Who asked for the change (the maker)' })
   async requestedBy(@Root() request: ApprovalRequest, @Ctx() ctx: GraphQLContext): Promise<ActorType> {
     const actor = { kind: request.requestedByKind, id: request.requestedById };
     return { ...actor, name: await actorName(ctx, actor) };
   }
 
-  @FieldResolver(() => ActorType, { nullable: true })
+  @FieldResolver(() => ActorType, { nullable: true, description: 'Who approved or rejected it (the checker), or the requester who cancelled it; null while PENDING' })
   async decidedBy(@Root() request: ApprovalRequest, @Ctx() ctx: GraphQLContext): Promise<ActorType | null> {
     if (!request.decidedByKind) return null;
     const actor = { kind: request.decidedByKind, id: request.decidedById };

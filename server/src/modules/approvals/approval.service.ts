@@ -13,6 +13,8 @@ import { recordAudit } from '../audit/audit.service';
 import { ADMIN_ONLY, assertGroupRole, requireId, requireSignedIn, viewerRoleIn } from '../auth/authorization';
 import { ApprovalAction, ApprovalEntityType, ApprovalRequest, ApprovalRequestStatus } from './approval-request.entity';
 import { approvalHandlers } from './approval-handlers';
+import { enqueueIntegratorEvent } from '../webhooks/webhook-outbox';
+import { IntegratorEventType } from '../webhooks/webhook.entities';
 
 export const APPROVAL_EVENTS_TOPIC = 'approvalEvents';
 export type ApprovalEventType = 'QUEUED' | 'APPROVED' | 'REJECTED' | 'CANCELLED';
@@ -54,6 +56,16 @@ function approvalSnapshot(request: ApprovalRequest): Record<string, unknown> {
 }
 
 /**
+ * Integrators hear of a request when it is queued and when it is decided. The proposed data stays
+ * out of the event (it can hold unmasked details such as a bank account); approval(id) has it.
+ */
+function emitApprovalEvent(em: EntityManager, groupId: string, request: ApprovalRequest, type: IntegratorEventType): void {
+  const { entityType, action, targetId, status, notes, decisionNotes } = request;
+  const approval = { id: request.id, entityType, action, targetId, status, notes, decisionNotes, decidedAt: request.decidedAt?.toISOString() ?? null };
+  enqueueIntegratorEvent(em, { groupId, type, data: { approval } });
+}
+
+/**
  * Queues a change for an admin's approval, on the caller's EntityManager (so
  * in the same database transaction as anything the caller writes). The
  * caller publishes QUEUED after its commit with publishApprovalEvent.
@@ -75,6 +87,7 @@ export function requestApproval(ctx: ServiceContext, em: EntityManager, input: A
   em.persist(request);
   recordActivity({ ...ctx, em }, { groupId: input.groupId, action: 'approval.request', entityType: 'ApprovalRequest', entityId: request.id, after: approvalSnapshot(request) });
   recordAudit({ ...ctx, em }, { groupId: input.groupId, entityType: 'ApprovalRequest', entityId: request.id, action: 'approval.request', newData: approvalSnapshot(request) });
+  emitApprovalEvent(em, input.groupId, request, IntegratorEventType.APPROVAL_QUEUED);
   return request;
 }
 
@@ -141,7 +154,7 @@ async function decide(ctx: ServiceContext, id: string, decision: Decision, notes
       await assertNotStale(em, locked);
       await handler.apply(applyCtx, locked);
     } else {
-      await handler.discard(applyCtx, locked);
+      await handler.discard(applyCtx, locked, decision);
     }
     const actor = actorOf(ctx);
     locked.status = ApprovalRequestStatus[decision];
@@ -152,11 +165,13 @@ async function decide(ctx: ServiceContext, id: string, decision: Decision, notes
     const action = `approval.${decision.toLowerCase()}`;
     recordActivity(applyCtx, { groupId: locked.group.id, action, entityType: 'ApprovalRequest', entityId: locked.id, before, after: approvalSnapshot(locked) });
     recordAudit(applyCtx, { groupId: locked.group.id, entityType: 'ApprovalRequest', entityId: locked.id, action, previousData: before, newData: approvalSnapshot(locked) });
+    emitApprovalEvent(em, locked.group.id, locked, IntegratorEventType.APPROVAL_RESOLVED);
     await em.flush();
     return locked;
   });
   await events.flush();
   await publishApprovalEvent(ctx, request, decision);
+  if (decision === 'APPROVED') approvalHandlers[request.entityType].afterApproved?.(ctx, request);
   return request;
 }
 

@@ -24,7 +24,7 @@ export class AuditResolver {
     return toConnection(await audit.listAudit(ctx, { groupId, entityType, from, to, first, after }));
   }
 
-  @FieldResolver(() => ActorType)
+  @FieldResolver(() => ActorType, { description: 'Who made the change: the person, the API key, or SYSTEM (e.g. a payment provider callback)' })
   async actor(@Root() entry: AuditLog, @Ctx() ctx: GraphQLContext): Promise<ActorType> {
     const actor = { kind: entry.actorKind, id: entry.actorId };
     return { ...actor, name: await actorName(ctx, actor) };

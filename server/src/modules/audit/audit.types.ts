@@ -9,7 +9,7 @@ export class AuditLogType {
   @Field({ description: 'e.g. Transaction, Approval' })
   entityType: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The id of the transaction, approval or other record changed' })
   entityId: string;
 
   @Field({ description: 'e.g. transaction.record, transaction.approve' })

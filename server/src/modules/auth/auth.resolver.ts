@@ -36,17 +36,17 @@ export class AuthResolver {
   @Mutation(() => SignInPayload, { description: 'E-mail and password → access token. 5 failures per 15 minutes per e-mail → RATE_LIMITED.' })
   async signIn(
     @Ctx() ctx: GraphQLContext,
-    @Arg('email') email: string,
-    @Arg('password') password: string,
+    @Arg('email', { description: 'The account e-mail; case does not matter' }) email: string,
+    @Arg('password', { description: 'The account password; a wrong e-mail or password gives the same UNAUTHENTICATED error' }) password: string,
   ): Promise<auth.SignInResult> {
     return auth.signIn(ctx, email, password);
   }
 
-  @Mutation(() => UserType)
+  @Mutation(() => UserType, { description: 'The signed-in person (not an API key) sets a new password and clears mustChangePassword' })
   async changePassword(
     @Ctx() ctx: GraphQLContext,
-    @Arg('currentPassword') currentPassword: string,
-    @Arg('newPassword') newPassword: string,
+    @Arg('currentPassword', { description: 'The password in use now; if wrong, BAD_USER_INPUT on currentPassword' }) currentPassword: string,
+    @Arg('newPassword', { description: '10 to 200 characters, different from the current one' }) newPassword: string,
   ): Promise<User> {
     return auth.changePassword(ctx, currentPassword, newPassword);
   }
@@ -63,13 +63,13 @@ export class ApiKeyResolver {
   async createApiKey(
     @Ctx() ctx: GraphQLContext,
     @Arg('groupId', () => ID) groupId: string,
-    @Arg('name') name: string,
-    @Arg('role', () => Role) role: Role,
+    @Arg('name', { description: 'What the key is for, e.g. Zapier: 1 to 100 characters' }) name: string,
+    @Arg('role', () => Role, { description: 'What the key may do in the group; give it the least it needs' }) role: Role,
   ): Promise<apiKeys.CreatedApiKey> {
     return apiKeys.createApiKey(ctx, groupId, name, role);
   }
 
-  @Mutation(() => ApiKeyType)
+  @Mutation(() => ApiKeyType, { description: 'Admins only: the key stops working at once. Revoking a revoked key changes nothing and returns it.' })
   async revokeApiKey(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<ApiKey> {
     return apiKeys.revokeApiKey(ctx, id);
   }

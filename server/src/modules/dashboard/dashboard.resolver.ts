@@ -26,7 +26,7 @@ export class DashboardResolver {
     return pendingApprovalsFor(ctx, scope.groupId);
   }
 
-  @FieldResolver(() => DashboardMembersType)
+  @FieldResolver(() => DashboardMembersType, { description: 'Member counts: every membership ever and the active ones' })
   async members(@Root() scope: dashboard.DashboardScope, @Ctx() ctx: GraphQLContext): Promise<DashboardMembersType> {
     return dashboard.memberCounts(ctx, scope);
   }

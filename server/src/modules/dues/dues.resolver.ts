@@ -62,7 +62,7 @@ export class BillingPeriodResolver {
     return toConnection(await dues.listBillingPeriods(ctx, { groupId, status, first, after }));
   }
 
-  @Query(() => BillingPeriodType)
+  @Query(() => BillingPeriodType, { description: 'One billing period; any role in the group may read it' })
   async billingPeriod(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<BillingPeriod> {
     return dues.getBillingPeriod(ctx, id);
   }
@@ -84,7 +84,7 @@ export class DueResolver {
   async dues(
     @Ctx() ctx: GraphQLContext,
     @Arg('groupId', () => ID) groupId: string,
-    @Arg('periodId', () => ID, { nullable: true }) periodId: string | null,
+    @Arg('periodId', () => ID, { nullable: true, description: 'Only the dues of this billing period' }) periodId: string | null,
     @Arg('memberId', () => ID, { nullable: true }) memberId: string | null,
     @Arg('status', () => DueStatus, { nullable: true }) status: DueStatus | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
@@ -93,7 +93,7 @@ export class DueResolver {
     return toConnection(await dues.listDues(ctx, { groupId, periodId, memberId, status, first, after }));
   }
 
-  @Query(() => DueType)
+  @Query(() => DueType, { description: 'One due; staff see any of the group, a member only their own (else NOT_FOUND)' })
   async due(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Due> {
     return dues.getDue(ctx, id);
   }
@@ -101,8 +101,8 @@ export class DueResolver {
   @Mutation(() => DueDecisionPayload, { description: 'Admins: CONFIRM records the CASH_IN and marks the due PAID in one database transaction; REJECT sends a member-confirmed due back to UNPAID' })
   async confirmPayment(
     @Ctx() ctx: GraphQLContext,
-    @Arg('dueId', () => ID) dueId: string,
-    @Arg('action', () => PaymentDecision) action: PaymentDecision,
+    @Arg('dueId', () => ID, { description: 'The due; CONFIRM takes an UNPAID, OVERDUE or MEMBER_CONFIRMED one, else CONFLICT' }) dueId: string,
+    @Arg('action', () => PaymentDecision, { description: 'CONFIRM the payment or REJECT the member\'s claim' }) action: PaymentDecision,
     @Arg('notes', () => String, { nullable: true }) notes: string | null,
     @Arg('paymentMode', () => PaymentMode, { nullable: true, description: 'How the member paid (CONFIRM only); default UPI' }) paymentMode: PaymentMode | null,
   ): Promise<dues.DueDecisionOutcome> {
@@ -110,7 +110,11 @@ export class DueResolver {
   }
 
   @Mutation(() => DueType, { description: 'Admins: the member owes nothing for this due; the reason is kept' })
-  async waiveDue(@Ctx() ctx: GraphQLContext, @Arg('dueId', () => ID) dueId: string, @Arg('reason', () => String) reason: string): Promise<Due> {
+  async waiveDue(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('dueId', () => ID, { description: 'An UNPAID, OVERDUE or MEMBER_CONFIRMED due; a settled one is CONFLICT' }) dueId: string,
+    @Arg('reason', () => String, { description: 'Why it is waived, 1 to 2000 characters; shown with the due' }) reason: string,
+  ): Promise<Due> {
     return dues.waiveDue(ctx, dueId, reason);
   }
 
@@ -130,17 +134,17 @@ export class DueResolver {
     return { groupId: event.key, change: data.change, due, periodId: data.periodId ?? due?.period.id ?? null };
   }
 
-  @FieldResolver(() => MoneyType)
+  @FieldResolver(() => MoneyType, { description: "What the member owes, in the group's currency" })
   amount(@Root() due: Due): MoneyType {
     return MoneyType.from({ amountMinor: due.amountMinor, currency: due.currency });
   }
 
-  @FieldResolver(() => BillingPeriodType)
+  @FieldResolver(() => BillingPeriodType, { description: 'The billing period it belongs to' })
   async period(@Root() due: Due, @Ctx() ctx: GraphQLContext): Promise<BillingPeriod> {
     return (await ctx.loaders.billingPeriodById.load(due.period.id))!;
   }
 
-  @FieldResolver(() => MemberType)
+  @FieldResolver(() => MemberType, { description: 'The member who owes it (a primary member)' })
   async member(@Root() due: Due, @Ctx() ctx: GraphQLContext): Promise<Member> {
     return (await ctx.loaders.memberById.load(due.member.id))!;
   }
@@ -191,12 +195,12 @@ export class MembershipTermResolver {
     return memberships.effectiveTermStatus(term, group!);
   }
 
-  @FieldResolver(() => MoneyType)
+  @FieldResolver(() => MoneyType, { description: "The fee for the term, from the group's billing settings when it was created" })
   amount(@Root() term: MembershipTerm): MoneyType {
     return MoneyType.from({ amountMinor: term.amountMinor, currency: term.currency });
   }
 
-  @FieldResolver(() => MemberType)
+  @FieldResolver(() => MemberType, { description: 'The member it is for' })
   async member(@Root() term: MembershipTerm, @Ctx() ctx: GraphQLContext): Promise<Member> {
     return (await ctx.loaders.memberById.load(term.member.id))!;
   }

@@ -24,7 +24,7 @@ export class BillingPeriodType {
   @Field(() => ID)
   id: string;
 
-  @Field()
+  @Field({ description: 'Name shown to members, e.g. "December 2026"' })
   label: string;
 
   @Field({ description: 'First day, YYYY-MM-DD' })
@@ -36,13 +36,13 @@ export class BillingPeriodType {
   @Field({ description: 'When the dues fall due, YYYY-MM-DD' })
   dueDate: string;
 
-  @Field(() => BillingPeriodStatus)
+  @Field(() => BillingPeriodStatus, { description: 'OPEN, or CLOSED by an admin (for good)' })
   status: BillingPeriodStatus;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The admins' note on the period; null when none" })
   notes: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When an admin closed the period; null while OPEN' })
   closedAt: Date | null;
 
   @Field()
@@ -57,19 +57,19 @@ export class DueType {
   @Field({ description: 'YYYY-MM-DD' })
   dueDate: string;
 
-  @Field(() => DueStatus)
+  @Field(() => DueStatus, { description: 'Where the payment stands (see DueStatus)' })
   status: DueStatus;
 
   @Field(() => Date, { nullable: true, description: 'When the member said they paid' })
   memberConfirmedAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the payment was recorded (provider or admin); null until PAID' })
   paidAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When an admin waived it; null unless WAIVED' })
   waivedAt: Date | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The admin's reason for waiving it; null unless WAIVED" })
   waivedReason: string | null;
 
   @Field(() => String, { nullable: true, description: "The admin's note on the last confirm or reject" })
@@ -84,7 +84,7 @@ export class MembershipTermObject {
   @Field(() => ID)
   id: string;
 
-  @Field(() => MembershipTermType)
+  @Field(() => MembershipTermType, { description: 'Which kind of membership the term buys' })
   type: MembershipTermType;
 
   @Field({ description: 'First day, YYYY-MM-DD (recomputed from the payment day when a pending term is paid)' })
@@ -93,7 +93,7 @@ export class MembershipTermObject {
   @Field(() => String, { nullable: true, description: 'Last day, YYYY-MM-DD; null for lifetime' })
   endsOn: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the fee was recorded as paid; null while PENDING' })
   paidAt: Date | null;
 
   @Field()
@@ -104,9 +104,9 @@ export const BillingPeriodConnection = connectionOf('BillingPeriod', BillingPeri
 export const DueConnection = connectionOf('Due', DueType);
 export const MembershipTermConnection = connectionOf('MembershipTerm', MembershipTermObject);
 
-@InputType()
+@InputType({ description: "A new billing period; every active primary member's due is created with it" })
 export class CreateBillingPeriodInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The group; admins only' })
   groupId: string;
 
   @Field({ description: 'e.g. "December 2026"; at most 100 characters' })
@@ -127,25 +127,25 @@ export class CreateBillingPeriodInput {
   @Field(() => ID, { nullable: true, description: 'Who carries the minor units an equal split cannot divide; defaults to the primary member with the lowest member number' })
   remainderMemberId?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'A note for the admins, at most 2000 characters' })
   notes?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'Changes to a billing period: omitted fields stay as they are' })
 export class UpdateBillingPeriodInput {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'A note for the admins, at most 2000 characters; null or empty clears it' })
   notes?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'true closes the period (dues stay as they are); a closed period cannot reopen' })
   close?: boolean | null;
 }
 
-@InputType()
+@InputType({ description: 'A membership term for one member; its amount and dates follow the group\'s billing settings' })
 export class CreateMembershipTermInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The active member it is for; members may only give their own id' })
   memberId: string;
 
-  @Field(() => MembershipTermType)
+  @Field(() => MembershipTermType, { description: 'Must have a fee in the group\'s billing settings, else BAD_USER_INPUT; a second LIFETIME is CONFLICT LIFETIME_EXISTS' })
   type: MembershipTermType;
 
   @Field(() => PaymentMode, {
@@ -155,27 +155,27 @@ export class CreateMembershipTermInput {
   paymentMode?: PaymentMode | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The period opened and how many dues it created' })
 export class CreateBillingPeriodPayload {
-  @Field(() => BillingPeriodType)
+  @Field(() => BillingPeriodType, { description: 'The new period, OPEN' })
   period: BillingPeriod;
 
   @Field(() => Int, { description: 'Dues created for the period' })
   dueCount: number;
 }
 
-@ObjectType()
+@ObjectType({ description: "The due after an admin's decision, and the payment it recorded" })
 export class DueDecisionPayload {
-  @Field(() => DueType)
+  @Field(() => DueType, { description: 'The due: PAID after CONFIRM, UNPAID after REJECT' })
   due: Due;
 
   @Field(() => TransactionType_, { nullable: true, description: 'The CASH_IN recorded on CONFIRM' })
   transaction: unknown;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The new membership term, and the payment when it was recorded at once' })
 export class MembershipTermPayload {
-  @Field(() => MembershipTermObject)
+  @Field(() => MembershipTermObject, { description: 'The term: ACTIVE when paid now, else PENDING' })
   term: MembershipTerm;
 
   @Field({ description: "True when an operator's collected fee waits for an admin's approval" })
@@ -187,7 +187,7 @@ export class MembershipTermPayload {
 
 @ObjectType('DueChangedEvent', { description: 'A due or billing period of the group changed' })
 export class DueChangedEvent {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The group of the due or period' })
   groupId: string;
 
   @Field({ description: 'CREATED (a period and its dues), MEMBER_CONFIRMED, PAID, REJECTED, WAIVED, OVERDUE or REOPENED' })

@@ -21,7 +21,7 @@ export class GroupResolver {
     return toConnection(await groups.listMyGroups(ctx, { first, after }));
   }
 
-  @Query(() => GroupType)
+  @Query(() => GroupType, { description: 'One group the viewer belongs to, with any role' })
   async group(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Group> {
     return groups.getGroup(ctx, id);
   }
@@ -31,7 +31,7 @@ export class GroupResolver {
     return groups.createGroup(ctx, input);
   }
 
-  @Mutation(() => GroupType)
+  @Mutation(() => GroupType, { description: 'Admins only. Changes name, kind, prefix, billing, payment settings or approval threshold; the currency never changes. CONFLICT GROUP_DEACTIVATED on a deactivated group.' })
   async updateGroup(
     @Ctx() ctx: GraphQLContext,
     @Arg('id', () => ID) id: string,

@@ -34,6 +34,8 @@ export enum ApprovalSource {
   RAZORPAY_WEBHOOK = 'RAZORPAY_WEBHOOK',
   STRIPE_WEBHOOK = 'STRIPE_WEBHOOK',
   PAYMENT_VERIFICATION = 'PAYMENT_VERIFICATION',
+  /** Posted by a remittance's own steps (reserve, settle, release); changed only through the remittance. */
+  REMITTANCE = 'REMITTANCE',
 }
 
 export enum PaymentProvider {

@@ -45,7 +45,7 @@ export class TransactionResolver {
     return changePayload(await ledger.deleteTransaction(ctx, id));
   }
 
-  @Query(() => TransactionType_)
+  @Query(() => TransactionType_, { description: 'One transaction; members only their own (else NOT_FOUND)' })
   async transaction(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<LedgerTransaction> {
     return ledger.getTransaction(ctx, id);
   }
@@ -54,9 +54,9 @@ export class TransactionResolver {
   async transactions(
     @Ctx() ctx: GraphQLContext,
     @Arg('groupId', () => ID) groupId: string,
-    @Arg('type', () => TransactionType, { nullable: true }) type: TransactionType | null,
-    @Arg('category', () => TransactionCategory, { nullable: true }) category: TransactionCategory | null,
-    @Arg('approvalStatus', () => ApprovalStatus, { nullable: true }) approvalStatus: ApprovalStatus | null,
+    @Arg('type', () => TransactionType, { nullable: true, description: 'Only money in, or only money out' }) type: TransactionType | null,
+    @Arg('category', () => TransactionCategory, { nullable: true, description: 'Only this category' }) category: TransactionCategory | null,
+    @Arg('approvalStatus', () => ApprovalStatus, { nullable: true, description: 'Only PENDING, APPROVED or REJECTED transactions' }) approvalStatus: ApprovalStatus | null,
     @Arg('memberId', () => ID, { nullable: true }) memberId: string | null,
     @Arg('from', () => Date, { nullable: true, description: 'occurredAt ≥ from' }) from: Date | null,
     @Arg('to', () => Date, { nullable: true, description: 'occurredAt < to' }) to: Date | null,
@@ -122,7 +122,7 @@ export class TransactionResolver {
     return MoneyType.from({ amountMinor: txn.groupAmountMinor, currency: group!.currency });
   }
 
-  @FieldResolver(() => MemberType, { nullable: true })
+  @FieldResolver(() => MemberType, { nullable: true, description: 'The member who paid or was paid; null when none is named' })
   async member(@Root() txn: LedgerTransaction, @Ctx() ctx: GraphQLContext): Promise<Member | null> {
     return txn.member ? ctx.loaders.memberById.load(txn.member.id) : null;
   }

@@ -16,6 +16,8 @@ import { ANY_ROLE, assertGroupRole, requireId, STAFF_ROLES, viewerRoleIn } from 
 import { Group } from '../groups/group.entity';
 import { assertGroupActive, MoneyInputData } from '../groups/group.service';
 import { Member, MemberStatus } from '../members/member.entity';
+import { enqueueIntegratorEvent } from '../webhooks/webhook-outbox';
+import { IntegratorEventType } from '../webhooks/webhook.entities';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from './ledger.entities';
 import { AccountKind, ApprovalSource, ApprovalStatus, PaymentMode, PaymentProvider, TransactionCategory, TransactionType } from './ledger.enums';
 import { AccountSpec, PostingLeg, postingFor } from './posting';
@@ -150,6 +152,15 @@ async function postLegs(em: EntityManager, txn: LedgerTransaction, legs: { accou
   }
 }
 
+/** Adds legs to a transaction, each account found (or created) by code. The caller keeps them balanced; the database checks at commit. */
+export async function postPosting(em: EntityManager, txn: LedgerTransaction, legs: PostingLeg[]): Promise<void> {
+  await postLegs(
+    em,
+    txn,
+    await Promise.all(legs.map(async (leg) => ({ accountId: await accountId(em, txn.group.id, leg.account), amountMinor: leg.amountMinor }))),
+  );
+}
+
 async function allocateReceiptNumber(em: EntityManager, txn: LedgerTransaction): Promise<string> {
   const year = txn.occurredAt.getUTCFullYear();
   const rows: { last_number: number }[] = await em.execute(
@@ -167,16 +178,17 @@ async function allocateReceiptNumber(em: EntityManager, txn: LedgerTransaction):
  * that also records the decision.
  */
 export async function postApprovedTransaction(em: EntityManager, txn: LedgerTransaction, source: ApprovalSource): Promise<void> {
-  const legs: PostingLeg[] = postingFor(txn);
-  await postLegs(
-    em,
-    txn,
-    await Promise.all(legs.map(async (leg) => ({ accountId: await accountId(em, txn.group.id, leg.account), amountMinor: leg.amountMinor }))),
-  );
+  await postPosting(em, txn, postingFor(txn));
   if (txn.type === TransactionType.CASH_IN) txn.receiptNumber = await allocateReceiptNumber(em, txn);
   txn.approvalStatus = ApprovalStatus.APPROVED;
   txn.approvalSource = source;
   txn.decidedAt = new Date();
+  emitTransactionRecorded(em, txn);
+}
+
+/** `transaction.recorded` means "now in the books": posted, reversals and corrections included. Pending ones are announced as approval.queued. */
+function emitTransactionRecorded(em: EntityManager, txn: LedgerTransaction): void {
+  enqueueIntegratorEvent(em, { groupId: txn.group.id, type: IntegratorEventType.TRANSACTION_RECORDED, data: { transaction: transactionSnapshot(txn) } });
 }
 
 /** A pending transaction that will never be posted. */
@@ -217,6 +229,7 @@ export async function reverseTransaction(ctx: ServiceContext, em: EntityManager,
   const entries = await em.find(LedgerEntry, { transaction: original });
   await postLegs(em, reversal, entries.map((entry) => ({ accountId: entry.account.id, amountMinor: -entry.amountMinor })));
   original.reversedBy = reversal;
+  emitTransactionRecorded(em, reversal);
   return reversal;
 }
 
@@ -383,6 +396,7 @@ async function loadForChange(ctx: ServiceContext, em: EntityManager, id: string)
   assertGroupActive(group);
   if (txn.approvalStatus === ApprovalStatus.REJECTED) throw conflict('A rejected transaction cannot change', 'REJECTED');
   if (txn.reversedBy || txn.reverses) throw conflict('A reversed transaction or a reversal cannot change', 'ALREADY_REVERSED');
+  if (txn.approvalSource === ApprovalSource.REMITTANCE) throw conflict('This transaction belongs to a remittance; cancel the remittance instead', 'MANAGED_BY_REMITTANCE');
   return { txn, role, group };
 }
 
@@ -678,6 +692,6 @@ export async function groupBalance(ctx: ServiceContext, groupId: string): Promis
 export async function viewerCanChangeTransaction(ctx: ServiceContext, txn: LedgerTransaction): Promise<boolean> {
   const role = await viewerRoleIn(ctx, txn.group.id);
   if (role !== Role.ADMIN && role !== Role.OPERATOR) return false;
-  return txn.approvalStatus !== ApprovalStatus.REJECTED && !txn.reversedBy && !txn.reverses;
+  return txn.approvalStatus !== ApprovalStatus.REJECTED && !txn.reversedBy && !txn.reverses && txn.approvalSource !== ApprovalSource.REMITTANCE;
 }
 

@@ -4,65 +4,79 @@ import { MoneyInput, MoneyType } from '../../graphql/money.type';
 import { ApprovalRequestType } from '../approvals/approval.types';
 import { AccountKind, ApprovalSource, ApprovalStatus, PaymentMode, PaymentProvider, TransactionCategory, TransactionType } from './ledger.enums';
 
-registerEnumType(TransactionType, { name: 'TransactionType' });
-registerEnumType(TransactionCategory, { name: 'TransactionCategory' });
-registerEnumType(PaymentMode, { name: 'PaymentMode' });
+registerEnumType(TransactionType, { name: 'TransactionType', description: 'Money received by the group (CASH_IN) or paid out by it (CASH_OUT)' });
+registerEnumType(TransactionCategory, {
+  name: 'TransactionCategory',
+  description: 'What the money was for; money in is booked to an income account and money out to an expense account of this category',
+  valuesConfig: { REMITTANCE: { description: 'Money sent abroad: money out is booked to remittances in transit, not to an expense' } },
+});
+registerEnumType(PaymentMode, { name: 'PaymentMode', description: 'How the money moved. Without a provider, CASH and OTHER are booked to cash on hand and the rest to the bank account' });
 registerEnumType(ApprovalStatus, { name: 'ApprovalStatus', description: 'PENDING transactions have no ledger entries yet' });
-registerEnumType(ApprovalSource, { name: 'ApprovalSource' });
-registerEnumType(PaymentProvider, { name: 'PaymentProvider' });
-registerEnumType(AccountKind, { name: 'AccountKind' });
+registerEnumType(ApprovalSource, {
+  name: 'ApprovalSource',
+  description: 'How a transaction came to be approved',
+  valuesConfig: {
+    MANUAL: { description: 'Recorded pending, then approved by an admin (maker–checker)' },
+    ADMIN_DIRECT: { description: 'Recorded or confirmed by an admin, approved at once' },
+    RAZORPAY_WEBHOOK: { description: 'Confirmed by a Razorpay payment notification' },
+    STRIPE_WEBHOOK: { description: 'Confirmed by a Stripe payment notification' },
+    PAYMENT_VERIFICATION: { description: 'Confirmed automatically by verifying the payment with its provider' },
+  },
+});
+registerEnumType(PaymentProvider, { name: 'PaymentProvider', description: 'The online payment provider that took the money' });
+registerEnumType(AccountKind, { name: 'AccountKind', description: 'The kind of ledger account: what the group holds (ASSET), owes (LIABILITY), earned (INCOME) or spent (EXPENSE)' });
 
 @ObjectType('Transaction', { description: 'Money in or out. Approved transactions are never edited: corrections are reversals.' })
 export class TransactionType_ {
   @Field(() => ID)
   id: string;
 
-  @Field(() => TransactionType)
+  @Field(() => TransactionType, { description: 'Money in or money out' })
   type: TransactionType;
 
-  @Field(() => TransactionCategory)
+  @Field(() => TransactionCategory, { description: 'What the money was for' })
   category: TransactionCategory;
 
-  @Field(() => PaymentMode)
+  @Field(() => PaymentMode, { description: 'How the money moved' })
   paymentMode: PaymentMode;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free text, at most 2000 characters; reversals say what they cancel; null when none' })
   description: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Who paid, as they named themselves (at most 200 characters); null when not known' })
   senderName: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The payer's UPI id (VPA), e.g. name@bank; null when not known" })
   senderUpiId: string | null;
 
   @Field(() => String, { nullable: true, description: 'Only the last four characters, e.g. XXXX1234' })
   senderBankAccountMasked: string | null;
 
-  @Field(() => PaymentProvider, { nullable: true })
+  @Field(() => PaymentProvider, { nullable: true, description: 'The online provider that took the payment; null for money recorded by hand' })
   provider: PaymentProvider | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The provider's id for the payment, to look it up in the provider's dashboard; null without a provider" })
   providerPaymentId: string | null;
 
   @Field(() => String, { nullable: true, description: 'Sequential per group and year; set when money in is approved' })
   receiptNumber: string | null;
 
-  @Field(() => ApprovalStatus)
+  @Field(() => ApprovalStatus, { description: 'Only APPROVED transactions are in the books (balances, totals, receipts)' })
   approvalStatus: ApprovalStatus;
 
-  @Field(() => ApprovalSource)
+  @Field(() => ApprovalSource, { description: 'How it was, or will be, approved' })
   approvalSource: ApprovalSource;
 
   @Field(() => String, { nullable: true, description: 'Group currency per unit of the amount\'s currency' })
   fxRate: string | null;
 
-  @Field()
+  @Field({ description: 'When the money moved (RFC 3339); may be earlier than createdAt' })
   occurredAt: Date;
 
   @Field()
   createdAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it was approved or rejected; null while PENDING' })
   decidedAt: Date | null;
 
   // Resolved in TransactionResolver: amount, groupAmount, member, reverses, reversedBy, viewerCanChange.
@@ -79,10 +93,10 @@ export class TransactionEdge {
 
 @ObjectType('TransactionTotals', { description: 'Approved money only, reversals subtracted, in the group currency' })
 export class TransactionTotalsType {
-  @Field(() => MoneyType)
+  @Field(() => MoneyType, { description: 'Sum of the approved CASH_IN transactions' })
   cashIn: MoneyType;
 
-  @Field(() => MoneyType)
+  @Field(() => MoneyType, { description: 'Sum of the approved CASH_OUT transactions' })
   cashOut: MoneyType;
 
   @Field(() => MoneyType, { description: 'cashIn − cashOut' })
@@ -104,9 +118,9 @@ export class TransactionConnection {
   loadTotals: () => Promise<TransactionTotalsType>;
 }
 
-@ObjectType('RecordTransactionPayload')
+@ObjectType('RecordTransactionPayload', { description: 'The recorded transaction: approved at once, or waiting for an admin' })
 export class RecordTransactionPayload {
-  @Field(() => TransactionType_)
+  @Field(() => TransactionType_, { description: 'The transaction, APPROVED or PENDING' })
   transaction: TransactionType_;
 
   @Field({ description: 'True when the transaction waits for an admin\'s approval (no ledger entries yet)' })
@@ -124,55 +138,55 @@ export class TransactionChangePayload {
   @Field(() => TransactionType_, { description: 'After a correction: the corrected transaction; when waiting: the unchanged one' })
   transaction: TransactionType_;
 
-  @Field(() => ApprovalRequestType, { nullable: true })
+  @Field(() => ApprovalRequestType, { nullable: true, description: 'The approval request, when the change waits for one; null when it applied at once' })
   approval: ApprovalRequestType | null;
 
-  @Field()
+  @Field({ description: 'True when nothing changed yet: an admin must approve' })
   pendingApproval: boolean;
 }
 
-@ObjectType('AccountBalance')
+@ObjectType('AccountBalance', { description: "One ledger account of the group and its balance, from the account's entries" })
 export class AccountBalanceType {
-  @Field()
+  @Field({ description: 'Stable account code, e.g. CASH, BANK, CLEARING_RAZORPAY, INCOME_MEMBERSHIP_FEE, EXPENSE_OTHER' })
   code: string;
 
-  @Field()
+  @Field({ description: 'Readable account name, e.g. Cash on hand' })
   name: string;
 
-  @Field(() => AccountKind)
+  @Field(() => AccountKind, { description: 'Asset, liability, income or expense' })
   kind: AccountKind;
 
   @Field(() => MoneyType, { description: 'Debits minus credits: positive for money the group holds and for expenses' })
   balance: MoneyType;
 }
 
-@ObjectType('GroupBalance')
+@ObjectType('GroupBalance', { description: "The group's balances, in the group's currency" })
 export class GroupBalanceType {
   @Field(() => MoneyType, { description: 'Cash, bank and provider clearing together' })
   cashPosition: MoneyType;
 
-  @Field(() => [AccountBalanceType])
+  @Field(() => [AccountBalanceType], { description: "The group's ledger accounts, by kind and code" })
   accounts: AccountBalanceType[];
 }
 
-@ObjectType('TransactionChangedEvent')
+@ObjectType('TransactionChangedEvent', { description: 'A transaction of the group changed (transactionEvents subscription)' })
 export class TransactionChangedEvent {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The group the transaction belongs to' })
   groupId: string;
 
   @Field({ description: 'RECORDED, APPROVED, REJECTED, REVERSED or UPDATED' })
   action: string;
 
-  @Field(() => TransactionType_)
+  @Field(() => TransactionType_, { description: 'The transaction as it stands when the event is delivered' })
   transaction: TransactionType_;
 }
 
 @InputType()
 export class TransactionInput {
-  @Field(() => TransactionType)
+  @Field(() => TransactionType, { description: 'Money in or money out' })
   type: TransactionType;
 
-  @Field(() => TransactionCategory)
+  @Field(() => TransactionCategory, { description: 'What the money was for' })
   category: TransactionCategory;
 
   @Field(() => MoneyInput, { description: "In the group's currency, or another one with fxRate" })
@@ -181,19 +195,19 @@ export class TransactionInput {
   @Field(() => String, { nullable: true, description: 'Group currency per unit of amount.currency, e.g. "83.12"; required when the currencies differ' })
   fxRate?: string | null;
 
-  @Field(() => PaymentMode)
+  @Field(() => PaymentMode, { description: 'How the money moved' })
   paymentMode: PaymentMode;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free text, at most 2000 characters' })
   description?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The active member of the group who paid or was paid; members see the transactions that name them' })
   memberId?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Who paid, at most 200 characters' })
   senderName?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The payer's UPI id (VPA), like name@bank" })
   senderUpiId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Stored masked: only the last four characters are kept' })
@@ -203,47 +217,47 @@ export class TransactionInput {
   occurredAt?: Date | null;
 }
 
-@InputType()
+@InputType({ description: 'A new transaction; admins and operators only' })
 export class RecordTransactionInput extends TransactionInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The group whose books it goes into' })
   groupId: string;
 
   @Field(() => String, { nullable: true, description: 'Retry-safe: the same key and input return the first result; a different input is CONFLICT' })
   idempotencyKey?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A correction: fields left out keep their value; null clears the optional text fields and the member' })
 export class UpdateTransactionInput {
-  @Field(() => TransactionType, { nullable: true })
+  @Field(() => TransactionType, { nullable: true, description: 'Money in or money out' })
   type?: TransactionType;
 
-  @Field(() => TransactionCategory, { nullable: true })
+  @Field(() => TransactionCategory, { nullable: true, description: 'What the money was for' })
   category?: TransactionCategory;
 
-  @Field(() => MoneyInput, { nullable: true })
+  @Field(() => MoneyInput, { nullable: true, description: "The corrected amount, greater than zero, in the group's currency or another one with fxRate" })
   amount?: MoneyInput;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Group currency per unit of amount.currency, e.g. "83.12"; only for an amount in another currency' })
   fxRate?: string | null;
 
-  @Field(() => PaymentMode, { nullable: true })
+  @Field(() => PaymentMode, { nullable: true, description: 'How the money moved' })
   paymentMode?: PaymentMode;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free text, at most 2000 characters' })
   description?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'An active member of the group' })
   memberId?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Who paid, at most 200 characters' })
   senderName?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The payer's UPI id (VPA), like name@bank" })
   senderUpiId?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The payer's account number, 4 to 34 digits or capital letters; only the last four characters are kept" })
   senderBankAccount?: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the money moved; not in the future' })
   occurredAt?: Date | null;
 }

@@ -55,7 +55,7 @@ export function receiptDate(date: Date): string {
   return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
 }
 
-const STYLE = `
+export const RECEIPT_STYLE = `
 @page { size: A5; margin: 12mm; }
 * { box-sizing: border-box; }
 html, body { margin: 0; padding: 0; }
@@ -100,7 +100,7 @@ export function renderReceiptHtml(receipt: ReceiptData): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Receipt ${escapeHtml(receipt.receiptNumber)} — ${escapeHtml(receipt.groupName)}</title>
-<style>${STYLE}</style>
+<style>${RECEIPT_STYLE}</style>
 </head>
 <body>
 <main class="receipt">

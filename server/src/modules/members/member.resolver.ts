@@ -31,7 +31,7 @@ export class MemberResolver {
     return toConnection(await members.listMembers(ctx, { groupId, status, search, first, after }));
   }
 
-  @Query(() => MemberType)
+  @Query(() => MemberType, { description: 'One member; any role in the group may read it (contact details only for staff and the member themself)' })
   async member(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<Member> {
     return members.getMember(ctx, id);
   }
@@ -85,14 +85,14 @@ export class MemberResolver {
     return (await members.viewerMaySeeContact(ctx, member)) ? member.phone : null;
   }
 
-  @FieldResolver(() => MoneyType, { nullable: true })
+  @FieldResolver(() => MoneyType, { nullable: true, description: "The member's own share in CUSTOM_AMOUNTS billing, in the group's currency; null means the group's usual price applies" })
   async customAmount(@Root() member: Member, @Ctx() ctx: GraphQLContext): Promise<MoneyType | null> {
     if (member.customAmountMinor === null) return null;
     const group = await ctx.loaders.groupById.load(member.group.id);
     return group ? MoneyType.from({ amountMinor: member.customAmountMinor, currency: group.currency }) : null;
   }
 
-  @FieldResolver(() => MemberType, { nullable: true })
+  @FieldResolver(() => MemberType, { nullable: true, description: 'For a sub-member, the primary member they belong to; null for a primary' })
   async primaryMember(@Root() member: Member, @Ctx() ctx: GraphQLContext): Promise<Member | null> {
     return member.primaryMember ? ctx.loaders.memberById.load(member.primaryMember.id) : null;
   }

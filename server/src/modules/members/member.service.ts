@@ -15,6 +15,8 @@ import { User } from '../auth/user.entity';
 import { assertGroupActive, loadGroupForWrite, MoneyInputData } from '../groups/group.service';
 import { Group } from '../groups/group.entity';
 import { NotificationChannel, NotificationTask } from '../notifications/notification-task.entity';
+import { enqueueIntegratorEvent } from '../webhooks/webhook-outbox';
+import { IntegratorEventType } from '../webhooks/webhook.entities';
 import { Member, MemberStatus } from './member.entity';
 import { allocateMemberNumber, subMemberNumber } from './member-number';
 
@@ -81,6 +83,11 @@ export function memberSnapshot(member: Member): Record<string, unknown> {
     memberNumber: member.memberNumber,
     status: member.status,
   };
+}
+
+/** Tells the group's integrators, in the transaction of the change (em). */
+function emitMemberEvent(em: EntityManager, member: Member, type: IntegratorEventType): void {
+  enqueueIntegratorEvent(em, { groupId: member.group.id, type, data: { member: { id: member.id, primaryMemberId: member.primaryMember?.id ?? null, ...memberSnapshot(member) } } });
 }
 
 /** Only admins hand out staff roles; operators may add plain members. */
@@ -212,6 +219,7 @@ export async function addMember(ctx: ServiceContext, data: AddMemberData): Promi
       });
       em.persist(created);
       recordActivity({ ...ctx, em }, { groupId: lockedGroup.id, action: 'member.add', entityType: 'Member', entityId: created.id, after: memberSnapshot(created) });
+      emitMemberEvent(em, created, IntegratorEventType.MEMBER_ADDED);
       await em.flush();
       return created;
     })
@@ -273,6 +281,7 @@ export async function addSubMember(ctx: ServiceContext, data: AddSubMemberData):
       });
       em.persist(created);
       recordActivity({ ...ctx, em }, { groupId: primary.group.id, action: 'member.add-sub', entityType: 'Member', entityId: created.id, after: memberSnapshot(created) });
+      emitMemberEvent(em, created, IntegratorEventType.MEMBER_ADDED);
       await em.flush();
       return created;
     })
@@ -318,6 +327,7 @@ export async function updateMember(ctx: ServiceContext, id: string, data: Update
   if (customAmountMinor !== undefined) member.customAmountMinor = customAmountMinor;
   if (data.role) member.role = data.role;
   recordActivity(ctx, { groupId: member.group.id, action: 'member.update', entityType: 'Member', entityId: member.id, before, after: memberSnapshot(member) });
+  emitMemberEvent(ctx.em, member, IntegratorEventType.MEMBER_UPDATED);
   await ctx.em.flush();
   await publishMemberChange(ctx, member, 'UPDATED');
   return { member, approval: null };
@@ -350,6 +360,7 @@ export async function removeMember(ctx: ServiceContext, id: string): Promise<Mem
     target.status = MemberStatus.REMOVED;
     target.removedAt = removedAt;
     recordActivity(ctx, { groupId: member.group.id, action: 'member.remove', entityType: 'Member', entityId: target.id, before, after: memberSnapshot(target) });
+    emitMemberEvent(ctx.em, target, IntegratorEventType.MEMBER_REMOVED);
   }
   await ctx.em.flush();
   for (const target of [member, ...subMembers]) await publishMemberChange(ctx, target, 'REMOVED');

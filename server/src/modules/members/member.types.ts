@@ -4,24 +4,24 @@ import { Role } from '../../shared/roles';
 import { ApprovalRequestType } from '../approvals/approval.types';
 import { MemberStatus } from './member.entity';
 
-@ObjectType('Member')
+@ObjectType('Member', { description: "A person's membership of one group, with their role there; sub-members (family) hang off a primary member" })
 export class MemberType {
   @Field(() => ID)
   id: string;
 
-  @Field()
+  @Field({ description: 'Full name, at most 200 characters' })
   name: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Short name shown in lists; null when not given' })
   nickname: string | null;
 
-  @Field(() => Role)
+  @Field(() => Role, { description: 'What the member may see and do in the group' })
   role: Role;
 
   @Field({ description: 'PREFIX-YYYY-NNNN-SS; SS is 00 for a primary, 01–03 for sub-members' })
   memberNumber: string;
 
-  @Field(() => MemberStatus)
+  @Field(() => MemberStatus, { description: 'REMOVED members stay listed for history but can no longer be changed or billed' })
   status: MemberStatus;
 
   @Field()
@@ -34,33 +34,33 @@ export class MemberType {
   // only), customAmount, primaryMember, subMembers, viewerCanEdit.
 }
 
-@ObjectType('MemberChangedEvent')
+@ObjectType('MemberChangedEvent', { description: 'A member was added, updated or removed (memberChanged subscription)' })
 export class MemberChangedEvent {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The group the member belongs to' })
   groupId: string;
 
   @Field({ description: 'ADDED, UPDATED or REMOVED' })
   action: string;
 
-  @Field(() => MemberType)
+  @Field(() => MemberType, { description: 'The member as it stands when the event is delivered' })
   member: MemberType;
 }
 
-@InputType()
+@InputType({ description: 'A new member of a group, found or invited by e-mail' })
 export class AddMemberInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The group to add them to; staff (admins and operators) only' })
   groupId: string;
 
-  @Field()
+  @Field({ description: 'Their sign-in e-mail (case does not matter). A new e-mail gets an account and a welcome e-mail with a temporary password; CONFLICT MEMBER_EXISTS if an active member of the group has it.' })
   email: string;
 
-  @Field()
+  @Field({ description: 'Full name, 1 to 200 characters' })
   name: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Short name shown in lists, at most 100 characters' })
   nickname?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Phone number, e.g. +91 98765 43210' })
   phone?: string | null;
 
   @Field(() => MoneyInput, { nullable: true, description: "Overrides the member's share; in the group's currency" })
@@ -70,39 +70,39 @@ export class AddMemberInput {
   role?: Role | null;
 }
 
-@InputType()
+@InputType({ description: 'Changes to a member: omitted fields stay as they are. Only admins may change an admin or operator.' })
 export class UpdateMemberInput {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Full name, 1 to 200 characters; cannot be cleared' })
   name?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Short name shown in lists, at most 100 characters; null or empty clears it' })
   nickname?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Phone number, e.g. +91 98765 43210; null or empty clears it' })
   phone?: string | null;
 
-  @Field(() => MoneyInput, { nullable: true })
+  @Field(() => MoneyInput, { nullable: true, description: "The member's own share in CUSTOM_AMOUNTS billing, in the group's currency, not negative; null clears it" })
   customAmount?: MoneyInput | null;
 
-  @Field(() => Role, { nullable: true })
+  @Field(() => Role, { nullable: true, description: 'New role; only admins may give ADMIN or OPERATOR, and the last admin cannot be demoted (CONFLICT LAST_ADMIN)' })
   role?: Role | null;
 }
 
-@InputType()
+@InputType({ description: "A family member under a primary member: shares the primary's member number with the next free suffix 01–03" })
 export class AddSubMemberInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The active primary member they belong to' })
   primaryMemberId: string;
 
-  @Field()
+  @Field({ description: 'Full name, 1 to 200 characters' })
   name: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Optional sign-in e-mail; without one the sub-member has no account. A new e-mail gets an account with a temporary password.' })
   email?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Short name shown in lists, at most 100 characters' })
   nickname?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Phone number, e.g. +91 98765 43210' })
   phone?: string | null;
 }
 

@@ -123,11 +123,11 @@ export class BankDetailsInput {
   @Field(() => String, { nullable: true, description: 'e.g. HDFC0001234' })
   ifsc?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The bank, e.g. HDFC Bank (at most 200 characters); shown on the page' })
   bankName?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A public payment page for a sponsor: the amount, what it is for, how to pay (UPI, bank transfer) and until when' })
 export class CreateSponsorLinkInput {
   @Field(() => ID, { description: 'The group the money goes to' })
   groupId: string;

@@ -1,0 +1,194 @@
+import { LockMode } from '@mikro-orm/core';
+import { notFound } from '../../shared/domain-error';
+import { decryptSecret, encryptSecret } from '../../shared/crypto';
+import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
+import type { ServiceContext } from '../../shared/service-context';
+import { FieldValidator } from '../../shared/validation';
+import { recordActivity } from '../activity/activity.service';
+import { ADMIN_ONLY, assertGroupRole, requireId, STAFF_ROLES } from '../auth/authorization';
+import { Group } from '../groups/group.entity';
+import { assertGroupActive } from '../groups/group.service';
+import { assertCorridor } from './corridors';
+import { Recipient } from './remittance.entities';
+
+export interface RecipientInputData {
+  name?: string | null;
+  country?: string | null;
+  currency?: string | null;
+  bankAccount?: string | null;
+  bankName?: string | null;
+  swiftCode?: string | null;
+  notes?: string | null;
+}
+
+/** Tags and control characters out, whitespace collapsed: free text is shown in the console and printed on receipts. */
+export function stripMarkup(text: string): string {
+  return text
+    .replace(/<[^>]*>?/g, '')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** `*****5678`: the only form of a bank account any response carries. */
+export const maskAccount = (last4: string): string => `*****${last4}`;
+
+export function recipientSnapshot(recipient: Recipient): Record<string, unknown> {
+  return {
+    id: recipient.id,
+    name: recipient.name,
+    country: recipient.country,
+    currency: recipient.currency,
+    bankAccountMasked: maskAccount(recipient.bankAccountLast4),
+    bankName: recipient.bankName,
+    swiftCode: recipient.swiftCode,
+    notes: recipient.notes,
+    deletedAt: recipient.deletedAt?.toISOString() ?? null,
+  };
+}
+
+/** The decrypted account, for the payout provider only. */
+export function bankAccountOf(recipient: Recipient, encryptionKey: string): string {
+  return decryptSecret(recipient.bankAccountEncrypted, encryptionKey);
+}
+
+interface CleanRecipient {
+  name?: string;
+  country?: string;
+  currency?: string;
+  bankAccount?: string;
+  bankName?: string | null;
+  swiftCode?: string | null;
+  notes?: string | null;
+}
+
+function optionalText(validator: FieldValidator, field: string, value: string | null | undefined, max: number): string | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === null) return null;
+  const clean = stripMarkup(value);
+  validator.check(field, clean.length <= max, `At most ${max} characters`);
+  return clean || null;
+}
+
+/** Every bad field at once; `required` on create. */
+function cleanInput(input: RecipientInputData, required: boolean): CleanRecipient {
+  const validator = new FieldValidator();
+  const out: CleanRecipient = {};
+  if (input.name !== undefined || required) {
+    const name = stripMarkup(input.name ?? '');
+    validator.check('name', name.length > 0 && name.length <= 200, 'Give a name of 1 to 200 characters (markup is removed)');
+    out.name = name;
+  }
+  if (input.country !== undefined || required) {
+    const country = (input.country ?? '').trim().toUpperCase();
+    validator.check('country', /^[A-Z]{2}$/.test(country), 'Use a two-letter ISO 3166 code such as RS');
+    out.country = country;
+  }
+  if (input.currency !== undefined || required) {
+    const currency = (input.currency ?? '').trim().toUpperCase();
+    validator.check('currency', /^[A-Z]{3}$/.test(currency), 'Use an ISO 4217 code such as RSD');
+    out.currency = currency;
+  }
+  if (input.bankAccount !== undefined || required) {
+    const account = (input.bankAccount ?? '').replace(/[\s-]/g, '').toUpperCase();
+    validator.check('bankAccount', /^[0-9A-Z]{6,34}$/.test(account), 'Use 6 to 34 digits or letters (an account number or IBAN)');
+    out.bankAccount = account;
+  }
+  out.bankName = optionalText(validator, 'bankName', input.bankName, 200);
+  if (input.swiftCode !== undefined) {
+    const swift = input.swiftCode?.replace(/\s/g, '').toUpperCase() || null;
+    validator.check('swiftCode', swift === null || /^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(swift), 'Not a SWIFT/BIC code (8 or 11 characters)');
+    out.swiftCode = swift;
+  }
+  out.notes = optionalText(validator, 'notes', input.notes, 1000);
+  validator.throwIfInvalid();
+  return out;
+}
+
+function applyClean(ctx: ServiceContext, recipient: Partial<Recipient>, clean: CleanRecipient): void {
+  if (clean.name !== undefined) recipient.name = clean.name;
+  if (clean.country !== undefined) recipient.country = clean.country;
+  if (clean.currency !== undefined) recipient.currency = clean.currency;
+  if (clean.bankAccount !== undefined) {
+    recipient.bankAccountEncrypted = encryptSecret(clean.bankAccount, ctx.config.encryptionKey);
+    recipient.bankAccountLast4 = clean.bankAccount.slice(-4);
+  }
+  if (clean.bankName !== undefined) recipient.bankName = clean.bankName;
+  if (clean.swiftCode !== undefined) recipient.swiftCode = clean.swiftCode;
+  if (clean.notes !== undefined) recipient.notes = clean.notes;
+}
+
+export async function createRecipient(ctx: ServiceContext, groupId: string, input: RecipientInputData): Promise<Recipient> {
+  await assertGroupRole(ctx, groupId, ADMIN_ONLY);
+  const clean = cleanInput(input, true);
+  return ctx.em.transactional(async (em) => {
+    const group = await em.findOneOrFail(Group, { id: groupId });
+    assertGroupActive(group);
+    assertCorridor(ctx.config.remittances, group.currency, clean.country!, clean.currency!);
+    const recipient = em.create(Recipient, { group, name: '', country: '', currency: '', bankAccountEncrypted: '', bankAccountLast4: '' });
+    applyClean(ctx, recipient, clean);
+    em.persist(recipient);
+    recordActivity({ ...ctx, em }, { groupId, action: 'recipient.create', entityType: 'Recipient', entityId: recipient.id, after: recipientSnapshot(recipient) });
+    await em.flush();
+    return recipient;
+  });
+}
+
+async function lockRecipient(ctx: ServiceContext, id: string): Promise<Recipient> {
+  const recipient = await ctx.em.findOne(Recipient, { id: requireId(id, 'Recipient'), deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!recipient) throw notFound('Recipient');
+  await assertGroupRole(ctx, recipient.group.id, ADMIN_ONLY, 'Recipient');
+  return recipient;
+}
+
+export async function updateRecipient(ctx: ServiceContext, id: string, input: RecipientInputData): Promise<Recipient> {
+  return ctx.em.transactional(async (em) => {
+    const txCtx = { ...ctx, em };
+    const recipient = await lockRecipient(txCtx, id);
+    const clean = cleanInput(input, false);
+    const group = await em.findOneOrFail(Group, { id: recipient.group.id });
+    assertGroupActive(group);
+    assertCorridor(ctx.config.remittances, group.currency, clean.country ?? recipient.country, clean.currency ?? recipient.currency);
+    const before = recipientSnapshot(recipient);
+    applyClean(ctx, recipient, clean);
+    recordActivity(txCtx, { groupId: group.id, action: 'recipient.update', entityType: 'Recipient', entityId: recipient.id, before, after: recipientSnapshot(recipient) });
+    await em.flush();
+    return recipient;
+  });
+}
+
+/** Soft: remittances already made keep their recipient; no new quote can name it. */
+export async function deleteRecipient(ctx: ServiceContext, id: string): Promise<Recipient> {
+  return ctx.em.transactional(async (em) => {
+    const txCtx = { ...ctx, em };
+    const recipient = await lockRecipient(txCtx, id);
+    const before = recipientSnapshot(recipient);
+    recipient.deletedAt = new Date();
+    recordActivity(txCtx, { groupId: recipient.group.id, action: 'recipient.delete', entityType: 'Recipient', entityId: recipient.id, before, after: recipientSnapshot(recipient) });
+    await em.flush();
+    return recipient;
+  });
+}
+
+/** A live recipient of a group the viewer staffs; anything else is NOT_FOUND. */
+export async function getRecipient(ctx: ServiceContext, id: string): Promise<Recipient> {
+  const recipient = await ctx.em.findOne(Recipient, { id: requireId(id, 'Recipient'), deletedAt: null });
+  if (!recipient) throw notFound('Recipient');
+  await assertGroupRole(ctx, recipient.group.id, STAFF_ROLES, 'Recipient');
+  return recipient;
+}
+
+/** Newest first, deleted ones left out. */
+export async function listRecipients(ctx: ServiceContext, filter: PageRequest & { groupId: string }): Promise<Page<Recipient>> {
+  await assertGroupRole(ctx, filter.groupId, STAFF_ROLES);
+  const size = pageSize(filter.first);
+  const after = decodeCursor(filter.after);
+  const knex = ctx.em.getKnex();
+  const base = knex('remittance_recipients as r').where('r.group_id', filter.groupId).whereNull('r.deleted_at');
+  const pageQuery = base.clone().select('r.*').orderBy([{ column: 'r.created_at', order: 'desc' }, { column: 'r.id', order: 'desc' }]).limit(size + 1);
+  if (after) pageQuery.whereRaw('(r.created_at, r.id) < (cast(? as timestamptz), cast(? as uuid))', [after.sort, after.id]);
+  const [rows, countRows] = await Promise.all([pageQuery, base.clone().count('* as count')]);
+  const recipients = (rows as Record<string, unknown>[]).map((row) => ctx.em.map(Recipient, row));
+  return toPage(recipients, size, (r) => ({ sort: r.createdAt.toISOString(), id: r.id }), Number((countRows[0] as { count: string }).count), after);
+}
