@@ -11,6 +11,11 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { CofferConfig } from './config';
 import { initOrm, migrate } from './db/orm';
+import { cofferJobs } from './jobs/job-list';
+import { createJobPool } from './jobs/job-runner';
+import type { JobDeps } from './jobs/job-types';
+import { JobScheduler, startJobScheduler } from './jobs/scheduler';
+import { closeTransports } from './modules/notifications/notification-channels';
 import { createRequestContext, GraphQLContext } from './graphql/context';
 import { formatPublicError, publicGraphQLError, requestError } from './graphql/errors';
 import { buildCofferSchema } from './graphql/schema';
@@ -25,6 +30,7 @@ import { DomainError, ErrorCode, httpStatusFor } from './shared/domain-error';
 import { EventBus, PostgresEventBus, RedisEventBus } from './shared/event-bus';
 import { consoleLogger, describeError, Logger } from './shared/logger';
 import { startWebhookDispatcher } from './modules/webhooks/webhook-dispatcher';
+import { clientIp } from './shared/rate-limit';
 
 export interface StartOptions {
   config: CofferConfig;
@@ -43,6 +49,8 @@ export interface CofferServer {
   orm: MikroORM;
   events: EventBus;
   httpServer: Server;
+  /** What jobs run with (the cron routes and the scheduler use the same). */
+  jobDeps: JobDeps;
   close(): Promise<void>;
 }
 
@@ -150,7 +158,9 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
   });
   await apollo.start();
 
-  const restDeps = { orm, config, events, logger, startedAt };
+  const pool = createJobPool(options.databaseUrl, logger);
+  const jobDeps: JobDeps = { orm, pool, config, events, logger };
+  const restDeps = { orm, config, events, logger, startedAt, pool };
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -204,7 +214,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
     // Resolve the viewer before Apollo so a bad credential is a plain 401, not a "context creation failed" 500.
     let context: GraphQLContext;
     try {
-      context = await createRequestContext(contextDeps, req.headers.authorization);
+      context = await createRequestContext(contextDeps, req.headers.authorization, clientIp(req, config));
     } catch (error) {
       if (error instanceof DomainError) {
         graphQLErrorResponse(res, httpStatusFor[error.code], error.code, error.message);
@@ -298,6 +308,8 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
     httpServer.listen(port, host, () => resolve());
   });
   const actualPort = (httpServer.address() as AddressInfo).port;
+  // After listening: a server that failed to start never schedules anything.
+  const scheduler: JobScheduler | undefined = config.jobsEnabled ? await startJobScheduler(jobDeps, cofferJobs) : undefined;
   const publicHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
 
   let closing: Promise<void> | undefined;
@@ -307,8 +319,10 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
     orm,
     events,
     httpServer,
+    jobDeps,
     close: () => {
       closing ??= (async () => {
+        await scheduler?.stop();
         await wsCleanup.dispose();
         for (const client of wsServer.clients) client.terminate();
         wsServer.close();
@@ -316,6 +330,8 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         await apollo.stop();
         await webhooks.close();
         stopRemittances();
+        closeTransports();
+        await pool.end();
         await events.close();
         await orm.close(true);
       })();

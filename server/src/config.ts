@@ -37,6 +37,12 @@ export interface CofferConfig {
   trustProxyHops: number;
   /** Where people open the console's public pages (sponsor links), without a trailing slash. */
   consolePublicUrl: string;
+  /** Years the ledger and audit log of an erased person are kept (books of account). */
+  financialRetentionYears: number;
+  /** Days a sent or failed notification keeps its payload before the retention job clears it. */
+  notificationPayloadRetentionDays: number;
+  /** Days a raw inbound webhook body is kept before the retention job removes it. */
+  webhookBodyRetentionDays: number;
   version: string;
   /** Integrator webhooks may use http:// (otherwise https:// only). */
   webhookAllowHttp: boolean;
@@ -46,6 +52,9 @@ export interface CofferConfig {
   /** How often each instance looks for webhook retries that fell due; 0 turns the timer off (a job runner calls deliverPendingWebhooks instead). */
   webhookPollIntervalMs: number;
   remittances: RemittanceConfig;
+  /** Runs the in-process job scheduler (Agenda). Off in tests; cron routes work either way. */
+  jobsEnabled: boolean;
+  notifications: NotificationSettings;
   /** Payment providers; with no keys each one is replaced by the built-in sandbox. */
   payments: PaymentsConfig;
 }
@@ -59,6 +68,27 @@ export interface PaymentsConfig {
   webhookProcessWaitMs: number;
   razorpay: { keyId: string | undefined; keySecret: string | undefined; webhookSecret: string | undefined; apiUrl: string };
   stripe: { secretKey: string | undefined; publishableKey: string | undefined; webhookSecret: string | undefined; apiUrl: string };
+}
+
+/** The notification worker and its channels (e-mail, WhatsApp). */
+export interface NotificationSettings {
+  batchSize: number;
+  /** Sends in flight at once per worker. */
+  concurrency: number;
+  /** A LOCKED task whose worker has not finished within this is reclaimed by another. */
+  leaseSeconds: number;
+  /** After this many claims a failing task is FAILED and keeps its last error. */
+  maxAttempts: number;
+  /** First retry after about this long, doubling each time (with jitter), capped at an hour. */
+  retryBaseSeconds: number;
+  /** nodemailer SMTP URL; without it e-mails go to the local outbox (outboxMessages). */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  /** WhatsApp Cloud API; messages are SKIPPED unless both the phone number id and token are set. */
+  whatsappApiUrl: string;
+  whatsappPhoneNumberId: string | undefined;
+  whatsappAccessToken: string | undefined;
+  whatsappLanguage: string;
 }
 
 const DEV_ENCRYPTION_KEY = 'coffer-dev-only-encryption-key-do-not-use-in-production';
@@ -118,12 +148,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     publicApiUrl: env.PUBLIC_API_URL || `http://localhost:${readInt(env, 'PORT', 4000)}`,
     confirmLinkTtlDays: readInt(env, 'CONFIRM_LINK_TTL_DAYS', 30),
     consolePublicUrl: (env.CONSOLE_PUBLIC_URL || 'http://localhost:3000').replace(/\/+$/, ''),
+    financialRetentionYears: readInt(env, 'FINANCIAL_RETENTION_YEARS', 8),
+    notificationPayloadRetentionDays: readInt(env, 'NOTIFICATION_PAYLOAD_RETENTION_DAYS', 30),
+    webhookBodyRetentionDays: readInt(env, 'WEBHOOK_BODY_RETENTION_DAYS', 30),
     version: env.COFFER_VERSION ?? readPackageVersion(),
     webhookAllowHttp: readBool(env, 'WEBHOOK_ALLOW_HTTP', false),
     webhookAllowedNetworks: readNetworks(env, 'WEBHOOK_ALLOWED_NETWORKS'),
     webhookTimeoutMs: readInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000),
     webhookPollIntervalMs: readInt(env, 'WEBHOOK_POLL_INTERVAL_MS', 30_000),
     remittances: loadRemittanceConfig(env),
+    jobsEnabled: readBool(env, 'JOBS_ENABLED', true),
+    notifications: {
+      batchSize: Math.max(1, readInt(env, 'NOTIFICATION_BATCH_SIZE', 100)),
+      concurrency: Math.max(1, readInt(env, 'NOTIFICATION_CONCURRENCY', 8)),
+      leaseSeconds: Math.max(1, readInt(env, 'NOTIFICATION_LEASE_SECONDS', 120)),
+      maxAttempts: Math.max(1, readInt(env, 'NOTIFICATION_MAX_ATTEMPTS', 5)),
+      retryBaseSeconds: readInt(env, 'NOTIFICATION_RETRY_BASE_SECONDS', 30),
+      smtpUrl: env.SMTP_URL || undefined,
+      smtpFrom: env.SMTP_FROM || 'Coffer <no-reply@coffer.local>',
+      whatsappApiUrl: (env.WHATSAPP_API_URL || 'https://graph.facebook.com/v21.0').replace(/\/+$/, ''),
+      whatsappPhoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID || undefined,
+      whatsappAccessToken: env.WHATSAPP_ACCESS_TOKEN || undefined,
+      whatsappLanguage: env.WHATSAPP_LANGUAGE || 'en',
+    },
     payments: loadPaymentsConfig(env, isProduction),
   };
 }

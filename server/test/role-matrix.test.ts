@@ -61,7 +61,16 @@ const operations: Record<string, Operation> = {
   apiKeys: (auth) => t.gql('query($id: ID!) { apiKeys(groupId: $id) { id } }', { id: group.id }, auth),
   createApiKey: (auth) => t.gql('mutation($id: ID!) { createApiKey(groupId: $id, name: "k", role: MEMBER) { secret } }', { id: group.id }, auth),
   changePassword: (auth) => t.gql('mutation { changePassword(currentPassword: "wrong-password", newPassword: "another-long-password") { id } }', {}, auth),
+  notify: (auth) => t.gql('mutation($id: ID!) { notify(groupId: $id, type: OTHER, message: "Hi", channels: [IN_APP]) { enqueued } }', { id: group.id }, auth),
+  notificationTasks: (auth) => t.gql('query($id: ID!) { notificationTasks(groupId: $id) { totalCount } }', { id: group.id }, auth),
+  outboxMessages: (auth) => t.gql('query($id: ID!) { outboxMessages(groupId: $id) { totalCount } }', { id: group.id }, auth),
+  reminderSchedules: (auth) => t.gql('query($id: ID!) { reminderSchedules(groupId: $id) { id } }', { id: group.id }, auth),
+  // A fresh offset each time, so two allowed callers do not collide on the unique schedule.
+  createReminderSchedule: (auth) =>
+    t.gql('mutation($id: ID!, $days: Int!) { createReminderSchedule(groupId: $id, reminderType: DUE_DATE, direction: BEFORE, offsetDays: $days, channels: [EMAIL]) { id } }', { id: group.id, days: (scheduleOffset += 1) }, auth),
+  myNotifications: (auth) => t.gql('{ myNotifications { totalCount } unreadNotificationCount }', {}, auth),
 };
+let scheduleOffset = 0;
 
 const ALL_OK: Record<Actor, Outcome> = { admin: 'ok', operator: 'ok', member: 'ok', outsider: 'ok', adminKey: 'ok', operatorKey: 'ok', memberKey: 'ok', otherGroupKey: 'ok', anonymous: 'UNAUTHENTICATED' };
 const GROUP_READ: Record<Actor, Outcome> = { ...ALL_OK, outsider: 'NOT_FOUND', otherGroupKey: 'NOT_FOUND' };
@@ -87,6 +96,12 @@ const expected: Record<keyof typeof operations, Record<Actor, Outcome>> = {
   createApiKey: ADMIN_PERSON,
   // Wrong current password on purpose: reaching BAD_USER_INPUT proves the viewer was let in.
   changePassword: { ...PEOPLE_ONLY, admin: 'ok', operator: 'ok', member: 'ok', outsider: 'ok' },
+  notify: ADMIN_WRITE,
+  notificationTasks: ADMIN_WRITE,
+  outboxMessages: ADMIN_WRITE,
+  reminderSchedules: ADMIN_WRITE,
+  createReminderSchedule: ADMIN_WRITE,
+  myNotifications: PEOPLE_ONLY,
 };
 
 const cases = Object.entries(expected).flatMap(([operation, byActor]) =>

@@ -9,16 +9,20 @@ import { User } from '../modules/auth/user.entity';
 import { Group } from '../modules/groups/group.entity';
 import { Member } from '../modules/members/member.entity';
 import { NotificationTask } from '../modules/notifications/notification-task.entity';
+import { InAppNotification, OutboxMessage, ReminderSchedule } from '../modules/notifications/notification.entities';
 import { Migration20261121000000_foundation } from './migrations/Migration20261121000000_foundation';
 import { Migration20261121100000_audit } from './migrations/Migration20261121100000_audit';
 import { Migration20261121110000_ledger } from './migrations/Migration20261121110000_ledger';
 import { Migration20261121120000_approvals } from './migrations/Migration20261121120000_approvals';
 import { Migration20261121125000_rate_limits } from './migrations/Migration20261121125000_rate_limits';
 import { Migration20261121130000_dues } from './migrations/Migration20261121130000_dues';
+import { Migration20261121170000_jobs } from './migrations/Migration20261121170000_jobs';
 import { BillingPeriod, Due, MembershipTerm } from '../modules/dues/dues.entities';
 import { Migration20261121150000_sponsors } from './migrations/Migration20261121150000_sponsors';
 import { Sponsor, SponsorLink } from '../modules/sponsors/sponsor.entities';
 import { ApprovalRequest } from '../modules/approvals/approval-request.entity';
+import { Migration20261121190000_privacy } from './migrations/Migration20261121190000_privacy';
+import { Consent, DataExportRequest, ErasureRequest } from '../modules/privacy/privacy.entities';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
 import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entities';
 import { Migration20261121180000_integrator_webhooks } from './migrations/Migration20261121180000_integrator_webhooks';
@@ -27,7 +31,7 @@ import { ExchangeRate, Recipient, Remittance, RemittanceEvent, RemittanceQuote, 
 import { InboundWebhookEvent, PaymentFlag, ProviderCheckout } from '../modules/payments/payment.entities';
 import { Migration20261121140000_payments } from './migrations/Migration20261121140000_payments';
 
-export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm, Sponsor, SponsorLink, WebhookEndpoint, WebhookEvent, WebhookDelivery, Recipient, ExchangeRate, RemittanceSettings, RemittanceQuote, Remittance, RemittanceEvent,
+export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm, Sponsor, SponsorLink, WebhookEndpoint, WebhookEvent, WebhookDelivery, Recipient, ExchangeRate, RemittanceSettings, RemittanceQuote, Remittance, RemittanceEvent, OutboxMessage, InAppNotification, ReminderSchedule, Consent, DataExportRequest, ErasureRequest,
   InboundWebhookEvent, ProviderCheckout, PaymentFlag];
 
 /**
@@ -44,7 +48,9 @@ export const migrationsList = [
   { name: 'Migration20261121140000_payments', class: Migration20261121140000_payments },
   { name: 'Migration20261121150000_sponsors', class: Migration20261121150000_sponsors },
   { name: 'Migration20261121160000_remittances', class: Migration20261121160000_remittances },
+  { name: 'Migration20261121170000_jobs', class: Migration20261121170000_jobs },
   { name: 'Migration20261121180000_integrator_webhooks', class: Migration20261121180000_integrator_webhooks },
+  { name: 'Migration20261121190000_privacy', class: Migration20261121190000_privacy },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

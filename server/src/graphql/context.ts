@@ -35,6 +35,7 @@ class RequestContext implements ServiceContext {
     readonly config: CofferConfig,
     readonly events: EventBus,
     readonly requestEm: () => EntityManager,
+    readonly clientIp: string | undefined,
   ) {
     this.loaders = createLoaders(requestEm, viewer);
   }
@@ -44,10 +45,10 @@ class RequestContext implements ServiceContext {
   }
 }
 
-/** Throws UNAUTHENTICATED for a credential that is present but invalid. */
-export async function createRequestContext(deps: ContextFactoryDeps, authorization: string | undefined): Promise<GraphQLContext> {
+/** Throws UNAUTHENTICATED for a credential that is present but invalid. `clientIp` comes from shared/rate-limit.ts clientIp. */
+export async function createRequestContext(deps: ContextFactoryDeps, authorization: string | undefined, clientIp?: string): Promise<GraphQLContext> {
   let em: EntityManager | undefined;
   const requestEm = (): EntityManager => (em ??= deps.orm.em.fork());
   const viewer = await resolveViewer({ knex: deps.orm.em.getKnex(), em: requestEm }, deps.config, authorization);
-  return new RequestContext(viewer, deps.config, deps.events, requestEm);
+  return new RequestContext(viewer, deps.config, deps.events, requestEm, clientIp);
 }

@@ -14,11 +14,14 @@ import { GroupResolver } from '../modules/groups/group.resolver';
 import { TransactionConnectionResolver, TransactionResolver } from '../modules/ledger/ledger.resolver';
 import { MemberResolver } from '../modules/members/member.resolver';
 import { PaymentResolver } from '../modules/payments/payment.resolver';
+import { GroupMembershipSelfServiceResolver, MeProfileResolver, PrivacyResolver } from '../modules/privacy/privacy.resolver';
 import { SponsorLinkResolver, SponsorResolver } from '../modules/sponsors/sponsor.resolver';
 import { WebhookResolver } from '../modules/webhooks/webhook.resolver';
 import { ExchangeRateResolver, RecipientResolver, RemittanceQuoteResolver, RemittanceResolver } from '../modules/remittances/remittance.resolver';
+import { NotificationResolver } from '../modules/notifications/notification.resolver';
+import { JobStatusResolver } from '../jobs/job-status.resolver';
 
-export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver, BillingPeriodResolver, DueResolver, MembershipTermResolver, SponsorResolver, SponsorLinkResolver, WebhookResolver, RecipientResolver, ExchangeRateResolver, RemittanceQuoteResolver, RemittanceResolver, PaymentResolver] as const;
+export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver, BillingPeriodResolver, DueResolver, MembershipTermResolver, SponsorResolver, SponsorLinkResolver, WebhookResolver, RecipientResolver, ExchangeRateResolver, RemittanceQuoteResolver, RemittanceResolver, NotificationResolver, JobStatusResolver, PrivacyResolver, MeProfileResolver, GroupMembershipSelfServiceResolver, PaymentResolver] as const;
 
 let cached: GraphQLSchema | undefined;
 

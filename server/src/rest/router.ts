@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { timingSafeEqual } from 'node:crypto';
+import type { Pool } from 'pg';
 import type { CofferConfig } from '../config';
 import { renderDeveloperDocs } from '../docs/developer-docs';
 import { buildCofferSchema } from '../graphql/schema';
@@ -15,12 +15,14 @@ import { getReceipt } from '../modules/ledger/receipt.service';
 import { paymentRoutes } from '../modules/payments/payment.routes';
 import { publicSponsorLink } from '../modules/sponsors/sponsor-link.service';
 import { remittanceReceiptHtml } from '../modules/remittances/remittance-receipt';
+import { secretMatches } from '../shared/crypto';
 import { DomainError, ErrorCode } from '../shared/domain-error';
 import type { EventBus } from '../shared/event-bus';
 import { createLoaders } from '../shared/loaders';
 import { clientIp, consumeRateLimit, RateLimitRule } from '../shared/rate-limit';
 import { describeError, Logger } from '../shared/logger';
 import type { ServiceContext } from '../shared/service-context';
+import { cronRoutes } from './cron-routes';
 import { BodyTooLargeError, readBody, sendData, sendDomainError, sendError, sendHtml } from './envelope';
 
 export interface RestDeps {
@@ -29,6 +31,8 @@ export interface RestDeps {
   events: EventBus;
   logger: Logger;
   startedAt: number;
+  /** Plain pg pool for jobs run by the cron routes. */
+  pool: Pool;
 }
 
 /** `params` holds the `:name` segments of the matched route, decoded. */
@@ -36,7 +40,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse, deps: RestDeps, param
 
 /** A request's service context, built as for GraphQL: the viewer from the Authorization header, a fork on first use. */
 async function serviceContext(req: IncomingMessage, deps: RestDeps): Promise<ServiceContext> {
-  return createRequestContext(deps, req.headers.authorization);
+  return createRequestContext(deps, req.headers.authorization, clientIp(req, deps.config));
 }
 
 const HEALTH_TIMEOUT_MS = 2000;
@@ -64,13 +68,6 @@ const health: Handler = async (_req, res, deps) => {
   };
   sendData(res, db === 'up' ? 200 : 503, body);
 };
-
-function secretMatches(given: string | undefined, expected: string | undefined): boolean {
-  if (!given || !expected) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** POST /api/auth/federated-sign-in: the console's server exchanges a verified Google identity for our token. */
 const federatedSignIn: Handler = async (req, res, deps) => {
@@ -183,6 +180,7 @@ const routes: Record<string, Partial<Record<string, Handler>>> = {
   '/api/confirm/thanks': { GET: confirmThanks },
   '/api/confirm/:token': { GET: confirmDuePaid },
   '/api/receipts/remittance/:id': { GET: remittanceReceipt },
+  ...cronRoutes,
   ...paymentRoutes,
 };
 

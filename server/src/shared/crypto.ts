@@ -36,6 +36,14 @@ export function decoyPasswordHash(): Promise<string> {
   return decoyHash;
 }
 
+/** Constant-time comparison of a presented secret with the configured one; false when either is missing. */
+export function secretMatches(given: string | undefined, expected: string | undefined): boolean {
+  if (!given || !expected) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 export function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }

@@ -20,4 +20,6 @@ export interface ServiceContext {
    * change out instead of asking for another approval.
    */
   approving?: boolean;
+  /** The requester's address (shared/rate-limit.ts clientIp), where a request has one; kept with consents and privacy requests. */
+  clientIp?: string;
 }

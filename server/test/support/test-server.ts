@@ -27,7 +27,7 @@ export interface TestServer {
 }
 
 export function testConfig(overrides: NodeJS.ProcessEnv = {}): CofferConfig {
-  return loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'test-jwt-secret', ENCRYPTION_KEY: 'test-encryption-key', SEED_DEMO: 'false', ...overrides });
+  return loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'test-jwt-secret', ENCRYPTION_KEY: 'test-encryption-key', SEED_DEMO: 'false', JOBS_ENABLED: 'false', ...overrides });
 }
 
 /** The real server (HTTP + WebSocket) on a free port, on its own fresh database. */

@@ -31,6 +31,8 @@ export const ADMIN_PASSWORD = 'demo-admin-pass';
 export const OPERATOR_EMAIL = 'operator@example.com';
 export const OPERATOR_PASSWORD = 'demo-operator-pass';
 export const DEMO_GROUP = 'Sunrise Running Club';
+/** The API's x-cron-secret in these tests (POST /api/cron/<job>). */
+export const CRON_SECRET = 'e2e-cron-secret';
 
 interface Child {
   name: string;
@@ -187,6 +189,7 @@ export function useStack(options: { apiEnv?: NodeJS.ProcessEnv } = {}): Stack {
       SEED_DEMO: 'true',
       CORS_ORIGINS: consoleUrl,
       CONSOLE_SHARED_SECRET: consoleSharedSecret,
+      CRON_SECRET,
       // Sponsor links point at this console's public pages.
       CONSOLE_PUBLIC_URL: consoleUrl,
       ...options.apiEnv,

@@ -64,9 +64,11 @@ export function AppHeader({ userName, showGroups }: Props) {
       {showGroups ? <GroupSwitcher /> : null}
       <div className="app-header__user">
         <DocsLink />
-        <span className="app-header__name" title={userName}>
-          {userName}
-        </span>
+        {/* On a phone the name gives way to a short "Account"; the accessible name holds both. */}
+        <Link href="/account" className="app-header__name" title="My account" aria-label={`${userName}: my account`}>
+          <span className="app-header__full">{userName}</span>
+          <span className="app-header__short">Account</span>
+        </Link>
         <button type="button" className="button button--ghost" onClick={() => void signOut('/signin')}>
           Sign out
         </button>

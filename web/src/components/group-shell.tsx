@@ -42,6 +42,8 @@ function tabsFor(groupId: string): Tab[] {
     { href: `${base}/sponsors`, label: 'Sponsors', roles: STAFF },
     { href: `${base}/activity`, label: 'Audit & activity', short: 'Audit', roles: STAFF },
     { href: `${base}/settings/webhooks`, label: 'Webhooks', roles: ['ADMIN'] },
+    { href: `${base}/notifications`, label: 'Notifications', roles: ['ADMIN'] },
+    { href: `${base}/api-keys`, label: 'API keys', short: 'API', roles: ['ADMIN'] },
   ];
 }
 

@@ -15,6 +15,15 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n      id\n      mustChangePassword\n    }\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  query MyAccount {\n    me {\n      profile {\n        id\n        name\n        email\n        phone\n        language\n        displayCurrency\n        notificationPreferences {\n          channel\n          enabled\n        }\n      }\n    }\n    profileOptions {\n      languages\n      displayCurrencies\n      channels\n    }\n    consents {\n      type\n      granted\n      createdAt\n    }\n  }\n": typeof types.MyAccountDocument,
+    "\n  mutation UpdateMyProfile($input: UpdateProfileInput!) {\n    updateMyProfile(input: $input) {\n      id\n      name\n      email\n      phone\n      language\n      displayCurrency\n      notificationPreferences {\n        channel\n        enabled\n      }\n    }\n  }\n": typeof types.UpdateMyProfileDocument,
+    "\n  mutation SetConsent($type: ConsentType!, $granted: Boolean!) {\n    setConsent(type: $type, granted: $granted) {\n      type\n      granted\n      createdAt\n    }\n  }\n": typeof types.SetConsentDocument,
+    "\n  mutation ExportMyData {\n    exportMyData {\n      id\n      createdAt\n      json\n    }\n  }\n": typeof types.ExportMyDataDocument,
+    "\n  mutation DeleteMyAccount($confirmation: String!) {\n    deleteMyAccount(confirmation: $confirmation) {\n      erasureRequestId\n      retainFinancialUntil\n    }\n  }\n": typeof types.DeleteMyAccountDocument,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
+    "\n  query ApiKeys($groupId: ID!) {\n    apiKeys(groupId: $groupId) {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!) {\n    createApiKey(groupId: $groupId, name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
     "\n  fragment ApprovalCard on ApprovalRequest {\n    id\n    entityType\n    action\n    status\n    targetId\n    proposedData\n    previousData\n    notes\n    createdAt\n    decidedAt\n    decisionNotes\n    requestedBy {\n      kind\n      id\n      name\n    }\n    decidedBy {\n      kind\n      name\n    }\n    viewerCanApprove\n    viewerCanReject\n    viewerCanCancel\n  }\n": typeof types.ApprovalCardFragmentDoc,
     "\n  query Approvals($groupId: ID!, $status: ApprovalRequestStatus, $first: Int, $after: String) {\n    approvals(groupId: $groupId, status: $status, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ApprovalCard\n        }\n      }\n    }\n  }\n": typeof types.ApprovalsDocument,
     "\n  query PendingApprovalCount($groupId: ID!) {\n    pendingApprovalCount(groupId: $groupId)\n  }\n": typeof types.PendingApprovalCountDocument,
@@ -45,6 +54,14 @@ type Documents = {
     "\n  mutation UpdateMember($id: ID!, $input: UpdateMemberInput!) {\n    updateMember(id: $id, input: $input) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n": typeof types.UpdateMemberDocument,
     "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n": typeof types.RemoveMemberDocument,
     "\n  query MemberName($id: ID!) {\n    member(id: $id) {\n      id\n      name\n      memberNumber\n    }\n  }\n": typeof types.MemberNameDocument,
+    "\n  query ReminderSchedules($groupId: ID!) {\n    reminderSchedules(groupId: $groupId) {\n      id\n      reminderType\n      direction\n      offsetDays\n      channels\n      status\n    }\n  }\n": typeof types.ReminderSchedulesDocument,
+    "\n  mutation CreateReminderSchedule(\n    $groupId: ID!\n    $reminderType: ReminderType!\n    $direction: ReminderDirection!\n    $offsetDays: Int!\n    $channels: [NotificationChannel!]!\n  ) {\n    createReminderSchedule(groupId: $groupId, reminderType: $reminderType, direction: $direction, offsetDays: $offsetDays, channels: $channels) {\n      id\n    }\n  }\n": typeof types.CreateReminderScheduleDocument,
+    "\n  mutation UpdateReminderSchedule($id: ID!, $input: UpdateReminderScheduleInput!) {\n    updateReminderSchedule(id: $id, input: $input) {\n      id\n      status\n    }\n  }\n": typeof types.UpdateReminderScheduleDocument,
+    "\n  mutation DeleteReminderSchedule($id: ID!) {\n    deleteReminderSchedule(id: $id)\n  }\n": typeof types.DeleteReminderScheduleDocument,
+    "\n  query NotificationLog($groupId: ID!, $status: NotificationStatus, $first: Int, $after: String) {\n    notificationCounts(groupId: $groupId) {\n      pending\n      locked\n      completed\n      failed\n      skipped\n    }\n    notificationTasks(groupId: $groupId, status: $status, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          channel\n          template\n          recipient\n          status\n          attempts\n          lastError\n          nextRunAt\n          createdAt\n        }\n      }\n    }\n  }\n": typeof types.NotificationLogDocument,
+    "\n  mutation RetryNotificationTask($id: ID!) {\n    retryNotificationTask(id: $id) {\n      id\n      status\n      attempts\n      lastError\n    }\n  }\n": typeof types.RetryNotificationTaskDocument,
+    "\n  query Outbox($groupId: ID!, $first: Int, $after: String) {\n    outboxMessages(groupId: $groupId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          recipient\n          subject\n          bodyText\n          createdAt\n        }\n      }\n    }\n  }\n": typeof types.OutboxDocument,
+    "\n  query JobStatus {\n    jobStatus {\n      name\n      every\n      runs\n      failures\n      lastStartedAt\n      lastFinishedAt\n      lastResult\n      lastError\n    }\n  }\n": typeof types.JobStatusDocument,
     "\n  fragment RecipientFields on Recipient {\n    id\n    name\n    country\n    currency\n    bankAccountMasked\n    bankName\n  }\n": typeof types.RecipientFieldsFragmentDoc,
     "\n  fragment RemittanceRow on Remittance {\n    id\n    status\n    reference\n    rate\n    eta\n    failureReason\n    createdAt\n    viewerCanCancel\n    recipient {\n      id\n      name\n      country\n    }\n    sendAmount {\n      amount\n      currency\n    }\n    fee {\n      amount\n      currency\n    }\n    totalDebited {\n      amount\n      currency\n    }\n    receiveAmount {\n      amount\n      currency\n    }\n    timeline {\n      status\n      at\n      note\n      actor {\n        kind\n        name\n      }\n    }\n  }\n": typeof types.RemittanceRowFragmentDoc,
     "\n  query Recipients($groupId: ID!, $first: Int) {\n    recipients(groupId: $groupId, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...RecipientFields\n        }\n      }\n    }\n  }\n": typeof types.RecipientsDocument,
@@ -84,6 +101,15 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n      id\n      mustChangePassword\n    }\n  }\n": types.ChangePasswordDocument,
+    "\n  query MyAccount {\n    me {\n      profile {\n        id\n        name\n        email\n        phone\n        language\n        displayCurrency\n        notificationPreferences {\n          channel\n          enabled\n        }\n      }\n    }\n    profileOptions {\n      languages\n      displayCurrencies\n      channels\n    }\n    consents {\n      type\n      granted\n      createdAt\n    }\n  }\n": types.MyAccountDocument,
+    "\n  mutation UpdateMyProfile($input: UpdateProfileInput!) {\n    updateMyProfile(input: $input) {\n      id\n      name\n      email\n      phone\n      language\n      displayCurrency\n      notificationPreferences {\n        channel\n        enabled\n      }\n    }\n  }\n": types.UpdateMyProfileDocument,
+    "\n  mutation SetConsent($type: ConsentType!, $granted: Boolean!) {\n    setConsent(type: $type, granted: $granted) {\n      type\n      granted\n      createdAt\n    }\n  }\n": types.SetConsentDocument,
+    "\n  mutation ExportMyData {\n    exportMyData {\n      id\n      createdAt\n      json\n    }\n  }\n": types.ExportMyDataDocument,
+    "\n  mutation DeleteMyAccount($confirmation: String!) {\n    deleteMyAccount(confirmation: $confirmation) {\n      erasureRequestId\n      retainFinancialUntil\n    }\n  }\n": types.DeleteMyAccountDocument,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": types.ApiKeyFieldsFragmentDoc,
+    "\n  query ApiKeys($groupId: ID!) {\n    apiKeys(groupId: $groupId) {\n      ...ApiKeyFields\n    }\n  }\n": types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!) {\n    createApiKey(groupId: $groupId, name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": types.RevokeApiKeyDocument,
     "\n  fragment ApprovalCard on ApprovalRequest {\n    id\n    entityType\n    action\n    status\n    targetId\n    proposedData\n    previousData\n    notes\n    createdAt\n    decidedAt\n    decisionNotes\n    requestedBy {\n      kind\n      id\n      name\n    }\n    decidedBy {\n      kind\n      name\n    }\n    viewerCanApprove\n    viewerCanReject\n    viewerCanCancel\n  }\n": types.ApprovalCardFragmentDoc,
     "\n  query Approvals($groupId: ID!, $status: ApprovalRequestStatus, $first: Int, $after: String) {\n    approvals(groupId: $groupId, status: $status, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ApprovalCard\n        }\n      }\n    }\n  }\n": types.ApprovalsDocument,
     "\n  query PendingApprovalCount($groupId: ID!) {\n    pendingApprovalCount(groupId: $groupId)\n  }\n": types.PendingApprovalCountDocument,
@@ -114,6 +140,14 @@ const documents: Documents = {
     "\n  mutation UpdateMember($id: ID!, $input: UpdateMemberInput!) {\n    updateMember(id: $id, input: $input) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n": types.UpdateMemberDocument,
     "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id) {\n      member {\n        ...MemberRow\n      }\n      pendingApproval\n      approval {\n        id\n        status\n      }\n    }\n  }\n": types.RemoveMemberDocument,
     "\n  query MemberName($id: ID!) {\n    member(id: $id) {\n      id\n      name\n      memberNumber\n    }\n  }\n": types.MemberNameDocument,
+    "\n  query ReminderSchedules($groupId: ID!) {\n    reminderSchedules(groupId: $groupId) {\n      id\n      reminderType\n      direction\n      offsetDays\n      channels\n      status\n    }\n  }\n": types.ReminderSchedulesDocument,
+    "\n  mutation CreateReminderSchedule(\n    $groupId: ID!\n    $reminderType: ReminderType!\n    $direction: ReminderDirection!\n    $offsetDays: Int!\n    $channels: [NotificationChannel!]!\n  ) {\n    createReminderSchedule(groupId: $groupId, reminderType: $reminderType, direction: $direction, offsetDays: $offsetDays, channels: $channels) {\n      id\n    }\n  }\n": types.CreateReminderScheduleDocument,
+    "\n  mutation UpdateReminderSchedule($id: ID!, $input: UpdateReminderScheduleInput!) {\n    updateReminderSchedule(id: $id, input: $input) {\n      id\n      status\n    }\n  }\n": types.UpdateReminderScheduleDocument,
+    "\n  mutation DeleteReminderSchedule($id: ID!) {\n    deleteReminderSchedule(id: $id)\n  }\n": types.DeleteReminderScheduleDocument,
+    "\n  query NotificationLog($groupId: ID!, $status: NotificationStatus, $first: Int, $after: String) {\n    notificationCounts(groupId: $groupId) {\n      pending\n      locked\n      completed\n      failed\n      skipped\n    }\n    notificationTasks(groupId: $groupId, status: $status, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          channel\n          template\n          recipient\n          status\n          attempts\n          lastError\n          nextRunAt\n          createdAt\n        }\n      }\n    }\n  }\n": types.NotificationLogDocument,
+    "\n  mutation RetryNotificationTask($id: ID!) {\n    retryNotificationTask(id: $id) {\n      id\n      status\n      attempts\n      lastError\n    }\n  }\n": types.RetryNotificationTaskDocument,
+    "\n  query Outbox($groupId: ID!, $first: Int, $after: String) {\n    outboxMessages(groupId: $groupId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          recipient\n          subject\n          bodyText\n          createdAt\n        }\n      }\n    }\n  }\n": types.OutboxDocument,
+    "\n  query JobStatus {\n    jobStatus {\n      name\n      every\n      runs\n      failures\n      lastStartedAt\n      lastFinishedAt\n      lastResult\n      lastError\n    }\n  }\n": types.JobStatusDocument,
     "\n  fragment RecipientFields on Recipient {\n    id\n    name\n    country\n    currency\n    bankAccountMasked\n    bankName\n  }\n": types.RecipientFieldsFragmentDoc,
     "\n  fragment RemittanceRow on Remittance {\n    id\n    status\n    reference\n    rate\n    eta\n    failureReason\n    createdAt\n    viewerCanCancel\n    recipient {\n      id\n      name\n      country\n    }\n    sendAmount {\n      amount\n      currency\n    }\n    fee {\n      amount\n      currency\n    }\n    totalDebited {\n      amount\n      currency\n    }\n    receiveAmount {\n      amount\n      currency\n    }\n    timeline {\n      status\n      at\n      note\n      actor {\n        kind\n        name\n      }\n    }\n  }\n": types.RemittanceRowFragmentDoc,
     "\n  query Recipients($groupId: ID!, $first: Int) {\n    recipients(groupId: $groupId, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...RecipientFields\n        }\n      }\n    }\n  }\n": types.RecipientsDocument,
@@ -170,6 +204,42 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n      id\n      mustChangePassword\n    }\n  }\n"): (typeof documents)["\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n      id\n      mustChangePassword\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyAccount {\n    me {\n      profile {\n        id\n        name\n        email\n        phone\n        language\n        displayCurrency\n        notificationPreferences {\n          channel\n          enabled\n        }\n      }\n    }\n    profileOptions {\n      languages\n      displayCurrencies\n      channels\n    }\n    consents {\n      type\n      granted\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  query MyAccount {\n    me {\n      profile {\n        id\n        name\n        email\n        phone\n        language\n        displayCurrency\n        notificationPreferences {\n          channel\n          enabled\n        }\n      }\n    }\n    profileOptions {\n      languages\n      displayCurrencies\n      channels\n    }\n    consents {\n      type\n      granted\n      createdAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateMyProfile($input: UpdateProfileInput!) {\n    updateMyProfile(input: $input) {\n      id\n      name\n      email\n      phone\n      language\n      displayCurrency\n      notificationPreferences {\n        channel\n        enabled\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateMyProfile($input: UpdateProfileInput!) {\n    updateMyProfile(input: $input) {\n      id\n      name\n      email\n      phone\n      language\n      displayCurrency\n      notificationPreferences {\n        channel\n        enabled\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetConsent($type: ConsentType!, $granted: Boolean!) {\n    setConsent(type: $type, granted: $granted) {\n      type\n      granted\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  mutation SetConsent($type: ConsentType!, $granted: Boolean!) {\n    setConsent(type: $type, granted: $granted) {\n      type\n      granted\n      createdAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ExportMyData {\n    exportMyData {\n      id\n      createdAt\n      json\n    }\n  }\n"): (typeof documents)["\n  mutation ExportMyData {\n    exportMyData {\n      id\n      createdAt\n      json\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteMyAccount($confirmation: String!) {\n    deleteMyAccount(confirmation: $confirmation) {\n      erasureRequestId\n      retainFinancialUntil\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteMyAccount($confirmation: String!) {\n    deleteMyAccount(confirmation: $confirmation) {\n      erasureRequestId\n      retainFinancialUntil\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n"): (typeof documents)["\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeys($groupId: ID!) {\n    apiKeys(groupId: $groupId) {\n      ...ApiKeyFields\n    }\n  }\n"): (typeof documents)["\n  query ApiKeys($groupId: ID!) {\n    apiKeys(groupId: $groupId) {\n      ...ApiKeyFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!) {\n    createApiKey(groupId: $groupId, name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!) {\n    createApiKey(groupId: $groupId, name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -290,6 +360,38 @@ export function graphql(source: "\n  mutation RemoveMember($id: ID!) {\n    remo
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query MemberName($id: ID!) {\n    member(id: $id) {\n      id\n      name\n      memberNumber\n    }\n  }\n"): (typeof documents)["\n  query MemberName($id: ID!) {\n    member(id: $id) {\n      id\n      name\n      memberNumber\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReminderSchedules($groupId: ID!) {\n    reminderSchedules(groupId: $groupId) {\n      id\n      reminderType\n      direction\n      offsetDays\n      channels\n      status\n    }\n  }\n"): (typeof documents)["\n  query ReminderSchedules($groupId: ID!) {\n    reminderSchedules(groupId: $groupId) {\n      id\n      reminderType\n      direction\n      offsetDays\n      channels\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateReminderSchedule(\n    $groupId: ID!\n    $reminderType: ReminderType!\n    $direction: ReminderDirection!\n    $offsetDays: Int!\n    $channels: [NotificationChannel!]!\n  ) {\n    createReminderSchedule(groupId: $groupId, reminderType: $reminderType, direction: $direction, offsetDays: $offsetDays, channels: $channels) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreateReminderSchedule(\n    $groupId: ID!\n    $reminderType: ReminderType!\n    $direction: ReminderDirection!\n    $offsetDays: Int!\n    $channels: [NotificationChannel!]!\n  ) {\n    createReminderSchedule(groupId: $groupId, reminderType: $reminderType, direction: $direction, offsetDays: $offsetDays, channels: $channels) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateReminderSchedule($id: ID!, $input: UpdateReminderScheduleInput!) {\n    updateReminderSchedule(id: $id, input: $input) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateReminderSchedule($id: ID!, $input: UpdateReminderScheduleInput!) {\n    updateReminderSchedule(id: $id, input: $input) {\n      id\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteReminderSchedule($id: ID!) {\n    deleteReminderSchedule(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteReminderSchedule($id: ID!) {\n    deleteReminderSchedule(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotificationLog($groupId: ID!, $status: NotificationStatus, $first: Int, $after: String) {\n    notificationCounts(groupId: $groupId) {\n      pending\n      locked\n      completed\n      failed\n      skipped\n    }\n    notificationTasks(groupId: $groupId, status: $status, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          channel\n          template\n          recipient\n          status\n          attempts\n          lastError\n          nextRunAt\n          createdAt\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query NotificationLog($groupId: ID!, $status: NotificationStatus, $first: Int, $after: String) {\n    notificationCounts(groupId: $groupId) {\n      pending\n      locked\n      completed\n      failed\n      skipped\n    }\n    notificationTasks(groupId: $groupId, status: $status, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          channel\n          template\n          recipient\n          status\n          attempts\n          lastError\n          nextRunAt\n          createdAt\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RetryNotificationTask($id: ID!) {\n    retryNotificationTask(id: $id) {\n      id\n      status\n      attempts\n      lastError\n    }\n  }\n"): (typeof documents)["\n  mutation RetryNotificationTask($id: ID!) {\n    retryNotificationTask(id: $id) {\n      id\n      status\n      attempts\n      lastError\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Outbox($groupId: ID!, $first: Int, $after: String) {\n    outboxMessages(groupId: $groupId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          recipient\n          subject\n          bodyText\n          createdAt\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Outbox($groupId: ID!, $first: Int, $after: String) {\n    outboxMessages(groupId: $groupId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          recipient\n          subject\n          bodyText\n          createdAt\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query JobStatus {\n    jobStatus {\n      name\n      every\n      runs\n      failures\n      lastStartedAt\n      lastFinishedAt\n      lastResult\n      lastError\n    }\n  }\n"): (typeof documents)["\n  query JobStatus {\n    jobStatus {\n      name\n      every\n      runs\n      failures\n      lastStartedAt\n      lastFinishedAt\n      lastResult\n      lastError\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -8,3 +8,78 @@ export const ChangePasswordMutation = graphql(`
     }
   }
 `);
+
+export const MyAccountQuery = graphql(`
+  query MyAccount {
+    me {
+      profile {
+        id
+        name
+        email
+        phone
+        language
+        displayCurrency
+        notificationPreferences {
+          channel
+          enabled
+        }
+      }
+    }
+    profileOptions {
+      languages
+      displayCurrencies
+      channels
+    }
+    consents {
+      type
+      granted
+      createdAt
+    }
+  }
+`);
+
+export const UpdateMyProfileMutation = graphql(`
+  mutation UpdateMyProfile($input: UpdateProfileInput!) {
+    updateMyProfile(input: $input) {
+      id
+      name
+      email
+      phone
+      language
+      displayCurrency
+      notificationPreferences {
+        channel
+        enabled
+      }
+    }
+  }
+`);
+
+export const SetConsentMutation = graphql(`
+  mutation SetConsent($type: ConsentType!, $granted: Boolean!) {
+    setConsent(type: $type, granted: $granted) {
+      type
+      granted
+      createdAt
+    }
+  }
+`);
+
+export const ExportMyDataMutation = graphql(`
+  mutation ExportMyData {
+    exportMyData {
+      id
+      createdAt
+      json
+    }
+  }
+`);
+
+export const DeleteMyAccountMutation = graphql(`
+  mutation DeleteMyAccount($confirmation: String!) {
+    deleteMyAccount(confirmation: $confirmation) {
+      erasureRequestId
+      retainFinancialUntil
+    }
+  }
+`);

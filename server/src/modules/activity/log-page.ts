@@ -11,6 +11,8 @@ import { FieldValidator, isUuid } from '../../shared/validation';
 
 export interface LogPageFilter extends PageRequest {
   groupId: string;
+  /** Rows to page over instead of the group's (e.g. `{ user_id }` for a person's inbox). */
+  scope?: Record<string, string>;
   /** Inclusive lower bound on created_at. */
   from?: Date | null;
   /** Exclusive upper bound on created_at. */
@@ -59,7 +61,7 @@ export async function newestFirstPage<T extends { id: string }>(
   logQuery.validate?.(validator);
   validator.throwIfInvalid();
   const knex = ctx.em.getKnex();
-  const base = knex(table).where({ group_id: filter.groupId });
+  const base = knex(table).where(filter.scope ?? { group_id: filter.groupId });
   if (from) base.andWhere('created_at', '>=', from);
   if (to) base.andWhere('created_at', '<', to);
   logQuery.narrow(base);

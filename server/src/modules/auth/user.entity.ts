@@ -2,7 +2,7 @@ import { Entity, Property, Unique } from '@mikro-orm/core';
 import { BaseEntity } from '../../shared/base.entity';
 
 @Entity({ tableName: 'users' })
-export class User extends BaseEntity<'mustChangePassword' | 'deletedAt' | 'phone'> {
+export class User extends BaseEntity<'mustChangePassword' | 'deletedAt' | 'phone' | 'language' | 'displayCurrency' | 'notificationPreferences'> {
   /** Stored lower-cased so uniqueness is case-insensitive. */
   @Property({ type: 'string', length: 320 })
   @Unique()
@@ -19,6 +19,18 @@ export class User extends BaseEntity<'mustChangePassword' | 'deletedAt' | 'phone
 
   @Property({ type: 'boolean' })
   mustChangePassword: boolean = false;
+
+  /** One of profile.service's LANGUAGES. */
+  @Property({ type: 'string', length: 8 })
+  language: string = 'en';
+
+  /** One of profile.service's DISPLAY_CURRENCIES; null = each group's own currency. */
+  @Property({ type: 'string', length: 3, nullable: true })
+  displayCurrency: string | null = null;
+
+  /** Whether the person wants messages on each channel, e.g. { EMAIL: true, WHATSAPP: false }. */
+  @Property({ type: 'json' })
+  notificationPreferences: Record<string, boolean> = { EMAIL: true, WHATSAPP: true };
 
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   deletedAt: Date | null = null;

@@ -135,7 +135,7 @@ export async function openBillingPeriod(em: EntityManager, group: Group, spec: O
   return { period, dueCount: result.affectedRows ?? 0 };
 }
 
-function defaultDueDate(group: Group, periodStart: string, periodEnd: string): string {
+export function defaultDueDate(group: Group, periodStart: string, periodEnd: string): string {
   const { dueDay } = billingSettingsOf(group);
   if (!dueDay) return periodStart;
   const candidate = `${periodStart.slice(0, 8)}${String(dueDay).padStart(2, '0')}`;
