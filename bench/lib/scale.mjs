@@ -62,7 +62,7 @@ export async function withClient(databaseUrl, work) {
 }
 
 /** @param {string} graphqlUrl @param {string} email @param {string} password @returns {Promise<string>} */
-async function signIn(graphqlUrl, email, password) {
+export async function signIn(graphqlUrl, email, password) {
   const data = await gql(graphqlUrl, 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { accessToken } }', { e: email, p: password });
   return data.signIn.accessToken;
 }
@@ -90,7 +90,7 @@ export async function insertUsers(client, label, count, passwordHash) {
  * @param {pg.Client} client @param {string} groupId @param {{ userId: string | null, name: string, email: string | null }[]} people @param {string} role
  * @returns {Promise<string[]>} member ids in order
  */
-async function insertMembers(client, groupId, people, role) {
+export async function insertMembers(client, groupId, people, role) {
   const { rows: counter } = await client.query(
     'update groups set member_sequence = member_sequence + $2 where id = $1 returning member_sequence, member_number_prefix',
     [groupId, people.length],

@@ -87,6 +87,8 @@ serveTarget(async () => {
     ENCRYPTION_KEY: process.env.BENCH_ENCRYPTION_KEY,
     SEED_DEMO: 'false',
     COFFER_VERSION: 'bench',
+    // A scenario's own settings (e.g. TRUST_PROXY_HOPS for the webhook bench), as JSON.
+    ...(process.env.BENCH_COFFER_ENV ? JSON.parse(process.env.BENCH_COFFER_ENV) : {}),
     // The remittance bench settles sandbox payouts at once, so it measures Coffer, not a delay.
     PAYOUT_SANDBOX_DELAY_MS: process.env.BENCH_PAYOUT_SANDBOX_DELAY_MS,
   });

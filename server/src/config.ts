@@ -55,6 +55,19 @@ export interface CofferConfig {
   /** Runs the in-process job scheduler (Agenda). Off in tests; cron routes work either way. */
   jobsEnabled: boolean;
   notifications: NotificationSettings;
+  /** Payment providers; with no keys each one is replaced by the built-in sandbox. */
+  payments: PaymentsConfig;
+}
+
+export interface PaymentsConfig {
+  /** Whether the built-in sandbox may stand in for a provider without keys (off by default in production: it moves no money). */
+  sandboxAllowed: boolean;
+  /** Webhook deliveries accepted per client IP per minute, on each provider route. */
+  webhookRateLimitPerMinute: number;
+  /** How long a webhook response waits for processing before answering 200 anyway (processing goes on). */
+  webhookProcessWaitMs: number;
+  razorpay: { keyId: string | undefined; keySecret: string | undefined; webhookSecret: string | undefined; apiUrl: string };
+  stripe: { secretKey: string | undefined; publishableKey: string | undefined; webhookSecret: string | undefined; apiUrl: string };
 }
 
 /** The notification worker and its channels (e-mail, WhatsApp). */
@@ -158,6 +171,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
       whatsappAccessToken: env.WHATSAPP_ACCESS_TOKEN || undefined,
       whatsappLanguage: env.WHATSAPP_LANGUAGE || 'en',
     },
+    payments: loadPaymentsConfig(env, isProduction),
+  };
+}
+
+function loadPaymentsConfig(env: NodeJS.ProcessEnv, isProduction: boolean): PaymentsConfig {
+  const razorpay = {
+    keyId: env.RAZORPAY_KEY_ID || undefined,
+    keySecret: env.RAZORPAY_KEY_SECRET || undefined,
+    webhookSecret: env.RAZORPAY_WEBHOOK_SECRET || undefined,
+    apiUrl: env.RAZORPAY_API_URL || 'https://api.razorpay.com',
+  };
+  const stripe = {
+    secretKey: env.STRIPE_SECRET_KEY || undefined,
+    publishableKey: env.STRIPE_PUBLISHABLE_KEY || undefined,
+    webhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
+    apiUrl: env.STRIPE_API_URL || 'https://api.stripe.com',
+  };
+  // Half a configuration would take real payments whose webhooks can never be verified.
+  if (Boolean(razorpay.keyId) !== Boolean(razorpay.keySecret) || (razorpay.keyId && !razorpay.webhookSecret)) {
+    throw new Error('Set RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET and RAZORPAY_WEBHOOK_SECRET together (or none for the sandbox)');
+  }
+  if (stripe.secretKey && !stripe.webhookSecret) throw new Error('STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY (or neither for the sandbox)');
+  return {
+    sandboxAllowed: readBool(env, 'PAYMENT_SANDBOX', !isProduction),
+    webhookRateLimitPerMinute: readInt(env, 'WEBHOOK_RATE_LIMIT_PER_MINUTE', 50),
+    webhookProcessWaitMs: readInt(env, 'WEBHOOK_PROCESS_WAIT_MS', 2000),
+    razorpay,
+    stripe,
   };
 }
 

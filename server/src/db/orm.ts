@@ -28,8 +28,11 @@ import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webho
 import { Migration20261121180000_integrator_webhooks } from './migrations/Migration20261121180000_integrator_webhooks';
 import { Migration20261121160000_remittances } from './migrations/Migration20261121160000_remittances';
 import { ExchangeRate, Recipient, Remittance, RemittanceEvent, RemittanceQuote, RemittanceSettings } from '../modules/remittances/remittance.entities';
+import { InboundWebhookEvent, PaymentFlag, ProviderCheckout } from '../modules/payments/payment.entities';
+import { Migration20261121140000_payments } from './migrations/Migration20261121140000_payments';
 
-export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm, Sponsor, SponsorLink, WebhookEndpoint, WebhookEvent, WebhookDelivery, Recipient, ExchangeRate, RemittanceSettings, RemittanceQuote, Remittance, RemittanceEvent, OutboxMessage, InAppNotification, ReminderSchedule, Consent, DataExportRequest, ErasureRequest];
+export const entities = [User, ApiKey, SignInFailure, Group, Member, ActivityLog, NotificationTask, AuditLog, LedgerAccount, LedgerTransaction, LedgerEntry, IdempotencyKey, ApprovalRequest, BillingPeriod, Due, MembershipTerm, Sponsor, SponsorLink, WebhookEndpoint, WebhookEvent, WebhookDelivery, Recipient, ExchangeRate, RemittanceSettings, RemittanceQuote, Remittance, RemittanceEvent, OutboxMessage, InAppNotification, ReminderSchedule, Consent, DataExportRequest, ErasureRequest,
+  InboundWebhookEvent, ProviderCheckout, PaymentFlag];
 
 /**
  * Migrations are listed here rather than discovered from a folder, so the
@@ -42,6 +45,7 @@ export const migrationsList = [
   { name: 'Migration20261121120000_approvals', class: Migration20261121120000_approvals },
   { name: 'Migration20261121125000_rate_limits', class: Migration20261121125000_rate_limits },
   { name: 'Migration20261121130000_dues', class: Migration20261121130000_dues },
+  { name: 'Migration20261121140000_payments', class: Migration20261121140000_payments },
   { name: 'Migration20261121150000_sponsors', class: Migration20261121150000_sponsors },
   { name: 'Migration20261121160000_remittances', class: Migration20261121160000_remittances },
   { name: 'Migration20261121170000_jobs', class: Migration20261121170000_jobs },

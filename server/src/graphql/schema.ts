@@ -13,6 +13,7 @@ import { BillingPeriodResolver, DueResolver, MembershipTermResolver } from '../m
 import { GroupResolver } from '../modules/groups/group.resolver';
 import { TransactionConnectionResolver, TransactionResolver } from '../modules/ledger/ledger.resolver';
 import { MemberResolver } from '../modules/members/member.resolver';
+import { PaymentResolver } from '../modules/payments/payment.resolver';
 import { GroupMembershipSelfServiceResolver, MeProfileResolver, PrivacyResolver } from '../modules/privacy/privacy.resolver';
 import { SponsorLinkResolver, SponsorResolver } from '../modules/sponsors/sponsor.resolver';
 import { WebhookResolver } from '../modules/webhooks/webhook.resolver';
@@ -20,7 +21,7 @@ import { ExchangeRateResolver, RecipientResolver, RemittanceQuoteResolver, Remit
 import { NotificationResolver } from '../modules/notifications/notification.resolver';
 import { JobStatusResolver } from '../jobs/job-status.resolver';
 
-export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver, BillingPeriodResolver, DueResolver, MembershipTermResolver, SponsorResolver, SponsorLinkResolver, WebhookResolver, RecipientResolver, ExchangeRateResolver, RemittanceQuoteResolver, RemittanceResolver, NotificationResolver, JobStatusResolver, PrivacyResolver, MeProfileResolver, GroupMembershipSelfServiceResolver] as const;
+export const resolvers = [AuthResolver, ApiKeyResolver, GroupResolver, MemberResolver, TransactionResolver, TransactionConnectionResolver, ApprovalResolver, ActivityResolver, AuditResolver, DashboardResolver, BillingPeriodResolver, DueResolver, MembershipTermResolver, SponsorResolver, SponsorLinkResolver, WebhookResolver, RecipientResolver, ExchangeRateResolver, RemittanceQuoteResolver, RemittanceResolver, NotificationResolver, JobStatusResolver, PrivacyResolver, MeProfileResolver, GroupMembershipSelfServiceResolver, PaymentResolver] as const;
 
 let cached: GraphQLSchema | undefined;
 

@@ -37,3 +37,17 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   }
   return Buffer.concat(chunks);
 }
+
+/** A small HTML page (confirmation links, the payment sandbox): nothing but inline style, never framed, no referrer. */
+export function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    'x-content-type-options': 'nosniff',
+    // Tokens and order ids travel in these pages' URLs: never hand them to another site.
+    'referrer-policy': 'no-referrer',
+  });
+  res.end(html);
+}

@@ -12,6 +12,7 @@ import { renderConfirmPage, THANK_YOU_PAGE } from '../modules/dues/confirm-page'
 import { markDueMemberConfirmed } from '../modules/dues/due.service';
 import { renderReceiptHtml } from '../modules/ledger/receipt';
 import { getReceipt } from '../modules/ledger/receipt.service';
+import { paymentRoutes } from '../modules/payments/payment.routes';
 import { publicSponsorLink } from '../modules/sponsors/sponsor-link.service';
 import { remittanceReceiptHtml } from '../modules/remittances/remittance-receipt';
 import { secretMatches } from '../shared/crypto';
@@ -22,7 +23,7 @@ import { clientIp, consumeRateLimit, RateLimitRule } from '../shared/rate-limit'
 import { describeError, Logger } from '../shared/logger';
 import type { ServiceContext } from '../shared/service-context';
 import { cronRoutes } from './cron-routes';
-import { BodyTooLargeError, readBody, sendData, sendDomainError, sendError } from './envelope';
+import { BodyTooLargeError, readBody, sendData, sendDomainError, sendError, sendHtml } from './envelope';
 
 export interface RestDeps {
   orm: MikroORM;
@@ -116,18 +117,6 @@ function sendPrintableHtml(res: ServerResponse, html: string): void {
   res.end(html);
 }
 
-function sendHtml(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'content-length': Buffer.byteLength(html),
-    'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-    'x-content-type-options': 'nosniff',
-    // The token is in this page's URL: never hand it to another site.
-    'referrer-policy': 'no-referrer',
-  });
-  res.end(html);
-}
 
 /**
  * GET /api/confirm/:token — the member's signed "I've paid" link. Valid: the
@@ -192,6 +181,7 @@ const routes: Record<string, Partial<Record<string, Handler>>> = {
   '/api/confirm/:token': { GET: confirmDuePaid },
   '/api/receipts/remittance/:id': { GET: remittanceReceipt },
   ...cronRoutes,
+  ...paymentRoutes,
 };
 
 /** Exact paths first, then patterns whose `:name` segments match any one non-empty segment. */
