@@ -3,6 +3,7 @@ import { followUpsJob } from '../modules/dues/follow-ups.job';
 import { countTasksByStatus, runNotificationWorker } from '../modules/notifications/notification-worker';
 import { remindersJob } from '../modules/notifications/reminders.job';
 import { deliverPendingWebhooks } from '../modules/webhooks/webhook-delivery';
+import { retryFailedInboundWebhooks } from '../modules/payments/inbound-webhook.service';
 import { runDataRetention } from '../modules/privacy/retention.service';
 import { dispatchApprovedRemittances, reconcileProcessingRemittances, refreshExchangeRatesJob } from '../modules/remittances/remittance.jobs';
 import type { RemittanceDeps } from '../modules/remittances/remittance.service';
@@ -35,6 +36,8 @@ export const cofferJobs: readonly CofferJob[] = [
   { name: 'remittance-dispatch', every: '1 minute', run: async (deps) => ({ ...(await dispatchApprovedRemittances(remittanceDeps(deps))) }) },
   // Asks the payout provider about remittances PROCESSING for over 10 minutes: covers lost callbacks.
   { name: 'remittance-reconcile', every: '5 minutes', run: async (deps) => ({ ...(await reconcileProcessingRemittances(remittanceDeps(deps), 10)) }) },
+  // Provider webhooks whose processing failed (or whose instance died mid-way) are retried, never lost.
+  { name: 'inbound-webhook-retry', every: '1 minute', run: async (deps) => ({ ...(await retryFailedInboundWebhooks(deps)) }) },
   // Expired tokens, rate-limit windows, old notification payloads and raw webhook bodies; never financial data.
   { name: 'data-retention', every: '1 day', run: async (deps) => ({ ...(await runDataRetention(deps.orm.em.fork(), deps.config)) }) },
   { name: 'exchange-rates', every: '1 hour', run: async (deps) => ({ ...(await refreshExchangeRatesJob(remittanceDeps(deps))) }) },

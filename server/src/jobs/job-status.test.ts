@@ -32,6 +32,7 @@ it('shows the jobs and their last runs to group admins only', async () => {
     ['webhook-deliveries', 0, null],
     ['remittance-dispatch', 0, null],
     ['remittance-reconcile', 0, null],
+    ['inbound-webhook-retry', 0, null],
     ['data-retention', 0, null],
     ['exchange-rates', 0, null],
   ]);

@@ -18,7 +18,7 @@ export class Migration20261121140000_payments extends Migration {
       "provider" "payment_provider" not null,
       "event_id" varchar(255) null,
       "event_type" varchar(100) null,
-      "raw_body" bytea not null,
+      "raw_body" bytea null, -- cleared by the retention job once the event is settled and older than WEBHOOK_BODY_RETENTION_DAYS
       "signature_header" text null,
       "signature_valid" boolean not null,
       "status" "inbound_webhook_status" not null,

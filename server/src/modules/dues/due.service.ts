@@ -1,3 +1,5 @@
+import { IntegratorEventType } from '../webhooks/webhook.entities';
+import { enqueueIntegratorEvent } from '../webhooks/webhook-outbox';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/postgresql';
@@ -43,6 +45,11 @@ export function dueSnapshot(due: Due): Record<string, unknown> {
     waivedReason: due.waivedReason,
     version: due.version,
   };
+}
+
+/** Integrators hear of a paid due in the same transaction that marked it paid. */
+function enqueueDuePaid(em: EntityManager, due: Due): void {
+  enqueueIntegratorEvent(em, { groupId: due.group.id, type: IntegratorEventType.DUE_PAID, data: dueSnapshot(due) });
 }
 
 export async function publishDueChange(ctx: Pick<ServiceContext, 'events'>, due: Due, change: DueChange): Promise<void> {
@@ -391,6 +398,7 @@ export async function confirmPayment(ctx: ServiceContext, dueId: string, data: C
       due.status = DueStatus.PAID;
       due.paidTransaction = transaction;
       due.paidAt = new Date();
+      enqueueDuePaid(em, due);
     } else {
       if (due.status !== DueStatus.MEMBER_CONFIRMED) throw conflict('Only a due the member said they paid can be rejected', 'NOT_MEMBER_CONFIRMED');
       due.status = DueStatus.UNPAID;
@@ -535,6 +543,7 @@ registerPaymentTarget(PaymentTargetKind.DUE, {
     due.status = DueStatus.PAID;
     due.paidTransaction = transaction;
     due.paidAt = new Date();
+    enqueueDuePaid(em, due);
     const settled = await settlePendingConfirmation({ ...ctx, em }, em, due, ApprovalRequestStatus.APPROVED, `Paid through ${transaction.provider ?? 'a provider'}`);
     auditDue(ctx, em, due, 'due.paid', before);
     await em.flush();

@@ -28,6 +28,13 @@ logged as (
   select gen_random_uuid(), o.group_id, 'SYSTEM', null, 'due.overdue', 'Due', o.id, '{"status": "UNPAID"}'::jsonb,
     jsonb_build_object('status', 'OVERDUE', 'version', o.version), now()
   from overdue o
+),
+outboxed as (
+  -- Integrators' due.overdue, written in the same statement (and transaction) as the change.
+  insert into webhook_events (id, created_at, updated_at, group_id, type, data)
+  select gen_random_uuid(), now(), now(), o.group_id, 'due.overdue',
+    jsonb_build_object('id', o.id, 'memberId', o.member_id, 'status', 'OVERDUE', 'version', o.version)
+  from overdue o
 )
 select id, group_id, member_id from overdue`;
 

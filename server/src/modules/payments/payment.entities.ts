@@ -51,8 +51,9 @@ export class InboundWebhookEvent extends BaseEntity<
   @Property({ type: 'string', length: 100, nullable: true })
   eventType: string | null = null;
 
-  @Property({ type: BlobType })
-  rawBody: Buffer;
+  /** Exactly as received; null once the retention job cleared a settled event's body. */
+  @Property({ type: BlobType, nullable: true })
+  rawBody: Buffer | null = null;
 
   @Property({ type: 'text', nullable: true })
   signatureHeader: string | null = null;

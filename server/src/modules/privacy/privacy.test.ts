@@ -370,24 +370,31 @@ describe('runDataRetention', () => {
     expect(first.rateLimitCounters).toBeGreaterThanOrEqual(1);
     expect(first.signInFailures).toBeGreaterThanOrEqual(1);
     expect(first.notificationPayloads).toBe(1);
-    expect(first.webhookBodies).toEqual({ inbound_webhook_events: null });
+    expect(first.webhookBodies).toEqual({ inbound_webhook_events: 0 });
     const payloads = await t.query('select id, payload from notification_tasks where id = any($1::uuid[])', [[oldTask, recentTask, pendingTask]]);
     expect(new Map(payloads.rows.map((r) => [r.id, r.payload]))).toEqual(new Map([[oldTask, {}], [recentTask, { x: 1 }], [pendingTask, { x: 1 }]]));
     expect((await t.query('select count(*)::int as n from sign_in_failures where email = $1', [email])).rows[0].n).toBe(1);
 
     const second = await runDataRetention(t.server.orm.em.fork(), config);
-    expect(second).toEqual({ rateLimitCounters: 0, signInFailures: 0, notificationPayloads: 0, webhookBodies: { inbound_webhook_events: null } });
+    expect(second).toEqual({ rateLimitCounters: 0, signInFailures: 0, notificationPayloads: 0, webhookBodies: { inbound_webhook_events: 0 } });
     expect(await financial()).toEqual(financialBefore);
   });
 
-  it('clears raw webhook bodies past their days once the events table exists', async () => {
-    await t.query(`create table if not exists inbound_webhook_events (id uuid primary key, raw_body text null, created_at timestamptz not null)`);
-    const [old, recent] = [randomUUID(), randomUUID()];
-    await t.query(`insert into inbound_webhook_events values ($1, '{"old": true}', now() - interval '31 days'), ($2, '{"recent": true}', now())`, [old, recent]);
+  it('clears raw provider webhook bodies of settled events past their days, never of events still to retry', async () => {
+    const [old, recent, oldFailed] = [randomUUID(), randomUUID(), randomUUID()];
+    const insert = (id: string, status: string, age: string) =>
+      t.query(
+        `insert into inbound_webhook_events (id, created_at, updated_at, provider, raw_body, signature_valid, status, received_at)
+         values ($1::uuid, now(), now(), 'STRIPE', convert_to('{"id":"' || $1::text || '"}', 'UTF8'), true, $2, now() - $3::interval)`,
+        [id, status, age],
+      );
+    await insert(old, 'PROCESSED', '31 days');
+    await insert(recent, 'PROCESSED', '1 day');
+    await insert(oldFailed, 'FAILED', '31 days');
     const config = { notificationPayloadRetentionDays: 30, webhookBodyRetentionDays: 30 };
     expect((await runDataRetention(t.server.orm.em.fork(), config)).webhookBodies).toEqual({ inbound_webhook_events: 1 });
     expect((await runDataRetention(t.server.orm.em.fork(), config)).webhookBodies).toEqual({ inbound_webhook_events: 0 });
-    const rows = await t.query('select id, raw_body from inbound_webhook_events order by created_at');
-    expect(rows.rows).toEqual([{ id: old, raw_body: null }, { id: recent, raw_body: '{"recent": true}' }]);
+    const rows = await t.query<{ id: string; has_body: boolean }>('select id, raw_body is not null as has_body from inbound_webhook_events where id = any($1::uuid[])', [[old, recent, oldFailed]]);
+    expect(new Map(rows.rows.map((r) => [r.id, r.has_body]))).toEqual(new Map([[old, false], [recent, true], [oldFailed, true]]));
   });
 });

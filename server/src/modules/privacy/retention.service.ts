@@ -8,8 +8,9 @@ import { SIGN_IN_WINDOW_SECONDS } from '../auth/auth.service';
  * that does not exist yet (its module is not installed) is skipped, so adding
  * one is one line here.
  */
-export const RAW_BODY_TABLES: readonly { table: string; bodyColumn: string; receivedAtColumn: string }[] = [
-  { table: 'inbound_webhook_events', bodyColumn: 'raw_body', receivedAtColumn: 'created_at' },
+export const RAW_BODY_TABLES: readonly { table: string; bodyColumn: string; receivedAtColumn: string; settledWhere: string }[] = [
+  // Only settled events: a FAILED or RECEIVED one still needs its body to be retried.
+  { table: 'inbound_webhook_events', bodyColumn: 'raw_body', receivedAtColumn: 'received_at', settledWhere: `"status" in ('PROCESSED', 'IGNORED')` },
 ];
 
 export interface RetentionReport {
@@ -52,14 +53,14 @@ export async function runDataRetention(em: EntityManager, config: Pick<CofferCon
     [config.notificationPayloadRetentionDays],
   );
   const webhookBodies: Record<string, number | null> = {};
-  for (const { table, bodyColumn, receivedAtColumn } of RAW_BODY_TABLES) {
+  for (const { table, bodyColumn, receivedAtColumn, settledWhere } of RAW_BODY_TABLES) {
     if (!(await hasColumns(em, table, [bodyColumn, receivedAtColumn]))) {
       webhookBodies[table] = null;
       continue;
     }
     webhookBodies[table] = await affected(
       em,
-      `update "${table}" set "${bodyColumn}" = null where "${bodyColumn}" is not null and "${receivedAtColumn}" < now() - make_interval(days => ?)`,
+      `update "${table}" set "${bodyColumn}" = null where "${bodyColumn}" is not null and ${settledWhere} and "${receivedAtColumn}" < now() - make_interval(days => ?)`,
       [config.webhookBodyRetentionDays],
     );
   }

@@ -1,3 +1,5 @@
+import { IntegratorEventType } from '../webhooks/webhook.entities';
+import { enqueueIntegratorEvent } from '../webhooks/webhook-outbox';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CofferConfig } from '../../config';
@@ -190,9 +192,16 @@ function quoteSnapshot(q: RemittanceQuote): Record<string, unknown> {
 
 /* ---------- timeline and events ---------- */
 
+/** Every status change: the timeline entry and, in the same transaction, the integrators' remittance.updated. */
 function addEvent(ctx: ServiceContext, em: EntityManager, remittance: Remittance, note: string | null = null): void {
   const actor = actorOf(ctx.viewer);
   em.persist(em.create(RemittanceEvent, { remittance, status: remittance.status, actorKind: actor.kind, actorId: actor.id, note }));
+  // Ids and status only: the recipient's bank account never leaves in a webhook.
+  enqueueIntegratorEvent(em, {
+    groupId: remittance.group.id,
+    type: IntegratorEventType.REMITTANCE_UPDATED,
+    data: { id: remittance.id, status: remittance.status, recipientId: remittance.recipient.id, note },
+  });
 }
 
 function publishRemittance(events: EventBus, remittance: Remittance): Promise<void> {

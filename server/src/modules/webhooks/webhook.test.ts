@@ -1,3 +1,4 @@
+import { createBilledGroup, openPeriod } from '../../../test/support/dues-factories';
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
@@ -220,6 +221,21 @@ describe('a member added', () => {
     expect(resolved.data.approval).toMatchObject({ id: queued.data!.addMember.approval.id, status: 'APPROVED' });
     expect(Object.keys(resolved.data.approval).sort()).toEqual(['action', 'decidedAt', 'decisionNotes', 'entityType', 'id', 'notes', 'status', 'targetId']);
     await waitForRows(endpointId, (rows) => rows.length === 7 && rows.every((r) => r.status === 'SUCCEEDED'));
+  });
+});
+
+describe('money events', () => {
+  it('a confirmed due sends due.paid (and its transaction.recorded) from the same transaction', async () => {
+    const group = await createBilledGroup(t, { memberCount: 1 });
+    const path = freshPath('dues');
+    await createEndpoint(group, path, ['DUE_PAID', 'DUE_OVERDUE']);
+    const { dueByMember } = await openPeriod(t, group, '90.00');
+    const dueId = dueByMember.get(group.members[0].id)!;
+    const confirmed = await t.gql('mutation($id: ID!) { confirmPayment(dueId: $id, action: CONFIRM) { due { status } } }', { id: dueId }, group.admin.token);
+    expect(confirmed.errors).toBeUndefined();
+    const [request] = await receiver.waitFor(path, 1);
+    const envelope = JSON.parse(request.body) as { type: string; groupId: string; data: Record<string, unknown> };
+    expect(envelope).toMatchObject({ type: 'due.paid', groupId: group.id, data: { id: dueId, status: 'PAID', amountMinor: '4500', currency: 'INR', memberId: group.members[0].id } });
   });
 });
 
