@@ -3,6 +3,9 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Pool } from 'pg';
 import type { CofferConfig } from '../config';
 import { renderDeveloperDocs } from '../docs/developer-docs';
+import { PaymentProvider } from '../modules/ledger/ledger.enums';
+import { createCheckout } from '../modules/payments/checkout.service';
+import { sponsorLinkPaymentTargetForToken } from '../modules/sponsors/sponsor-link.payment-target';
 import { buildCofferSchema } from '../graphql/schema';
 import { createRequestContext } from '../graphql/context';
 import { signInFederated } from '../modules/auth/auth.service';
@@ -163,6 +166,35 @@ const sponsorLink: Handler = async (req, res, deps, params) => {
   sendData(res, 200, await publicSponsorLink(em, params.token));
 };
 
+/**
+ * POST /api/sponsor-links/:token/checkout `{ "provider": "RAZORPAY" | "STRIPE" }`: the
+ * public page's "Pay online". No sign-in (the token is the permission), the
+ * same per-IP limit as the page; answers the provider checkout (in sandbox
+ * mode, the sandbox pay page's URL).
+ */
+const sponsorLinkCheckout: Handler = async (req, res, deps, params) => {
+  const em = deps.orm.em.fork();
+  await consumeRateLimit(em, SPONSOR_LINK_RATE, clientIp(req, deps.config));
+  const body = JSON.parse((await readBody(req, deps.config.bodyLimitBytes)).toString('utf8') || '{}') as { provider?: unknown };
+  const provider = Object.values(PaymentProvider).find((value) => value === body.provider);
+  if (!provider) {
+    sendError(res, ErrorCode.BAD_USER_INPUT, 'provider must be RAZORPAY or STRIPE', { fields: { provider: 'RAZORPAY or STRIPE' } });
+    return;
+  }
+  const ctx: ServiceContext = { em, viewer: anonymousViewer, config: deps.config, events: deps.events, loaders: createLoaders(em, anonymousViewer) };
+  const { checkout: order, keyId, clientSecret, publishableKey, checkoutUrl } = await createCheckout(ctx, provider, await sponsorLinkPaymentTargetForToken(ctx, params.token));
+  sendData(res, 200, {
+    provider,
+    providerOrderId: order.providerOrderId,
+    amount: { amountMinor: order.amountMinor.toString(), currency: order.currency },
+    sandbox: checkoutUrl !== null,
+    keyId,
+    clientSecret,
+    publishableKey,
+    checkoutUrl,
+  });
+};
+
 let developerDocs: string | undefined;
 
 /** GET /api/docs: the developer documentation, its reference generated from the schema this server runs. */
@@ -177,6 +209,7 @@ const routes: Record<string, Partial<Record<string, Handler>>> = {
   '/api/auth/federated-sign-in': { POST: federatedSignIn },
   '/api/receipts/:id': { GET: receipt },
   '/api/sponsor-links/:token': { GET: sponsorLink },
+  '/api/sponsor-links/:token/checkout': { POST: sponsorLinkCheckout },
   '/api/confirm/thanks': { GET: confirmThanks },
   '/api/confirm/:token': { GET: confirmDuePaid },
   '/api/receipts/remittance/:id': { GET: remittanceReceipt },

@@ -21,6 +21,7 @@ import { useSeed } from '@/lib/seed';
 import { FormError, TextField } from './field';
 import { LoadError } from './load-error';
 import { MembershipTermsSection } from './membership-terms-section';
+import { PayOnline } from './pay-online';
 import { ReceiptButton } from './receipt-button';
 
 export const DUE_STATUS_OPTIONS: ReadonlyArray<Option<DueStatus>> = [
@@ -122,7 +123,7 @@ function OpenPeriodForm({ groupId, currency, onOpened }: { groupId: string; curr
 }
 
 /** One due with the buttons the viewer may press: confirm, reject a member's claim, waive; or, for the member, "I've paid". */
-function DueRow({ due, staff }: { due: DueRowData; staff: boolean }) {
+function DueRow({ due, staff, groupId, onChanged }: { due: DueRowData; staff: boolean; groupId: string; onChanged: () => void }) {
   const locale = useLocale();
   const [confirmPayment, confirming] = useMutation(ConfirmPaymentMutation);
   const [waiveDue, waiving] = useMutation(WaiveDueMutation);
@@ -201,9 +202,12 @@ function DueRow({ due, staff }: { due: DueRowData; staff: boolean }) {
           </>
         ) : null}
         {!staff && due.iHavePaidLink ? (
-          <a className="button button--small" href={due.iHavePaidLink} target="_blank" rel="noopener noreferrer">
-            I’ve paid
-          </a>
+          <>
+            <PayOnline groupId={groupId} dueId={due.id} label={`${due.period.label}: ${formatMoney(due.amount, locale)}`} onPaid={onChanged} />
+            <a className="button button--small" href={due.iHavePaidLink} target="_blank" rel="noopener noreferrer">
+              I’ve paid
+            </a>
+          </>
         ) : null}
         {error ? (
           <p className="field__error" role="alert">
@@ -347,7 +351,7 @@ export function DuesPage({ groupId, initialPeriods }: Props) {
               </thead>
               <tbody>
                 {rows.map((row) => (
-                  <DueRow key={row.id} due={row} staff={staff} />
+                  <DueRow key={row.id} due={row} staff={staff} groupId={groupId} onChanged={scheduleRefetch} />
                 ))}
               </tbody>
             </table>

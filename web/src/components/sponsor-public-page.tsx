@@ -60,7 +60,7 @@ function PayOnline({ apiOrigin, token }: { apiOrigin: string; token: string }) {
     const result = await startSponsorLinkCheckout(apiOrigin, token);
     setBusy(false);
     if (result.kind === 'redirect') window.location.assign(result.url);
-    else setMessage(result.message);
+    else if (result.kind === 'unavailable') setMessage(result.message);
   }
 
   return (

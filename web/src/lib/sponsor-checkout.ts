@@ -1,16 +1,46 @@
-/**
- * "Pay online" on the public sponsor page. The provider checkout (Razorpay, Stripe or the
- * offline sandbox) is built by the payments module; this is the one place the page calls.
- * Until the lead connects it, it reports that online payment is not available, and the page
- * keeps offering UPI and bank transfer.
- *
- * On the server, the checkout resolves the token with
- * `sponsorLinkPaymentTargetForToken(ctx, token)` (server/src/modules/sponsors/
- * sponsor-link.payment-target.ts), which answers `{ kind: SPONSOR_LINK, id }` for a payable
- * link (NOT_FOUND or GONE otherwise) for the payments flow's order / intent.
- */
-export type SponsorCheckoutResult = { kind: 'redirect'; url: string } | { kind: 'unavailable'; message: string };
+import { loadRazorpayCheckout } from '@/components/pay-online';
 
-export async function startSponsorLinkCheckout(_apiOrigin: string, _token: string): Promise<SponsorCheckoutResult> {
-  return { kind: 'unavailable', message: 'Online payment is not available yet. Please pay by UPI or bank transfer.' };
+/**
+ * "Pay online" on the public sponsor page: asks the API for a checkout of the link
+ * (POST /api/sponsor-links/:token/checkout, no sign-in: the token is the permission),
+ * Razorpay first, then Stripe if the group takes card payments only. In sandbox mode the
+ * answer is the sandbox's pay page; with real Razorpay keys, Razorpay Checkout opens here
+ * and the provider's webhook credits the payment.
+ */
+export type SponsorCheckoutResult = { kind: 'redirect'; url: string } | { kind: 'opened' } | { kind: 'unavailable'; message: string };
+
+interface CheckoutAnswer {
+  data?: { provider: string; providerOrderId: string; amount: { amountMinor: string; currency: string }; keyId: string | null; checkoutUrl: string | null };
+  error?: { code: string; message: string; details?: { reason?: string } };
+}
+
+const UNAVAILABLE = 'Online payment is not available for this link. Please pay by UPI or bank transfer.';
+
+export async function startSponsorLinkCheckout(apiOrigin: string, token: string): Promise<SponsorCheckoutResult> {
+  for (const provider of ['RAZORPAY', 'STRIPE'] as const) {
+    let answer: CheckoutAnswer;
+    try {
+      const response = await fetch(`${apiOrigin}/api/sponsor-links/${encodeURIComponent(token)}/checkout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ provider }),
+      });
+      answer = (await response.json()) as CheckoutAnswer;
+    } catch {
+      return { kind: 'unavailable', message: 'Could not reach the payment service. Check your connection and try again.' };
+    }
+    const reason = answer.error?.details?.reason;
+    // This provider is off for the group (or has no keys): try the next one.
+    if (reason === 'PROVIDER_DISABLED' || reason === 'PROVIDER_NOT_CONFIGURED') continue;
+    if (answer.error) return { kind: 'unavailable', message: answer.error.message };
+    const checkout = answer.data!;
+    if (checkout.checkoutUrl) return { kind: 'redirect', url: checkout.checkoutUrl };
+    if (provider === 'RAZORPAY' && checkout.keyId) {
+      const Razorpay = await loadRazorpayCheckout();
+      new Razorpay({ key: checkout.keyId, order_id: checkout.providerOrderId, amount: checkout.amount.amountMinor, currency: checkout.amount.currency }).open();
+      return { kind: 'opened' };
+    }
+    return { kind: 'unavailable', message: UNAVAILABLE };
+  }
+  return { kind: 'unavailable', message: UNAVAILABLE };
 }

@@ -135,6 +135,30 @@ it('a sponsor pays a public sponsor link without signing in: createCheckout → 
   expect(again).toBe('SPONSOR_LINK_PAID');
 });
 
+it('the public sponsor page pays over HTTP without signing in: POST /api/sponsor-links/:token/checkout → sandbox pay → link PAID', async () => {
+  const f = await fixture();
+  const link = await t.gql<{ createSponsorLink: { id: string; url: string } }>(
+    'mutation($input: CreateSponsorLinkInput!) { createSponsorLink(input: $input) { id url } }',
+    { input: { groupId: f.group.id, amount: { amount: '1200.50', currency: 'INR' }, upiId: 'club@okaxis', purpose: 'Match balls', expiresAt: new Date(Date.now() + 86_400_000).toISOString() } },
+    f.group.admin.token,
+  );
+  const token = link.data!.createSponsorLink.url.split('/').pop()!;
+  const checkoutAt = (provider: unknown, which = token) =>
+    fetch(`${t.url}/api/sponsor-links/${which}/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider }) });
+  const bad = await checkoutAt('PAYPAL');
+  expect(bad.status).toBe(400);
+  expect((await checkoutAt('RAZORPAY', 'no-such-token')).status).toBe(404);
+  const started = await checkoutAt('RAZORPAY');
+  expect(started.status).toBe(200);
+  const body = (await started.json()) as { data: { sandbox: boolean; checkoutUrl: string; amount: { amountMinor: string; currency: string } } };
+  expect(body.data).toMatchObject({ sandbox: true, amount: { amountMinor: '120050', currency: 'INR' } });
+  expect((await pay(body.data.checkoutUrl)).body.data!.webhooks[0]).toEqual({ status: 200, outcome: 'CREDITED' });
+  expect((await t.query('select status from sponsor_links where id = $1', [link.data!.createSponsorLink.id])).rows[0].status).toBe('PAID');
+  // Paid once: the page now answers 410 and a second checkout is refused.
+  expect((await fetch(`${t.url}/api/sponsor-links/${token}`)).status).toBe(410);
+  expect((await checkoutAt('STRIPE')).status).toBe(410);
+});
+
 it('with PAYMENT_SANDBOX=false and no keys a provider is unavailable: no orders, no pay page, webhooks refused', async () => {
   const off = await startTestServer({ env: { PAYMENT_SANDBOX: 'false' } });
   try {
