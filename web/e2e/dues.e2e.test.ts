@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, apiSession, ARTIFACTS, graphqlAsApi, signInAndOpenDemoGroup, TEST_TIMEOUT_MS, useStack } from './support/stack';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, apiSession, ARTIFACTS, CRON_SECRET, DEMO_GROUP, graphqlAsApi, signInAndOpenDemoGroup, TEST_TIMEOUT_MS, uniqueEmail, useStack } from './support/stack';
 
 const stack = useStack();
 
@@ -107,5 +107,81 @@ test('an admin opens a period; a member says they paid; the admin sees it live, 
   } finally {
     await admin.context.close();
     await phone.context.close();
+  }
+}, TEST_TIMEOUT_MS);
+
+test('a member pays their due through the sandbox; the admin sees it PAID with its receipt without a reload', async () => {
+  const { token, groupId } = await apiSession(stack.apiUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+  // A new member gets a temporary password by e-mail: with no SMTP here, it lands in the local outbox.
+  const email = uniqueEmail('payer');
+  await graphqlAsApi(stack.apiUrl, 'mutation ($input: AddMemberInput!) { addMember(input: $input) { member { id } } }', { input: { groupId, email, name: 'Priya Payer' } }, token);
+  const cron = await fetch(stack.apiUrl.replace(/\/graphql$/, '/api/cron/notification-tasks'), { method: 'POST', headers: { 'x-cron-secret': CRON_SECRET } });
+  expect(cron.status).toBe(200);
+  const { outboxMessages } = await graphqlAsApi<{ outboxMessages: { edges: { node: { recipient: string; bodyText: string } }[] } }>(
+    stack.apiUrl,
+    'query ($groupId: ID!) { outboxMessages(groupId: $groupId, first: 50) { edges { node { recipient bodyText } } } }',
+    { groupId },
+    token,
+  );
+  const welcome = outboxMessages.edges.map((edge) => edge.node).find((message) => message.recipient === email);
+  const temporaryPassword = /temporary password is: (\S+)/.exec(welcome?.bodyText ?? '')?.[1];
+  expect(temporaryPassword).toBeTruthy();
+  await graphqlAsApi(
+    stack.apiUrl,
+    'mutation ($input: CreateBillingPeriodInput!) { createBillingPeriod(input: $input) { dueCount } }',
+    { input: { groupId, label: 'May 2027', periodStart: '2027-05-01', periodEnd: '2027-05-31' } },
+    token,
+  );
+
+  const admin = await stack.newPage();
+  const member = await stack.newPage({ width: 390, height: 844 });
+  try {
+    // The admin watches the period's dues.
+    await signInAndOpenDemoGroup(admin.page, stack.consoleUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await tab(admin.page, 'Dues').click();
+    // The latest period is the one shown first.
+    await admin.page.getByRole('combobox', { name: 'Period' }).locator('option:checked', { hasText: 'May 2027' }).waitFor({ state: 'attached' });
+    const row = dueRow(admin.page, 'Priya Payer');
+    await row.getByTestId('due-status').filter({ hasText: 'Unpaid' }).waitFor();
+    await admin.page.waitForTimeout(500); // the dues subscription is registered
+
+    // The member signs in on a phone, chooses a password, and pays from "My dues".
+    const page = member.page;
+    await page.goto(`${stack.consoleUrl}/signin`);
+    await page.getByRole('textbox', { name: 'E-mail' }).fill(email);
+    await page.getByRole('textbox', { name: 'Password' }).fill(temporaryPassword!);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(/\/change-password/);
+    await page.getByLabel('Current password').fill(temporaryPassword!);
+    await page.getByLabel('New password', { exact: true }).fill('priya-pays-her-dues');
+    await page.getByLabel('Repeat new password').fill('priya-pays-her-dues');
+    await page.getByRole('button', { name: /Change password/ }).click();
+    await page.getByRole('link', { name: new RegExp(DEMO_GROUP) }).click();
+    await tab(page, 'Dues').click();
+    await page.getByRole('heading', { level: 2, name: 'My dues' }).waitFor();
+    const mine = dueRow(page, 'May 2027');
+    await mine.getByText('₹1,200.00').waitFor();
+    await mine.getByRole('button', { name: 'Pay with Razorpay (sandbox)' }).click();
+    // The API's sandbox stands in for Razorpay: it says so, and paying sends Razorpay's signed webhooks to our endpoint.
+    await page.getByText('no real money moves').first().waitFor();
+    await page.getByRole('button', { name: 'Pay ₹1,200.00' }).click();
+    await page.getByRole('heading', { name: 'Payment sent' }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'dues-sandbox-paid.png'), fullPage: true });
+
+    // The admin's open page turns PAID with a receipt, without a reload.
+    await row.getByTestId('due-status').filter({ hasText: 'Paid' }).waitFor();
+    await row.getByRole('button', { name: /^Receipt R-\d{4}-\d{6}$/ }).waitFor();
+    const { transactions } = await graphqlAsApi<{ transactions: { edges: { node: { approvalSource: string; member: { name: string } | null; amount: { amount: string } } }[] } }>(
+      stack.apiUrl,
+      'query ($groupId: ID!) { transactions(groupId: $groupId, first: 100) { edges { node { approvalSource member { name } amount { amount } } } } }',
+      { groupId },
+      token,
+    );
+    const paid = transactions.edges.map((edge) => edge.node).filter((node) => node.member?.name === 'Priya Payer');
+    expect(paid).toEqual([{ approvalSource: 'RAZORPAY_WEBHOOK', member: { name: 'Priya Payer' }, amount: { amount: '1200.00' } }]);
+    await admin.page.screenshot({ path: join(ARTIFACTS, 'dues-admin-sees-paid.png'), fullPage: true });
+  } finally {
+    await admin.context.close();
+    await member.context.close();
   }
 }, TEST_TIMEOUT_MS);
