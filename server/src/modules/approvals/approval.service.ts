@@ -42,6 +42,18 @@ function isRequester(ctx: ServiceContext, request: ApprovalRequest): boolean {
   return actor.id !== null && actor.kind === request.requestedByKind && actor.id === request.requestedById;
 }
 
+/**
+ * Four eyes means two people: a request made through an API key counts as
+ * made by the person who created that key, so they cannot approve it signed
+ * in as themselves.
+ */
+async function isRequesterInPerson(ctx: ServiceContext, request: ApprovalRequest): Promise<boolean> {
+  if (isRequester(ctx, request)) return true;
+  if (request.requestedByKind !== ActorKind.API_KEY || !request.requestedById || ctx.viewer.kind !== 'user') return false;
+  const rows: { created_by_id: string }[] = await ctx.em.getConnection().execute('select "created_by_id" from "api_keys" where "id" = ?', [request.requestedById]);
+  return rows[0]?.created_by_id === ctx.viewer.user.id;
+}
+
 function approvalSnapshot(request: ApprovalRequest): Record<string, unknown> {
   return {
     entityType: request.entityType,
@@ -116,7 +128,7 @@ function assertPending(request: ApprovalRequest): void {
 /** The named check behind approve and viewerCanApprove. */
 export async function assertCanApprove(ctx: ServiceContext, request: ApprovalRequest): Promise<void> {
   await assertGroupRole(ctx, request.group.id, ADMIN_ONLY, 'Approval');
-  if (isRequester(ctx, request)) throw forbidden('You cannot approve or reject your own request');
+  if (await isRequesterInPerson(ctx, request)) throw forbidden('You cannot approve or reject your own request (or one made with your API key)');
 }
 
 /** Refuses to apply a request whose target changed (or vanished) since it was made. */
@@ -237,7 +249,7 @@ export async function pendingApprovalsFor(ctx: ServiceContext, groupId: string):
 
 export async function viewerCanDecide(ctx: ServiceContext, request: ApprovalRequest): Promise<boolean> {
   if (request.status !== ApprovalRequestStatus.PENDING) return false;
-  return (await viewerRoleIn(ctx, request.group.id)) === Role.ADMIN && !isRequester(ctx, request);
+  return (await viewerRoleIn(ctx, request.group.id)) === Role.ADMIN && !(await isRequesterInPerson(ctx, request));
 }
 
 export function viewerCanCancel(ctx: ServiceContext, request: ApprovalRequest): boolean {

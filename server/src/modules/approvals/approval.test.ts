@@ -144,6 +144,27 @@ describe('the rules', () => {
   });
 });
 
+describe('four eyes with API keys', () => {
+  it("a request made with an admin's API key cannot be approved by that admin in person; another admin can", async () => {
+    const group = await createGroup(t);
+    const second = await createUser(t);
+    await addUserToGroup(t, group, second, 'ADMIN');
+    const key = await createApiKey(t, group, 'OPERATOR'); // created by group.admin
+    const recorded = await t.gql<{ recordTransaction: { pendingApproval: boolean; approval: { id: string } } }>(
+      RECORD,
+      { input: { groupId: group.id, type: 'CASH_IN', category: 'DONATION', amount: { amount: '75.00', currency: 'INR' }, paymentMode: 'CASH' } },
+      key,
+    );
+    expect(recorded.data!.recordTransaction.pendingApproval).toBe(true);
+    const approvalId = recorded.data!.recordTransaction.approval.id;
+    const viewerCan = await t.gql<{ approval: { viewerCanApprove: boolean } }>('query($id: ID!) { approval(id: $id) { viewerCanApprove } }', { id: approvalId }, group.admin.token);
+    expect(viewerCan.data!.approval.viewerCanApprove).toBe(false);
+    expect(codeOf(await t.gql('mutation($id: ID!) { approve(id: $id) { status } }', { id: approvalId }, group.admin.token))).toBe('FORBIDDEN');
+    const approved = await t.gql<{ approve: { status: string } }>('mutation($id: ID!) { approve(id: $id) { status } }', { id: approvalId }, second.token);
+    expect(approved.data!.approve.status).toBe('APPROVED');
+  });
+});
+
 describe('counts', () => {
   it("shows admins the group's pending requests and operators their own, on the dashboard and the badge", async () => {
     const s = await setup();
