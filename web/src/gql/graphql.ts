@@ -124,6 +124,8 @@ export type BillingSettingsInput = {
   renewalWindowDays?: number | null | undefined;
   /** Default ROLLING */
   termRule?: MembershipTermRule | null | undefined;
+  /** IANA time zone the group's days are counted in, e.g. Asia/Kolkata; default UTC */
+  timeZone?: string | null | undefined;
 };
 
 /** TERMS: terms of use; PRIVACY: the privacy notice; MARKETING: news and offers (never sent without it) */

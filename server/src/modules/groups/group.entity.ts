@@ -60,6 +60,8 @@ export interface BillingSettingsData {
   /** Days before the fixed annual date from which a payment renews for the following year. */
   renewalWindowDays?: number;
   membershipFees?: MembershipFeesData;
+  /** IANA time zone the group's days are counted in (due dates, reminders, overdue); UTC when unset. */
+  timeZone?: string | null;
 }
 
 export const NO_MEMBERSHIP_FEES: MembershipFeesData = { monthlyMinor: null, annualMinor: null, lifetimeMinor: null, applicationFeeMinor: null };
@@ -73,6 +75,7 @@ export function billingSettingsOf(group: Pick<Group, 'billingSettings'>): Requir
     termRule: settings.termRule ?? MembershipTermRule.ROLLING,
     renewalWindowDays: settings.renewalWindowDays ?? 30,
     membershipFees: settings.membershipFees ?? NO_MEMBERSHIP_FEES,
+    timeZone: settings.timeZone ?? null,
   };
 }
 

@@ -84,6 +84,7 @@ export class GroupResolver {
       termRule: settings.termRule,
       renewalWindowDays: settings.renewalWindowDays,
       membershipFees: { monthly: money(fees.monthlyMinor), annual: money(fees.annualMinor), lifetime: money(fees.lifetimeMinor), applicationFee: money(fees.applicationFeeMinor) },
+      timeZone: settings.timeZone,
     };
   }
 

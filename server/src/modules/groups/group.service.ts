@@ -37,6 +37,7 @@ export interface BillingSettingsInputData {
   termRule?: MembershipTermRule | null;
   renewalWindowDays?: number | null;
   membershipFees?: Partial<Record<'monthly' | 'annual' | 'lifetime' | 'applicationFee', MoneyInputData | null>> | null;
+  timeZone?: string | null;
 }
 
 export interface PaymentSettingsInputData {
@@ -108,6 +109,17 @@ function settingsAmount(validator: FieldValidator, input: MoneyInputData | null 
   return minor.toString();
 }
 
+/** An IANA zone name this runtime (and PostgreSQL, which knows the same database) can use. */
+const isTimeZone = (value: string): boolean => {
+  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){0,2}$/.test(value) && value !== 'UTC') return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const isMonthDay = (value: string): boolean => {
   const match = /^(\d{2})-(\d{2})$/.exec(value);
   if (!match) return false;
@@ -135,7 +147,9 @@ function buildBilling(validator: FieldValidator, input: BillingSettingsInputData
   validator.check('billingSettings.dueDay', dueDay === null || (Number.isInteger(dueDay) && dueDay >= 1 && dueDay <= 28), 'Due day must be between 1 and 28');
   const graceDays = input.graceDays ?? DEFAULT_BILLING.graceDays;
   validator.check('billingSettings.graceDays', Number.isInteger(graceDays) && graceDays >= 0 && graceDays <= 90, 'Grace days must be between 0 and 90');
-  return { mode: input.mode, cycle: input.cycle, priceMinor, dueDay, graceDays, annualDueDate, termRule, renewalWindowDays, membershipFees };
+  const timeZone = input.timeZone?.trim() || null;
+  validator.check('billingSettings.timeZone', timeZone === null || isTimeZone(timeZone), 'Use an IANA time zone such as Asia/Kolkata or Europe/Oslo');
+  return { mode: input.mode, cycle: input.cycle, priceMinor, dueDay, graceDays, annualDueDate, termRule, renewalWindowDays, membershipFees, timeZone };
 }
 
 function buildPayment(ctx: ServiceContext, validator: FieldValidator, input: PaymentSettingsInputData, previous: PaymentSettingsData): PaymentSettingsData {

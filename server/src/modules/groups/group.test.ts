@@ -62,6 +62,15 @@ describe('createGroup', () => {
     });
   });
 
+  it('keeps the time zone the group counts its days in, and refuses one that does not exist', async () => {
+    const user = await createUser(t);
+    const input = (timeZone: string) => ({ name: 'Oslo Club', kind: 'CLUB', currency: 'NOK', memberNumberPrefix: 'OC', billingSettings: { mode: 'MEMBERSHIP_FEE', cycle: 'ANNUAL', timeZone } });
+    const bad = await t.gql(CREATE, { input: input('Mars/Olympus_Mons') }, user.token);
+    expect(bad.errors?.[0].extensions?.fields).toEqual({ 'billingSettings.timeZone': 'Use an IANA time zone such as Asia/Kolkata or Europe/Oslo' });
+    const good = await t.gql<{ createGroup: { id: string } }>('mutation($input: CreateGroupInput!) { createGroup(input: $input) { id billingSettings { timeZone } } }', { input: input('Europe/Oslo') }, user.token);
+    expect(good.data?.createGroup).toMatchObject({ billingSettings: { timeZone: 'Europe/Oslo' } });
+  });
+
   it('refuses a price in another currency', async () => {
     const user = await createUser(t);
     const response = await t.gql(

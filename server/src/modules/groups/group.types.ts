@@ -46,6 +46,9 @@ export class BillingSettingsType {
 
   @Field(() => MembershipFeesType, { description: 'Fee per membership term type; null where a type is not offered' })
   membershipFees: MembershipFeesType;
+
+  @Field(() => String, { nullable: true, description: "IANA time zone the group's days are counted in (due dates, reminders, overdue); null means UTC" })
+  timeZone: string | null;
 }
 
 @InputType({ description: 'Fees per membership term type; leave a type out (null) to not offer it' })
@@ -140,6 +143,9 @@ export class BillingSettingsInput {
 
   @Field(() => MembershipFeesInput, { nullable: true, description: 'Fee per membership term type; null offers none' })
   membershipFees?: MembershipFeesInput | null;
+
+  @Field(() => String, { nullable: true, description: 'IANA time zone the group\'s days are counted in, e.g. Asia/Kolkata; default UTC' })
+  timeZone?: string | null;
 }
 
 @InputType({ description: 'Changes to where the group is paid: omitted fields stay as they are; null clears the UPI id, bank account or IFSC' })
