@@ -226,14 +226,38 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
   await Promise.all(lanes);
 }
 
+/** Marketing messages carry `type: MARKETING` in their payload (notify with type MARKETING). */
+const isMarketing = (task: ClaimedTask): boolean => (task.payload as { type?: unknown } | null)?.type === 'MARKETING';
+
+/**
+ * The recipients (e-mail, phone, or user id for in-app) of this batch's
+ * marketing tasks whose latest MARKETING consent is a grant: one statement
+ * per batch. Marketing is never sent without consent (see modules/privacy).
+ */
+async function marketingConsenters(pool: Pool, tasks: ClaimedTask[]): Promise<Set<string>> {
+  const recipients = [...new Set(tasks.filter(isMarketing).map((task) => task.recipient))];
+  if (recipients.length === 0) return new Set();
+  const { rows } = await pool.query<{ id: string; email: string | null; phone: string | null }>(
+    `select u.id::text as id, u.email, u.phone from users u
+      where u.deleted_at is null and (u.email = any($1::text[]) or u.phone = any($1::text[]) or u.id::text = any($1::text[]))
+        and (select c.granted from consents c where c.user_id = u.id and c.type = 'MARKETING' order by c.created_at desc, c.id desc limit 1) is true`,
+    [recipients],
+  );
+  return new Set(rows.flatMap((row) => [row.id, row.email, row.phone].filter((value): value is string => value !== null)));
+}
+
 /** Decides where each claimed task goes; the ones that leave the building are returned for sending. */
-function route(deps: WorkerDeps, tasks: ClaimedTask[]) {
+function route(deps: WorkerDeps, tasks: ClaimedTask[], consenters: Set<string>) {
   const settings = deps.config.notifications;
   const local: LocalDelivery[] = [];
   const remote: { task: ClaimedTask; rendered: RenderedMessage }[] = [];
   const broken: { task: ClaimedTask; error: unknown }[] = [];
   for (const task of tasks) {
     try {
+      if (isMarketing(task) && !consenters.has(task.recipient)) {
+        local.push({ kind: 'skipped', task, note: 'No marketing consent' });
+        continue;
+      }
       if (task.channel === NotificationChannel.WHATSAPP && !whatsappConfigured(settings)) {
         local.push({ kind: 'skipped', task, note: 'WhatsApp is not configured' });
         continue;
@@ -266,7 +290,7 @@ export async function runWorkerBatch(deps: WorkerDeps, workerId: string, reclaim
   const tasks = await claim(deps.pool, settings, workerId, limit);
   report.claimed = tasks.length;
   if (tasks.length === 0) return report;
-  const { local, remote, broken } = route(deps, tasks);
+  const { local, remote, broken } = route(deps, tasks, await marketingConsenters(deps.pool, tasks));
   const count = (outcome: 'failed' | 'retrying' | 'lost'): void => {
     if (outcome !== 'lost') report[outcome] += 1;
   };

@@ -29,7 +29,7 @@ export class NotificationResolver {
   async notify(
     @Ctx() ctx: GraphQLContext,
     @Arg('groupId', () => ID) groupId: string,
-    @Arg('type', () => NotifyType, { description: 'What kind of message it is (announcement, reminder, payment, meeting, other); it sets the subject line' }) type: NotifyType,
+    @Arg('type', () => NotifyType, { description: 'What kind of message it is (announcement, reminder, payment, meeting, marketing, other); it sets the subject line, and MARKETING goes only to people who consented to marketing' }) type: NotifyType,
     @Arg('message', () => String, { description: 'Up to 2000 characters' }) message: string,
     @Arg('channels', () => [NotificationChannel], { description: 'EMAIL, WHATSAPP and/or IN_APP' }) channels: NotificationChannel[],
     @Arg('memberIds', () => [ID], { nullable: true, description: 'Everyone active when absent' }) memberIds: string[] | null,

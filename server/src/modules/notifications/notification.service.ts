@@ -14,6 +14,8 @@ export enum NotifyType {
   REMINDER = 'REMINDER',
   PAYMENT = 'PAYMENT',
   MEETING = 'MEETING',
+  /** Offers and news: sent only to people whose latest marketing consent is a grant (the worker checks at send time). */
+  MARKETING = 'MARKETING',
   OTHER = 'OTHER',
 }
 
@@ -22,6 +24,7 @@ const NOTIFY_TYPE_LABELS: Record<NotifyType, string> = {
   [NotifyType.REMINDER]: 'Reminder',
   [NotifyType.PAYMENT]: 'Payment',
   [NotifyType.MEETING]: 'Meeting',
+  [NotifyType.MARKETING]: 'News',
   [NotifyType.OTHER]: 'Message',
 };
 

@@ -362,3 +362,29 @@ describe('with no CRON_SECRET configured', () => {
     }
   });
 });
+
+describe('marketing consent', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ env: { CRON_SECRET: SECRET } });
+  });
+  afterAll(async () => t.close());
+
+  it('sends marketing only to people whose latest marketing consent is a grant; the others are SKIPPED, not sent', async () => {
+    const group = await createGroup(t);
+    const [keen, silent, changedMind] = [await createUser(t), await createUser(t), await createUser(t)];
+    for (const user of [keen, silent, changedMind]) await addUserToGroup(t, group, user, 'MEMBER');
+    const consent = (user: typeof keen, granted: boolean) => t.gql('mutation($g: Boolean!) { setConsent(type: MARKETING, granted: $g) { type } }', { g: granted }, user.token);
+    await consent(keen, true);
+    await consent(changedMind, true);
+    await consent(changedMind, false);
+    const sent = await t.gql<{ notify: { enqueued: number } }>(NOTIFY, { groupId: group.id, type: 'MARKETING', message: 'Club kit sale this weekend', channels: ['EMAIL'] }, group.admin.token);
+    expect(sent.errors).toBeUndefined();
+    for (let i = 0; i < 5 && (await tasksOf(t, group, 'PENDING')).length > 0; i += 1) await callCron(t, 'notification-tasks', SECRET);
+    const byRecipient = new Map((await tasksOf(t, group)).filter((task) => task.template === 'notify.manual').map((task) => [task.recipient, task]));
+    expect(byRecipient.get(keen.email)).toMatchObject({ status: 'COMPLETED' });
+    for (const user of [silent, changedMind, group.admin]) expect(byRecipient.get(user.email)).toMatchObject({ status: 'SKIPPED', lastError: 'No marketing consent' });
+    const outbox = await t.gql<{ outboxMessages: { edges: { node: { recipient: string } }[] } }>(OUTBOX, { groupId: group.id }, group.admin.token);
+    expect(outbox.data!.outboxMessages.edges.map((edge) => edge.node.recipient).filter((to) => [keen, silent, changedMind, group.admin].some((u) => u.email === to))).toEqual([keen.email]);
+  });
+});
