@@ -64,6 +64,9 @@ export function AppHeader({ userName, showGroups }: Props) {
       {showGroups ? <GroupSwitcher /> : null}
       <div className="app-header__user">
         <DocsLink />
+        <Link href="/notifications" className="app-header__link">
+          Inbox
+        </Link>
         {/* On a phone the name gives way to a short "Account"; the accessible name holds both. */}
         <Link href="/account" className="app-header__name" title="My account" aria-label={`${userName}: my account`}>
           <span className="app-header__full">{userName}</span>

@@ -45,6 +45,10 @@ type Documents = {
     "\n  query Groups($first: Int) {\n    groups(first: $first) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          kind\n          currency\n          status\n          viewerRole\n          memberCount\n          unpaidCount\n          nextBillingDate\n        }\n      }\n    }\n  }\n": typeof types.GroupsDocument,
     "\n  query Group($id: ID!) {\n    group(id: $id) {\n      id\n      name\n      kind\n      service\n      currency\n      status\n      memberNumberPrefix\n      viewerRole\n      memberCount\n      unpaidCount\n      nextBillingDate\n    }\n  }\n": typeof types.GroupDocument,
     "\n  mutation CreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.CreateGroupDocument,
+    "\n  fragment InboxRow on InAppNotification {\n    id\n    title\n    body\n    link\n    readAt\n    createdAt\n  }\n": typeof types.InboxRowFragmentDoc,
+    "\n  query MyNotifications($unreadOnly: Boolean, $first: Int, $after: String) {\n    myNotifications(unreadOnly: $unreadOnly, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...InboxRow\n        }\n      }\n    }\n    unreadNotificationCount\n  }\n": typeof types.MyNotificationsDocument,
+    "\n  mutation MarkNotificationRead($id: ID!) {\n    markNotificationRead(id: $id) {\n      ...InboxRow\n    }\n  }\n": typeof types.MarkNotificationReadDocument,
+    "\n  subscription MyNotificationsLive {\n    myNotifications {\n      ...InboxRow\n    }\n  }\n": typeof types.MyNotificationsLiveDocument,
     "\n  query AuditLog($groupId: ID!, $first: Int, $after: String) {\n    auditLog(groupId: $groupId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          action\n          entityType\n          entityId\n          createdAt\n          previousData\n          newData\n          actor {\n            kind\n            name\n          }\n        }\n      }\n    }\n  }\n": typeof types.AuditLogDocument,
     "\n  query ActivityLog($groupId: ID!, $first: Int, $after: String) {\n    activityLog(groupId: $groupId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          action\n          entityType\n          entityId\n          createdAt\n          before\n          after\n          actor {\n            kind\n            name\n          }\n        }\n      }\n    }\n  }\n": typeof types.ActivityLogDocument,
     "\n  fragment MemberRow on Member {\n    id\n    name\n    email\n    phone\n    nickname\n    role\n    memberNumber\n    status\n    viewerCanEdit\n    primaryMember {\n      id\n      name\n    }\n    customAmount {\n      amount\n      currency\n    }\n  }\n": typeof types.MemberRowFragmentDoc,
@@ -135,6 +139,10 @@ const documents: Documents = {
     "\n  query Groups($first: Int) {\n    groups(first: $first) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          kind\n          currency\n          status\n          viewerRole\n          memberCount\n          unpaidCount\n          nextBillingDate\n        }\n      }\n    }\n  }\n": types.GroupsDocument,
     "\n  query Group($id: ID!) {\n    group(id: $id) {\n      id\n      name\n      kind\n      service\n      currency\n      status\n      memberNumberPrefix\n      viewerRole\n      memberCount\n      unpaidCount\n      nextBillingDate\n    }\n  }\n": types.GroupDocument,
     "\n  mutation CreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) {\n      id\n      name\n    }\n  }\n": types.CreateGroupDocument,
+    "\n  fragment InboxRow on InAppNotification {\n    id\n    title\n    body\n    link\n    readAt\n    createdAt\n  }\n": types.InboxRowFragmentDoc,
+    "\n  query MyNotifications($unreadOnly: Boolean, $first: Int, $after: String) {\n    myNotifications(unreadOnly: $unreadOnly, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...InboxRow\n        }\n      }\n    }\n    unreadNotificationCount\n  }\n": types.MyNotificationsDocument,
+    "\n  mutation MarkNotificationRead($id: ID!) {\n    markNotificationRead(id: $id) {\n      ...InboxRow\n    }\n  }\n": types.MarkNotificationReadDocument,
+    "\n  subscription MyNotificationsLive {\n    myNotifications {\n      ...InboxRow\n    }\n  }\n": types.MyNotificationsLiveDocument,
     "\n  query AuditLog($groupId: ID!, $first: Int, $after: String) {\n    auditLog(groupId: $groupId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          action\n          entityType\n          entityId\n          createdAt\n          previousData\n          newData\n          actor {\n            kind\n            name\n          }\n        }\n      }\n    }\n  }\n": types.AuditLogDocument,
     "\n  query ActivityLog($groupId: ID!, $first: Int, $after: String) {\n    activityLog(groupId: $groupId, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          action\n          entityType\n          entityId\n          createdAt\n          before\n          after\n          actor {\n            kind\n            name\n          }\n        }\n      }\n    }\n  }\n": types.ActivityLogDocument,
     "\n  fragment MemberRow on Member {\n    id\n    name\n    email\n    phone\n    nickname\n    role\n    memberNumber\n    status\n    viewerCanEdit\n    primaryMember {\n      id\n      name\n    }\n    customAmount {\n      amount\n      currency\n    }\n  }\n": types.MemberRowFragmentDoc,
@@ -332,6 +340,22 @@ export function graphql(source: "\n  query Group($id: ID!) {\n    group(id: $id)
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation CreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment InboxRow on InAppNotification {\n    id\n    title\n    body\n    link\n    readAt\n    createdAt\n  }\n"): (typeof documents)["\n  fragment InboxRow on InAppNotification {\n    id\n    title\n    body\n    link\n    readAt\n    createdAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyNotifications($unreadOnly: Boolean, $first: Int, $after: String) {\n    myNotifications(unreadOnly: $unreadOnly, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...InboxRow\n        }\n      }\n    }\n    unreadNotificationCount\n  }\n"): (typeof documents)["\n  query MyNotifications($unreadOnly: Boolean, $first: Int, $after: String) {\n    myNotifications(unreadOnly: $unreadOnly, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...InboxRow\n        }\n      }\n    }\n    unreadNotificationCount\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkNotificationRead($id: ID!) {\n    markNotificationRead(id: $id) {\n      ...InboxRow\n    }\n  }\n"): (typeof documents)["\n  mutation MarkNotificationRead($id: ID!) {\n    markNotificationRead(id: $id) {\n      ...InboxRow\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MyNotificationsLive {\n    myNotifications {\n      ...InboxRow\n    }\n  }\n"): (typeof documents)["\n  subscription MyNotificationsLive {\n    myNotifications {\n      ...InboxRow\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -57,6 +57,7 @@ function createCache(): InMemoryCache {
           sponsors: cursorList(['groupId', 'search']),
           sponsorLinks: cursorList(['groupId', 'sponsorId', 'status']),
           webhookDeliveries: cursorList(['endpointId', 'status']),
+          myNotifications: cursorList(['unreadOnly']),
         },
       },
     },
