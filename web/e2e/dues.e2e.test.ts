@@ -180,6 +180,16 @@ test('a member pays their due through the sandbox; the admin sees it PAID with i
     const paid = transactions.edges.map((edge) => edge.node).filter((node) => node.member?.name === 'Priya Payer');
     expect(paid).toEqual([{ approvalSource: 'RAZORPAY_WEBHOOK', member: { name: 'Priya Payer' }, amount: { amount: '1200.00' } }]);
     await admin.page.screenshot({ path: join(ARTIFACTS, 'dues-admin-sees-paid.png'), fullPage: true });
+
+    // The member hears about it in their inbox once the notification worker has run.
+    const worker = await fetch(stack.apiUrl.replace(/\/graphql$/, '/api/cron/notification-tasks'), { method: 'POST', headers: { 'x-cron-secret': CRON_SECRET } });
+    expect(worker.status).toBe(200);
+    await page.goto(`${stack.consoleUrl}/notifications`);
+    await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
+    const item = page.getByTestId('inbox-item').filter({ hasText: 'Payment received' });
+    await item.getByText('₹1,200.00').first().waitFor();
+    await item.getByRole('button', { name: 'Mark as read' }).click();
+    await page.getByTestId('unread-count').filter({ hasText: '0 unread' }).waitFor();
   } finally {
     await admin.context.close();
     await member.context.close();

@@ -203,8 +203,12 @@ describe('Razorpay payments', () => {
     expect(entries.rows).toEqual([{ code: 'CLEARING_RAZORPAY', amount: '15000' }, expect.objectContaining({ amount: '-15000' })]);
     expect((await t.query("select 1 from audit_logs where entity_id = $1 and action = 'transaction.record'", [txns[0].id])).rowCount).toBe(1);
     expect((await t.query("select 1 from activity_logs where entity_id = $1 and action = 'transaction.record' and actor_kind = 'SYSTEM'", [txns[0].id])).rowCount).toBe(1);
-    const tasks = await t.query('select template, recipient, dedupe_key from notification_tasks where dedupe_key = $1', [`payment.received:RAZORPAY:${paymentId}`]);
-    expect(tasks.rows).toEqual([{ template: 'payment.received', recipient: f.group.members[0].user.email, dedupe_key: `payment.received:RAZORPAY:${paymentId}` }]);
+    // Once per channel: an e-mail and the member's in-app inbox, with what the message needs.
+    const tasks = await t.query('select channel, template, recipient, payload from notification_tasks where dedupe_key like $1 order by channel', [`payment.received:RAZORPAY:${paymentId}:%`]);
+    expect(tasks.rows).toEqual([
+      { channel: 'EMAIL', template: 'payment.received', recipient: f.group.members[0].user.email, payload: expect.objectContaining({ amountMinor: '15000', currency: 'INR', name: expect.any(String), groupName: expect.any(String) }) },
+      { channel: 'IN_APP', template: 'payment.received', recipient: f.group.members[0].user.id, payload: expect.objectContaining({ amountMinor: '15000' }) },
+    ]);
     expect((await t.query('select status, provider_payment_id from provider_checkouts where provider_order_id = $1', [order.providerOrderId])).rows).toEqual([{ status: 'PAID', provider_payment_id: paymentId }]);
   });
 

@@ -122,28 +122,37 @@ async function flagPayment(ctx: ServiceContext, input: FlagInput): Promise<Payme
   return outcome('FLAGGED', { groupId: input.groupId, flagReason: input.reason, detail: input.details });
 }
 
-/** The member hears about their payment once, whichever event or verification credited it. */
+/**
+ * The member hears about their payment once, whichever event or verification
+ * credited it: by e-mail when they have one, and in their in-app inbox when
+ * they can sign in. The dedupe key (provider payment id and channel) keeps it once.
+ */
 async function queuePaymentNotification(ctx: ServiceContext, txn: LedgerTransaction, payment: ProviderPayment, memberId: string | null): Promise<void> {
   const member = memberId ? await ctx.em.findOne(Member, { id: memberId }) : null;
+  const group = await ctx.em.findOneOrFail(Group, { id: txn.group.id });
   const email = member?.email ?? payment.payerEmail;
-  const channel = email ? NotificationChannel.EMAIL : NotificationChannel.IN_APP;
-  const recipient = email ?? memberId;
-  if (!recipient) return;
   const payload = {
     transactionId: txn.id,
     receiptNumber: txn.receiptNumber,
-    amount: formatAmount(txn.amountMinor, txn.currency),
+    name: member?.name ?? payment.payerName ?? '',
+    groupName: group.name,
+    amountMinor: txn.amountMinor.toString(),
     currency: txn.currency,
     description: txn.description,
     memberId,
     provider: payment.provider,
   };
-  await ctx.em.execute(
-    `insert into "notification_tasks" ("id", "created_at", "updated_at", "group_id", "channel", "template", "recipient", "payload", "dedupe_key", "status", "attempts", "next_run_at")
-     values (gen_random_uuid(), now(), now(), ?, ?, 'payment.received', ?, ?::jsonb, ?, 'PENDING', 0, now())
-     on conflict ("dedupe_key") do nothing`,
-    [txn.group.id, channel, recipient, JSON.stringify(payload), `payment.received:${payment.provider}:${payment.providerPaymentId}`],
-  );
+  const deliveries: [NotificationChannel, string][] = [];
+  if (email) deliveries.push([NotificationChannel.EMAIL, email]);
+  if (member?.user) deliveries.push([NotificationChannel.IN_APP, member.user.id]);
+  for (const [channel, recipient] of deliveries) {
+    await ctx.em.execute(
+      `insert into "notification_tasks" ("id", "created_at", "updated_at", "group_id", "member_id", "channel", "template", "recipient", "payload", "dedupe_key", "status", "attempts", "next_run_at")
+       values (gen_random_uuid(), now(), now(), ?, ?, ?, 'payment.received', ?, ?::jsonb, ?, 'PENDING', 0, now())
+       on conflict ("dedupe_key") do nothing`,
+      [txn.group.id, memberId, channel, recipient, JSON.stringify(payload), `payment.received:${payment.provider}:${payment.providerPaymentId}:${channel}`],
+    );
+  }
 }
 
 /**
