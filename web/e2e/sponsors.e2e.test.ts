@@ -6,12 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, ARTIFACTS, signInAndOpenDemoGroup, TEST_TIMEOUT_MS, useStack } from './support/stack';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, apiSession, ARTIFACTS, graphqlAsApi, signInAndOpenDemoGroup, TEST_TIMEOUT_MS, useStack } from './support/stack';
 
 const stack = useStack();
 const ACCOUNT = '50100123456789';
 
-test('an admin creates a sponsor and a link; the public page shows the amount, the masked account and the QR', async () => {
+test('an admin creates a sponsor and a link; the public page shows the amount, the masked account and the QR; a second link is paid online through the sandbox', async () => {
   const admin = await stack.newPage();
   const visitor = await stack.newPage({ width: 390, height: 844 });
   const { page } = admin;
@@ -65,9 +65,6 @@ test('an admin creates a sponsor and a link; the public page shows the amount, t
     const upiHref = await publicPage.getByRole('link', { name: /with a UPI app/ }).getAttribute('href');
     expect(upiHref).toMatch(/^upi:\/\/pay\?pa=sunrise\.club@okbank&pn=Sunrise%20Running%20Club&am=25000\.50&cu=INR&tn=/);
     expect(await publicPage.content()).not.toContain(ACCOUNT.slice(0, 8));
-    // Online payment is wired to one named function that the payments flow will connect.
-    await publicPage.getByRole('button', { name: 'Pay online' }).click();
-    await publicPage.getByRole('status').filter({ hasText: /UPI or bank transfer/ }).waitFor();
     await publicPage.screenshot({ path: join(ARTIFACTS, 'sponsor-public-page.png'), fullPage: true });
 
     // The admin deactivates the link: the public page says so plainly.
@@ -77,6 +74,29 @@ test('an admin creates a sponsor and a link; the public page shows the amount, t
     await publicPage.reload();
     await publicPage.getByRole('heading', { level: 1, name: 'This link is no longer active' }).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'sponsors-console.png'), fullPage: true });
+
+    // A second link is paid online: the sandbox stands in for Razorpay and credits it once.
+    const { token, groupId } = await apiSession(stack.apiUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+    const { createSponsorLink } = await graphqlAsApi<{ createSponsorLink: { id: string; url: string } }>(
+      stack.apiUrl,
+      'mutation ($input: CreateSponsorLinkInput!) { createSponsorLink(input: $input) { id url } }',
+      { input: { groupId, amount: { amount: '500.00', currency: 'INR' }, purpose: 'Water bottles', expiresAt: new Date(Date.now() + 86_400_000).toISOString() } },
+      token,
+    );
+    await publicPage.goto(createSponsorLink.url);
+    await publicPage.getByRole('button', { name: 'Pay online' }).click();
+    await publicPage.getByText('no real money moves').first().waitFor();
+    await publicPage.getByRole('button', { name: 'Pay ₹500.00' }).click();
+    await publicPage.getByRole('heading', { name: 'Payment sent' }).waitFor();
+    await publicPage.goto(createSponsorLink.url);
+    await publicPage.getByRole('heading', { level: 1, name: 'This link has been paid' }).waitFor();
+    const { sponsorLink } = await graphqlAsApi<{ sponsorLink: { status: string; transaction: { category: string; amount: { amount: string } } | null } }>(
+      stack.apiUrl,
+      'query ($id: ID!) { sponsorLink(id: $id) { status transaction { category amount { amount } } } }',
+      { id: createSponsorLink.id },
+      token,
+    );
+    expect(sponsorLink).toEqual({ status: 'PAID', transaction: { category: 'SPONSORSHIP', amount: { amount: '500.00' } } });
   } catch (error) {
     await page.screenshot({ path: join(ARTIFACTS, 'sponsors-failure.png'), fullPage: true }).catch(() => undefined);
     await visitor.page.screenshot({ path: join(ARTIFACTS, 'sponsors-public-failure.png'), fullPage: true }).catch(() => undefined);
