@@ -1,6 +1,6 @@
 'use client';
 
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { NetworkStatus } from '@apollo/client';
 import { useMutation, useQuery } from '@apollo/client/react';
 import {
@@ -103,11 +103,18 @@ function CreateEndpointForm({ groupId, onCreated }: { groupId: string; onCreated
 function Deliveries({ endpointId }: { endpointId: string }) {
   const [status, setStatus] = useState<WebhookDeliveryStatus | ''>('');
   const variables = { endpointId, status: status || null, first: 20 };
-  const { data, error, refetch, fetchMore, networkStatus } = useQuery(WebhookDeliveriesQuery, {
+  const { data, error, refetch, fetchMore, networkStatus, startPolling, stopPolling } = useQuery(WebhookDeliveriesQuery, {
     variables,
     fetchPolicy: 'cache-and-network',
     notifyOnNetworkStatusChange: true,
   });
+  // While a delivery is on its way (queued or being sent), look again every few seconds so its outcome shows up.
+  const inFlight = (data?.webhookDeliveries.edges ?? []).some(({ node }) => node.status === 'PENDING' || node.status === 'SENDING');
+  useEffect(() => {
+    if (!inFlight) return undefined;
+    startPolling(2000);
+    return () => stopPolling();
+  }, [inFlight, startPolling, stopPolling]);
   const [redeliver] = useMutation(RedeliverWebhookMutation);
   const [actionError, setActionError] = useState<string | null>(null);
   const connection = data?.webhookDeliveries;
@@ -205,6 +212,7 @@ function EndpointCard({ endpoint, onSecret }: { endpoint: Endpoint; onSecret: (s
   const [rotate] = useMutation(RotateWebhookSecretMutation);
   const [remove] = useMutation(DeleteWebhookEndpointMutation, { refetchQueries: [WebhookEndpointsQuery] });
   const [error, setError] = useState<string | null>(null);
+  const [deliveriesOpen, setDeliveriesOpen] = useState(false);
 
   async function run(action: () => Promise<unknown>) {
     setError(null);
@@ -263,9 +271,10 @@ function EndpointCard({ endpoint, onSecret }: { endpoint: Endpoint; onSecret: (s
           Delete
         </button>
       </div>
-      <details>
+      {/* Loaded when opened (not when the endpoint first renders), so opening shows what has happened since. */}
+      <details onToggle={(event) => setDeliveriesOpen(event.currentTarget.open)}>
         <summary>Deliveries</summary>
-        <Deliveries endpointId={endpoint.id} />
+        {deliveriesOpen ? <Deliveries endpointId={endpoint.id} /> : null}
       </details>
     </li>
   );
