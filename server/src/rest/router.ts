@@ -14,7 +14,8 @@ import { verifyConfirmToken } from '../modules/dues/confirm-link';
 import { renderConfirmPage, THANK_YOU_PAGE } from '../modules/dues/confirm-page';
 import { markDueMemberConfirmed } from '../modules/dues/due.service';
 import { renderReceiptHtml } from '../modules/ledger/receipt';
-import { getReceipt } from '../modules/ledger/receipt.service';
+import { verifyReceiptToken } from '../modules/ledger/receipt-link';
+import { getReceipt, getReceiptForSignedLink } from '../modules/ledger/receipt.service';
 import { paymentRoutes } from '../modules/payments/payment.routes';
 import { publicSponsorLink } from '../modules/sponsors/sponsor-link.service';
 import { remittanceReceiptHtml } from '../modules/remittances/remittance-receipt';
@@ -100,6 +101,23 @@ const federatedSignIn: Handler = async (req, res, deps) => {
 const receipt: Handler = async (req, res, deps, params) => {
   const ctx = await serviceContext(req, deps);
   sendPrintableHtml(res, renderReceiptHtml(await getReceipt(ctx, params.id)));
+};
+
+/**
+ * GET /api/receipts/signed/:token: the receipt link in a payment message,
+ * opened on a phone without signing in. The token names one transaction and
+ * expires (receipt-link.ts); tampered 400, expired 410, in the JSON envelope.
+ */
+const signedReceipt: Handler = async (_req, res, deps, params) => {
+  const check = verifyReceiptToken(params.token, deps.config.jwtSecret);
+  if (!check.ok) {
+    if (check.reason === 'EXPIRED') sendError(res, ErrorCode.GONE, 'This receipt link has expired; sign in to see the receipt', { reason: 'LINK_EXPIRED' });
+    else sendError(res, ErrorCode.BAD_USER_INPUT, 'This receipt link is not valid', { reason: 'LINK_INVALID' });
+    return;
+  }
+  const em = deps.orm.em.fork();
+  const ctx: ServiceContext = { em, viewer: anonymousViewer, config: deps.config, events: deps.events, loaders: createLoaders(em, anonymousViewer) };
+  sendPrintableHtml(res, renderReceiptHtml(await getReceiptForSignedLink(ctx, check.id)));
 };
 
 /** GET /api/receipts/remittance/:id: a remittance's printable page, on the same terms as a receipt. */
@@ -207,6 +225,7 @@ const routes: Record<string, Partial<Record<string, Handler>>> = {
   '/api/health': { GET: health },
   '/api/docs': { GET: docs },
   '/api/auth/federated-sign-in': { POST: federatedSignIn },
+  '/api/receipts/signed/:token': { GET: signedReceipt },
   '/api/receipts/:id': { GET: receipt },
   '/api/sponsor-links/:token': { GET: sponsorLink },
   '/api/sponsor-links/:token/checkout': { POST: sponsorLinkCheckout },

@@ -1,32 +1,13 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { LinkTokenCheck, signLinkToken, verifyLinkToken } from '../../shared/signed-link';
 
-/**
- * The "I've paid" link: `/api/confirm/<payload>.<signature>` where payload is
- * base64url("<dueId>.<expires epoch seconds>") and signature an HMAC-SHA256
- * of the payload under a key derived from JWT_SECRET for this purpose only
- * (a leaked link key never signs access tokens, and the reverse).
- */
-const keyFor = (secret: string): Buffer => createHmac('sha256', secret).update('coffer/confirm-link/v1').digest();
-
-export function signConfirmToken(dueId: string, expiresAt: Date, secret: string): string {
-  const payload = Buffer.from(`${dueId}.${Math.floor(expiresAt.getTime() / 1000)}`).toString('base64url');
-  const signature = createHmac('sha256', keyFor(secret)).update(payload).digest('base64url');
-  return `${payload}.${signature}`;
-}
+/** The "I've paid" link: `/api/confirm/<token>`, a signed token naming the due and its expiry (see shared/signed-link.ts). */
+export const signConfirmToken = (dueId: string, expiresAt: Date, secret: string): string => signLinkToken('confirm-link', dueId, expiresAt, secret);
 
 export type ConfirmTokenCheck = { ok: true; dueId: string } | { ok: false; reason: 'INVALID' | 'EXPIRED' };
 
-/** The signature is checked before the expiry, so an edited expiry reads as tampered, not expired. */
 export function verifyConfirmToken(token: string, secret: string, now = Date.now()): ConfirmTokenCheck {
-  const [payload, signature, extra] = token.split('.');
-  if (!payload || !signature || extra !== undefined) return { ok: false, reason: 'INVALID' };
-  const expected = createHmac('sha256', keyFor(secret)).update(payload).digest();
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'INVALID' };
-  const [dueId, expires] = Buffer.from(payload, 'base64url').toString('utf8').split('.');
-  if (!dueId || !/^\d+$/.test(expires ?? '')) return { ok: false, reason: 'INVALID' };
-  if (Number(expires) * 1000 < now) return { ok: false, reason: 'EXPIRED' };
-  return { ok: true, dueId };
+  const check: LinkTokenCheck = verifyLinkToken('confirm-link', token, secret, now);
+  return check.ok ? { ok: true, dueId: check.id } : check;
 }
 
 export function confirmLinkFor(config: { publicApiUrl: string; jwtSecret: string; confirmLinkTtlDays: number }, dueId: string, now = Date.now()): string {

@@ -76,6 +76,20 @@ export async function getReceipt(ctx: ServiceContext, id: string): Promise<Recei
   const txn = await ctx.em.findOne(LedgerTransaction, { id: requireId(id, 'Transaction') }, { populate: ['group', 'member.primaryMember'] });
   if (!txn) throw notFound('Transaction');
   await assertCanReadReceipt(ctx, txn);
+  return receiptOf(ctx, txn);
+}
+
+/**
+ * The receipt behind a signed link from a message: the token (checked by the
+ * caller) is the permission, so there is no viewer to check.
+ */
+export async function getReceiptForSignedLink(ctx: ServiceContext, transactionId: string): Promise<ReceiptData> {
+  const txn = await ctx.em.findOne(LedgerTransaction, { id: requireId(transactionId, 'Transaction') }, { populate: ['group', 'member.primaryMember'] });
+  if (!txn) throw notFound('Transaction');
+  return receiptOf(ctx, txn);
+}
+
+async function receiptOf(ctx: ServiceContext, txn: LedgerTransaction): Promise<ReceiptData> {
   const reason = noReceiptReason(txn);
   if (reason) throw conflict(reason, 'NO_RECEIPT');
   const foreign = txn.currency !== txn.group.currency;

@@ -2,6 +2,7 @@ import type { CofferConfig } from '../../config';
 import { decryptSecret } from '../../shared/crypto';
 import { formatMoneyForDisplay } from '../../shared/money';
 import { confirmLinkFor } from '../dues/confirm-link';
+import { receiptLinkFor } from '../ledger/receipt-link';
 
 /** What every channel needs from one task: a subject/title, plain text, the action link and the WhatsApp template call. */
 export interface RenderedMessage {
@@ -47,6 +48,12 @@ function confirmLink(payload: Payload, config: CofferConfig): string | null {
   const dueId = payload.dueId;
   if (typeof dueId === 'string' && dueId) return confirmLinkFor(config, dueId);
   return firstLink(payload, 'confirmUrl');
+}
+
+/** A signed receipt link, made when the message is rendered (payloads keep ids, not links). */
+function receiptLink(payload: Payload, config: CofferConfig): string | null {
+  const transactionId = payload.transactionId;
+  return typeof transactionId === 'string' && transactionId ? receiptLinkFor(config, transactionId) : null;
 }
 
 function firstLink(payload: Payload, ...keys: string[]): string | null {
@@ -123,8 +130,8 @@ const templates: Record<string, Renderer> = {
       parameters: [text(payload, 'name'), text(payload, 'periodLabel'), amount, text(payload, 'dueDate'), link ?? ''],
     };
   },
-  'payment.received': (payload) => {
-    const link = firstLink(payload, 'receiptUrl');
+  'payment.received': (payload, config) => {
+    const link = firstLink(payload, 'receiptUrl') ?? receiptLink(payload, config);
     return {
       subject: `Payment received: ${amountOf(payload)} — ${text(payload, 'groupName')}`,
       text: lines(`Hello ${text(payload, 'name')},`, `We received your payment of ${amountOf(payload)}. Thank you.`, link && `Receipt: ${link}`),
@@ -132,8 +139,8 @@ const templates: Record<string, Renderer> = {
       parameters: [text(payload, 'name'), amountOf(payload), link ?? ''],
     };
   },
-  'receipt.link': (payload) => {
-    const link = firstLink(payload, 'receiptUrl');
+  'receipt.link': (payload, config) => {
+    const link = firstLink(payload, 'receiptUrl') ?? receiptLink(payload, config);
     return {
       subject: `Receipt ${text(payload, 'receiptNumber')} — ${text(payload, 'groupName')}`,
       text: lines(`Hello ${text(payload, 'name')},`, `Your receipt ${text(payload, 'receiptNumber')} is ready.`, link && `View it: ${link}`),
