@@ -161,6 +161,12 @@ test('a member pays their due through the sandbox; the admin sees it PAID with i
     await page.getByRole('heading', { level: 2, name: 'My dues' }).waitFor();
     const mine = dueRow(page, 'May 2027');
     await mine.getByText('₹1,200.00').waitFor();
+    // Paying the club directly is explained too: its UPI id as a deep link and QR for this amount.
+    await mine.getByText('Pay by UPI or bank transfer').click();
+    expect(await mine.getByRole('link', { name: 'Open in a UPI app' }).getAttribute('href')).toMatch(/^upi:\/\/pay\?pa=sunrise\.club@okbank&pn=Sunrise%20Running%20Club&am=1200\.00&cu=INR&tn=May%202027$/);
+    const qr = mine.getByRole('img', { name: /UPI QR code/ });
+    await qr.waitFor();
+    expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     await mine.getByRole('button', { name: 'Pay with Razorpay (sandbox)' }).click();
     // The API's sandbox stands in for Razorpay: it says so, and paying sends Razorpay's signed webhooks to our endpoint.
     await page.getByText('no real money moves').first().waitFor();

@@ -123,7 +123,34 @@ function OpenPeriodForm({ groupId, currency, onOpened }: { groupId: string; curr
 }
 
 /** One due with the buttons the viewer may press: confirm, reject a member's claim, waive; or, for the member, "I've paid". */
-function DueRow({ due, staff, groupId, onChanged }: { due: DueRowData; staff: boolean; groupId: string; onChanged: () => void }) {
+type HowToPay = { upiId: string | null; upiDeepLink: string | null; upiQrCode: string | null; bankAccountMasked: string | null; bankIfsc: string | null };
+
+/** The group's own payment details for one due: UPI (deep link and QR for the amount) and the bank account, masked. */
+function HowToPay({ how }: { how: HowToPay }) {
+  return (
+    <details className="small">
+      <summary>Pay by UPI or bank transfer</summary>
+      {how.upiDeepLink ? (
+        <p>
+          <a className="button button--small" href={how.upiDeepLink}>
+            Open in a UPI app
+          </a>
+        </p>
+      ) : null}
+      {how.upiQrCode ? <img src={how.upiQrCode} alt={`UPI QR code to pay ${how.upiId ?? ''}`} width={160} height={160} /> : null}
+      {how.upiId ? <p>UPI id: {how.upiId}</p> : null}
+      {how.bankAccountMasked ? (
+        <p>
+          Bank account {how.bankAccountMasked}
+          {how.bankIfsc ? ` · IFSC ${how.bankIfsc}` : ''}
+        </p>
+      ) : null}
+      <p className="muted">Then press “I’ve paid” so the treasurer can confirm it.</p>
+    </details>
+  );
+}
+
+function DueRow({ due, staff, groupId, onChanged }: { due: DueRowData & { howToPay?: HowToPay | null }; staff: boolean; groupId: string; onChanged: () => void }) {
   const locale = useLocale();
   const [confirmPayment, confirming] = useMutation(ConfirmPaymentMutation);
   const [waiveDue, waiving] = useMutation(WaiveDueMutation);
@@ -207,6 +234,7 @@ function DueRow({ due, staff, groupId, onChanged }: { due: DueRowData; staff: bo
             <a className="button button--small" href={due.iHavePaidLink} target="_blank" rel="noopener noreferrer">
               I’ve paid
             </a>
+            {due.howToPay ? <HowToPay how={due.howToPay} /> : null}
           </>
         ) : null}
         {error ? (
@@ -233,7 +261,8 @@ export function DuesPage({ groupId, initialPeriods }: Props) {
   // Members see their dues across periods; staff look at one period at a time.
   const periodId = staff ? (chosenPeriod ?? periodList[0]?.id) : undefined;
   const dues = useQuery(DuesQuery, {
-    variables: { groupId, periodId, status, first: DUES_PAGE_SIZE },
+    // A member's own dues also say how to pay the group directly (a QR each: not for staff's long lists).
+    variables: { groupId, periodId, status, first: DUES_PAGE_SIZE, withHowToPay: !staff },
     skip: !group || (staff && !periodId),
     fetchPolicy: 'cache-and-network',
   });

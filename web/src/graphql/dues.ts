@@ -56,12 +56,19 @@ export const DueRowFragment = graphql(`
 `);
 
 export const DuesQuery = graphql(`
-  query Dues($groupId: ID!, $periodId: ID, $status: DueStatus, $first: Int) {
+  query Dues($groupId: ID!, $periodId: ID, $status: DueStatus, $first: Int, $withHowToPay: Boolean!) {
     dues(groupId: $groupId, periodId: $periodId, status: $status, first: $first) {
       totalCount
       edges {
         node {
           ...DueRow
+          howToPay @include(if: $withHowToPay) {
+            upiId
+            upiDeepLink
+            upiQrCode
+            bankAccountMasked
+            bankIfsc
+          }
         }
       }
     }

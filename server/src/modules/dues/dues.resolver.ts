@@ -12,6 +12,7 @@ import { PaymentMode } from '../ledger/ledger.enums';
 import { TransactionType_ } from '../ledger/ledger.types';
 import { Member } from '../members/member.entity';
 import { MemberType } from '../members/member.types';
+import { qrCodeDataUrl, upiDeepLink } from '../../shared/upi';
 import { confirmLinkFor } from './confirm-link';
 import * as dues from './due.service';
 import { BillingPeriod, BillingPeriodStatus, Due, DueStatus, MembershipTerm, MembershipTermStatus } from './dues.entities';
@@ -29,6 +30,7 @@ import {
   MembershipTermObject,
   MembershipTermPayload,
   PaymentDecision,
+  PaymentInstructionsType,
   UpdateBillingPeriodInput,
 } from './dues.types';
 import * as memberships from './membership.service';
@@ -158,6 +160,25 @@ export class DueResolver {
   iHavePaidLink(@Root() due: Due, @Ctx() ctx: GraphQLContext): string | null {
     if (due.status !== DueStatus.UNPAID && due.status !== DueStatus.OVERDUE) return null;
     return confirmLinkFor(ctx.config, due.id);
+  }
+
+  @FieldResolver(() => PaymentInstructionsType, { nullable: true, description: 'How to pay the group directly for this due; null once it is settled or when the group has neither a UPI id nor a bank account' })
+  async howToPay(@Root() due: Due, @Ctx() ctx: GraphQLContext): Promise<PaymentInstructionsType | null> {
+    if (due.status !== DueStatus.UNPAID && due.status !== DueStatus.OVERDUE) return null;
+    const group = (await ctx.loaders.groupById.load(due.group.id))!;
+    const { upiId, bankAccountLast4, bankIfsc } = group.paymentSettings;
+    if (!upiId && !bankAccountLast4) return null;
+    const period = await ctx.loaders.billingPeriodById.load(due.period.id);
+    // UPI settles in rupees only.
+    const upiDeepLinkText =
+      upiId && due.currency === 'INR' ? upiDeepLink({ payeeUpiId: upiId, payeeName: group.name, amountMinor: due.amountMinor, currency: due.currency, note: period?.label ?? 'Dues' }) : null;
+    return {
+      upiId,
+      upiDeepLink: upiDeepLinkText,
+      upiQrCode: upiDeepLinkText ? await qrCodeDataUrl(upiDeepLinkText) : null,
+      bankAccountMasked: bankAccountLast4 ? `XXXXXXXX${bankAccountLast4}` : null,
+      bankIfsc,
+    };
   }
 
   @FieldResolver(() => Boolean, { description: 'Whether the viewer may confirm, reject or waive it (admins, while it is open)' })

@@ -218,6 +218,26 @@ describe('dues: who sees what, confirm, reject, waive', () => {
     expect(audit.rows.map((r) => r.action)).toEqual(['due.waive']);
   });
 
+  it('tells the member how to pay the group directly: UPI deep link and QR for the amount, bank account masked; nothing once paid', async () => {
+    const group = await createBilledGroup(t, { memberCount: 1 });
+    await t.gql(
+      'mutation($id: ID!, $input: UpdateGroupInput!) { updateGroup(id: $id, input: $input) { id } }',
+      { id: group.id, input: { paymentSettings: { upiId: 'club@okaxis', bankAccountNumber: '50100123456789', bankIfsc: 'HDFC0001234' } } },
+      group.admin.token,
+    );
+    const { dueByMember } = await openPeriod(t, group, '100.01');
+    const dueId = dueByMember.get(group.members[0].id)!;
+    const HOW = 'query($id: ID!) { due(id: $id) { amount { amount } howToPay { upiId upiDeepLink upiQrCode bankAccountMasked bankIfsc } } }';
+    const seen = await t.gql<{ due: { amount: { amount: string }; howToPay: { upiId: string; upiDeepLink: string; upiQrCode: string; bankAccountMasked: string; bankIfsc: string } } }>(HOW, { id: dueId }, group.members[0].user.token);
+    const how = seen.data!.due.howToPay;
+    expect(how).toMatchObject({ upiId: 'club@okaxis', bankAccountMasked: 'XXXXXXXX6789', bankIfsc: 'HDFC0001234' });
+    expect(how.upiDeepLink).toMatch(new RegExp(`^upi://pay\\?pa=club@okaxis&pn=Test%20Club&am=${seen.data!.due.amount.amount.replace('.', '\\.')}&cu=INR&tn=December%202026$`));
+    expect(how.upiQrCode).toMatch(/^data:image\/svg\+xml/);
+    expect(JSON.stringify(seen)).not.toContain('50100123456789');
+    await t.gql('mutation($id: ID!) { confirmPayment(dueId: $id, action: CONFIRM) { due { status } } }', { id: dueId }, group.admin.token);
+    expect((await t.gql<{ due: { howToPay: unknown } }>(HOW, { id: dueId }, group.members[0].user.token)).data!.due.howToPay).toBeNull();
+  });
+
   it('counts unpaid dues on the group', async () => {
     const group = await createBilledGroup(t, { memberCount: 2 });
     const { dueByMember } = await openPeriod(t, group);

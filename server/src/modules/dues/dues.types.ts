@@ -185,6 +185,24 @@ export class MembershipTermPayload {
   transaction: unknown;
 }
 
+@ObjectType('PaymentInstructions', { description: "How to pay the group directly: its UPI id (with a deep link and QR code for this amount) and its bank account, masked" })
+export class PaymentInstructionsType {
+  @Field(() => String, { nullable: true, description: "The group's UPI id (VPA); null when it has none" })
+  upiId: string | null;
+
+  @Field(() => String, { nullable: true, description: 'upi://pay link for exactly this amount (INR groups only); opens the payer\'s UPI app' })
+  upiDeepLink: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The same link as a QR code (an SVG data URL), to scan from another phone' })
+  upiQrCode: string | null;
+
+  @Field(() => String, { nullable: true, description: "The group's bank account, only its last four digits shown, e.g. XXXXXXXX1234" })
+  bankAccountMasked: string | null;
+
+  @Field(() => String, { nullable: true, description: "The bank's IFSC code" })
+  bankIfsc: string | null;
+}
+
 @ObjectType('DueChangedEvent', { description: 'A due or billing period of the group changed' })
 export class DueChangedEvent {
   @Field(() => ID, { description: 'The group of the due or period' })

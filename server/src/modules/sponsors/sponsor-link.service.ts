@@ -11,7 +11,7 @@ import { assertGroupRole, requireId, STAFF_ROLES } from '../auth/authorization';
 import { Group, GroupStatus } from '../groups/group.entity';
 import { assertGroupActive, loadGroupForWrite, MoneyInputData } from '../groups/group.service';
 import { Sponsor, SponsorLink, SponsorLinkStatus } from './sponsor.entities';
-import { qrCodeDataUrl, upiDeepLink } from './upi';
+import { qrCodeDataUrl, upiDeepLink } from '../../shared/upi';
 
 export const MAX_PURPOSE = 500;
 /** A sponsor page is for a campaign, not forever. */

@@ -1,5 +1,5 @@
 import { toString as qrCodeString } from 'qrcode';
-import { formatAmount } from '../../shared/money';
+import { formatAmount } from './money';
 
 /** UPI apps cut the note (tn) at about 80 characters; we cut it ourselves, on a character boundary. */
 const MAX_NOTE = 80;
