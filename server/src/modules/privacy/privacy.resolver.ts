@@ -1,3 +1,8 @@
+import { LedgerTransaction } from '../ledger/ledger.entities';
+import { TransactionType_ } from '../ledger/ledger.types';
+import { InAppNotification } from '../notifications/notification.entities';
+import { listMyNotifications } from '../notifications/notification.service';
+import { InAppNotificationType } from '../notifications/notification.types';
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { GroupMembershipType, MeType } from '../auth/auth.types';
@@ -38,6 +43,7 @@ interface SelfService {
   members: Member[];
   dues: Due[];
   terms: MembershipTerm[];
+  receipts: LedgerTransaction[];
 }
 
 /** The viewer's members, dues and terms, read once per request (three queries) and shared by every membership row. */
@@ -47,8 +53,8 @@ function selfServiceOf(ctx: GraphQLContext): Promise<SelfService> {
   let loaded = selfServiceByRequest.get(ctx.loaders);
   if (!loaded) {
     loaded = (async () => {
-      const [members, dues, terms] = await Promise.all([profiles.myMembers(ctx), profiles.myDues(ctx), profiles.myMembershipTerms(ctx)]);
-      return { members, dues, terms };
+      const [members, dues, terms, receipts] = await Promise.all([profiles.myMembers(ctx), profiles.myDues(ctx), profiles.myMembershipTerms(ctx), profiles.myReceipts(ctx)]);
+      return { members, dues, terms, receipts };
     })();
     selfServiceByRequest.set(ctx.loaders, loaded);
   }
@@ -57,6 +63,12 @@ function selfServiceOf(ctx: GraphQLContext): Promise<SelfService> {
 
 @Resolver(() => MeType)
 export class MeProfileResolver {
+  @FieldResolver(() => [InAppNotificationType], { description: "The person's latest in-app notifications, newest first (at most 20; page through myNotifications for more); empty for an API key" })
+  async notifications(@Root() me: { user: ViewerUser | null }, @Ctx() ctx: GraphQLContext): Promise<InAppNotification[]> {
+    if (!me.user) return [];
+    return (await listMyNotifications(ctx, { first: 20 })).nodes;
+  }
+
   @FieldResolver(() => ProfileType, { nullable: true, description: "The person's profile; null when the viewer is an API key" })
   async profile(@Root() me: { user: ViewerUser | null }, @Ctx() ctx: GraphQLContext): Promise<ProfileType | null> {
     if (!me.user) return null;
@@ -76,6 +88,12 @@ export class GroupMembershipSelfServiceResolver {
   async dues(@Root() membership: { group: Group }, @Ctx() ctx: GraphQLContext): Promise<Due[]> {
     const { dues } = await selfServiceOf(ctx);
     return dues.filter((due) => due.group.id === membership.group.id);
+  }
+
+  @FieldResolver(() => [TransactionType_], { description: "The viewer's receipts in this group (approved, not reversed, money in for their own member records), newest first (the newest 200 across all groups); open one with GET /api/receipts/:id" })
+  async receipts(@Root() membership: { group: Group }, @Ctx() ctx: GraphQLContext): Promise<LedgerTransaction[]> {
+    const { receipts } = await selfServiceOf(ctx);
+    return receipts.filter((txn) => txn.group.id === membership.group.id);
   }
 
   @FieldResolver(() => [MembershipTermObject], { description: "The viewer's own membership terms in this group, newest first (the newest 200 across all groups)" })

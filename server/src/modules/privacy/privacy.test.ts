@@ -125,6 +125,36 @@ describe('me across groups', () => {
   });
 });
 
+describe('me: receipts and notifications', () => {
+  it("shows the viewer's own receipts per group (not another member's) and their latest in-app notifications", async () => {
+    const billed = await createBilledGroup(t, { memberCount: 2 });
+    const { dueByMember } = await openPeriod(t, billed, '300.00');
+    const [mine, theirs] = billed.members;
+    const confirm = (dueId: string) => t.gql<{ confirmPayment: { transaction: { id: string; receiptNumber: string } } }>('mutation($id: ID!) { confirmPayment(dueId: $id, action: CONFIRM) { transaction { id receiptNumber } } }', { id: dueId }, billed.admin.token);
+    const paid = (await confirm(dueByMember.get(mine.id)!)).data!.confirmPayment.transaction;
+    await confirm(dueByMember.get(theirs.id)!);
+    // An in-app message as the worker leaves it: its task, then the inbox row.
+    const task = await t.query<{ id: string }>(
+      `insert into notification_tasks (id, created_at, updated_at, group_id, channel, template, recipient, payload, dedupe_key, status, attempts, next_run_at)
+       values (gen_random_uuid(), now(), now(), $1, 'IN_APP', 'notify.manual', $2::text, '{}'::jsonb, 'me-test:' || $2::text, 'COMPLETED', 1, now()) returning id`,
+      [billed.id, mine.user.id],
+    );
+    await t.query(
+      `insert into in_app_notifications (id, created_at, user_id, group_id, task_id, template, title, body) values (gen_random_uuid(), now(), $1, $2, $3, 'notify.manual', 'Club news', 'Hello')`,
+      [mine.user.id, billed.id, task.rows[0].id],
+    );
+    const response = await t.gql<{ me: { notifications: { title: string }[]; memberships: { group: { id: string }; receipts: { id: string; receiptNumber: string }[] }[] } }>(
+      '{ me { notifications { title } memberships { group { id } receipts { id receiptNumber } } } }',
+      {},
+      mine.user.token,
+    );
+    expect(response.errors).toBeUndefined();
+    const receipts = response.data!.me.memberships.find((m) => m.group.id === billed.id)!.receipts;
+    expect(receipts).toEqual([{ id: paid.id, receiptNumber: paid.receiptNumber }]);
+    expect(response.data!.me.notifications.map((n) => n.title)).toEqual(['Club news']);
+  });
+});
+
 describe('consents', () => {
   it('records each decision with time and IP; the newest per type is current; the worker check follows it', async () => {
     const user = await createUser(t);

@@ -1,3 +1,5 @@
+import { LedgerTransaction } from '../ledger/ledger.entities';
+import { ApprovalStatus } from '../ledger/ledger.enums';
 import { unauthenticated } from '../../shared/domain-error';
 import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator, isNonBlank, isPhone, stripMarkup } from '../../shared/validation';
@@ -112,6 +114,19 @@ export async function myDues(ctx: ServiceContext): Promise<Due[]> {
     Due,
     { member: { user: ctx.viewer.user.id, status: MemberStatus.ACTIVE } },
     { orderBy: { dueDate: 'desc', id: 'desc' }, limit: ME_LIST_LIMIT },
+  );
+}
+
+/**
+ * The viewer's receipts across their groups, newest first: approved money in
+ * for their own member records that has a receipt number and was not reversed. One query.
+ */
+export async function myReceipts(ctx: ServiceContext): Promise<LedgerTransaction[]> {
+  if (ctx.viewer.kind !== 'user') return [];
+  return ctx.em.find(
+    LedgerTransaction,
+    { member: { user: ctx.viewer.user.id }, approvalStatus: ApprovalStatus.APPROVED, receiptNumber: { $ne: null }, reversedBy: null, reverses: null },
+    { orderBy: { occurredAt: 'desc', id: 'desc' }, limit: ME_LIST_LIMIT },
   );
 }
 
