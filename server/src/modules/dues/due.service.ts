@@ -475,7 +475,7 @@ export async function markDueMemberConfirmed(ctx: ServiceContext, dueId: string)
           channel: NotificationChannel.EMAIL,
           template: 'due.member_confirmed',
           recipient: admin.email!,
-          payload: { dueId: due.id, memberName: member.name, period: period.label, amountMinor: due.amountMinor.toString(), currency: due.currency },
+          payload: { dueId: due.id, groupId: group.id, memberName: member.name, period: period.label, amountMinor: due.amountMinor.toString(), currency: due.currency },
           dedupeKey: `due.member_confirmed:${due.id}:${due.version}:${admin.id}`,
         }),
       );

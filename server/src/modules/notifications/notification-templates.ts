@@ -167,6 +167,34 @@ const templates: Record<string, Renderer> = {
       parameters: [text(payload, 'summary'), decision, link ?? ''],
     };
   },
+  'due.member_confirmed': (payload, config) => {
+    const groupId = text(payload, 'groupId');
+    const link = groupId ? `${config.consolePublicUrl}/groups/${encodeURIComponent(groupId)}/approvals` : null;
+    const amount = amountOf(payload);
+    return {
+      subject: `${text(payload, 'memberName', 'A member')} says they paid ${text(payload, 'period')}`,
+      text: lines(
+        `${text(payload, 'memberName', 'A member')} says they paid ${amount} for ${text(payload, 'period')}.`,
+        'Confirm it once the money shows in your account, or mark it not received.',
+        link && `Review: ${link}`,
+      ),
+      link,
+      parameters: [text(payload, 'memberName', 'A member'), amount, text(payload, 'period'), link ?? ''],
+    };
+  },
+  'payment.flagged': (payload) => {
+    const reason = text(payload, 'reason', 'a mismatch').toLowerCase().replace(/_/g, ' ');
+    return {
+      subject: `A ${text(payload, 'provider', 'provider')} payment was not credited: ${reason}`,
+      text: lines(
+        `A payment from ${text(payload, 'provider', 'a provider')} (${text(payload, 'providerPaymentId')}) arrived but was not credited: ${reason}.`,
+        text(payload, 'details') && `Details: ${text(payload, 'details')}`,
+        'Review it under flagged payments and resolve it with a note.',
+      ),
+      link: null,
+      parameters: [text(payload, 'provider'), text(payload, 'providerPaymentId'), reason],
+    };
+  },
   'admin.overdue-digest': (payload) => {
     const items = Array.isArray(payload.items) ? (payload.items as Payload[]) : [];
     const count = typeof payload.count === 'number' ? payload.count : items.length;
