@@ -84,12 +84,16 @@ it.each(Object.keys(operations))('%s answers each kind of viewer as its role all
   expect(outcomes).toEqual(expected[name]);
 });
 
-it('lets an admin API key create remittances that a person must approve, never the key itself', async () => {
+it("lets an admin API key create remittances that another person must approve: never the key, never the key's creator", async () => {
   const created = await t.gql<{ createRemittance: { approval: { id: string } } }>(CREATE, { q: await freshQuote(), k: 'by-key' }, credentials.adminKey);
   const approvalId = created.data!.createRemittance.approval.id;
-  expect(codeOf(await t.gql('mutation($id: ID!) { approve(id: $id) { id } }', { id: approvalId }, credentials.adminKey))).toBe('FORBIDDEN');
-  const approved = await t.gql<{ approve: { status: string } }>('mutation($id: ID!) { approve(id: $id) { status } }', { id: approvalId }, group.admin.token);
-  expect(approved.data?.approve.status).toBe('APPROVED');
+  const approve = (auth: string | undefined) => t.gql<{ approve: { status: string } }>('mutation($id: ID!) { approve(id: $id) { status } }', { id: approvalId }, auth);
+  expect(codeOf(await approve(credentials.adminKey))).toBe('FORBIDDEN');
+  // group.admin created the key: four eyes means a second person.
+  expect(codeOf(await approve(group.admin.token))).toBe('FORBIDDEN');
+  const second = await createUser(t);
+  await addUserToGroup(t, group, second, 'ADMIN');
+  expect((await approve(second.token)).data?.approve.status).toBe('APPROVED');
 });
 
 it('replays one remittance for the same idempotency key sent twice at once', async () => {
