@@ -28,6 +28,8 @@ export interface RequestLoaders {
   /** Display names of the actors in the audit and activity logs. */
   userNameById: DataLoader<string, string | null>;
   apiKeyNameById: DataLoader<string, string | null>;
+  /** Who created each API key: four eyes counts a key's requests as its creator's. */
+  apiKeyCreatorById: DataLoader<string, string | null>;
 }
 
 /** A by-id loader over the identity map: rows already loaded cost no query. */
@@ -102,5 +104,10 @@ export function createLoaders(requestEm: EntityManager | (() => EntityManager), 
     }),
     userNameById: nameLoader(knex, 'users'),
     apiKeyNameById: nameLoader(knex, 'api_keys'),
+    apiKeyCreatorById: new DataLoader(async (ids) => {
+      const rows: { id: string; created_by_id: string }[] = await knex()('api_keys').select('id', 'created_by_id').whereIn('id', [...ids]);
+      const byId = new Map(rows.map((row) => [row.id, row.created_by_id]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
   };
 }

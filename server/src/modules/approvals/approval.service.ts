@@ -50,8 +50,8 @@ function isRequester(ctx: ServiceContext, request: ApprovalRequest): boolean {
 async function isRequesterInPerson(ctx: ServiceContext, request: ApprovalRequest): Promise<boolean> {
   if (isRequester(ctx, request)) return true;
   if (request.requestedByKind !== ActorKind.API_KEY || !request.requestedById || ctx.viewer.kind !== 'user') return false;
-  const rows: { created_by_id: string }[] = await ctx.em.getConnection().execute('select "created_by_id" from "api_keys" where "id" = ?', [request.requestedById]);
-  return rows[0]?.created_by_id === ctx.viewer.user.id;
+  // Batched: a page of approvals costs one lookup for all its keys, not one per row.
+  return (await ctx.loaders.apiKeyCreatorById.load(request.requestedById)) === ctx.viewer.user.id;
 }
 
 function approvalSnapshot(request: ApprovalRequest): Record<string, unknown> {
