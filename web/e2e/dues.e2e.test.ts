@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, apiSession, ARTIFACTS, CRON_SECRET, DEMO_GROUP, graphqlAsApi, signInAndOpenDemoGroup, TEST_TIMEOUT_MS, uniqueEmail, useStack } from './support/stack';
+import { addMemberWithTemporaryPassword, ADMIN_EMAIL, ADMIN_PASSWORD, apiSession, ARTIFACTS, CRON_SECRET, DEMO_GROUP, graphqlAsApi, signInAndOpenDemoGroup, signInFirstTime, TEST_TIMEOUT_MS, useStack } from './support/stack';
 
 const stack = useStack();
 
@@ -66,7 +66,7 @@ test('an admin opens a period; a member says they paid; the admin sees it live, 
 
     // Confirming records the payment: PAID with a receipt, and the inbox empties.
     await ravi.getByRole('button', { name: /Confirm payment: Ravi Kumar/ }).click();
-    await ravi.getByTestId('due-status').filter({ hasText: 'Paid' }).waitFor();
+    await ravi.getByTestId('due-status').filter({ hasText: /^Paid$/ }).waitFor();
     await ravi.getByRole('button', { name: /^Receipt R-\d{4}-\d{6}$/ }).waitFor();
     await tab(page, /Approvals.*0 pending/).waitFor();
     expect(await page.getByTestId('dues-paid').textContent()).toBe('1');
@@ -111,21 +111,8 @@ test('an admin opens a period; a member says they paid; the admin sees it live, 
 }, TEST_TIMEOUT_MS);
 
 test('a member pays their due through the sandbox; the admin sees it PAID with its receipt without a reload', async () => {
-  const { token, groupId } = await apiSession(stack.apiUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
   // A new member gets a temporary password by e-mail: with no SMTP here, it lands in the local outbox.
-  const email = uniqueEmail('payer');
-  await graphqlAsApi(stack.apiUrl, 'mutation ($input: AddMemberInput!) { addMember(input: $input) { member { id } } }', { input: { groupId, email, name: 'Priya Payer' } }, token);
-  const cron = await fetch(stack.apiUrl.replace(/\/graphql$/, '/api/cron/notification-tasks'), { method: 'POST', headers: { 'x-cron-secret': CRON_SECRET } });
-  expect(cron.status).toBe(200);
-  const { outboxMessages } = await graphqlAsApi<{ outboxMessages: { edges: { node: { recipient: string; bodyText: string } }[] } }>(
-    stack.apiUrl,
-    'query ($groupId: ID!) { outboxMessages(groupId: $groupId, first: 50) { edges { node { recipient bodyText } } } }',
-    { groupId },
-    token,
-  );
-  const welcome = outboxMessages.edges.map((edge) => edge.node).find((message) => message.recipient === email);
-  const temporaryPassword = /temporary password is: (\S+)/.exec(welcome?.bodyText ?? '')?.[1];
-  expect(temporaryPassword).toBeTruthy();
+  const { email, temporaryPassword, token, groupId } = await addMemberWithTemporaryPassword(stack.apiUrl, 'Priya Payer');
   await graphqlAsApi(
     stack.apiUrl,
     'mutation ($input: CreateBillingPeriodInput!) { createBillingPeriod(input: $input) { dueCount } }',
@@ -147,15 +134,7 @@ test('a member pays their due through the sandbox; the admin sees it PAID with i
 
     // The member signs in on a phone, chooses a password, and pays from "My dues".
     const page = member.page;
-    await page.goto(`${stack.consoleUrl}/signin`);
-    await page.getByRole('textbox', { name: 'E-mail' }).fill(email);
-    await page.getByRole('textbox', { name: 'Password' }).fill(temporaryPassword!);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL(/\/change-password/);
-    await page.getByLabel('Current password').fill(temporaryPassword!);
-    await page.getByLabel('New password', { exact: true }).fill('priya-pays-her-dues');
-    await page.getByLabel('Repeat new password').fill('priya-pays-her-dues');
-    await page.getByRole('button', { name: /Change password/ }).click();
+    await signInFirstTime(page, stack.consoleUrl, email, temporaryPassword, 'priya-pays-her-dues');
     await page.getByRole('link', { name: new RegExp(DEMO_GROUP) }).click();
     await tab(page, 'Dues').click();
     await page.getByRole('heading', { level: 2, name: 'My dues' }).waitFor();
@@ -175,7 +154,7 @@ test('a member pays their due through the sandbox; the admin sees it PAID with i
     await page.screenshot({ path: join(ARTIFACTS, 'dues-sandbox-paid.png'), fullPage: true });
 
     // The admin's open page turns PAID with a receipt, without a reload.
-    await row.getByTestId('due-status').filter({ hasText: 'Paid' }).waitFor();
+    await row.getByTestId('due-status').filter({ hasText: /^Paid$/ }).waitFor();
     await row.getByRole('button', { name: /^Receipt R-\d{4}-\d{6}$/ }).waitFor();
     const { transactions } = await graphqlAsApi<{ transactions: { edges: { node: { approvalSource: string; member: { name: string } | null; amount: { amount: string } } }[] } }>(
       stack.apiUrl,

@@ -164,8 +164,12 @@ export interface Stack {
   newPage(options?: { width?: number; height?: number }): Promise<{ context: BrowserContext; page: Page }>;
 }
 
-/** Registers this file's beforeAll/afterAll; read the returned object's fields inside tests. `apiEnv` adds to the API's environment. */
-export function useStack(options: { apiEnv?: NodeJS.ProcessEnv } = {}): Stack {
+/**
+ * Registers this file's beforeAll/afterAll; read the returned object's fields inside tests.
+ * `apiEnv` adds to the API's environment; as a function it is read when the stack starts,
+ * after the file's earlier beforeAll hooks (e.g. one that starts a provider stub).
+ */
+export function useStack(options: { apiEnv?: NodeJS.ProcessEnv | (() => NodeJS.ProcessEnv) } = {}): Stack {
   const children: Child[] = [];
   let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
   let browser: Browser | undefined;
@@ -192,7 +196,7 @@ export function useStack(options: { apiEnv?: NodeJS.ProcessEnv } = {}): Stack {
       CRON_SECRET,
       // Sponsor links point at this console's public pages.
       CONSOLE_PUBLIC_URL: consoleUrl,
-      ...options.apiEnv,
+      ...(typeof options.apiEnv === 'function' ? options.apiEnv() : options.apiEnv),
     });
     const web = start(children, 'console', [NEXT_BIN, 'start', '-p', String(webPort), '-H', '127.0.0.1'], WEB, {
       ...process.env,
@@ -304,4 +308,40 @@ export async function signInAndOpenDemoGroup(page: Page, consoleUrl: string, ema
   await groupLink.click();
   await page.getByRole('heading', { level: 1, name: DEMO_GROUP }).waitFor();
   await page.getByRole('table', { name: 'Members' }).getByRole('row').filter({ hasText: email }).waitFor();
+}
+
+/**
+ * Adds a member to the demo group through the API and reads the temporary password from
+ * the welcome e-mail in the local outbox (no SMTP in these tests; the notification worker
+ * runs through its cron route).
+ */
+export async function addMemberWithTemporaryPassword(apiUrl: string, name: string): Promise<{ email: string; temporaryPassword: string; token: string; groupId: string }> {
+  const { token, groupId } = await apiSession(apiUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+  const email = uniqueEmail(name.split(' ')[0].toLowerCase());
+  await graphqlAsApi(apiUrl, 'mutation ($input: AddMemberInput!) { addMember(input: $input) { member { id } } }', { input: { groupId, email, name } }, token);
+  const cron = await fetch(apiUrl.replace(/\/graphql$/, '/api/cron/notification-tasks'), { method: 'POST', headers: { 'x-cron-secret': CRON_SECRET } });
+  if (cron.status !== 200) throw new Error(`notification worker answered ${cron.status}`);
+  const { outboxMessages } = await graphqlAsApi<{ outboxMessages: { edges: { node: { recipient: string; bodyText: string } }[] } }>(
+    apiUrl,
+    'query ($groupId: ID!) { outboxMessages(groupId: $groupId, first: 50) { edges { node { recipient bodyText } } } }',
+    { groupId },
+    token,
+  );
+  const welcome = outboxMessages.edges.map((edge) => edge.node).find((message) => message.recipient === email);
+  const temporaryPassword = /temporary password is: (\S+)/.exec(welcome?.bodyText ?? '')?.[1];
+  if (!temporaryPassword) throw new Error(`no welcome e-mail with a temporary password for ${email}`);
+  return { email, temporaryPassword, token, groupId };
+}
+
+/** First sign-in with a temporary password: the console insists on a new one, then shows the groups. */
+export async function signInFirstTime(page: Page, consoleUrl: string, email: string, temporaryPassword: string, newPassword: string): Promise<void> {
+  await page.goto(`${consoleUrl}/signin`);
+  await page.getByRole('textbox', { name: 'E-mail' }).fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(temporaryPassword);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(/\/change-password/);
+  await page.getByLabel('Current password').fill(temporaryPassword);
+  await page.getByLabel('New password', { exact: true }).fill(newPassword);
+  await page.getByLabel('Repeat new password').fill(newPassword);
+  await page.getByRole('button', { name: /Change password/ }).click();
 }

@@ -1,27 +1,15 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { CreateRazorpayOrderMutation, CreateStripePaymentIntentMutation, PaymentProvidersQuery, VerifyRazorpayPaymentMutation } from '@/graphql/payments';
 import { errorMessage } from '@/lib/graphql-errors';
+import { loadRazorpayCheckout } from '@/lib/provider-scripts';
+import { StripeCardForm, type StripeCardPayment } from './stripe-card-form';
 
-/** Razorpay Checkout's browser API, loaded from Razorpay when a real key is configured. */
-interface RazorpayCheckout {
-  open(): void;
-}
-type RazorpayConstructor = new (options: Record<string, unknown>) => RazorpayCheckout;
-
-export function loadRazorpayCheckout(): Promise<RazorpayConstructor> {
-  const existing = (window as unknown as { Razorpay?: RazorpayConstructor }).Razorpay;
-  if (existing) return Promise.resolve(existing);
-  return new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = 'https://checkout.razorpay.com/v1/checkout.js';
-    script.onload = () => resolve((window as unknown as { Razorpay: RazorpayConstructor }).Razorpay);
-    script.onerror = () => reject(new Error('Razorpay Checkout could not be loaded. Check your connection and try again.'));
-    document.head.appendChild(script);
-  });
-}
+/** After a card payment Stripe's webhook credits it, usually within seconds: refresh until then (the row unmounts once paid). */
+const AWAIT_CREDIT_EVERY_MS = 2000;
+const AWAIT_CREDIT_FOR_MS = 60_000;
 
 interface Props {
   groupId: string;
@@ -44,6 +32,23 @@ export function PayOnline({ groupId, dueId, termId, label, onPaid }: Props) {
   const [createIntent, stripe] = useMutation(CreateStripePaymentIntentMutation);
   const [verify] = useMutation(VerifyRazorpayPaymentMutation);
   const [error, setError] = useState<string | null>(null);
+  const [cardPayment, setCardPayment] = useState<StripeCardPayment | null>(null);
+  const [awaitingCredit, setAwaitingCredit] = useState(false);
+
+  useEffect(() => {
+    if (!awaitingCredit) return;
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (Date.now() - started > AWAIT_CREDIT_FOR_MS) {
+        clearInterval(timer);
+        setAwaitingCredit(false);
+        return;
+      }
+      onPaid();
+    }, AWAIT_CREDIT_EVERY_MS);
+    return () => clearInterval(timer);
+  }, [awaitingCredit, onPaid]);
+
   const providers = data?.paymentProviders;
   if (!providers || (!providers.razorpay.enabled && !providers.stripe.enabled)) return null;
   const busy = razorpay.loading || stripe.loading;
@@ -81,11 +86,28 @@ export function PayOnline({ groupId, dueId, termId, label, onPaid }: Props) {
     setError(null);
     try {
       const intent = (await createIntent({ variables })).data?.createStripePaymentIntent;
-      if (intent?.checkoutUrl) window.location.assign(intent.checkoutUrl);
-      else setError('Card payments with Stripe are not available in the console yet: pay with Razorpay, or by UPI and then “I’ve paid”.');
+      if (!intent) return;
+      if (intent.checkoutUrl) window.location.assign(intent.checkoutUrl);
+      else if (intent.clientSecret && intent.publishableKey) setCardPayment({ clientSecret: intent.clientSecret, publishableKey: intent.publishableKey });
+      else setError('Card payment could not be started. Pay with Razorpay, or by UPI and then “I’ve paid”.');
     } catch (caught) {
       setError(errorMessage(caught));
     }
+  }
+
+  if (cardPayment) {
+    return (
+      <StripeCardForm
+        {...cardPayment}
+        label={label}
+        onCancel={() => setCardPayment(null)}
+        onSubmitted={() => {
+          setCardPayment(null);
+          setAwaitingCredit(true);
+          onPaid();
+        }}
+      />
+    );
   }
 
   return (
@@ -101,6 +123,11 @@ export function PayOnline({ groupId, dueId, termId, label, onPaid }: Props) {
         </button>
       ) : null}
       {providers.razorpay.sandbox || providers.stripe.sandbox ? <span className="muted small">Sandbox: no real money moves.</span> : null}
+      {awaitingCredit ? (
+        <span className="small" role="status">
+          Payment sent. It shows as paid as soon as Stripe confirms it.
+        </span>
+      ) : null}
       {error ? (
         <span className="field__error" role="alert">
           {error}

@@ -5,6 +5,7 @@ import { useApiAccess } from '@/lib/apollo-provider';
 import { formatMoney } from '@/lib/format';
 import { useLocale } from '@/lib/locale';
 import { startSponsorLinkCheckout } from '@/lib/sponsor-checkout';
+import { StripeCardForm, type StripeCardPayment } from './stripe-card-form';
 import { LocalDateTime } from './date-time';
 
 /** GET /api/sponsor-links/:token's `data`. */
@@ -50,9 +51,10 @@ async function load(apiOrigin: string, token: string): Promise<State> {
   }
 }
 
-function PayOnline({ apiOrigin, token }: { apiOrigin: string; token: string }) {
+function PayOnline({ apiOrigin, token, label }: { apiOrigin: string; token: string; label: string }) {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  const [cardPayment, setCardPayment] = useState<StripeCardPayment | null>(null);
 
   async function pay() {
     setBusy(true);
@@ -60,7 +62,22 @@ function PayOnline({ apiOrigin, token }: { apiOrigin: string; token: string }) {
     const result = await startSponsorLinkCheckout(apiOrigin, token);
     setBusy(false);
     if (result.kind === 'redirect') window.location.assign(result.url);
+    else if (result.kind === 'card') setCardPayment({ publishableKey: result.publishableKey, clientSecret: result.clientSecret });
     else if (result.kind === 'unavailable') setMessage(result.message);
+  }
+
+  if (cardPayment) {
+    return (
+      <StripeCardForm
+        {...cardPayment}
+        label={label}
+        onCancel={() => setCardPayment(null)}
+        onSubmitted={() => {
+          setCardPayment(null);
+          setMessage('Thank you: your payment was sent. The group sees it as soon as Stripe confirms it.');
+        }}
+      />
+    );
   }
 
   return (
@@ -139,7 +156,7 @@ function SponsorLinkView({ link, apiOrigin, token }: { link: PublicSponsorLink; 
 
       <section className="panel sponsor-page__section" aria-labelledby="sponsor-online">
         <h2 id="sponsor-online">Pay by card or netbanking</h2>
-        <PayOnline apiOrigin={apiOrigin} token={token} />
+        <PayOnline apiOrigin={apiOrigin} token={token} label={`${link.purpose}: ${amount}`} />
       </section>
     </article>
   );

@@ -39,6 +39,8 @@ export const CreateStripePaymentIntentMutation = graphql(`
       providerOrderId
       sandbox
       checkoutUrl
+      clientSecret
+      publishableKey
     }
   }
 `);

@@ -1,16 +1,21 @@
-import { loadRazorpayCheckout } from '@/components/pay-online';
+import { loadRazorpayCheckout } from '@/lib/provider-scripts';
 
 /**
  * "Pay online" on the public sponsor page: asks the API for a checkout of the link
  * (POST /api/sponsor-links/:token/checkout, no sign-in: the token is the permission),
  * Razorpay first, then Stripe if the group takes card payments only. In sandbox mode the
  * answer is the sandbox's pay page; with real Razorpay keys, Razorpay Checkout opens here
- * and the provider's webhook credits the payment.
+ * and with real Stripe keys the caller shows Stripe's card form; either way the provider's
+ * webhook credits the payment.
  */
-export type SponsorCheckoutResult = { kind: 'redirect'; url: string } | { kind: 'opened' } | { kind: 'unavailable'; message: string };
+export type SponsorCheckoutResult =
+  | { kind: 'redirect'; url: string }
+  | { kind: 'opened' }
+  | { kind: 'card'; publishableKey: string; clientSecret: string }
+  | { kind: 'unavailable'; message: string };
 
 interface CheckoutAnswer {
-  data?: { provider: string; providerOrderId: string; amount: { amountMinor: string; currency: string }; keyId: string | null; checkoutUrl: string | null };
+  data?: { provider: string; providerOrderId: string; amount: { amountMinor: string; currency: string }; keyId: string | null; clientSecret: string | null; publishableKey: string | null; checkoutUrl: string | null };
   error?: { code: string; message: string; details?: { reason?: string } };
 }
 
@@ -39,6 +44,9 @@ export async function startSponsorLinkCheckout(apiOrigin: string, token: string)
       const Razorpay = await loadRazorpayCheckout();
       new Razorpay({ key: checkout.keyId, order_id: checkout.providerOrderId, amount: checkout.amount.amountMinor, currency: checkout.amount.currency }).open();
       return { kind: 'opened' };
+    }
+    if (provider === 'STRIPE' && checkout.clientSecret && checkout.publishableKey) {
+      return { kind: 'card', publishableKey: checkout.publishableKey, clientSecret: checkout.clientSecret };
     }
     return { kind: 'unavailable', message: UNAVAILABLE };
   }
