@@ -65,7 +65,7 @@ test('an admin opens a period; a member says they paid; the admin sees it live, 
     await page.screenshot({ path: join(ARTIFACTS, 'dues-member-confirmed.png'), fullPage: true });
 
     // Confirming records the payment: PAID with a receipt, and the inbox empties.
-    await ravi.getByRole('button', { name: /Confirm payment: Ravi Kumar/ }).click();
+    await ravi.getByRole('button', { name: /Confirm paid: Ravi Kumar/ }).click();
     await ravi.getByTestId('due-status').filter({ hasText: 'Paid' }).waitFor();
     await ravi.getByRole('button', { name: /^Receipt R-\d{4}-\d{6}$/ }).waitFor();
     await tab(page, /Approvals.*0 pending/).waitFor();

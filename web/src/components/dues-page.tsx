@@ -207,7 +207,7 @@ function DueRow({ due, staff, groupId, onChanged }: { due: DueRowData & { howToP
       <td className="cell-actions">
         {due.viewerCanDecide ? (
           <>
-            <button type="button" className="button button--small" disabled={busy} onClick={() => void decide('CONFIRM')} aria-label={`Confirm payment: ${label}`}>
+            <button type="button" className="button button--small" disabled={busy} onClick={() => void decide('CONFIRM')} aria-label={`Confirm paid: ${label}`}>
               Confirm paid
             </button>
             {due.status === 'MEMBER_CONFIRMED' ? (
