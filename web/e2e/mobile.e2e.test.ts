@@ -119,3 +119,31 @@ test('at 390 px an operator records a cash payment from the phone: the amount is
     await context.close();
   }
 }, TEST_TIMEOUT_MS);
+
+test('amounts and dates follow the reader: the browser’s en-IN region, then the Hindi the member picks in their profile', async () => {
+  const context = await stack.browser.newContext({ viewport: { width: WIDTH, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-IN' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  try {
+    await signIn(page, stack.consoleUrl, fixture.memberEmail, fixture.memberPassword);
+    const dues = `${stack.consoleUrl}/groups/${encodeURIComponent(fixture.groupId)}/dues`;
+    await page.goto(dues);
+    const due = page.getByTestId('due-row').filter({ hasText: 'Season 2027' });
+    // English with India's conventions: day before month.
+    await due.getByText('1 Mar 2027').waitFor();
+    await due.getByText('₹1,200.00').waitFor();
+
+    await page.goto(`${stack.consoleUrl}/account`);
+    const profile = page.getByRole('form', { name: 'Profile' });
+    await profile.getByRole('combobox', { name: 'Language' }).selectOption('hi');
+    await profile.getByRole('button', { name: 'Save profile' }).tap();
+    await profile.getByRole('status').filter({ hasText: 'Your profile was saved.' }).waitFor();
+
+    await page.goto(dues);
+    await due.getByText('1 मार्च 2027').waitFor();
+    await due.getByText('₹1,200.00').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'mobile-my-dues-hindi.png'), fullPage: true });
+  } finally {
+    await context.close();
+  }
+}, TEST_TIMEOUT_MS);
