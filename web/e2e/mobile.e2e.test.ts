@@ -2,12 +2,12 @@
  * The console's main pages on a phone-sized screen (390 × 844, as operators record cash on
  * their phones), in a real browser against the real API (see support/stack.ts): nothing makes
  * the page scroll sideways (wide tables scroll inside their own box), the record form's submit
- * button can be reached and tapped, and a screenshot of each page is saved for a human to look at.
+ * button can be reached and tapped, axe-core finds nothing serious in the phone layout, and a screenshot of each page is saved for a human to look at.
  */
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, ARTIFACTS, TEST_TIMEOUT_MS, useStack } from './support/stack';
-import { createFixture, type Fixture, mainPages, open, signIn, type Visitor } from './support/pages';
+import { createFixture, describeFindings, type Fixture, mainPages, open, seriousViolations, signIn, type Visitor } from './support/pages';
 
 const stack = useStack();
 const WIDTH = 390;
@@ -76,6 +76,9 @@ test(
           if (overflow.scrollWidth > WIDTH + 1) problems.push(`${main.name}: page is ${overflow.scrollWidth}px wide; ${overflow.culprits.join(', ')}`);
           await page.screenshot({ path: join(ARTIFACTS, `mobile-${main.name}.png`), fullPage: true });
           shot.push(main.name);
+          // The phone layout restyles tables as cards and hides parts of the header: axe checks it too.
+          const findings = await seriousViolations(page, main.name);
+          if (findings.length > 0) problems.push(`axe-core at ${WIDTH} px:\n${describeFindings(findings)}`);
 
           if (main.name === 'transactions') {
             // The form the operators use most: its submit button fits the screen once scrolled to, is big enough to tap, and nothing covers it.
