@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, ARTIFACTS, DEMO_GROUP, TEST_TIMEOUT_MS, useStack } from './support/stack';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, apiSession, ARTIFACTS, DEMO_GROUP, graphqlAsApi, TEST_TIMEOUT_MS, useStack } from './support/stack';
 import { createFixture, describeFindings, type Finding, type Fixture, mainPages, open, seriousViolations, signIn, type Visitor } from './support/pages';
 
 const stack = useStack();
@@ -141,3 +141,42 @@ test(
   },
   TEST_TIMEOUT_MS,
 );
+
+test('the pages the API renders itself pass too: the "I\'ve paid" thank-you page and a receipt', async () => {
+  const { token, groupId } = await apiSession(stack.apiUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+  const { dues } = await graphqlAsApi<{ dues: { edges: { node: { member: { name: string }; iHavePaidLink: string | null } }[] } }>(
+    stack.apiUrl,
+    'query ($groupId: ID!) { dues(groupId: $groupId) { edges { node { member { name } iHavePaidLink } } } }',
+    { groupId },
+    token,
+  );
+  const link = dues.edges.find((edge) => edge.node.member.name === 'Sam Okafor')?.node.iHavePaidLink;
+  expect(link).toBeTruthy();
+  const { recordTransaction } = await graphqlAsApi<{ recordTransaction: { transaction: { id: string; receiptNumber: string | null } } }>(
+    stack.apiUrl,
+    'mutation ($input: RecordTransactionInput!) { recordTransaction(input: $input) { transaction { id receiptNumber } } }',
+    { input: { groupId, type: 'CASH_IN', category: 'DONATION', amount: { amount: '123456789.50', currency: 'INR' }, paymentMode: 'CASH', senderName: 'A. Donor' } },
+    token,
+  );
+  expect(recordTransaction.transaction.receiptNumber).toBeTruthy();
+  const receipt = await fetch(stack.apiUrl.replace(/\/graphql$/, `/api/receipts/${recordTransaction.transaction.id}`), { headers: { authorization: `Bearer ${token}` } });
+  expect(receipt.status).toBe(200);
+  const receiptHtml = await receipt.text();
+
+  const { context, page } = await stack.newPage({ width: 390, height: 844 });
+  try {
+    await page.goto(link!);
+    await page.getByRole('heading', { level: 1, name: 'Thank you' }).waitFor();
+    const findings = await seriousViolations(page, 'paid-thanks');
+
+    await page.setContent(receiptHtml);
+    await page.getByText(recordTransaction.transaction.receiptNumber!).waitFor();
+    // Indian grouping on the receipt.
+    await page.getByText('₹12,34,56,789.50').first().waitFor();
+    findings.push(...(await seriousViolations(page, 'receipt')));
+    await page.screenshot({ path: join(ARTIFACTS, 'receipt-phone.png'), fullPage: true });
+    if (findings.length > 0) throw new Error(`axe-core found ${findings.length} serious or critical violation(s):\n${describeFindings(findings)}`);
+  } finally {
+    await context.close();
+  }
+}, TEST_TIMEOUT_MS);
