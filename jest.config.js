@@ -1,6 +1,6 @@
 /**
  * One jest run for the whole repository: the server's unit and integration
- * tests, and the console's browser test. The global setup provides a
+ * tests, the console's unit tests and its browser tests. The global setup provides a
  * PostgreSQL (TEST_DATABASE_URL / DATABASE_URL, else an embedded one) and a
  * migrated template database that every test file clones.
  */
@@ -21,6 +21,14 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
       setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
       testTimeout: 60_000,
+    },
+    {
+      // The console's own logic (formatters) as plain unit tests.
+      displayName: 'console-unit',
+      rootDir: '<rootDir>/web',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] },
     },
     {
       displayName: 'console',

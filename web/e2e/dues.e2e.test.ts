@@ -65,7 +65,7 @@ test('an admin opens a period; a member says they paid; the admin sees it live, 
     await page.screenshot({ path: join(ARTIFACTS, 'dues-member-confirmed.png'), fullPage: true });
 
     // Confirming records the payment: PAID with a receipt, and the inbox empties.
-    await ravi.getByRole('button', { name: /Confirm payment: Ravi Kumar/ }).click();
+    await ravi.getByRole('button', { name: /Confirm paid: Ravi Kumar/ }).click();
     await ravi.getByTestId('due-status').filter({ hasText: /^Paid$/ }).waitFor();
     await ravi.getByRole('button', { name: /^Receipt R-\d{4}-\d{6}$/ }).waitFor();
     await tab(page, /Approvals.*0 pending/).waitFor();
@@ -99,7 +99,7 @@ test('an admin opens a period; a member says they paid; the admin sees it live, 
     await memberSelect.selectOption((await lena.getAttribute('value')) ?? '');
     await termForm.getByRole('combobox', { name: 'Membership type' }).selectOption('ANNUAL');
     await termForm.getByRole('button', { name: 'Record fee' }).click();
-    await termForm.getByRole('status').filter({ hasText: /^Recorded the annual membership for Lena Fischer, valid until \d{4}-\d{2}-\d{2}\.$/ }).waitFor();
+    await termForm.getByRole('status').filter({ hasText: /^Recorded the annual membership for Lena Fischer, valid until (\d{1,2} [A-Z][a-z]{2},? \d{4}|[A-Z][a-z]{2} \d{1,2}, \d{4})\.$/ }).waitFor();
     const term = page.getByTestId('term-row').filter({ hasText: 'Lena Fischer' });
     await term.getByText('Active').waitFor();
     await term.getByText(/Receipt R-\d{4}-\d{6}/).waitFor();

@@ -2,7 +2,7 @@ import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { connection } from 'next/server';
 import { Providers } from '@/lib/apollo-provider';
-import { prefetchGroups } from '@/lib/prefetch';
+import { prefetchGroups, prefetchLanguage } from '@/lib/prefetch';
 import { requestLocale } from '@/lib/request-locale';
 import { publicConfig } from '@/lib/config';
 import { getViewer } from '@/lib/session';
@@ -25,10 +25,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   await connection();
   const viewer = await getViewer();
   const showGroups = viewer !== null && !viewer.mustChangePassword;
-  const [locale, initialGroups] = await Promise.all([
-    requestLocale(),
+  const [language, initialGroups] = await Promise.all([
+    viewer ? prefetchLanguage(viewer.accessToken) : undefined,
     viewer && showGroups ? prefetchGroups(viewer.accessToken) : undefined,
   ]);
+  const locale = await requestLocale(language);
   return (
     <html lang="en">
       <body>

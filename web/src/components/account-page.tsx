@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { useRouter } from 'next/navigation';
 import { useMutation, useQuery } from '@apollo/client/react';
 import {
   DeleteMyAccountMutation,
@@ -47,6 +48,7 @@ function ProfileForm({ profile, options }: { profile: Profile; options: Options 
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  const router = useRouter();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -66,8 +68,10 @@ function ProfileForm({ profile, options }: { profile: Profile; options: Options 
       return;
     }
     try {
-      await update({ variables: { input } });
+      const result = await update({ variables: { input } });
       setSaved(true);
+      // Amounts and dates follow the profile's language: the layout picks the locale on the server.
+      if (result.data?.updateMyProfile.language !== profile.language) router.refresh();
     } catch (error) {
       const fields = fieldErrors(error);
       setErrors(fields);

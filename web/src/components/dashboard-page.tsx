@@ -7,7 +7,7 @@ import { DashboardQuery, dashboardVariables } from '@/graphql/dashboard';
 import { TransactionEventsSubscription } from '@/graphql/transactions';
 import type { DashboardQuery as DashboardData } from '@/gql/graphql';
 import { errorCode, errorMessage } from '@/lib/graphql-errors';
-import { formatMoney } from '@/lib/format';
+import { formatMonth, formatMoney } from '@/lib/format';
 import { useLocale } from '@/lib/locale';
 import { useSeed } from '@/lib/seed';
 import { LocalDateTime } from './date-time';
@@ -20,13 +20,6 @@ type LogEntry = Dashboard['recentAudit'][number] | Dashboard['recentActivity'][n
 interface Props {
   groupId: string;
   initialDashboard: DashboardData | undefined;
-}
-
-/** "2026-07" → "Jul" / "July 2026", in UTC like the API's months. */
-function monthLabel(month: string, locale: string, long = false): string {
-  const date = new Date(`${month}-01T00:00:00Z`);
-  if (Number.isNaN(date.getTime())) return month;
-  return new Intl.DateTimeFormat(locale, long ? { month: 'long', year: 'numeric', timeZone: 'UTC' } : { month: 'short', timeZone: 'UTC' }).format(date);
 }
 
 /**
@@ -61,7 +54,7 @@ function MonthlyChart({ months, locale }: { months: Month[]; locale: string }) {
   const height = (amount: string) => (max > 0 ? (magnitude(amount) / max) * (PLOT_HEIGHT - 4) : 0);
   const first = months[0];
   const last = months[months.length - 1];
-  const span = first && last ? `${monthLabel(first.month, locale, true)} to ${monthLabel(last.month, locale, true)}` : '';
+  const span = first && last ? `${formatMonth(first.month, locale, true)} to ${formatMonth(last.month, locale, true)}` : '';
 
   return (
     <figure className="chart">
@@ -94,7 +87,7 @@ function MonthlyChart({ months, locale }: { months: Month[]; locale: string }) {
           {months.map((month, index) => {
             const income = height(month.income.amount);
             const expenses = height(month.expenses.amount);
-            const label = monthLabel(month.month, locale, true);
+            const label = formatMonth(month.month, locale, true);
             return (
               <g key={month.month}>
                 <rect className="chart__bar chart__bar--in" x={index * SLOT + 1.5} width={3.4} y={PLOT_HEIGHT - income} height={income}>
@@ -110,7 +103,7 @@ function MonthlyChart({ months, locale }: { months: Month[]; locale: string }) {
       </div>
       <ol className="chart__months" aria-hidden="true" style={{ gridTemplateColumns: `repeat(${Math.max(months.length, 1)}, minmax(0, 1fr))` }}>
         {months.map((month) => (
-          <li key={month.month}>{monthLabel(month.month, locale)}</li>
+          <li key={month.month}>{formatMonth(month.month, locale)}</li>
         ))}
       </ol>
       {/* Wrapped: a table ignores its own width and overflow, so hiding it directly widens a phone's page. */}
@@ -127,7 +120,7 @@ function MonthlyChart({ months, locale }: { months: Month[]; locale: string }) {
           <tbody>
             {months.map((month) => (
               <tr key={month.month}>
-                <th scope="row">{monthLabel(month.month, locale, true)}</th>
+                <th scope="row">{formatMonth(month.month, locale, true)}</th>
                 <td>{formatMoney(month.income, locale)}</td>
                 <td>{formatMoney(month.expenses, locale)}</td>
               </tr>
@@ -228,7 +221,7 @@ export function DashboardPage({ groupId, initialDashboard }: Props) {
     <section aria-labelledby="dashboard-heading" className="dashboard">
       <div className="section-title">
         <h2 id="dashboard-heading">Dashboard</h2>
-        <span className="muted">{monthLabel(thisMonth, locale, true)}</span>
+        <span className="muted">{formatMonth(thisMonth, locale, true)}</span>
       </div>
 
       <dl className="stats stats--dashboard" aria-label="Summary">

@@ -128,7 +128,7 @@ type HowToPay = { upiId: string | null; upiDeepLink: string | null; upiQrCode: s
 /** The group's own payment details for one due: UPI (deep link and QR for the amount) and the bank account, masked. */
 function HowToPay({ how }: { how: HowToPay }) {
   return (
-    <details className="small">
+    <details className="small how-to-pay">
       <summary>Pay by UPI or bank transfer</summary>
       {how.upiDeepLink ? (
         <p>
@@ -207,7 +207,7 @@ function DueRow({ due, staff, groupId, onChanged }: { due: DueRowData & { howToP
       <td className="cell-actions">
         {due.viewerCanDecide ? (
           <>
-            <button type="button" className="button button--small" disabled={busy} onClick={() => void decide('CONFIRM')} aria-label={`Confirm payment: ${label}`}>
+            <button type="button" className="button button--small" disabled={busy} onClick={() => void decide('CONFIRM')} aria-label={`Confirm paid: ${label}`}>
               Confirm paid
             </button>
             {due.status === 'MEMBER_CONFIRMED' ? (

@@ -30,6 +30,7 @@ const TONE: Record<MembershipTermStatus, string> = { PENDING: 'badge badge--warn
 
 /** Staff record a membership fee they collected; the amount and dates come from the group's rules. */
 function RecordTermForm({ groupId, onRecorded }: { groupId: string; onRecorded: () => void }) {
+  const locale = useLocale();
   const formRef = useRef<HTMLFormElement>(null);
   const [open, setOpen] = useState(false);
   const [createTerm, { loading }] = useMutation(CreateMembershipTermMutation);
@@ -57,7 +58,7 @@ function RecordTermForm({ groupId, onRecorded }: { groupId: string; onRecorded: 
       setOutcome(
         payload.pendingApproval
           ? { text: `Waiting for an admin’s approval: the ${what}.`, pending: true }
-          : { text: `Recorded the ${what}, valid until ${payload.term.endsOn ?? 'forever'}.`, pending: false },
+          : { text: `Recorded the ${what}, ${payload.term.endsOn ? `valid until ${formatDate(payload.term.endsOn, locale)}` : 'valid for life'}.`, pending: false },
       );
       onRecorded();
     } catch (error) {

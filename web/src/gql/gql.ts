@@ -20,6 +20,7 @@ type Documents = {
     "\n  mutation SetConsent($type: ConsentType!, $granted: Boolean!) {\n    setConsent(type: $type, granted: $granted) {\n      type\n      granted\n      createdAt\n    }\n  }\n": typeof types.SetConsentDocument,
     "\n  mutation ExportMyData {\n    exportMyData {\n      id\n      createdAt\n      json\n    }\n  }\n": typeof types.ExportMyDataDocument,
     "\n  mutation DeleteMyAccount($confirmation: String!) {\n    deleteMyAccount(confirmation: $confirmation) {\n      erasureRequestId\n      retainFinancialUntil\n    }\n  }\n": typeof types.DeleteMyAccountDocument,
+    "\n  query MyLanguage {\n    me {\n      profile {\n        id\n        language\n      }\n    }\n  }\n": typeof types.MyLanguageDocument,
     "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
     "\n  query ApiKeys($groupId: ID!) {\n    apiKeys(groupId: $groupId) {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.ApiKeysDocument,
     "\n  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!) {\n    createApiKey(groupId: $groupId, name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
@@ -114,6 +115,7 @@ const documents: Documents = {
     "\n  mutation SetConsent($type: ConsentType!, $granted: Boolean!) {\n    setConsent(type: $type, granted: $granted) {\n      type\n      granted\n      createdAt\n    }\n  }\n": types.SetConsentDocument,
     "\n  mutation ExportMyData {\n    exportMyData {\n      id\n      createdAt\n      json\n    }\n  }\n": types.ExportMyDataDocument,
     "\n  mutation DeleteMyAccount($confirmation: String!) {\n    deleteMyAccount(confirmation: $confirmation) {\n      erasureRequestId\n      retainFinancialUntil\n    }\n  }\n": types.DeleteMyAccountDocument,
+    "\n  query MyLanguage {\n    me {\n      profile {\n        id\n        language\n      }\n    }\n  }\n": types.MyLanguageDocument,
     "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": types.ApiKeyFieldsFragmentDoc,
     "\n  query ApiKeys($groupId: ID!) {\n    apiKeys(groupId: $groupId) {\n      ...ApiKeyFields\n    }\n  }\n": types.ApiKeysDocument,
     "\n  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!) {\n    createApiKey(groupId: $groupId, name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
@@ -240,6 +242,10 @@ export function graphql(source: "\n  mutation ExportMyData {\n    exportMyData {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteMyAccount($confirmation: String!) {\n    deleteMyAccount(confirmation: $confirmation) {\n      erasureRequestId\n      retainFinancialUntil\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteMyAccount($confirmation: String!) {\n    deleteMyAccount(confirmation: $confirmation) {\n      erasureRequestId\n      retainFinancialUntil\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyLanguage {\n    me {\n      profile {\n        id\n        language\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyLanguage {\n    me {\n      profile {\n        id\n        language\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -83,3 +83,15 @@ export const DeleteMyAccountMutation = graphql(`
     }
   }
 `);
+
+/** Only the language, for the layout: it picks the locale amounts and dates are formatted in. */
+export const MyLanguageQuery = graphql(`
+  query MyLanguage {
+    me {
+      profile {
+        id
+        language
+      }
+    }
+  }
+`);

@@ -1,22 +1,31 @@
-// Display helpers. Amounts stay decimal strings end to end; Intl formats the string itself,
-// so no float ever touches an amount.
+// Display helpers: the one place the console turns amounts and dates into text. Everything goes
+// through Intl (the reader's locale, the amount's own currency); nothing is formatted by hand.
+//
+// Amounts stay decimal strings end to end. Intl.NumberFormat's format() takes the string itself
+// and formats it as an exact decimal (ECMA-402 since NumberFormat v3: Chrome 106, Node 19), so
+// no float ever touches an amount: 12345678901234567.89 prints with every digit, where a
+// Number would already have lost the last ones.
 
 interface MoneyLike {
   amount: string;
   currency: string;
 }
 
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
 export function formatMoney(money: MoneyLike | null | undefined, locale: string): string {
   if (!money) return '—';
+  // Not a decimal (never from the API): shown as it came rather than as "NaN".
+  if (!DECIMAL.test(money.amount)) return `${money.amount} ${money.currency}`;
   // Exactly the decimals the API sent: a browser whose locale data knows fewer (RSD shows 0
   // in some) must not round away what a recipient receives.
   const digits = money.amount.split('.')[1]?.length ?? 0;
+  const amount = money.amount as `${number}`;
   try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency: money.currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
-      money.amount as `${number}`,
-    );
+    return new Intl.NumberFormat(locale, { style: 'currency', currency: money.currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(amount);
   } catch {
-    return `${money.amount} ${money.currency}`;
+    // A currency code Intl refuses (not three letters): the number still in the reader's style.
+    return `${new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(amount)} ${money.currency}`;
   }
 }
 
@@ -26,6 +35,13 @@ export function formatDate(iso: string | null | undefined, locale: string): stri
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '—';
   return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(date);
+}
+
+/** A calendar month, "2026-07" → "Jul" or (long) "July 2026", in UTC like the API's months. */
+export function formatMonth(month: string, locale: string, long = false): string {
+  const date = new Date(`${month}-01T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return month;
+  return new Intl.DateTimeFormat(locale, long ? { month: 'long', year: 'numeric', timeZone: 'UTC' } : { month: 'short', timeZone: 'UTC' }).format(date);
 }
 
 const ROLE_LABELS: Record<string, string> = { ADMIN: 'Admin', OPERATOR: 'Operator', MEMBER: 'Member' };

@@ -11,6 +11,7 @@ import {
 import { ActivityLogQuery, AuditLogQuery, initialLogVariables } from '@/graphql/logs';
 import { DashboardQuery, dashboardVariables } from '@/graphql/dashboard';
 import { BillingPeriodsQuery } from '@/graphql/dues';
+import { MyLanguageQuery } from '@/graphql/account';
 import { prefetch } from './api';
 
 // Cached per request: the layout (header switcher) and the groups page share one fetch.
@@ -67,3 +68,6 @@ export const prefetchDashboard = cache((accessToken: string, groupId: string) =>
 export const prefetchBillingPeriods = cache((accessToken: string, groupId: string) =>
   prefetch(BillingPeriodsQuery, { groupId, first: 20 }, accessToken),
 );
+
+/** The signed-in person's profile language (undefined when the API cannot say). */
+export const prefetchLanguage = cache(async (accessToken: string) => (await prefetch(MyLanguageQuery, {}, accessToken))?.me.profile?.language);

@@ -1,17 +1,7 @@
 import { headers } from 'next/headers';
+import { resolveLocale } from './locale-resolve';
 
-/** The first language the browser asks for that this runtime can format, else English. */
-export async function requestLocale(): Promise<string> {
-  const header = (await headers()).get('accept-language') ?? '';
-  for (const part of header.split(',')) {
-    const tag = part.split(';')[0]?.trim();
-    if (!tag || tag === '*') continue;
-    try {
-      const [canonical] = Intl.getCanonicalLocales(tag);
-      if (canonical && Intl.DateTimeFormat.supportedLocalesOf([canonical]).length > 0) return canonical;
-    } catch {
-      // not a valid language tag; try the next one
-    }
-  }
-  return 'en';
+/** The locale for this request: the signed-in person's profile language with the browser's region (see resolveLocale). */
+export async function requestLocale(profileLanguage?: string | null): Promise<string> {
+  return resolveLocale(profileLanguage, (await headers()).get('accept-language'));
 }

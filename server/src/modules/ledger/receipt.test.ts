@@ -1,7 +1,7 @@
 import { addUserToGroup, createApiKey, createGroup, createUser, TestGroup, TestUser } from '../../../test/support/factories';
 import { startTestServer, TestServer } from '../../../test/support/test-server';
 import { PaymentMode, TransactionCategory } from './ledger.enums';
-import { ReceiptData, receiptDate, renderReceiptHtml } from './receipt';
+import { ReceiptData, receiptDate, receiptDateTime, receiptDay, renderReceiptHtml } from './receipt';
 
 const SCRIPT_NAME = '<script>alert("x")</script> Rao';
 const ESCAPED_SCRIPT_NAME = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Rao';
@@ -68,6 +68,13 @@ describe('renderReceiptHtml', () => {
   it('prints the UTC date, whatever the offset the time was given in', () => {
     expect(receiptDate(new Date('2026-03-31T23:30:00-02:00'))).toBe('1 April 2026');
     expect(receiptDate(new Date('2026-01-01T00:00:00Z'))).toBe('1 January 2026');
+  });
+
+  it('prints a moment with its UTC time on the 24-hour clock, and a calendar day from the database', () => {
+    expect(receiptDateTime(new Date('2026-03-31T23:30:00-02:00'))).toBe('1 April 2026 01:30 UTC');
+    expect(receiptDateTime(new Date('2026-11-21T18:05:00Z'))).toBe('21 November 2026 18:05 UTC');
+    expect(receiptDay('2027-03-31')).toBe('31 March 2027');
+    expect(receiptDay('soon')).toBe('soon');
   });
 });
 

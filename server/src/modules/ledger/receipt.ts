@@ -48,11 +48,25 @@ const CATEGORY_LABELS: Record<TransactionCategory, string> = {
   [TransactionCategory.OTHER]: 'Other',
 };
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+// Receipts are in English (their labels are), with the day first as on Indian receipts.
+const RECEIPT_DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const RECEIPT_TIME = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
 
 /** "21 November 2026": the UTC calendar date, the same whatever the server's time zone. */
 export function receiptDate(date: Date): string {
-  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+  return RECEIPT_DATE.format(date);
+}
+
+/** "21 November 2026 18:45 UTC": a moment on a receipt, in UTC like its date. */
+export function receiptDateTime(date: Date): string {
+  return `${RECEIPT_DATE.format(date)} ${RECEIPT_TIME.format(date)} UTC`;
+}
+
+/** "2027-03-31" (a calendar day from the database) → "31 March 2027"; anything else as it is. */
+export function receiptDay(isoDate: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(isoDate)) return isoDate;
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? isoDate : RECEIPT_DATE.format(date);
 }
 
 export const RECEIPT_STYLE = `

@@ -17,4 +17,11 @@ describe('messages queued by dues and payments have templates', () => {
     expect(message.text).toContain('pay_123');
     expect(message.text).toContain('expected 500.00 INR, received 400.00 INR');
   });
+
+  it('reminder.due prints the amount in the currency and the due day as people read it, not as the database stores it', () => {
+    const message = renderNotification('reminder.due', { name: 'Ravi', groupName: 'Sunrise Running Club', periodLabel: 'Season 2027', amountMinor: '12345678900', currency: 'INR', dueDate: '2027-03-31', dueId: 'd1' }, config);
+    expect(message.subject).toBe('Reminder: ₹12,34,56,789.00 due 31 March 2027 to Sunrise Running Club');
+    expect(message.text).toContain('(₹12,34,56,789.00) is due on 31 March 2027.');
+    expect(message.whatsapp.parameters.slice(0, 4)).toEqual(['Ravi', 'Season 2027', '₹12,34,56,789.00', '31 March 2027']);
+  });
 });

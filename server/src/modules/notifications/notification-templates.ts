@@ -2,6 +2,7 @@ import type { CofferConfig } from '../../config';
 import { decryptSecret } from '../../shared/crypto';
 import { formatMoneyForDisplay } from '../../shared/money';
 import { confirmLinkFor } from '../dues/confirm-link';
+import { receiptDay } from '../ledger/receipt';
 import { receiptLinkFor } from '../ledger/receipt-link';
 
 /** What every channel needs from one task: a subject/title, plain text, the action link and the WhatsApp template call. */
@@ -23,6 +24,11 @@ function text(payload: Payload, key: string, fallback = ''): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   return fallback;
+}
+
+/** A calendar day from the payload ("2027-03-31") as people read it: "31 March 2027". */
+function dayOf(payload: Payload, key: string): string {
+  return receiptDay(text(payload, key));
 }
 
 /** "₹1,500.00" from amountMinor + currency (set-based enqueuers store the number), else a preformatted `amount`. */
@@ -100,24 +106,24 @@ const templates: Record<string, Renderer> = {
     const link = pay ?? confirm;
     const amount = amountOf(payload);
     return {
-      subject: `Reminder: ${amount} due ${text(payload, 'dueDate')} to ${text(payload, 'groupName')}`,
+      subject: `Reminder: ${amount} due ${dayOf(payload, 'dueDate')} to ${text(payload, 'groupName')}`,
       text: lines(
         `Hello ${text(payload, 'name')},`,
-        `Your share for ${text(payload, 'periodLabel')} (${amount}) is due on ${text(payload, 'dueDate')}.`,
+        `Your share for ${text(payload, 'periodLabel')} (${amount}) is due on ${dayOf(payload, 'dueDate')}.`,
         pay && `Pay: ${pay}`,
         confirm && `Already paid? Tell us: ${confirm}`,
       ),
       link,
-      parameters: [text(payload, 'name'), text(payload, 'periodLabel'), amount, text(payload, 'dueDate'), link ?? ''],
+      parameters: [text(payload, 'name'), text(payload, 'periodLabel'), amount, dayOf(payload, 'dueDate'), link ?? ''],
     };
   },
   'reminder.membership-expiry': (payload) => {
     const link = firstLink(payload, 'renewUrl');
     return {
-      subject: `Your membership of ${text(payload, 'groupName')} ends on ${text(payload, 'expiresOn')}`,
-      text: lines(`Hello ${text(payload, 'name')},`, `Your membership ends on ${text(payload, 'expiresOn')}.`, link && `Renew: ${link}`),
+      subject: `Your membership of ${text(payload, 'groupName')} ends on ${dayOf(payload, 'expiresOn')}`,
+      text: lines(`Hello ${text(payload, 'name')},`, `Your membership ends on ${dayOf(payload, 'expiresOn')}.`, link && `Renew: ${link}`),
       link,
-      parameters: [text(payload, 'name'), text(payload, 'groupName'), text(payload, 'expiresOn'), link ?? ''],
+      parameters: [text(payload, 'name'), text(payload, 'groupName'), dayOf(payload, 'expiresOn'), link ?? ''],
     };
   },
   'due.overdue': (payload, config) => {
@@ -125,9 +131,9 @@ const templates: Record<string, Renderer> = {
     const amount = amountOf(payload);
     return {
       subject: `Overdue: ${amount} to ${text(payload, 'groupName')}`,
-      text: lines(`Hello ${text(payload, 'name')},`, `Your share for ${text(payload, 'periodLabel')} (${amount}) was due on ${text(payload, 'dueDate')} and is now overdue.`, link && `Pay or tell us you have paid: ${link}`),
+      text: lines(`Hello ${text(payload, 'name')},`, `Your share for ${text(payload, 'periodLabel')} (${amount}) was due on ${dayOf(payload, 'dueDate')} and is now overdue.`, link && `Pay or tell us you have paid: ${link}`),
       link,
-      parameters: [text(payload, 'name'), text(payload, 'periodLabel'), amount, text(payload, 'dueDate'), link ?? ''],
+      parameters: [text(payload, 'name'), text(payload, 'periodLabel'), amount, dayOf(payload, 'dueDate'), link ?? ''],
     };
   },
   'payment.received': (payload, config) => {
@@ -198,10 +204,10 @@ const templates: Record<string, Renderer> = {
   'admin.overdue-digest': (payload) => {
     const items = Array.isArray(payload.items) ? (payload.items as Payload[]) : [];
     const count = typeof payload.count === 'number' ? payload.count : items.length;
-    const listed = items.map((item) => `- ${text(item, 'name')}: ${amountOf(item)} (${text(item, 'periodLabel')}, due ${text(item, 'dueDate')})`).join('\n');
+    const listed = items.map((item) => `- ${text(item, 'name')}: ${amountOf(item)} (${text(item, 'periodLabel')}, due ${dayOf(item, 'dueDate')})`).join('\n');
     return {
       subject: `${count} overdue in ${text(payload, 'groupName')}`,
-      text: lines(`Overdue dues in ${text(payload, 'groupName')} on ${text(payload, 'date')}:`, listed, count > items.length && `…and ${count - items.length} more.`),
+      text: lines(`Overdue dues in ${text(payload, 'groupName')} on ${dayOf(payload, 'date')}:`, listed, count > items.length && `…and ${count - items.length} more.`),
       link: firstLink(payload, 'duesUrl'),
       parameters: [text(payload, 'groupName'), String(count)],
     };

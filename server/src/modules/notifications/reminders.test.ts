@@ -151,7 +151,9 @@ describe('reminders', () => {
     const tasks = await reminderTasks(group.id);
     expect(tasks.map((task) => task.member_id)).toEqual([expiring.id]);
     const mail = await t.query<{ subject: string }>(`select subject from outbox_messages o join notification_tasks n on n.id = o.task_id where n.group_id = $1`, [group.id]);
-    expect(mail.rows.map((row) => row.subject)).toContain(`Your membership of Test Club ends on ${endsOn}`);
+    // The day as people read it ("28 November 2026"), not the database's 2026-11-28.
+    const readable = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${endsOn}T00:00:00Z`));
+    expect(mail.rows.map((row) => row.subject)).toContain(`Your membership of Test Club ends on ${readable}`);
   });
 });
 

@@ -1,7 +1,7 @@
 import { formatMoneyForDisplay } from '../../shared/money';
 import type { ServiceContext } from '../../shared/service-context';
 import { actorName } from '../activity/activity.service';
-import { escapeHtml, RECEIPT_STYLE, receiptDate } from '../ledger/receipt';
+import { escapeHtml, RECEIPT_STYLE, receiptDate, receiptDateTime } from '../ledger/receipt';
 import { maskAccount } from './recipient.service';
 import { Recipient, Remittance, RemittanceStatus } from './remittance.entities';
 import { getRemittance, timelineOf } from './remittance.service';
@@ -33,7 +33,7 @@ export async function remittanceReceiptHtml(ctx: ServiceContext, id: string): Pr
   const steps = await Promise.all(
     timeline.map(async (event) => {
       const who = (await actorName(ctx, { kind: event.actorKind, id: event.actorId })) ?? (event.actorId ? '—' : 'Coffer');
-      return row(`${receiptDate(event.occurredAt)} ${event.occurredAt.toISOString().slice(11, 16)} UTC`, `${STATUS_LABELS[event.status]} (${who})${event.note ? `: ${event.note}` : ''}`);
+      return row(receiptDateTime(event.occurredAt), `${STATUS_LABELS[event.status]} (${who})${event.note ? `: ${event.note}` : ''}`);
     }),
   );
   const rows = [
