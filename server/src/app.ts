@@ -17,7 +17,7 @@ import type { JobDeps } from './jobs/job-types';
 import { JobScheduler, startJobScheduler } from './jobs/scheduler';
 import { closeTransports } from './modules/notifications/notification-channels';
 import { createRequestContext, GraphQLContext } from './graphql/context';
-import { formatPublicError, publicGraphQLError, requestError } from './graphql/errors';
+import { domainErrorExtensions, formatPublicError, publicGraphQLError, requestError } from './graphql/errors';
 import { buildCofferSchema } from './graphql/schema';
 import { subscribeSharingExecution } from './graphql/shared-subscription-execution';
 import { approvalEventShareKey } from './modules/approvals/approval.resolver';
@@ -30,7 +30,7 @@ import { DomainError, ErrorCode, httpStatusFor } from './shared/domain-error';
 import { EventBus, PostgresEventBus, RedisEventBus } from './shared/event-bus';
 import { consoleLogger, describeError, Logger } from './shared/logger';
 import { startWebhookDispatcher } from './modules/webhooks/webhook-dispatcher';
-import { clientIp } from './shared/rate-limit';
+import { ApiKeyRateLimitedError, clientIp, rateLimitHeaders } from './shared/rate-limit';
 
 export interface StartOptions {
   config: CofferConfig;
@@ -55,6 +55,12 @@ export interface CofferServer {
 }
 
 const GRAPHQL_PATH = '/graphql';
+/**
+ * WebSocket close code for an API key past its limit at connection time: the
+ * 4xxx range is the application's, and 4429 echoes HTTP 429 (graphql-ws uses
+ * the same code for too many connection_init messages, also a "slow down").
+ */
+const RATE_LIMITED_CLOSE_CODE = 4429;
 /** In-flight requests get this long to finish on shutdown; then their sockets are cut. */
 const DRAIN_GRACE_MS = 5000;
 
@@ -217,11 +223,14 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
       context = await createRequestContext(contextDeps, req.headers.authorization, clientIp(req, config));
     } catch (error) {
       if (error instanceof DomainError) {
-        graphQLErrorResponse(res, httpStatusFor[error.code], error.code, error.message);
+        if (error instanceof ApiKeyRateLimitedError) for (const [name, value] of Object.entries(rateLimitHeaders(error.state))) res.setHeader(name, value);
+        if (error.details.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(error.details.retryAfterSeconds));
+        sendJson(res, httpStatusFor[error.code], { errors: [{ message: error.message, extensions: domainErrorExtensions(error) }] });
         return;
       }
       throw error;
     }
+    if (context.viewer.kind === 'apiKey') for (const [name, value] of Object.entries(rateLimitHeaders(context.viewer.rateLimit))) res.setHeader(name, value);
     const httpGraphQLRequest: HTTPGraphQLRequest = { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body };
     const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => context });
     for (const [name, value] of response.headers) res.setHeader(name, value);
@@ -247,7 +256,9 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         try {
           const viewer = (await createRequestContext(contextDeps, authorization)).viewer;
           if (viewer.kind === 'anonymous') return false;
-        } catch {
+        } catch (error) {
+          // An API key past its limit may not open a socket either; the reason says when to retry.
+          if (error instanceof ApiKeyRateLimitedError) ctx.extra.socket.close(RATE_LIMITED_CLOSE_CODE, `Rate limited; retry in ${error.state.resetSeconds} s`);
           return false;
         }
         ctx.extra.authorization = authorization;
@@ -266,7 +277,9 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         let context: GraphQLContext;
         try {
           context = await createRequestContext(contextDeps, ctx.extra.authorization);
-        } catch {
+        } catch (error) {
+          // Past an API key's limit only this subscribe fails; the socket and its other subscriptions stay.
+          if (error instanceof ApiKeyRateLimitedError) return [new GraphQLError(error.message, { extensions: domainErrorExtensions(error) })];
           ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden');
           // graphql-ws rejects an empty array as an internal error; this error is never sent on the closing socket.
           return [new GraphQLError('Forbidden', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];

@@ -33,6 +33,12 @@ export interface CofferConfig {
   confirmLinkTtlDays: number;
   /** Apollo Sandbox at GET /graphql and introspection; in production only for signed-in callers. */
   explorerEnabled: boolean;
+  /**
+   * Requests each API key may make per window (GraphQL over HTTP, each WebSocket
+   * connection and subscribe, REST), counted in PostgreSQL so all instances share
+   * it. A key's own `rateLimit` overrides `limit`. Signed-in people are not limited by it.
+   */
+  apiKeyRateLimit: { limit: number; windowSeconds: number };
   /** Proxies in front of the server that append to X-Forwarded-For; 0 = use the socket address. */
   trustProxyHops: number;
   /** Where people open the console's public pages (sponsor links), without a trailing slash. */
@@ -144,6 +150,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:3000').split(',').map((s) => s.trim()).filter(Boolean),
     redisUrl: env.REDIS_URL || undefined,
     trustProxyHops: readInt(env, 'TRUST_PROXY_HOPS', 0),
+    apiKeyRateLimit: {
+      limit: Math.max(1, readInt(env, 'API_KEY_RATE_LIMIT', 600)),
+      windowSeconds: Math.max(1, readInt(env, 'API_KEY_RATE_LIMIT_WINDOW_SECONDS', 60)),
+    },
     explorerEnabled: readBool(env, 'EXPLORER_ENABLED', !isProduction),
     publicApiUrl: env.PUBLIC_API_URL || `http://localhost:${readInt(env, 'PORT', 4000)}`,
     confirmLinkTtlDays: readInt(env, 'CONFIRM_LINK_TTL_DAYS', 30),

@@ -169,7 +169,9 @@ ul.args{margin:.25rem 0 0;padding-left:1.1rem;font-size:.92em}nav ul{columns:2}h
 <p>Send <code>Authorization: Bearer &lt;token&gt;</code> on every request. Two kinds of token work:</p>
 <ul><li><strong>API keys</strong> (<code>cof_…</code>): created by a group admin in the console (Settings → API keys) or with <code>createApiKey</code>; a key acts for one group with one role, is shown once, and can be revoked at any time.</li>
 <li><strong>Access tokens</strong> from <code>signIn(email, password)</code>: short-lived, for people.</li></ul>
-<p>For WebSocket subscriptions (protocol <code>graphql-transport-ws</code>), pass the same header value as <code>connectionParams.authorization</code>; the socket closes when the token expires or the key is revoked.</p></section>
+<p>For WebSocket subscriptions (protocol <code>graphql-transport-ws</code>), pass the same header value as <code>connectionParams.authorization</code>; the socket closes when the token expires or the key is revoked.</p>
+<h3 id="rate-limits">Rate limits</h3>
+<p>Each API key may make a number of requests per fixed window (by default 600 a minute; a key created with <code>rateLimit</code> has its own). Every HTTP response to a key's request carries <code>X-RateLimit-Limit</code> (allowed in the window), <code>X-RateLimit-Remaining</code> (left in this window) and <code>X-RateLimit-Reset</code> (<strong>seconds</strong> until the window ends, not a timestamp). Past the limit you get HTTP 429 with <code>Retry-After</code> and a <code>RATE_LIMITED</code> error whose <code>extensions.retryAfterSeconds</code> says when to try again. Over WebSocket, connecting and each subscribe count as one request (events do not): a subscribe past the limit gets the <code>RATE_LIMITED</code> error, a connection past it is closed with code 4429.</p></section>
 <section id="examples"><h2>Examples</h2>
 <h3>curl</h3>${code(EXAMPLES.curl)}
 <h3>JavaScript (fetch)</h3>${code(EXAMPLES.fetch)}
