@@ -19,6 +19,7 @@ import { closeTransports } from './modules/notifications/notification-channels';
 import { createRequestContext, GraphQLContext } from './graphql/context';
 import { domainErrorExtensions, formatPublicError, publicGraphQLError, requestError } from './graphql/errors';
 import { buildCofferSchema } from './graphql/schema';
+import { CONSOLE_CLIENT_HEADER, isConsoleHttpRequest, isConsoleSocket, loadPersistedDocuments, resolvePersistedDocument } from './graphql/persisted-documents';
 import { subscribeSharingExecution } from './graphql/shared-subscription-execution';
 import { approvalEventShareKey } from './modules/approvals/approval.resolver';
 import { asksForSchema, cachedQueryCostChecker, checkQueryCost, QueryLimits, validationRulesFor } from './graphql/security';
@@ -80,7 +81,7 @@ function corsHeaders(req: IncomingMessage, config: CofferConfig): Record<string,
     'access-control-allow-origin': origin,
     'access-control-allow-credentials': 'true',
     'access-control-allow-methods': 'GET, POST, OPTIONS',
-    'access-control-allow-headers': 'content-type, authorization, apollo-require-preflight, x-apollo-operation-name',
+    'access-control-allow-headers': `content-type, authorization, apollo-require-preflight, x-apollo-operation-name, ${CONSOLE_CLIENT_HEADER}`,
     'access-control-max-age': '600',
     vary: 'origin',
   };
@@ -104,6 +105,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
   const webhooks = await startWebhookDispatcher({ em: orm.em, config, databaseUrl: options.databaseUrl, logger });
   const stopRemittances = await startRemittances({ em: orm.em, config, events, logger });
   const schema = buildCofferSchema();
+  const persistedDocuments = loadPersistedDocuments(config.persistedDocuments.mode, config.persistedDocuments.manifestPath);
   const limits: QueryLimits = {
     maxDepth: config.maxQueryDepth,
     maxAliases: config.maxAliases,
@@ -231,7 +233,40 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
       throw error;
     }
     if (context.viewer.kind === 'apiKey') for (const [name, value] of Object.entries(rateLimitHeaders(context.viewer.rateLimit))) res.setHeader(name, value);
-    const httpGraphQLRequest: HTTPGraphQLRequest = { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body };
+    const enforcePersisted = persistedDocuments.mode === 'console' && context.viewer.kind !== 'apiKey' && isConsoleHttpRequest(req.headers, config);
+    let search = url.search;
+    if (req.method === 'GET') {
+      const params = new URLSearchParams(url.search);
+      let extensions: unknown;
+      try {
+        extensions = params.has('extensions') ? JSON.parse(params.get('extensions') ?? '') : undefined;
+      } catch {
+        extensions = undefined; // Apollo answers the malformed parameter itself
+      }
+      const resolved = resolvePersistedDocument(persistedDocuments, { query: params.get('query') ?? undefined, extensions }, enforcePersisted);
+      if ('error' in resolved) {
+        sendJson(res, resolved.status, { errors: [{ message: resolved.error.message, extensions: domainErrorExtensions(resolved.error) }] });
+        return;
+      }
+      if (typeof resolved.query === 'string') params.set('query', resolved.query);
+      if (resolved.extensions === undefined) params.delete('extensions');
+      else if (params.has('extensions')) params.set('extensions', JSON.stringify(resolved.extensions));
+      search = `?${params.toString()}`;
+    } else if (body && typeof body === 'object' && !Array.isArray(body)) {
+      const resolved = resolvePersistedDocument(persistedDocuments, body as { query: unknown; extensions: unknown }, enforcePersisted);
+      if ('error' in resolved) {
+        sendJson(res, resolved.status, { errors: [{ message: resolved.error.message, extensions: domainErrorExtensions(resolved.error) }] });
+        return;
+      }
+      // Apollo refuses a present-but-undefined field, so only fields with a value are passed on.
+      const { query: _query, extensions: _extensions, ...rest } = body as Record<string, unknown>;
+      body = { ...rest, ...(resolved.query !== undefined ? { query: resolved.query } : {}), ...(resolved.extensions !== undefined ? { extensions: resolved.extensions } : {}) };
+    } else if (enforcePersisted) {
+      // A batch or a non-JSON body from the console: nothing the console sends.
+      graphQLErrorResponse(res, 403, ErrorCode.FORBIDDEN, 'The console may only run its own operations (persisted documents)', { reason: 'PERSISTED_DOCUMENT_REQUIRED' });
+      return;
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = { method: (req.method ?? 'GET').toUpperCase(), headers, search, body };
     const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => context });
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
@@ -244,7 +279,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
   }
 
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.bodyLimitBytes });
-  type SocketExtra = { authorization?: string; expiryTimer?: NodeJS.Timeout };
+  type SocketExtra = { authorization?: string; expiryTimer?: NodeJS.Timeout; fromConsole?: boolean };
   const wsCleanup = useServer<Record<string, unknown>, SocketExtra>(
     {
       schema,
@@ -262,6 +297,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
           return false;
         }
         ctx.extra.authorization = authorization;
+        ctx.extra.fromConsole = isConsoleSocket(ctx.connectionParams, ctx.extra.request.headers, config);
         // A socket must not outlive its access token: close it the moment the token expires.
         const claims = verifyAccessToken(authorization.replace(/^Bearer\s+/i, ''), config.jwtSecret);
         if (claims) {
@@ -285,9 +321,13 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
           return [new GraphQLError('Forbidden', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
         }
         const tagging = { hideSuggestions: config.isProduction };
+        const enforcePersisted = persistedDocuments.mode === 'console' && context.viewer.kind !== 'apiKey' && ctx.extra.fromConsole === true;
+        const resolved = resolvePersistedDocument(persistedDocuments, { query: payload.query, extensions: payload.extensions }, enforcePersisted);
+        if ('error' in resolved) return [new GraphQLError(resolved.error.message, { extensions: domainErrorExtensions(resolved.error) })];
+        const query = typeof resolved.query === 'string' ? resolved.query : '';
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(query);
         } catch (error) {
           if (error instanceof GraphQLError) return [requestError(error, 'GRAPHQL_PARSE_FAILED', tagging)];
           throw error;

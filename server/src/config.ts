@@ -1,3 +1,4 @@
+import { DEFAULT_MANIFEST_PATH, PERSISTED_DOCUMENTS_MODES, PersistedDocumentsMode } from './graphql/persisted-documents';
 import { parseNetwork } from './modules/webhooks/webhook-address';
 import { loadRemittanceConfig, RemittanceConfig } from './modules/remittances/remittance.config';
 
@@ -39,6 +40,8 @@ export interface CofferConfig {
    * it. A key's own `rateLimit` overrides `limit`. Signed-in people are not limited by it.
    */
   apiKeyRateLimit: { limit: number; windowSeconds: number };
+  /** Which documents the console may run (graphql/persisted-documents.ts) and where its manifest is. */
+  persistedDocuments: { mode: PersistedDocumentsMode; manifestPath: string };
   /** Proxies in front of the server that append to X-Forwarded-For; 0 = use the socket address. */
   trustProxyHops: number;
   /** Where people open the console's public pages (sponsor links), without a trailing slash. */
@@ -114,6 +117,12 @@ function readBool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): bool
   return raw === 'true' || raw === '1';
 }
 
+function readPersistedDocumentsMode(env: NodeJS.ProcessEnv): PersistedDocumentsMode {
+  const raw = env.PERSISTED_DOCUMENTS || 'allow';
+  if (!(PERSISTED_DOCUMENTS_MODES as readonly string[]).includes(raw)) throw new Error(`PERSISTED_DOCUMENTS must be one of ${PERSISTED_DOCUMENTS_MODES.join(', ')}, got "${raw}"`);
+  return raw as PersistedDocumentsMode;
+}
+
 function readNetworks(env: NodeJS.ProcessEnv, name: string): string[] {
   const entries = (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   // A typo here would silently refuse (or allow) addresses; fail at start instead.
@@ -150,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:3000').split(',').map((s) => s.trim()).filter(Boolean),
     redisUrl: env.REDIS_URL || undefined,
     trustProxyHops: readInt(env, 'TRUST_PROXY_HOPS', 0),
+    persistedDocuments: { mode: readPersistedDocumentsMode(env), manifestPath: env.PERSISTED_DOCUMENTS_MANIFEST || DEFAULT_MANIFEST_PATH },
     apiKeyRateLimit: {
       limit: Math.max(1, readInt(env, 'API_KEY_RATE_LIMIT', 600)),
       windowSeconds: Math.max(1, readInt(env, 'API_KEY_RATE_LIMIT_WINDOW_SECONDS', 60)),
