@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { codeOf, createApiKey, createGroup, TestGroup } from '../../../test/support/factories';
 import { collect, startTestServer, TestServer } from '../../../test/support/test-server';
 import { closeWatcher, silenceExpectedCloses, sleep, wsErrors } from '../../../test/support/ws-helpers';
@@ -73,6 +74,28 @@ it('reports the limit on every response and refuses the request past it with 429
   expect(rest.headers.get('retry-after')).toBeTruthy();
   expect(rest.headers.get('x-ratelimit-remaining')).toBe('0');
   expect(((await rest.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+});
+
+it('costs an API key request one SQL statement: lookup, count and last-used time together', async () => {
+  const key = await createApiKey(t, group, 'MEMBER');
+  const original = Client.prototype.query;
+  let statements = 0;
+  const counting = function (this: Client, ...args: unknown[]) {
+    const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text ?? '';
+    // The webhook dispatcher polls on its own connection; only requests' statements count here.
+    if (!/webhook_|^select now\(\) as now$/.test(text)) statements += 1;
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  };
+  Client.prototype.query = counting as typeof Client.prototype.query;
+  try {
+    // `{ __typename }` reads nothing else: every statement is the viewer's. The first use also sets last_used_at.
+    for (let i = 0; i < 3; i += 1) expect((await post(t, key, '{ __typename }')).status).toBe(200);
+  } finally {
+    Client.prototype.query = original;
+  }
+  expect(statements).toBe(3);
+  const row = await t.query('select last_used_at from api_keys where prefix = $1', [key.split('_').slice(0, 2).join('_')]);
+  expect(row.rows[0].last_used_at).not.toBeNull();
 });
 
 it("counts each key on its own: another key of the same group keeps its full allowance", async () => {
