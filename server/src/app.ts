@@ -91,6 +91,11 @@ function graphQLErrorResponse(res: ServerResponse, status: number, code: ErrorCo
   sendJson(res, status, { errors: [{ message, extensions: { code, ...extra } }] });
 }
 
+/** A DomainError refused before Apollo runs, with the extensions resolvers' errors get. */
+function domainErrorResponse(res: ServerResponse, status: number, error: DomainError): void {
+  sendJson(res, status, { errors: [{ message: error.message, extensions: domainErrorExtensions(error) }] });
+}
+
 /**
  * Starts the API: migrations, event bus, Apollo over node:http at /graphql,
  * graphql-ws on the same path, and the REST sidecar under /api.
@@ -227,7 +232,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
       if (error instanceof DomainError) {
         if (error instanceof ApiKeyRateLimitedError) for (const [name, value] of Object.entries(rateLimitHeaders(error.state))) res.setHeader(name, value);
         if (error.details.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(error.details.retryAfterSeconds));
-        sendJson(res, httpStatusFor[error.code], { errors: [{ message: error.message, extensions: domainErrorExtensions(error) }] });
+        domainErrorResponse(res, httpStatusFor[error.code], error);
         return;
       }
       throw error;
@@ -243,19 +248,22 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
       } catch {
         extensions = undefined; // Apollo answers the malformed parameter itself
       }
-      const resolved = resolvePersistedDocument(persistedDocuments, { query: params.get('query') ?? undefined, extensions }, enforcePersisted);
+      const query = params.get('query') ?? undefined;
+      const resolved = resolvePersistedDocument(persistedDocuments, { query, extensions }, enforcePersisted);
       if ('error' in resolved) {
-        sendJson(res, resolved.status, { errors: [{ message: resolved.error.message, extensions: domainErrorExtensions(resolved.error) }] });
+        domainErrorResponse(res, resolved.status, resolved.error);
         return;
       }
-      if (typeof resolved.query === 'string') params.set('query', resolved.query);
-      if (resolved.extensions === undefined) params.delete('extensions');
-      else if (params.has('extensions')) params.set('extensions', JSON.stringify(resolved.extensions));
-      search = `?${params.toString()}`;
+      if (resolved.query !== query || resolved.extensions !== extensions) {
+        if (typeof resolved.query === 'string') params.set('query', resolved.query);
+        if (resolved.extensions === undefined) params.delete('extensions');
+        else params.set('extensions', JSON.stringify(resolved.extensions));
+        search = `?${params.toString()}`;
+      }
     } else if (body && typeof body === 'object' && !Array.isArray(body)) {
       const resolved = resolvePersistedDocument(persistedDocuments, body as { query: unknown; extensions: unknown }, enforcePersisted);
       if ('error' in resolved) {
-        sendJson(res, resolved.status, { errors: [{ message: resolved.error.message, extensions: domainErrorExtensions(resolved.error) }] });
+        domainErrorResponse(res, resolved.status, resolved.error);
         return;
       }
       // Apollo refuses a present-but-undefined field, so only fields with a value are passed on.

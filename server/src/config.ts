@@ -117,6 +117,13 @@ function readBool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): bool
   return raw === 'true' || raw === '1';
 }
 
+/** Counters are pruned an hour after their window starts (pruneRateLimitCounters), so a window may not be longer. */
+function readApiKeyWindow(env: NodeJS.ProcessEnv): number {
+  const seconds = readInt(env, 'API_KEY_RATE_LIMIT_WINDOW_SECONDS', 60);
+  if (seconds < 1 || seconds > 3600) throw new Error(`API_KEY_RATE_LIMIT_WINDOW_SECONDS must be from 1 to 3600, got ${seconds}`);
+  return seconds;
+}
+
 function readPersistedDocumentsMode(env: NodeJS.ProcessEnv): PersistedDocumentsMode {
   const raw = env.PERSISTED_DOCUMENTS || 'allow';
   if (!(PERSISTED_DOCUMENTS_MODES as readonly string[]).includes(raw)) throw new Error(`PERSISTED_DOCUMENTS must be one of ${PERSISTED_DOCUMENTS_MODES.join(', ')}, got "${raw}"`);
@@ -162,7 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     persistedDocuments: { mode: readPersistedDocumentsMode(env), manifestPath: env.PERSISTED_DOCUMENTS_MANIFEST || DEFAULT_MANIFEST_PATH },
     apiKeyRateLimit: {
       limit: Math.max(1, readInt(env, 'API_KEY_RATE_LIMIT', 600)),
-      windowSeconds: Math.max(1, readInt(env, 'API_KEY_RATE_LIMIT_WINDOW_SECONDS', 60)),
+      windowSeconds: readApiKeyWindow(env),
     },
     explorerEnabled: readBool(env, 'EXPLORER_ENABLED', !isProduction),
     publicApiUrl: env.PUBLIC_API_URL || `http://localhost:${readInt(env, 'PORT', 4000)}`,

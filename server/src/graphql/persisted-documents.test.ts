@@ -111,6 +111,19 @@ describe('PERSISTED_DOCUMENTS=console', () => {
     expect(failure(await send(t, { hash: unknown, auth: group.admin.token, from: 'console-header' }))).toMatchObject({ reason: 'PERSISTED_QUERY_NOT_FOUND' });
   });
 
+  it('applies the same to GET requests', async () => {
+    const get = async (params: Record<string, string>) => {
+      const response = await fetch(`${t.url}/graphql?${new URLSearchParams(params).toString()}`, {
+        headers: { authorization: `Bearer ${group.admin.token}`, 'x-coffer-client': 'console', 'apollo-require-preflight': 'true' },
+      });
+      return { status: response.status, body: (await response.json()) as Answer['body'] };
+    };
+    const byHash = await get({ variables: JSON.stringify({ first: 5 }), extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: GROUPS.hash } }) });
+    expect(byHash.body.errors).toBeUndefined();
+    expect(groupCount(byHash)).toBe(1);
+    expect(failure(await get({ query: ARBITRARY }))).toEqual({ status: 403, code: 'FORBIDDEN', reason: 'PERSISTED_DOCUMENT_REQUIRED' });
+  });
+
   it('lets API keys run any document, even from the console', async () => {
     const key = await createApiKey(t, group, 'ADMIN');
     for (const from of ['console-header', 'console-origin', 'elsewhere'] as const) {

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { codeOf, createApiKey, createGroup, TestGroup } from '../../../test/support/factories';
-import { collect, startTestServer, TestServer } from '../../../test/support/test-server';
+import { collect, startTestServer, testConfig, TestServer } from '../../../test/support/test-server';
 import { closeWatcher, silenceExpectedCloses, sleep, wsErrors } from '../../../test/support/ws-helpers';
 
 /*
@@ -210,4 +210,10 @@ describe('windows and instances', () => {
     expect((await post(secondInstance, key)).status).toBe(429);
     expect((await post(t, key)).status).toBe(429);
   });
+});
+
+it('refuses a window longer than the counters are kept (an hour), or none at all', () => {
+  expect(() => testConfig({ API_KEY_RATE_LIMIT_WINDOW_SECONDS: '86400' })).toThrow(/from 1 to 3600/);
+  expect(() => testConfig({ API_KEY_RATE_LIMIT_WINDOW_SECONDS: '0' })).toThrow(/from 1 to 3600/);
+  expect(testConfig({ API_KEY_RATE_LIMIT_WINDOW_SECONDS: '2' }).apiKeyRateLimit.windowSeconds).toBe(2);
 });
