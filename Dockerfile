@@ -29,6 +29,8 @@ ENV NODE_ENV=production \
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/server ./server
+# The console's persisted-documents manifest: the API runs the console's operations from it (PERSISTED_DOCUMENTS).
+COPY --from=build /app/web/src/gql/persisted-documents.json ./web/src/gql/persisted-documents.json
 USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 \

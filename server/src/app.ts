@@ -17,8 +17,9 @@ import type { JobDeps } from './jobs/job-types';
 import { JobScheduler, startJobScheduler } from './jobs/scheduler';
 import { closeTransports } from './modules/notifications/notification-channels';
 import { createRequestContext, GraphQLContext } from './graphql/context';
-import { formatPublicError, publicGraphQLError, requestError } from './graphql/errors';
+import { domainErrorExtensions, formatPublicError, publicGraphQLError, requestError } from './graphql/errors';
 import { buildCofferSchema } from './graphql/schema';
+import { CONSOLE_CLIENT_HEADER, isConsoleHttpRequest, isConsoleSocket, loadPersistedDocuments, resolvePersistedDocument } from './graphql/persisted-documents';
 import { subscribeSharingExecution } from './graphql/shared-subscription-execution';
 import { approvalEventShareKey } from './modules/approvals/approval.resolver';
 import { asksForSchema, cachedQueryCostChecker, checkQueryCost, QueryLimits, validationRulesFor } from './graphql/security';
@@ -30,7 +31,7 @@ import { DomainError, ErrorCode, httpStatusFor } from './shared/domain-error';
 import { EventBus, PostgresEventBus, RedisEventBus } from './shared/event-bus';
 import { consoleLogger, describeError, Logger } from './shared/logger';
 import { startWebhookDispatcher } from './modules/webhooks/webhook-dispatcher';
-import { clientIp } from './shared/rate-limit';
+import { ApiKeyRateLimitedError, clientIp, rateLimitHeaders } from './shared/rate-limit';
 
 export interface StartOptions {
   config: CofferConfig;
@@ -55,6 +56,12 @@ export interface CofferServer {
 }
 
 const GRAPHQL_PATH = '/graphql';
+/**
+ * WebSocket close code for an API key past its limit at connection time: the
+ * 4xxx range is the application's, and 4429 echoes HTTP 429 (graphql-ws uses
+ * the same code for too many connection_init messages, also a "slow down").
+ */
+const RATE_LIMITED_CLOSE_CODE = 4429;
 /** In-flight requests get this long to finish on shutdown; then their sockets are cut. */
 const DRAIN_GRACE_MS = 5000;
 
@@ -74,7 +81,7 @@ function corsHeaders(req: IncomingMessage, config: CofferConfig): Record<string,
     'access-control-allow-origin': origin,
     'access-control-allow-credentials': 'true',
     'access-control-allow-methods': 'GET, POST, OPTIONS',
-    'access-control-allow-headers': 'content-type, authorization, apollo-require-preflight, x-apollo-operation-name',
+    'access-control-allow-headers': `content-type, authorization, apollo-require-preflight, x-apollo-operation-name, ${CONSOLE_CLIENT_HEADER}`,
     'access-control-max-age': '600',
     vary: 'origin',
   };
@@ -82,6 +89,11 @@ function corsHeaders(req: IncomingMessage, config: CofferConfig): Record<string,
 
 function graphQLErrorResponse(res: ServerResponse, status: number, code: ErrorCode, message: string, extra: Record<string, unknown> = {}): void {
   sendJson(res, status, { errors: [{ message, extensions: { code, ...extra } }] });
+}
+
+/** A DomainError refused before Apollo runs, with the extensions resolvers' errors get. */
+function domainErrorResponse(res: ServerResponse, status: number, error: DomainError): void {
+  sendJson(res, status, { errors: [{ message: error.message, extensions: domainErrorExtensions(error) }] });
 }
 
 /**
@@ -98,6 +110,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
   const webhooks = await startWebhookDispatcher({ em: orm.em, config, databaseUrl: options.databaseUrl, logger });
   const stopRemittances = await startRemittances({ em: orm.em, config, events, logger });
   const schema = buildCofferSchema();
+  const persistedDocuments = loadPersistedDocuments(config.persistedDocuments.mode, config.persistedDocuments.manifestPath);
   const limits: QueryLimits = {
     maxDepth: config.maxQueryDepth,
     maxAliases: config.maxAliases,
@@ -217,12 +230,51 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
       context = await createRequestContext(contextDeps, req.headers.authorization, clientIp(req, config));
     } catch (error) {
       if (error instanceof DomainError) {
-        graphQLErrorResponse(res, httpStatusFor[error.code], error.code, error.message);
+        if (error instanceof ApiKeyRateLimitedError) for (const [name, value] of Object.entries(rateLimitHeaders(error.state))) res.setHeader(name, value);
+        if (error.details.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(error.details.retryAfterSeconds));
+        domainErrorResponse(res, httpStatusFor[error.code], error);
         return;
       }
       throw error;
     }
-    const httpGraphQLRequest: HTTPGraphQLRequest = { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body };
+    if (context.viewer.kind === 'apiKey') for (const [name, value] of Object.entries(rateLimitHeaders(context.viewer.rateLimit))) res.setHeader(name, value);
+    const enforcePersisted = persistedDocuments.mode === 'console' && context.viewer.kind !== 'apiKey' && isConsoleHttpRequest(req.headers, config);
+    let search = url.search;
+    if (req.method === 'GET') {
+      const params = new URLSearchParams(url.search);
+      let extensions: unknown;
+      try {
+        extensions = params.has('extensions') ? JSON.parse(params.get('extensions') ?? '') : undefined;
+      } catch {
+        extensions = undefined; // Apollo answers the malformed parameter itself
+      }
+      const query = params.get('query') ?? undefined;
+      const resolved = resolvePersistedDocument(persistedDocuments, { query, extensions }, enforcePersisted);
+      if ('error' in resolved) {
+        domainErrorResponse(res, resolved.status, resolved.error);
+        return;
+      }
+      if (resolved.query !== query || resolved.extensions !== extensions) {
+        if (typeof resolved.query === 'string') params.set('query', resolved.query);
+        if (resolved.extensions === undefined) params.delete('extensions');
+        else params.set('extensions', JSON.stringify(resolved.extensions));
+        search = `?${params.toString()}`;
+      }
+    } else if (body && typeof body === 'object' && !Array.isArray(body)) {
+      const resolved = resolvePersistedDocument(persistedDocuments, body as { query: unknown; extensions: unknown }, enforcePersisted);
+      if ('error' in resolved) {
+        domainErrorResponse(res, resolved.status, resolved.error);
+        return;
+      }
+      // Apollo refuses a present-but-undefined field, so only fields with a value are passed on.
+      const { query: _query, extensions: _extensions, ...rest } = body as Record<string, unknown>;
+      body = { ...rest, ...(resolved.query !== undefined ? { query: resolved.query } : {}), ...(resolved.extensions !== undefined ? { extensions: resolved.extensions } : {}) };
+    } else if (enforcePersisted) {
+      // A batch or a non-JSON body from the console: nothing the console sends.
+      graphQLErrorResponse(res, 403, ErrorCode.FORBIDDEN, 'The console may only run its own operations (persisted documents)', { reason: 'PERSISTED_DOCUMENT_REQUIRED' });
+      return;
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = { method: (req.method ?? 'GET').toUpperCase(), headers, search, body };
     const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => context });
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
@@ -235,7 +287,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
   }
 
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.bodyLimitBytes });
-  type SocketExtra = { authorization?: string; expiryTimer?: NodeJS.Timeout };
+  type SocketExtra = { authorization?: string; expiryTimer?: NodeJS.Timeout; fromConsole?: boolean };
   const wsCleanup = useServer<Record<string, unknown>, SocketExtra>(
     {
       schema,
@@ -247,10 +299,13 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         try {
           const viewer = (await createRequestContext(contextDeps, authorization)).viewer;
           if (viewer.kind === 'anonymous') return false;
-        } catch {
+        } catch (error) {
+          // An API key past its limit may not open a socket either; the reason says when to retry.
+          if (error instanceof ApiKeyRateLimitedError) ctx.extra.socket.close(RATE_LIMITED_CLOSE_CODE, `Rate limited; retry in ${error.state.resetSeconds} s`);
           return false;
         }
         ctx.extra.authorization = authorization;
+        ctx.extra.fromConsole = isConsoleSocket(ctx.connectionParams, ctx.extra.request.headers, config);
         // A socket must not outlive its access token: close it the moment the token expires.
         const claims = verifyAccessToken(authorization.replace(/^Bearer\s+/i, ''), config.jwtSecret);
         if (claims) {
@@ -266,15 +321,21 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         let context: GraphQLContext;
         try {
           context = await createRequestContext(contextDeps, ctx.extra.authorization);
-        } catch {
+        } catch (error) {
+          // Past an API key's limit only this subscribe fails; the socket and its other subscriptions stay.
+          if (error instanceof ApiKeyRateLimitedError) return [new GraphQLError(error.message, { extensions: domainErrorExtensions(error) })];
           ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden');
           // graphql-ws rejects an empty array as an internal error; this error is never sent on the closing socket.
           return [new GraphQLError('Forbidden', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
         }
         const tagging = { hideSuggestions: config.isProduction };
+        const enforcePersisted = persistedDocuments.mode === 'console' && context.viewer.kind !== 'apiKey' && ctx.extra.fromConsole === true;
+        const resolved = resolvePersistedDocument(persistedDocuments, { query: payload.query, extensions: payload.extensions }, enforcePersisted);
+        if ('error' in resolved) return [new GraphQLError(resolved.error.message, { extensions: domainErrorExtensions(resolved.error) })];
+        const query = typeof resolved.query === 'string' ? resolved.query : '';
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(query);
         } catch (error) {
           if (error instanceof GraphQLError) return [requestError(error, 'GRAPHQL_PARSE_FAILED', tagging)];
           throw error;

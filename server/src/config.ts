@@ -1,3 +1,4 @@
+import { DEFAULT_MANIFEST_PATH, PERSISTED_DOCUMENTS_MODES, PersistedDocumentsMode } from './graphql/persisted-documents';
 import { parseNetwork } from './modules/webhooks/webhook-address';
 import { loadRemittanceConfig, RemittanceConfig } from './modules/remittances/remittance.config';
 
@@ -33,6 +34,14 @@ export interface CofferConfig {
   confirmLinkTtlDays: number;
   /** Apollo Sandbox at GET /graphql and introspection; in production only for signed-in callers. */
   explorerEnabled: boolean;
+  /**
+   * Requests each API key may make per window (GraphQL over HTTP, each WebSocket
+   * connection and subscribe, REST), counted in PostgreSQL so all instances share
+   * it. A key's own `rateLimit` overrides `limit`. Signed-in people are not limited by it.
+   */
+  apiKeyRateLimit: { limit: number; windowSeconds: number };
+  /** Which documents the console may run (graphql/persisted-documents.ts) and where its manifest is. */
+  persistedDocuments: { mode: PersistedDocumentsMode; manifestPath: string };
   /** Proxies in front of the server that append to X-Forwarded-For; 0 = use the socket address. */
   trustProxyHops: number;
   /** Where people open the console's public pages (sponsor links), without a trailing slash. */
@@ -108,6 +117,19 @@ function readBool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): bool
   return raw === 'true' || raw === '1';
 }
 
+/** Counters are pruned an hour after their window starts (pruneRateLimitCounters), so a window may not be longer. */
+function readApiKeyWindow(env: NodeJS.ProcessEnv): number {
+  const seconds = readInt(env, 'API_KEY_RATE_LIMIT_WINDOW_SECONDS', 60);
+  if (seconds < 1 || seconds > 3600) throw new Error(`API_KEY_RATE_LIMIT_WINDOW_SECONDS must be from 1 to 3600, got ${seconds}`);
+  return seconds;
+}
+
+function readPersistedDocumentsMode(env: NodeJS.ProcessEnv): PersistedDocumentsMode {
+  const raw = env.PERSISTED_DOCUMENTS || 'allow';
+  if (!(PERSISTED_DOCUMENTS_MODES as readonly string[]).includes(raw)) throw new Error(`PERSISTED_DOCUMENTS must be one of ${PERSISTED_DOCUMENTS_MODES.join(', ')}, got "${raw}"`);
+  return raw as PersistedDocumentsMode;
+}
+
 function readNetworks(env: NodeJS.ProcessEnv, name: string): string[] {
   const entries = (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   // A typo here would silently refuse (or allow) addresses; fail at start instead.
@@ -144,6 +166,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:3000').split(',').map((s) => s.trim()).filter(Boolean),
     redisUrl: env.REDIS_URL || undefined,
     trustProxyHops: readInt(env, 'TRUST_PROXY_HOPS', 0),
+    persistedDocuments: { mode: readPersistedDocumentsMode(env), manifestPath: env.PERSISTED_DOCUMENTS_MANIFEST || DEFAULT_MANIFEST_PATH },
+    apiKeyRateLimit: {
+      limit: Math.max(1, readInt(env, 'API_KEY_RATE_LIMIT', 600)),
+      windowSeconds: readApiKeyWindow(env),
+    },
     explorerEnabled: readBool(env, 'EXPLORER_ENABLED', !isProduction),
     publicApiUrl: env.PUBLIC_API_URL || `http://localhost:${readInt(env, 'PORT', 4000)}`,
     confirmLinkTtlDays: readInt(env, 'CONFIRM_LINK_TTL_DAYS', 30),

@@ -23,7 +23,7 @@ import { secretMatches } from '../shared/crypto';
 import { DomainError, ErrorCode } from '../shared/domain-error';
 import type { EventBus } from '../shared/event-bus';
 import { createLoaders } from '../shared/loaders';
-import { clientIp, consumeRateLimit, RateLimitRule } from '../shared/rate-limit';
+import { ApiKeyRateLimitedError, clientIp, consumeRateLimit, RateLimitRule, rateLimitHeaders } from '../shared/rate-limit';
 import { describeError, Logger } from '../shared/logger';
 import type { ServiceContext } from '../shared/service-context';
 import { cronRoutes } from './cron-routes';
@@ -43,8 +43,19 @@ export interface RestDeps {
 type Handler = (req: IncomingMessage, res: ServerResponse, deps: RestDeps, params: Record<string, string>) => Promise<void>;
 
 /** A request's service context, built as for GraphQL: the viewer from the Authorization header, a fork on first use. */
-async function serviceContext(req: IncomingMessage, deps: RestDeps): Promise<ServiceContext> {
-  return createRequestContext(deps, req.headers.authorization, clientIp(req, deps.config));
+async function serviceContext(req: IncomingMessage, res: ServerResponse, deps: RestDeps): Promise<ServiceContext> {
+  try {
+    const ctx = await createRequestContext(deps, req.headers.authorization, clientIp(req, deps.config));
+    if (ctx.viewer.kind === 'apiKey') setHeaders(res, rateLimitHeaders(ctx.viewer.rateLimit));
+    return ctx;
+  } catch (error) {
+    if (error instanceof ApiKeyRateLimitedError) setHeaders(res, rateLimitHeaders(error.state));
+    throw error;
+  }
+}
+
+function setHeaders(res: ServerResponse, headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 }
 
 const HEALTH_TIMEOUT_MS = 2000;
@@ -99,7 +110,7 @@ const federatedSignIn: Handler = async (req, res, deps) => {
  * JSON envelope.
  */
 const receipt: Handler = async (req, res, deps, params) => {
-  const ctx = await serviceContext(req, deps);
+  const ctx = await serviceContext(req, res, deps);
   sendPrintableHtml(res, renderReceiptHtml(await getReceipt(ctx, params.id)));
 };
 
@@ -122,7 +133,7 @@ const signedReceipt: Handler = async (_req, res, deps, params) => {
 
 /** GET /api/receipts/remittance/:id: a remittance's printable page, on the same terms as a receipt. */
 const remittanceReceipt: Handler = async (req, res, deps, params) => {
-  const ctx = await serviceContext(req, deps);
+  const ctx = await serviceContext(req, res, deps);
   sendPrintableHtml(res, await remittanceReceiptHtml(ctx, params.id));
 };
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CofferConfig } from '../config';
-import { rateLimited } from './domain-error';
+import { DomainError, ErrorCode, rateLimited } from './domain-error';
 
 export interface RateLimitRule {
   /** Names the limit, e.g. `webhooks` or `sponsor-links`; each bucket counts separately. */
@@ -17,15 +17,59 @@ export interface RateLimitRule {
  * load balancer shares it; one upsert per request.
  */
 export async function consumeRateLimit(em: EntityManager, rule: RateLimitRule, key: string): Promise<void> {
-  const rows: { hits: number; retry_after: number }[] = await em.getConnection().execute(
-    `insert into "rate_limit_counters" ("bucket", "key", "window_start", "hits")
-     values (?, ?, to_timestamp(floor(extract(epoch from now()) / ?) * ?), 1)
-     on conflict ("bucket", "key", "window_start") do update set "hits" = "rate_limit_counters"."hits" + 1
-     returning "hits", ceil(extract(epoch from "window_start") + ? - extract(epoch from now()))::int as "retry_after"`,
-    [rule.bucket, key, rule.windowSeconds, rule.windowSeconds, rule.windowSeconds],
+  const rows: { hits: number; reset_seconds: number }[] = await em.getConnection().execute(
+    countHitSql('?'),
+    [rule.bucket, key, ...countHitParams(rule.windowSeconds)],
   );
-  const { hits, retry_after: retryAfter } = rows[0];
+  const { hits, reset_seconds: retryAfter } = rows[0];
   if (hits > rule.limit) throw rateLimited(`Too many requests; try again in ${retryAfter} s`, Math.max(1, retryAfter));
+}
+
+/**
+ * The counting upsert, returning `hits` and `reset_seconds`. Parameters: the
+ * bucket, then whatever `keyExpression` needs, then countHitParams(window).
+ * `from` lets a caller count inside a bigger statement (the API key lookup
+ * counts only when a key matched, in the same round trip).
+ */
+export function countHitSql(keyExpression: string, from = ''): string {
+  return `insert into "rate_limit_counters" ("bucket", "key", "window_start", "hits")
+     select ?, ${keyExpression}, to_timestamp(floor(extract(epoch from now()) / ?) * ?), 1 ${from}
+     on conflict ("bucket", "key", "window_start") do update set "hits" = "rate_limit_counters"."hits" + 1
+     returning "hits", ceil(extract(epoch from "window_start") + ? - extract(epoch from now()))::int as "reset_seconds"`;
+}
+
+export function countHitParams(windowSeconds: number): number[] {
+  return [windowSeconds, windowSeconds, windowSeconds];
+}
+
+/** Where an API key stands in its current window; every HTTP response to the key reports it. */
+export interface RateLimitState {
+  limit: number;
+  /** Requests left in this window (0 once the limit is reached). */
+  remaining: number;
+  /** Seconds until the window ends and the count starts again. */
+  resetSeconds: number;
+}
+
+/** RATE_LIMITED for an API key: carries the state so the response can still report it in headers. */
+export class ApiKeyRateLimitedError extends DomainError {
+  constructor(readonly state: RateLimitState) {
+    super(ErrorCode.RATE_LIMITED, `This API key made more than ${state.limit} requests in the current window; try again in ${state.resetSeconds} s`, {
+      retryAfterSeconds: state.resetSeconds,
+    });
+  }
+}
+
+/**
+ * X-RateLimit-Reset is in seconds from now (like Retry-After), not an epoch
+ * time, so a client with a wrong clock still waits the right time.
+ */
+export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
+  return {
+    'x-ratelimit-limit': String(state.limit),
+    'x-ratelimit-remaining': String(state.remaining),
+    'x-ratelimit-reset': String(state.resetSeconds),
+  };
 }
 
 /** Windows that ended more than an hour ago; called by the retention job, not per request. */

@@ -16,6 +16,6 @@ export type TestActor = { userId: string } | { apiKeyId: string } | 'system';
 export async function serviceContextFor(t: TestServer, actor: TestActor, em: EntityManager = t.server.orm.em.fork()): Promise<ServiceContext> {
   let viewer: Viewer = anonymousViewer;
   if (actor !== 'system' && 'userId' in actor) viewer = { kind: 'user', user: await em.findOneOrFail(User, { id: actor.userId }) };
-  if (actor !== 'system' && 'apiKeyId' in actor) viewer = { kind: 'apiKey', apiKey: await em.findOneOrFail(ApiKey, { id: actor.apiKeyId }, { populate: ['group'] }) };
+  if (actor !== 'system' && 'apiKeyId' in actor) viewer = { kind: 'apiKey', apiKey: await em.findOneOrFail(ApiKey, { id: actor.apiKeyId }, { populate: ['group'] }), rateLimit: { limit: 1, remaining: 1, resetSeconds: 60 } };
   return { em, viewer, config: t.config, events: t.server.events, loaders: createLoaders(em, viewer) };
 }

@@ -21,8 +21,8 @@ export interface TestServer {
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, auth?: string): Promise<GraphQLResponse<T>>;
   /** Plain SQL on this server's database, for checking what was stored (one connection, opened on first use). */
   query<R extends QueryResultRow = QueryResultRow>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
-  /** A graphql-ws client against this server; closes with the server. */
-  ws(authorization: string | undefined, extra?: { onClose?: (code: number, reason: string) => void }): WsClient;
+  /** A graphql-ws client against this server; closes with the server. `params` adds to the connection parameters. */
+  ws(authorization: string | undefined, extra?: { onClose?: (code: number, reason: string) => void }, params?: Record<string, unknown>): WsClient;
   close(): Promise<void>;
 }
 
@@ -59,11 +59,11 @@ export async function startTestServer(options: { env?: NodeJS.ProcessEnv; db?: T
       })();
       return (await sql).query(text, params);
     },
-    ws: (authorization, extra = {}) => {
+    ws: (authorization, extra = {}, params = {}) => {
       const client = createClient({
         url: `${server.url.replace('http', 'ws')}/graphql`,
         webSocketImpl: WebSocket,
-        connectionParams: authorization ? { authorization: `Bearer ${authorization}` } : {},
+        connectionParams: { ...(authorization ? { authorization: `Bearer ${authorization}` } : {}), ...params },
         retryAttempts: 0,
         lazy: false,
         on: { closed: (event) => extra.onClose?.((event as { code: number }).code, (event as { reason: string }).reason) },
@@ -81,13 +81,13 @@ export async function startTestServer(options: { env?: NodeJS.ProcessEnv; db?: T
 }
 
 /** Subscribes and collects results; `next(n)` waits until at least n results have arrived (default 1), so an event that came early is not missed. */
-export function collect<T>(client: WsClient, query: string, variables: Record<string, unknown>) {
+export function collect<T>(client: WsClient, query: string, variables: Record<string, unknown>, extensions?: Record<string, unknown>) {
   const results: { data?: T | null; errors?: unknown[] }[] = [];
   const waiters: (() => void)[] = [];
   let error: unknown;
   let completed = false;
   const dispose = client.subscribe<T>(
-    { query, variables },
+    { query, variables, ...(extensions ? { extensions } : {}) },
     {
       next: (value) => {
         results.push(value as { data?: T | null; errors?: unknown[] });

@@ -196,6 +196,8 @@ export function useStack(options: { apiEnv?: NodeJS.ProcessEnv | (() => NodeJS.P
       CRON_SECRET,
       // Sponsor links point at this console's public pages.
       CONSOLE_PUBLIC_URL: consoleUrl,
+      // The console may only run its own operations: the browser tests prove every page works that way.
+      PERSISTED_DOCUMENTS: 'console',
       ...(typeof options.apiEnv === 'function' ? options.apiEnv() : options.apiEnv),
     });
     const web = start(children, 'console', [NEXT_BIN, 'start', '-p', String(webPort), '-H', '127.0.0.1'], WEB, {

@@ -28,25 +28,28 @@ function CreateApiKeyForm({ groupId, onCreated }: { groupId: string; onCreated: 
     const form = new FormData(element);
     const name = String(form.get('name') ?? '').trim();
     const role = parseRole(form.get('role'));
+    const rateLimitInput = String(form.get('rateLimit') ?? '').trim();
+    const rateLimit = rateLimitInput === '' ? null : Number(rateLimitInput);
     setErrors({});
     setFormError(null);
     onCreated(null);
     const local: Record<string, string> = {};
     if (!name) local.name = 'Name the key after the integration that uses it.';
     if (!role) local.role = 'Choose a role.';
+    if (rateLimit !== null && !(Number.isInteger(rateLimit) && rateLimit >= 1)) local.rateLimit = 'Use a whole number of requests, or leave it empty.';
     if (!role || Object.keys(local).length > 0) {
       setErrors(local);
       return;
     }
     try {
-      const result = await create({ variables: { groupId, name, role } });
+      const result = await create({ variables: { groupId, name, role, rateLimit } });
       const payload = result.data?.createApiKey;
       element.reset();
       onCreated(payload ? { name: payload.apiKey.name, secret: payload.secret } : null);
     } catch (error) {
       const fields = fieldErrors(error);
       setErrors(fields);
-      setFormError(Object.keys(fields).length === 0 ? errorMessage(error) : unplacedErrors(fields, ['name', 'role']));
+      setFormError(Object.keys(fields).length === 0 ? errorMessage(error) : unplacedErrors(fields, ['name', 'role', 'rateLimit']));
     }
   }
 
@@ -55,6 +58,14 @@ function CreateApiKeyForm({ groupId, onCreated }: { groupId: string; onCreated: 
       <FormError>{formError}</FormError>
       <TextField label="Key name" name="name" autoComplete="off" required maxLength={100} error={errors.name} hint="e.g. Accounting sync" />
       <SelectField label="Role" name="role" defaultValue="MEMBER" required error={errors.role} options={ROLE_OPTIONS} hint="The key acts in this group with this role." />
+      <TextField
+        label="Rate limit"
+        name="rateLimit"
+        inputMode="numeric"
+        autoComplete="off"
+        error={errors.rateLimit}
+        hint="Requests per rate-limit window (a minute unless the server says otherwise). Leave empty for the server's default."
+      />
       <div className="form__actions">
         <button type="submit" className="button button--primary" disabled={loading}>
           {loading ? 'Creating…' : 'Create key'}
@@ -102,6 +113,7 @@ function ApiKeyRow({ apiKey, onChanged }: { apiKey: ApiKeyFieldsFragment; onChan
         <LocalDateTime iso={apiKey.createdAt} />
       </td>
       <td role="cell">{apiKey.lastUsedAt ? <LocalDateTime iso={apiKey.lastUsedAt} /> : 'Never'}</td>
+      <td role="cell" className="hide-narrow">{apiKey.rateLimit === null ? 'Default' : `${apiKey.rateLimit} per window`}</td>
       <td role="cell">
         {apiKey.revokedAt ? <span className="badge">Revoked</span> : <span className="badge badge--ok">Active</span>}
       </td>
@@ -161,6 +173,7 @@ export function ApiKeysPage({ groupId }: { groupId: string }) {
                 <th scope="col" role="columnheader">Role</th>
                 <th scope="col" role="columnheader" className="hide-narrow">Created</th>
                 <th scope="col" role="columnheader">Last used</th>
+                <th scope="col" role="columnheader" className="hide-narrow">Rate limit</th>
                 <th scope="col" role="columnheader">Status</th>
                 <th scope="col" role="columnheader">
                   <span className="visually-hidden">Actions</span>
@@ -173,7 +186,7 @@ export function ApiKeysPage({ groupId }: { groupId: string }) {
               ))}
               {keys.length === 0 ? (
                 <tr role="row">
-                  <td role="cell" colSpan={6} className="table__empty">
+                  <td role="cell" colSpan={7} className="table__empty">
                     No API keys yet.
                   </td>
                 </tr>

@@ -15,7 +15,7 @@ import type { ApprovalCardFragment } from '@/gql/graphql';
 function prepend(cache: ApolloCache, variables: { groupId: string; status?: 'PENDING'; first: number }, approval: ApprovalCardFragment) {
   cache.updateQuery({ query: ApprovalsQuery, variables }, (data) => {
     if (!data || data.approvals.edges.some((edge) => edge.node.id === approval.id)) return data;
-    const edge = { __typename: 'ApprovalEdge' as const, cursor: '', node: { __typename: 'ApprovalRequest' as const, ...approval } };
+    const edge = { __typename: 'ApprovalEdge' as const, cursor: '', node: approval };
     return {
       approvals: { ...data.approvals, totalCount: data.approvals.totalCount + 1, edges: [edge, ...data.approvals.edges] },
     };

@@ -21,9 +21,9 @@ type Documents = {
     "\n  mutation ExportMyData {\n    exportMyData {\n      id\n      createdAt\n      json\n    }\n  }\n": typeof types.ExportMyDataDocument,
     "\n  mutation DeleteMyAccount($confirmation: String!) {\n    deleteMyAccount(confirmation: $confirmation) {\n      erasureRequestId\n      retainFinancialUntil\n    }\n  }\n": typeof types.DeleteMyAccountDocument,
     "\n  query MyLanguage {\n    me {\n      profile {\n        id\n        language\n      }\n    }\n  }\n": typeof types.MyLanguageDocument,
-    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n    rateLimit\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
     "\n  query ApiKeys($groupId: ID!) {\n    apiKeys(groupId: $groupId) {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.ApiKeysDocument,
-    "\n  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!) {\n    createApiKey(groupId: $groupId, name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!, $rateLimit: Int) {\n    createApiKey(groupId: $groupId, name: $name, role: $role, rateLimit: $rateLimit) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
     "\n  fragment ApprovalCard on ApprovalRequest {\n    id\n    entityType\n    action\n    status\n    targetId\n    proposedData\n    previousData\n    notes\n    createdAt\n    decidedAt\n    decisionNotes\n    requestedBy {\n      kind\n      id\n      name\n    }\n    decidedBy {\n      kind\n      name\n    }\n    viewerCanApprove\n    viewerCanReject\n    viewerCanCancel\n  }\n": typeof types.ApprovalCardFragmentDoc,
     "\n  query Approvals($groupId: ID!, $status: ApprovalRequestStatus, $first: Int, $after: String) {\n    approvals(groupId: $groupId, status: $status, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ApprovalCard\n        }\n      }\n    }\n  }\n": typeof types.ApprovalsDocument,
@@ -116,9 +116,9 @@ const documents: Documents = {
     "\n  mutation ExportMyData {\n    exportMyData {\n      id\n      createdAt\n      json\n    }\n  }\n": types.ExportMyDataDocument,
     "\n  mutation DeleteMyAccount($confirmation: String!) {\n    deleteMyAccount(confirmation: $confirmation) {\n      erasureRequestId\n      retainFinancialUntil\n    }\n  }\n": types.DeleteMyAccountDocument,
     "\n  query MyLanguage {\n    me {\n      profile {\n        id\n        language\n      }\n    }\n  }\n": types.MyLanguageDocument,
-    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": types.ApiKeyFieldsFragmentDoc,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n    rateLimit\n  }\n": types.ApiKeyFieldsFragmentDoc,
     "\n  query ApiKeys($groupId: ID!) {\n    apiKeys(groupId: $groupId) {\n      ...ApiKeyFields\n    }\n  }\n": types.ApiKeysDocument,
-    "\n  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!) {\n    createApiKey(groupId: $groupId, name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!, $rateLimit: Int) {\n    createApiKey(groupId: $groupId, name: $name, role: $role, rateLimit: $rateLimit) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": types.RevokeApiKeyDocument,
     "\n  fragment ApprovalCard on ApprovalRequest {\n    id\n    entityType\n    action\n    status\n    targetId\n    proposedData\n    previousData\n    notes\n    createdAt\n    decidedAt\n    decisionNotes\n    requestedBy {\n      kind\n      id\n      name\n    }\n    decidedBy {\n      kind\n      name\n    }\n    viewerCanApprove\n    viewerCanReject\n    viewerCanCancel\n  }\n": types.ApprovalCardFragmentDoc,
     "\n  query Approvals($groupId: ID!, $status: ApprovalRequestStatus, $first: Int, $after: String) {\n    approvals(groupId: $groupId, status: $status, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ApprovalCard\n        }\n      }\n    }\n  }\n": types.ApprovalsDocument,
@@ -249,7 +249,7 @@ export function graphql(source: "\n  query MyLanguage {\n    me {\n      profile
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n"): (typeof documents)["\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n"];
+export function graphql(source: "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n    rateLimit\n  }\n"): (typeof documents)["\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n    rateLimit\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -257,7 +257,7 @@ export function graphql(source: "\n  query ApiKeys($groupId: ID!) {\n    apiKeys
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!) {\n    createApiKey(groupId: $groupId, name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!) {\n    createApiKey(groupId: $groupId, name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!, $rateLimit: Int) {\n    createApiKey(groupId: $groupId, name: $name, role: $role, rateLimit: $rateLimit) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!, $rateLimit: Int) {\n    createApiKey(groupId: $groupId, name: $name, role: $role, rateLimit: $rateLimit) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

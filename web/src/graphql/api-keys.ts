@@ -9,6 +9,7 @@ export const ApiKeyFieldsFragment = graphql(`
     createdAt
     lastUsedAt
     revokedAt
+    rateLimit
   }
 `);
 
@@ -21,8 +22,8 @@ export const ApiKeysQuery = graphql(`
 `);
 
 export const CreateApiKeyMutation = graphql(`
-  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!) {
-    createApiKey(groupId: $groupId, name: $name, role: $role) {
+  mutation CreateApiKey($groupId: ID!, $name: String!, $role: Role!, $rateLimit: Int) {
+    createApiKey(groupId: $groupId, name: $name, role: $role, rateLimit: $rateLimit) {
       secret
       apiKey {
         ...ApiKeyFields

@@ -2,6 +2,7 @@ import { print, type GraphQLFormattedError } from 'graphql';
 import type { TypedDocumentNode } from '@apollo/client';
 import { addTypenameToDocument } from '@apollo/client/utilities';
 import { serverApiUrl } from './config';
+import { CONSOLE_CLIENT_HEADER, CONSOLE_CLIENT_NAME, persistedQueryExtensions } from './persisted-documents';
 
 export interface ApiResult<TData> {
   data: TData | null;
@@ -15,13 +16,15 @@ export async function serverGraphql<TData, TVariables extends Record<string, unk
   accessToken?: string,
   timeoutMs = 15_000,
 ): Promise<ApiResult<TData>> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', [CONSOLE_CLIENT_HEADER]: CONSOLE_CLIENT_NAME };
   if (accessToken) headers.authorization = `Bearer ${accessToken}`;
   const response = await fetch(serverApiUrl(), {
     method: 'POST',
     headers,
-    // __typename as Apollo Client would ask for it, so results can seed the browser's cache.
-    body: JSON.stringify({ query: print(addTypenameToDocument(document)), variables }),
+    // __typename as Apollo Client would ask for it, so results can seed the browser's cache. The hash
+    // names the document in the console's manifest (what the API runs when it knows the hash); the
+    // text is for an API with PERSISTED_DOCUMENTS=off.
+    body: JSON.stringify({ query: print(addTypenameToDocument(document)), variables, extensions: persistedQueryExtensions(document) }),
     cache: 'no-store',
     signal: AbortSignal.timeout(timeoutMs),
   });

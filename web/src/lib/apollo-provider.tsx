@@ -4,12 +4,14 @@ import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'r
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { ApolloProvider } from '@apollo/client/react';
 import { ErrorLink } from '@apollo/client/link/error';
+import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { OperationTypeNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { signOut } from './auth-client';
 import type { PublicConfig } from './config';
-import { isUnauthenticated } from './graphql-errors';
+import { hasReason, isUnauthenticated } from './graphql-errors';
+import { CONSOLE_CLIENT_HEADER, CONSOLE_CLIENT_NAME, persistedDocumentHash } from './persisted-documents';
 import { GROUPS_PAGE_SIZE, GroupsQuery } from '@/graphql/groups';
 import type { GroupsQuery as GroupsQueryData } from '@/gql/graphql';
 import { LocaleProvider } from './locale';
@@ -93,8 +95,15 @@ function isAuthClose(event: unknown): boolean {
 }
 
 function createApolloClient(config: PublicConfig, accessToken: string | undefined, ws: Client | null): ApolloClient {
-  const headers: Record<string, string> = accessToken ? { authorization: `Bearer ${accessToken}` } : {};
+  const headers: Record<string, string> = { [CONSOLE_CLIENT_HEADER]: CONSOLE_CLIENT_NAME, ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}) };
   const httpLink = new HttpLink({ uri: config.apiUrl, headers });
+
+  // Operations go by their codegen hash; the API runs the matching document from the console's
+  // manifest. Only an API that does not know the hash (PERSISTED_DOCUMENTS=off) gets the text, on retry.
+  const persistedQueries = new PersistedQueryLink({
+    generateHash: persistedDocumentHash,
+    retry: ({ error }) => hasReason(error, 'PERSISTED_QUERY_NOT_FOUND'),
+  });
 
   const signOutWhenTokenRejected = new ErrorLink(({ error }) => {
     if (accessToken && isUnauthenticated(error)) endSession();
@@ -109,7 +118,7 @@ function createApolloClient(config: PublicConfig, accessToken: string | undefine
     : httpLink;
 
   return new ApolloClient({
-    link: ApolloLink.from([signOutWhenTokenRejected, transport]),
+    link: ApolloLink.from([signOutWhenTokenRejected, persistedQueries, transport]),
     cache: createCache(),
     ssrMode: typeof window === 'undefined',
     defaultOptions: {
@@ -134,7 +143,7 @@ export function Providers({ config, accessToken, locale, initialGroups, children
     if (typeof window === 'undefined' || !accessToken) return null;
     return createClient({
       url: config.wsUrl,
-      connectionParams: { authorization: `Bearer ${accessToken}` },
+      connectionParams: { authorization: `Bearer ${accessToken}`, client: CONSOLE_CLIENT_NAME },
       // Phones drop sockets all the time (tunnels, sleep); keep trying with graphql-ws's backoff.
       retryAttempts: 1000,
       shouldRetry: (event) => !isAuthClose(event),

@@ -44,6 +44,11 @@ export function fieldErrors(error: unknown): Record<string, string> {
   return result;
 }
 
+/** Whether any GraphQL error carries this `extensions.reason` (e.g. PERSISTED_QUERY_NOT_FOUND). */
+export function hasReason(error: unknown, reason: string): boolean {
+  return graphqlErrors(error).some((graphqlError) => graphqlError.extensions?.reason === reason);
+}
+
 /** The API refused the access token (expired or revoked). */
 export function isUnauthenticated(error: unknown): boolean {
   return errorCode(error) === 'UNAUTHENTICATED' || (ServerError.is(error) && error.statusCode === 401);

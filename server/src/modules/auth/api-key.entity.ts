@@ -9,7 +9,7 @@ import { User } from './user.entity';
  * the secret is kept; keys are long and random, so a slow hash adds nothing.
  */
 @Entity({ tableName: 'api_keys' })
-export class ApiKey extends BaseEntity<'lastUsedAt' | 'revokedAt'> {
+export class ApiKey extends BaseEntity<'lastUsedAt' | 'revokedAt' | 'rateLimit'> {
   @ManyToOne(() => Group, { deleteRule: 'restrict' })
   group: Group;
 
@@ -32,6 +32,10 @@ export class ApiKey extends BaseEntity<'lastUsedAt' | 'revokedAt'> {
 
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   lastUsedAt: Date | null = null;
+
+  /** Requests the key may make per rate-limit window; null = the server's API_KEY_RATE_LIMIT. */
+  @Property({ type: 'integer', nullable: true })
+  rateLimit: number | null = null;
 
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   revokedAt: Date | null = null;

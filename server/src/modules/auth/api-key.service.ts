@@ -24,15 +24,21 @@ export interface CreatedApiKey {
   secret: string;
 }
 
-export async function createApiKey(ctx: ServiceContext, groupId: string, name: string, role: Role): Promise<CreatedApiKey> {
+/** A ceiling on a key's own limit, so a typo cannot take a key out of rate limiting. */
+export const MAX_API_KEY_RATE_LIMIT = 100_000;
+
+export async function createApiKey(ctx: ServiceContext, groupId: string, name: string, role: Role, rateLimit: number | null = null): Promise<CreatedApiKey> {
   const user = requireUser(ctx);
   const group = await loadGroupForWrite(ctx, ctx.em, groupId, ADMIN_ONLY);
-  new FieldValidator().check('name', isNonBlank(name, 100), 'Name the key (at most 100 characters)').throwIfInvalid();
+  new FieldValidator()
+    .check('name', isNonBlank(name, 100), 'Name the key (at most 100 characters)')
+    .check('rateLimit', rateLimit === null || (Number.isInteger(rateLimit) && rateLimit >= 1 && rateLimit <= MAX_API_KEY_RATE_LIMIT), `Use a whole number from 1 to ${MAX_API_KEY_RATE_LIMIT}, or leave it out`)
+    .throwIfInvalid();
   const prefix = newPrefix();
   const secret = `${prefix}_${randomToken(24)}`;
-  const apiKey = ctx.em.create(ApiKey, { group, name: name.trim(), prefix, secretHash: sha256Hex(secret), role, createdBy: ctx.em.getReference(User, user.id) });
+  const apiKey = ctx.em.create(ApiKey, { group, name: name.trim(), prefix, secretHash: sha256Hex(secret), role, rateLimit, createdBy: ctx.em.getReference(User, user.id) });
   ctx.em.persist(apiKey);
-  recordActivity(ctx, { groupId, action: 'api-key.create', entityType: 'ApiKey', entityId: apiKey.id, after: { name: apiKey.name, prefix, role } });
+  recordActivity(ctx, { groupId, action: 'api-key.create', entityType: 'ApiKey', entityId: apiKey.id, after: { name: apiKey.name, prefix, role, rateLimit } });
   await ctx.em.flush();
   return { apiKey, secret };
 }

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { Role } from '../../shared/roles';
 import { Group } from '../groups/group.entity';
@@ -25,7 +25,9 @@ export class AuthResolver {
     requireSignedIn(ctx);
     const { viewer } = ctx;
     if (viewer.kind === 'apiKey') {
-      return { user: null, apiKey: viewer.apiKey, memberships: [{ group: viewer.apiKey.group, role: viewer.apiKey.role }] };
+      // The viewer's key holds only a reference to its group (the lookup reads no group columns).
+      const group = await ctx.loaders.groupById.load(viewer.apiKey.group.id);
+      return { user: null, apiKey: viewer.apiKey, memberships: group ? [{ group, role: viewer.apiKey.role }] : [] };
     }
     if (viewer.kind !== 'user') return { user: null, apiKey: null, memberships: [] };
     const rows = await ctx.em.find(Member, { user: viewer.user.id, status: MemberStatus.ACTIVE }, { populate: ['group'], orderBy: { group: { name: 'asc' } } });
@@ -65,8 +67,13 @@ export class ApiKeyResolver {
     @Arg('groupId', () => ID) groupId: string,
     @Arg('name', { description: 'What the key is for, e.g. Zapier: 1 to 100 characters' }) name: string,
     @Arg('role', () => Role, { description: 'What the key may do in the group; give it the least it needs' }) role: Role,
+    @Arg('rateLimit', () => Int, {
+      nullable: true,
+      description: `Requests the key may make per rate-limit window (1 to ${apiKeys.MAX_API_KEY_RATE_LIMIT}); leave out for the server's default`,
+    })
+    rateLimit?: number | null,
   ): Promise<apiKeys.CreatedApiKey> {
-    return apiKeys.createApiKey(ctx, groupId, name, role);
+    return apiKeys.createApiKey(ctx, groupId, name, role, rateLimit ?? null);
   }
 
   @Mutation(() => ApiKeyType, { description: 'Admins only: the key stops working at once. Revoking a revoked key changes nothing and returns it.' })

@@ -17,6 +17,7 @@ import { requireUser } from './authorization';
 import { SignInFailure } from './sign-in-failure.entity';
 import { User } from './user.entity';
 import { anonymousViewer, Viewer, ViewerUser } from './viewer';
+import { ApiKeyRateLimitedError, countHitParams, countHitSql, RateLimitState } from '../../shared/rate-limit';
 
 export const SIGN_IN_MAX_FAILURES = 5;
 export const SIGN_IN_WINDOW_SECONDS = 15 * 60;
@@ -96,7 +97,30 @@ export async function changePassword(ctx: ServiceContext, currentPassword: strin
 }
 
 /** Last-used times are written at most once a minute per key: not a write per request. */
-const LAST_USED_RESOLUTION_MS = 60_000;
+const LAST_USED_RESOLUTION_SECONDS = 60;
+
+export const API_KEY_RATE_BUCKET = 'api-key';
+
+type ApiKeyLookupRow = Record<string, unknown> & { last_used_at: Date | null; hits: number; reset_seconds: number; touched_at: Date | null };
+
+/**
+ * An API key request costs one statement: find the key by prefix and secret
+ * hash, count the request in the key's rate-limit window (shared by every
+ * instance), and refresh last_used_at when it is a minute old.
+ * Parameters: prefix, secret hash, bucket, countHitParams(window), resolution seconds.
+ */
+const API_KEY_LOOKUP_SQL = `with "matched" as (
+    select * from "api_keys" where "prefix" = ? and "secret_hash" = ? and "revoked_at" is null
+  ), "counted" as (
+    ${countHitSql('"matched"."id"::text', 'from "matched"')}
+  ), "touched" as (
+    update "api_keys" set "last_used_at" = now()
+    where "id" in (select "id" from "matched")
+      and ("last_used_at" is null or "last_used_at" < now() - make_interval(secs => ?))
+    returning "last_used_at"
+  )
+  select "matched".*, "counted"."hits", "counted"."reset_seconds", "touched"."last_used_at" as "touched_at"
+  from "matched" cross join "counted" left join "touched" on true`;
 
 /** Where `resolveViewer` reads from. */
 export interface ViewerSources {
@@ -134,18 +158,23 @@ export async function resolveViewer(sources: ViewerSources, config: CofferConfig
   if (!match) throw unauthenticated('Authorization must be "Bearer <token>"');
   const credential = match[1];
   if (credential.startsWith(API_KEY_MARK)) {
-    const prefix = credential.split('_').slice(0, 2).join('_');
     const em = sources.em();
-    const apiKey = await em.findOne(ApiKey, { prefix }, { populate: ['group'] });
-    if (!apiKey || apiKey.revokedAt || apiKey.secretHash !== sha256Hex(credential)) {
-      throw unauthenticated('Invalid or revoked API key');
-    }
-    const now = Date.now();
-    if (!apiKey.lastUsedAt || now - apiKey.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      apiKey.lastUsedAt = new Date(now);
-      await em.nativeUpdate(ApiKey, { id: apiKey.id }, { lastUsedAt: apiKey.lastUsedAt });
-    }
-    return { kind: 'apiKey', apiKey };
+    const { limit, windowSeconds } = config.apiKeyRateLimit;
+    const rows: ApiKeyLookupRow[] = await em.getConnection().execute(API_KEY_LOOKUP_SQL, [
+      credential.split('_').slice(0, 2).join('_'),
+      sha256Hex(credential),
+      API_KEY_RATE_BUCKET,
+      ...countHitParams(windowSeconds),
+      LAST_USED_RESOLUTION_SECONDS,
+    ]);
+    const row = rows[0];
+    if (!row) throw unauthenticated('Invalid or revoked API key');
+    const { hits, reset_seconds: resetSeconds, touched_at: touchedAt, ...columns } = row;
+    const apiKey = em.map(ApiKey, { ...columns, last_used_at: touchedAt ?? columns.last_used_at });
+    const rateLimit: RateLimitState = { limit: apiKey.rateLimit ?? limit, remaining: 0, resetSeconds: Math.max(1, resetSeconds) };
+    rateLimit.remaining = Math.max(0, rateLimit.limit - hits);
+    if (hits > rateLimit.limit) throw new ApiKeyRateLimitedError(rateLimit);
+    return { kind: 'apiKey', apiKey, rateLimit };
   }
   const claims = verifyAccessToken(credential, config.jwtSecret);
   if (!claims) throw unauthenticated('Invalid or expired access token');

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Role } from '../../shared/roles';
 import { GroupType } from '../groups/group.types';
 
@@ -42,6 +42,9 @@ export class ApiKeyType {
 
   @Field(() => Date, { nullable: true, description: 'When a request last used the key, to the minute; null if never used' })
   lastUsedAt: Date | null;
+
+  @Field(() => Int, { nullable: true, description: "Requests the key may make per rate-limit window, set when it was created; null means the server's default (API_KEY_RATE_LIMIT)" })
+  rateLimit: number | null;
 
   @Field(() => Date, { nullable: true, description: 'When an admin revoked the key; from then on it is refused (UNAUTHENTICATED). Null while it works.' })
   revokedAt: Date | null;

@@ -1,3 +1,4 @@
+import type { RateLimitState } from '../../shared/rate-limit';
 import { ApiKey } from './api-key.entity';
 import type { User } from './user.entity';
 
@@ -11,7 +12,8 @@ export type ViewerUser = Pick<User, 'id' | 'email' | 'name' | 'phone' | 'mustCha
 /** Who is making the request. Services decide what each kind may do. */
 export type Viewer =
   | { kind: 'user'; user: ViewerUser }
-  | { kind: 'apiKey'; apiKey: ApiKey }
+  /** `rateLimit`: the key's window after counting this request (or connection / subscribe). */
+  | { kind: 'apiKey'; apiKey: ApiKey; rateLimit: RateLimitState }
   | { kind: 'anonymous' };
 
 export const anonymousViewer: Viewer = { kind: 'anonymous' };
