@@ -91,6 +91,8 @@ export async function runFanoutScenario({ coffer, start, databaseUrl, jwtSecret,
     const usage = /** @type {NodeJS.CpuUsage} */ (await target.call('cpuUsage'));
     return (usage.user + usage.system) / 1000;
   };
+  /** System (kernel) CPU alone: on loopback a socket write also runs much of the receiving side's TCP work. @param {import('./child.mjs').Target} target */
+  const systemCpuMs = async (target) => /** @type {NodeJS.CpuUsage} */ (await target.call('cpuUsage')).system / 1000;
 
   /** @type {FanoutRow[]} */
   const rows = [];
@@ -129,6 +131,7 @@ export async function runFanoutScenario({ coffer, start, databaseUrl, jwtSecret,
           log(`  ${size} subscribed and warmed up in ${Math.round(setupMs)} ms`);
           await target.call('resetStatements');
           const cpuBefore = await cpuMs(target);
+          const systemBefore = await systemCpuMs(target);
           const publisherBefore = target === coffer ? 0 : await cpuMs(coffer);
           if (profile) await target.call('profileStart');
           // With the subscribers on B, A only serves the mutations: its profile shows what one costs.
@@ -142,6 +145,7 @@ export async function runFanoutScenario({ coffer, start, databaseUrl, jwtSecret,
           if (profile) log(`  CPU profile: ${String(await target.call('profileStop', `fanout-${target.name}-${size}`))}`);
           if (profile && target !== coffer) log(`  CPU profile of A (mutations only): ${String(await coffer.call('profileStop', `fanout-publisher-${size}`))}`);
           const cpuAfter = await cpuMs(target);
+          const systemAfter = await systemCpuMs(target);
           const publisherAfter = target === coffer ? 0 : await cpuMs(coffer);
           const statements = Number(await target.call('statements'));
           const row = {
@@ -159,7 +163,7 @@ export async function runFanoutScenario({ coffer, start, databaseUrl, jwtSecret,
           const clientCpuUsPerDelivery = (samples.reduce((sum, s) => sum + s.clientCpuMs, 0) * 1000) / events / size;
           log(
             `  first delivery p50 ${format.ms(percentile(samples.map((s) => s.first), 0.5))} ms; last delivery p50 ${format.ms(percentile(lasts, 0.5))} ms, p99 ${format.ms(percentile(lasts, 0.99))} ms; ` +
-              `server CPU ${format.ms(row.cpuMsPerEvent)} ms/event (${format.num((row.cpuMsPerEvent * 1000) / size)} µs/delivery); bench client CPU ${format.num(clientCpuUsPerDelivery)} µs/delivery; ` +
+              `server CPU ${format.ms(row.cpuMsPerEvent)} ms/event (${format.num((row.cpuMsPerEvent * 1000) / size)} µs/delivery, of which system ${format.num(((systemAfter - systemBefore) * 1000) / events / size)}); bench client CPU ${format.num(clientCpuUsPerDelivery)} µs/delivery; ` +
               `${row.statementsPerDelivery.toFixed(2)} SQL statements per delivery; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')}`,
           );
         } finally {
