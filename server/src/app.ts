@@ -234,7 +234,9 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
     res.end();
   }
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.bodyLimitBytes });
+  // No per-message compression (ws's default, stated on purpose): it would deflate every frame once per
+  // socket, so one event to a thousand admins would be compressed a thousand times.
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.bodyLimitBytes, perMessageDeflate: false });
   type SocketExtra = { authorization?: string; expiryTimer?: NodeJS.Timeout };
   const publicResult = (result: ExecutionResult): ExecutionResult | FormattedExecutionResult =>
     result.errors?.length ? { ...result, errors: result.errors.map((error) => publicGraphQLError(error, logError)) } : result;

@@ -71,7 +71,12 @@ class FanoutSubscriber implements AsyncIterableIterator<ExecutionResult> {
   /** Synchronous, so a thousand sockets are written in one loop without a promise each. */
   send(payload: string): void {
     if (this.finished || this.target.socket.readyState !== OPEN) return;
-    this.target.socket.send(`${this.framePrefix}${payload}}`);
+    try {
+      this.target.socket.send(`${this.framePrefix}${payload}}`);
+    } catch (error) {
+      // One broken socket ends its own subscription, not the delivery to the others.
+      this.fail(error);
+    }
   }
 
   /** The subscriber is no longer admitted: its stream completes. */
@@ -149,7 +154,10 @@ class FanoutGroup {
   }
 
   private async run(): Promise<void> {
-    for await (const event of this.events) await this.deliver(event);
+    for await (const event of this.events) {
+      // deliver() settles every failure on the subscribers concerned; this only keeps the loop alive.
+      await this.deliver(event).catch(() => undefined);
+    }
   }
 
   private async deliver(event: CofferEvent): Promise<void> {
