@@ -7,6 +7,7 @@
 // the first and to the N-th (last) delivery. Once with the subscribers on A,
 // once on a second instance B (the event crosses PostgreSQL NOTIFY; on A it
 // also goes out through NOTIFY and comes back through A's own LISTEN).
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { measureEvent, openSubscribers } from './fanout.mjs';
 import { APPROVAL_EVENTS_SUBSCRIPTION, RECORD_TRANSACTION, seedFanout } from './scale.mjs';
@@ -90,6 +91,8 @@ export async function runFanoutScenario({ coffer, start, databaseUrl, jwtSecret,
     const usage = /** @type {NodeJS.CpuUsage} */ (await target.call('cpuUsage'));
     return (usage.user + usage.system) / 1000;
   };
+  /** System (kernel) CPU alone: on loopback a socket write also runs much of the receiving side's TCP work. @param {import('./child.mjs').Target} target */
+  const systemCpuMs = async (target) => /** @type {NodeJS.CpuUsage} */ (await target.call('cpuUsage')).system / 1000;
 
   /** @type {FanoutRow[]} */
   const rows = [];
@@ -128,8 +131,11 @@ export async function runFanoutScenario({ coffer, start, databaseUrl, jwtSecret,
           log(`  ${size} subscribed and warmed up in ${Math.round(setupMs)} ms`);
           await target.call('resetStatements');
           const cpuBefore = await cpuMs(target);
+          const systemBefore = await systemCpuMs(target);
           const publisherBefore = target === coffer ? 0 : await cpuMs(coffer);
           if (profile) await target.call('profileStart');
+          // With the subscribers on B, A only serves the mutations: its profile shows what one costs.
+          if (profile && target !== coffer) await coffer.call('profileStart');
           /** @type {import('./fanout.mjs').EventSample[]} */
           const samples = [];
           for (let i = 0; i < events; i += 1) {
@@ -137,7 +143,9 @@ export async function runFanoutScenario({ coffer, start, databaseUrl, jwtSecret,
             await new Promise((resolve) => setTimeout(resolve, 20));
           }
           if (profile) log(`  CPU profile: ${String(await target.call('profileStop', `fanout-${target.name}-${size}`))}`);
+          if (profile && target !== coffer) log(`  CPU profile of A (mutations only): ${String(await coffer.call('profileStop', `fanout-publisher-${size}`))}`);
           const cpuAfter = await cpuMs(target);
+          const systemAfter = await systemCpuMs(target);
           const publisherAfter = target === coffer ? 0 : await cpuMs(coffer);
           const statements = Number(await target.call('statements'));
           const row = {
@@ -152,7 +160,12 @@ export async function runFanoutScenario({ coffer, start, databaseUrl, jwtSecret,
           };
           rows.push(row);
           const lasts = samples.map((s) => s.last);
-          log(`  last delivery p50 ${format.ms(percentile(lasts, 0.5))} ms, p99 ${format.ms(percentile(lasts, 0.99))} ms; server CPU ${format.ms(row.cpuMsPerEvent)} ms/event; ${row.statementsPerDelivery.toFixed(2)} SQL statements per delivery`);
+          const clientCpuUsPerDelivery = (samples.reduce((sum, s) => sum + s.clientCpuMs, 0) * 1000) / events / size;
+          log(
+            `  first delivery p50 ${format.ms(percentile(samples.map((s) => s.first), 0.5))} ms; last delivery p50 ${format.ms(percentile(lasts, 0.5))} ms, p99 ${format.ms(percentile(lasts, 0.99))} ms; ` +
+              `server CPU ${format.ms(row.cpuMsPerEvent)} ms/event (${format.num((row.cpuMsPerEvent * 1000) / size)} µs/delivery, of which system ${format.num(((systemAfter - systemBefore) * 1000) / events / size)}); bench client CPU ${format.num(clientCpuUsPerDelivery)} µs/delivery; ` +
+              `${row.statementsPerDelivery.toFixed(2)} SQL statements per delivery; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')}`,
+          );
         } finally {
           await subscribers.close();
         }

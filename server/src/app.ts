@@ -5,7 +5,7 @@ import { ApolloServer, HeaderMap, HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { GraphQLError, GraphQLSchema, parse, specifiedRules, validate, getOperationAST, getVariableValues, DocumentNode } from 'graphql';
+import { GraphQLError, GraphQLSchema, parse, specifiedRules, validate, getOperationAST, getVariableValues, DocumentNode, ExecutionResult, FormattedExecutionResult } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -20,7 +20,7 @@ import { createRequestContext, GraphQLContext } from './graphql/context';
 import { domainErrorExtensions, formatPublicError, publicGraphQLError, requestError } from './graphql/errors';
 import { buildCofferSchema } from './graphql/schema';
 import { CONSOLE_CLIENT_HEADER, isConsoleHttpRequest, isConsoleSocket, loadPersistedDocuments, resolvePersistedDocument } from './graphql/persisted-documents';
-import { subscribeSharingExecution } from './graphql/shared-subscription-execution';
+import { createSharedSubscriptions } from './graphql/shared-subscription-execution';
 import { approvalEventShareKey } from './modules/approvals/approval.resolver';
 import { asksForSchema, cachedQueryCostChecker, checkQueryCost, QueryLimits, validationRulesFor } from './graphql/security';
 import { BodyTooLargeError, readBody, sendJson } from './rest/envelope';
@@ -286,8 +286,13 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
     res.end();
   }
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.bodyLimitBytes });
+  // No per-message compression (ws's default, stated on purpose): it would deflate every frame once per
+  // socket, so one event to a thousand admins would be compressed a thousand times.
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.bodyLimitBytes, perMessageDeflate: false });
   type SocketExtra = { authorization?: string; expiryTimer?: NodeJS.Timeout; fromConsole?: boolean };
+  const publicResult = (result: ExecutionResult): ExecutionResult | FormattedExecutionResult =>
+    result.errors?.length ? { ...result, errors: result.errors.map((error) => publicGraphQLError(error, logError)) } : result;
+  const sharedSubscriptions = createSharedSubscriptions({ shareKeys: { approvalEvents: approvalEventShareKey }, formatResult: publicResult });
   const wsCleanup = useServer<Record<string, unknown>, SocketExtra>(
     {
       schema,
@@ -316,8 +321,8 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         return true;
       },
       // Checked again on every subscribe: tokens expire and keys get revoked while sockets stay open.
-      subscribe: subscribeSharingExecution({ approvalEvents: approvalEventShareKey }),
-      onSubscribe: async (ctx, _id, payload) => {
+      subscribe: sharedSubscriptions.subscribe,
+      onSubscribe: async (ctx, id, payload) => {
         let context: GraphQLContext;
         try {
           context = await createRequestContext(contextDeps, ctx.extra.authorization);
@@ -350,12 +355,10 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         if (variables.errors) return variables.errors.map((error) => requestError(error, ErrorCode.BAD_USER_INPUT, tagging));
         const costError = checkQueryCost(schema, document, payload.operationName, payload.variables ?? undefined, limits.maxCost);
         if (costError) return [costError];
+        sharedSubscriptions.deliverTo(context, { socket: ctx.extra.socket, id });
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: context };
       },
-      onNext: (_ctx, _id, _payload, _args, result) => {
-        if (!result.errors?.length) return undefined;
-        return { ...result, errors: result.errors.map((error) => publicGraphQLError(error, logError)) };
-      },
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors?.length ? publicResult(result) : undefined),
       onClose: (ctx) => clearTimeout(ctx.extra.expiryTimer),
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => publicGraphQLError(error, logError)),
     },

@@ -3,6 +3,7 @@ import type { SubscribeResolverData } from 'type-graphql';
 import { connectionOf, ConnectionShape, toConnection } from '../../graphql/connection';
 import type { GraphQLContext } from '../../graphql/context';
 import type { CofferEvent } from '../../shared/event-bus';
+import { admittedEvents, AdmittedEvents } from '../../shared/admitted-events';
 import { Role } from '../../shared/roles';
 import { createLoaders } from '../../shared/loaders';
 import { oncePerEvent } from '../../shared/once-per-event';
@@ -35,40 +36,55 @@ function adminUserIdsAt(ctx: ServiceContext, groupId: string, event: CofferEvent
 }
 
 /**
- * Passes events on only while the subscriber is still an admin of the group:
- * checked for every event, so someone demoted or removed mid-subscription
- * stops receiving them (the stream ends). People are checked against the
- * admin list read once per event for all subscribers; an API key's role is
- * its own. The answer primes the subscriber's role loader, so the event's
- * `viewerCan…` fields need no query of their own.
+ * The group's events on a topic, passed on only while the subscriber is still
+ * an admin of the group: checked for every event, so someone demoted or
+ * removed mid-subscription stops receiving them (the stream ends). People are
+ * checked against the admin list read once per event for all subscribers; an
+ * API key's role is its own. The answer primes the subscriber's role loader,
+ * so the event's `viewerCan…` fields need no query of their own. `preload`
+ * starts, once per event, what the admitted subscribers' results will read.
  */
-export async function* whileAdmin(ctx: ServiceContext, groupId: string, events: AsyncIterableIterator<CofferEvent>): AsyncGenerator<CofferEvent> {
-  try {
-    for await (const event of events) {
+export function whileAdmin(ctx: ServiceContext, groupId: string, topic: string, options: { preload?: (event: CofferEvent) => Promise<unknown> } = {}): AdmittedEvents {
+  return admittedEvents({
+    events: ctx.events,
+    topic,
+    key: groupId,
+    prepare: (event) => {
+      // Started alongside the admin list rather than after it: one database round trip less before the first delivery.
+      // Nothing of it reaches a subscriber who is not admitted; a failure here is retried where the data is used.
+      options.preload?.(event).catch(() => undefined);
+      return adminUserIdsAt(ctx, groupId, event);
+    },
+    admit: (_event, admins) => {
       ctx.loaders.viewerRoleByGroup.clearAll();
-      if (ctx.viewer.kind === 'user') {
-        if (!(await adminUserIdsAt(ctx, groupId, event)).has(ctx.viewer.user.id)) return;
-        ctx.loaders.viewerRoleByGroup.prime(groupId, Role.ADMIN);
-      } else if ((await viewerRoleIn(ctx, groupId)) !== Role.ADMIN) {
-        return;
-      }
-      yield event;
-    }
-  } finally {
-    await events.return?.();
-  }
+      if (ctx.viewer.kind !== 'user') return viewerRoleIn(ctx, groupId).then((role) => role === Role.ADMIN);
+      if (!admins.has(ctx.viewer.user.id)) return false;
+      ctx.loaders.viewerRoleByGroup.prime(groupId, Role.ADMIN);
+      return true;
+    },
+  });
 }
 
 /**
  * What makes two admins' approvalEvents results differ: only whether the
- * viewer asked for the request (viewerCanApprove / viewerCanCancel). Every
- * other admin signed in as a person shares one execution of the event; API
- * keys and the requester execute their own.
+ * viewer asked for the request, in person or through an API key they created
+ * (viewerCanApprove / viewerCanCancel). Every other admin signed in as a
+ * person shares one execution of the event; API keys and the requester
+ * execute their own. A key's request whose creator the event does not name
+ * is executed by everyone on their own.
  */
 export function approvalEventShareKey(event: CofferEvent, context: GraphQLContext): string | undefined {
   if (context.viewer.kind !== 'user') return undefined;
-  const requester = event.data.requestedByKind === ActorKind.USER ? event.data.requestedById : undefined;
-  return requester === context.viewer.user.id ? undefined : 'another-admin';
+  const viewerId = context.viewer.user.id;
+  switch (event.data.requestedByKind) {
+    case ActorKind.USER:
+      return event.data.requestedById === viewerId ? undefined : 'another-admin';
+    case ActorKind.API_KEY:
+      if (!event.data.requestedByKeyCreatorId) return undefined;
+      return event.data.requestedByKeyCreatorId === viewerId ? undefined : 'another-admin';
+    default:
+      return 'another-admin';
+  }
 }
 
 interface ApprovalEventSnapshot {
@@ -90,15 +106,13 @@ function approvalEventSnapshot(ctx: ServiceContext, groupId: string, event: Coff
     const loaders = createLoaders(em, ctx.viewer);
     const userNames = new Map<string, string | null>();
     const apiKeyNames = new Map<string, string | null>();
-    for (const [kind, id] of [
-      [approval.requestedByKind, approval.requestedById],
-      [approval.decidedByKind, approval.decidedById],
-    ] as const) {
-      if (!id || !kind) continue;
-      const actor = { kind, id };
-      const name = await actorName({ ...ctx, em, loaders }, actor);
-      (actor.kind === ActorKind.API_KEY ? apiKeyNames : userNames).set(actor.id, name);
-    }
+    const actors = [
+      { kind: approval.requestedByKind, id: approval.requestedById },
+      { kind: approval.decidedByKind, id: approval.decidedById },
+    ].filter((actor): actor is { kind: ActorKind; id: string } => Boolean(actor.kind && actor.id));
+    // Together, so a decided request's two names cost one round trip (the loaders batch them).
+    const names = await Promise.all(actors.map((actor) => actorName({ ...ctx, em, loaders }, actor)));
+    actors.forEach((actor, index) => (actor.kind === ActorKind.API_KEY ? apiKeyNames : userNames).set(actor.id, names[index]));
     return { approval, pendingCount, userNames, apiKeyNames };
   });
 }
@@ -146,7 +160,7 @@ export class ApprovalResolver {
     description: "New and decided requests of a group, with the pending count; for the group's admins only",
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, GroupArgs, GraphQLContext>) => {
       await assertGroupRole(context, args.groupId, ADMIN_ONLY);
-      return whileAdmin(context, args.groupId, context.events.subscribe(approvals.APPROVAL_EVENTS_TOPIC, args.groupId));
+      return whileAdmin(context, args.groupId, approvals.APPROVAL_EVENTS_TOPIC, { preload: (event) => approvalEventSnapshot(context, args.groupId, event) });
     },
   })
   async approvalEvents(

@@ -104,11 +104,19 @@ export function requestApproval(ctx: ServiceContext, em: EntityManager, input: A
 }
 
 export async function publishApprovalEvent(ctx: ServiceContext, request: ApprovalRequest, type: ApprovalEventType): Promise<void> {
-  // Who asked travels with the event: subscribers' results differ only in whether they are the requester (see approvalEventShareKey).
+  // Who asked travels with the event: subscribers' results differ only in whether they asked, themselves or
+  // through a key they created (see approvalEventShareKey), so a key's request names its creator too.
+  const keyCreator = request.requestedByKind === ActorKind.API_KEY && request.requestedById ? await ctx.loaders.apiKeyCreatorById.load(request.requestedById) : null;
   const event: CofferEvent = {
     topic: APPROVAL_EVENTS_TOPIC,
     key: request.group.id,
-    data: { approvalId: request.id, type, requestedByKind: request.requestedByKind, requestedById: request.requestedById ?? '' },
+    data: {
+      approvalId: request.id,
+      type,
+      requestedByKind: request.requestedByKind,
+      requestedById: request.requestedById ?? '',
+      ...(keyCreator ? { requestedByKeyCreatorId: keyCreator } : {}),
+    },
   };
   await ctx.events.publish(event);
 }

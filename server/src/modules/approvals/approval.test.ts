@@ -248,6 +248,67 @@ describe('live approval events', () => {
     expect(second.completed).toBe(true);
   });
 
+  it("show each admin their own buttons: the requester may cancel but not approve, the other admins (people and keys) may approve", async () => {
+    const s = await setup({ approvalThreshold: { amount: '100', currency: 'INR' } });
+    const thirdAdmin = await createUser(t, { name: 'Third Admin' });
+    await addUserToGroup(t, s.group, thirdAdmin, 'ADMIN');
+    const adminKey = await createApiKey(t, s.group, 'ADMIN');
+    const SUB = 'subscription($g: ID!) { approvalEvents(groupId: $g) { type approval { id viewerCanApprove viewerCanReject viewerCanCancel requestedBy { name } } } }';
+    type Event = { approvalEvents: { type: string; approval: { id: string; viewerCanApprove: boolean; viewerCanReject: boolean; viewerCanCancel: boolean; requestedBy: { name: string } } } };
+    // The same document on every socket of one instance: the requester's result is its own, the others share one.
+    const requester = collect<Event>(t.ws(s.group.admin.token), SUB, { g: s.group.id });
+    const second = collect<Event>(t.ws(s.secondAdmin.token), SUB, { g: s.group.id });
+    const third = collect<Event>(t.ws(thirdAdmin.token), SUB, { g: s.group.id });
+    const key = collect<Event>(t.ws(adminKey), SUB, { g: s.group.id });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const recorded = await t.gql<{ recordTransaction: { pendingApproval: boolean; approval: { id: string } } }>(
+      RECORD,
+      { input: { groupId: s.group.id, type: 'CASH_IN', category: 'DONATION', amount: { amount: '500', currency: 'INR' }, paymentMode: 'CASH' } },
+      s.group.admin.token,
+    );
+    expect(recorded.data?.recordTransaction.pendingApproval).toBe(true);
+    const id = recorded.data!.recordTransaction.approval.id;
+    await Promise.all([requester.next(1), second.next(1), third.next(1), key.next(1)]);
+    const requestedBy = { name: 'Group Admin' };
+    expect(requester.results.map((r) => r.data?.approvalEvents)).toEqual([
+      { type: 'QUEUED', approval: { id, viewerCanApprove: false, viewerCanReject: false, viewerCanCancel: true, requestedBy } },
+    ]);
+    for (const other of [second, third, key]) {
+      expect(other.results.map((r) => r.data?.approvalEvents)).toEqual([
+        { type: 'QUEUED', approval: { id, viewerCanApprove: true, viewerCanReject: true, viewerCanCancel: false, requestedBy } },
+      ]);
+    }
+
+    // Approved by the second admin: nobody can decide it any more, whoever asked.
+    await t.gql(APPROVE, { id }, s.secondAdmin.token);
+    await Promise.all([requester.next(2), second.next(2), third.next(2), key.next(2)]);
+    for (const each of [requester, second, third, key]) {
+      expect(each.results[1].data?.approvalEvents).toEqual({
+        type: 'APPROVED',
+        approval: { id, viewerCanApprove: false, viewerCanReject: false, viewerCanCancel: false, requestedBy },
+      });
+      expect(each.completed).toBe(false);
+    }
+
+    // A request made through an operator key: the admin who created the key asked in person, the others did not.
+    const operatorKey = await createApiKey(t, s.group, 'OPERATOR');
+    const viaKey = await t.gql<{ recordTransaction: { pendingApproval: boolean; approval: { id: string } } }>(
+      RECORD,
+      { input: { groupId: s.group.id, type: 'CASH_IN', category: 'DONATION', amount: { amount: '5', currency: 'INR' }, paymentMode: 'CASH' } },
+      operatorKey,
+    );
+    expect(viaKey.data?.recordTransaction.pendingApproval).toBe(true);
+    const keyRequestId = viaKey.data!.recordTransaction.approval.id;
+    await Promise.all([requester.next(3), second.next(3), third.next(3), key.next(3)]);
+    const canApprove = (each: typeof requester) => {
+      const event = each.results[2].data?.approvalEvents;
+      expect(event).toMatchObject({ type: 'QUEUED', approval: { id: keyRequestId, viewerCanCancel: false, requestedBy: { name: 'test key' } } });
+      return event?.approval.viewerCanApprove;
+    };
+    expect([requester, second, third, key].map(canApprove)).toEqual([false, true, true, true]);
+  });
+
   it('never announces a change that was rolled back', async () => {
     const s = await setup();
     const SUB = 'subscription($g: ID!) { approvalEvents(groupId: $g) { type } }';

@@ -219,7 +219,7 @@ export class RemittanceResolver {
     description: "Status changes of the group's remittances; for the group's admins only (checked for every event)",
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, GroupArgs, GraphQLContext>) => {
       await assertGroupRole(context, args.groupId, ADMIN_ONLY);
-      return whileAdmin(context, args.groupId, context.events.subscribe(remittances.REMITTANCE_EVENTS_TOPIC, args.groupId));
+      return whileAdmin(context, args.groupId, remittances.REMITTANCE_EVENTS_TOPIC);
     },
   })
   async remittanceEvents(@Root() event: CofferEvent, @Ctx() ctx: GraphQLContext, @Arg('groupId', () => ID, { description: 'The group' }) _groupId: string): Promise<{ status: RemittanceStatus; remittance: Remittance }> {
