@@ -11,21 +11,36 @@ export interface RateLimitRule {
 }
 
 /**
+ * The upsert that counts one hit for `key` in the current fixed window,
+ * returning "hits" and "retry_after" (seconds until the window ends). For
+ * callers that fold the count into a statement of their own (e.g. the webhook
+ * routes count and store in one statement); then call `assertWithinLimit`.
+ */
+export function rateLimitUpsert(rule: RateLimitRule, key: string): { sql: string; params: unknown[] } {
+  return {
+    sql: `insert into "rate_limit_counters" ("bucket", "key", "window_start", "hits")
+     values (?, ?, to_timestamp(floor(extract(epoch from now()) / ?) * ?), 1)
+     on conflict ("bucket", "key", "window_start") do update set "hits" = "rate_limit_counters"."hits" + 1
+     returning "hits", ceil(extract(epoch from "window_start") + ? - extract(epoch from now()))::int as "retry_after"`,
+    params: [rule.bucket, key, rule.windowSeconds, rule.windowSeconds, rule.windowSeconds],
+  };
+}
+
+/** Throws RATE_LIMITED (with the seconds until the window ends) once the window's count is past the limit. */
+export function assertWithinLimit(rule: RateLimitRule, counted: { hits: number; retry_after: number }): void {
+  if (counted.hits > rule.limit) throw rateLimited(`Too many requests; try again in ${counted.retry_after} s`, Math.max(1, counted.retry_after));
+}
+
+/**
  * Counts one hit for `key` (usually a client IP) in the current fixed window
  * and throws RATE_LIMITED (with the seconds until the window ends) past the
  * limit. The counter lives in PostgreSQL, so every server instance behind the
  * load balancer shares it; one upsert per request.
  */
 export async function consumeRateLimit(em: EntityManager, rule: RateLimitRule, key: string): Promise<void> {
-  const rows: { hits: number; retry_after: number }[] = await em.getConnection().execute(
-    `insert into "rate_limit_counters" ("bucket", "key", "window_start", "hits")
-     values (?, ?, to_timestamp(floor(extract(epoch from now()) / ?) * ?), 1)
-     on conflict ("bucket", "key", "window_start") do update set "hits" = "rate_limit_counters"."hits" + 1
-     returning "hits", ceil(extract(epoch from "window_start") + ? - extract(epoch from now()))::int as "retry_after"`,
-    [rule.bucket, key, rule.windowSeconds, rule.windowSeconds, rule.windowSeconds],
-  );
-  const { hits, retry_after: retryAfter } = rows[0];
-  if (hits > rule.limit) throw rateLimited(`Too many requests; try again in ${retryAfter} s`, Math.max(1, retryAfter));
+  const { sql, params } = rateLimitUpsert(rule, key);
+  const rows: { hits: number; retry_after: number }[] = await em.getConnection().execute(sql, params);
+  assertWithinLimit(rule, rows[0]);
 }
 
 /** Windows that ended more than an hour ago; called by the retention job, not per request. */
