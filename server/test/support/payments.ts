@@ -135,6 +135,14 @@ export function postRazorpay(t: TestServer, body: string, options: { eventId?: s
   return post(t, '/api/webhooks/razorpay', body, headers, options.ip ?? randomIp());
 }
 
+/** t.query's one client takes one query at a time: concurrent waits for outcomes queue their polls here. */
+const pollQueues = new WeakMap<TestServer, Promise<unknown>>();
+function serialQuery(t: TestServer, text: string, params: unknown[]): Promise<{ rows: { status: string; outcome: string | null }[] }> {
+  const result = (pollQueues.get(t) ?? Promise.resolve()).then(() => t.query<{ status: string; outcome: string | null }>(text, params));
+  pollQueues.set(t, result.catch(() => undefined));
+  return result;
+}
+
 /**
  * Webhooks are answered as soon as they are stored and processed afterwards:
  * waits until the delivery's stored event is no longer RECEIVED and returns
@@ -145,7 +153,7 @@ export async function processed(t: TestServer, delivery: WebhookResponse | Promi
   if (response.status !== 200 || !response.body.data) return response;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await t.query<{ status: string; outcome: string | null }>('select status, outcome from inbound_webhook_events where id = $1', [response.body.data.id]);
+    const { rows } = await serialQuery(t, 'select status, outcome from inbound_webhook_events where id = $1', [response.body.data.id]);
     if (rows[0].status !== 'RECEIVED' || Date.now() > deadline) return { ...response, body: { data: { ...response.body.data, status: rows[0].status, outcome: rows[0].outcome } } };
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
