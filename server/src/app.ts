@@ -30,6 +30,7 @@ import { verifyAccessToken } from './shared/crypto';
 import { DomainError, ErrorCode, httpStatusFor } from './shared/domain-error';
 import { EventBus, PostgresEventBus, RedisEventBus } from './shared/event-bus';
 import { consoleLogger, describeError, Logger } from './shared/logger';
+import { startInboundWebhookProcessor } from './modules/payments/inbound-webhook-processor';
 import { startWebhookDispatcher } from './modules/webhooks/webhook-dispatcher';
 import { ApiKeyRateLimitedError, clientIp, rateLimitHeaders } from './shared/rate-limit';
 
@@ -173,7 +174,8 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
 
   const pool = createJobPool(options.databaseUrl, logger);
   const jobDeps: JobDeps = { orm, pool, config, events, logger };
-  const restDeps = { orm, config, events, logger, startedAt, pool };
+  const inboundWebhooks = startInboundWebhookProcessor({ orm, config, events, logger }, config.payments.webhookProcessConcurrency);
+  const restDeps = { orm, config, events, logger, startedAt, pool, inboundWebhooks };
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -392,6 +394,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         wsServer.close();
         await drainHttpServer(httpServer, DRAIN_GRACE_MS);
         await apollo.stop();
+        await inboundWebhooks.close();
         await webhooks.close();
         stopRemittances();
         closeTransports();

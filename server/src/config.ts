@@ -73,8 +73,10 @@ export interface PaymentsConfig {
   sandboxAllowed: boolean;
   /** Webhook deliveries accepted per client IP per minute, on each provider route. */
   webhookRateLimitPerMinute: number;
-  /** How long a webhook response waits for processing before answering 200 anyway (processing goes on). */
+  /** How long a webhook answer waits for this instance to process the event (to report its outcome); 0 answers as soon as it is stored. */
   webhookProcessWaitMs: number;
+  /** Workers per instance that process stored webhook events; 0 leaves them to other instances and the retry job. */
+  webhookProcessConcurrency: number;
   razorpay: { keyId: string | undefined; keySecret: string | undefined; webhookSecret: string | undefined; apiUrl: string };
   stripe: { secretKey: string | undefined; publishableKey: string | undefined; webhookSecret: string | undefined; apiUrl: string };
 }
@@ -223,7 +225,8 @@ function loadPaymentsConfig(env: NodeJS.ProcessEnv, isProduction: boolean): Paym
   return {
     sandboxAllowed: readBool(env, 'PAYMENT_SANDBOX', !isProduction),
     webhookRateLimitPerMinute: readInt(env, 'WEBHOOK_RATE_LIMIT_PER_MINUTE', 50),
-    webhookProcessWaitMs: readInt(env, 'WEBHOOK_PROCESS_WAIT_MS', 2000),
+    webhookProcessWaitMs: readInt(env, 'WEBHOOK_PROCESS_WAIT_MS', 0),
+    webhookProcessConcurrency: readInt(env, 'WEBHOOK_PROCESS_CONCURRENCY', 4),
     razorpay,
     stripe,
   };

@@ -26,6 +26,7 @@ import { createLoaders } from '../shared/loaders';
 import { ApiKeyRateLimitedError, clientIp, consumeRateLimit, RateLimitRule, rateLimitHeaders } from '../shared/rate-limit';
 import { describeError, Logger } from '../shared/logger';
 import type { ServiceContext } from '../shared/service-context';
+import type { InboundWebhookProcessor } from '../modules/payments/inbound-webhook-processor';
 import { cronRoutes } from './cron-routes';
 import { BodyTooLargeError, readBody, sendData, sendDomainError, sendError, sendHtml } from './envelope';
 
@@ -37,6 +38,8 @@ export interface RestDeps {
   startedAt: number;
   /** Plain pg pool for jobs run by the cron routes. */
   pool: Pool;
+  /** This instance's processor of stored provider webhooks. */
+  inboundWebhooks: InboundWebhookProcessor;
 }
 
 /** `params` holds the `:name` segments of the matched route, decoded. */

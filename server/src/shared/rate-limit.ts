@@ -11,18 +11,30 @@ export interface RateLimitRule {
 }
 
 /**
+ * The upsert that counts one hit for `key` in the current fixed window,
+ * returning "hits" and "reset_seconds" (seconds until the window ends). For
+ * callers that fold the count into a statement of their own (e.g. the webhook
+ * routes count and store in one statement); then call `assertWithinLimit`.
+ */
+export function rateLimitUpsert(rule: RateLimitRule, key: string): { sql: string; params: unknown[] } {
+  return { sql: countHitSql('?'), params: [rule.bucket, key, ...countHitParams(rule.windowSeconds)] };
+}
+
+/** Throws RATE_LIMITED (with the seconds until the window ends) once the window's count is past the limit. */
+export function assertWithinLimit(rule: RateLimitRule, counted: { hits: number; reset_seconds: number }): void {
+  if (counted.hits > rule.limit) throw rateLimited(`Too many requests; try again in ${counted.reset_seconds} s`, Math.max(1, counted.reset_seconds));
+}
+
+/**
  * Counts one hit for `key` (usually a client IP) in the current fixed window
  * and throws RATE_LIMITED (with the seconds until the window ends) past the
  * limit. The counter lives in PostgreSQL, so every server instance behind the
  * load balancer shares it; one upsert per request.
  */
 export async function consumeRateLimit(em: EntityManager, rule: RateLimitRule, key: string): Promise<void> {
-  const rows: { hits: number; reset_seconds: number }[] = await em.getConnection().execute(
-    countHitSql('?'),
-    [rule.bucket, key, ...countHitParams(rule.windowSeconds)],
-  );
-  const { hits, reset_seconds: retryAfter } = rows[0];
-  if (hits > rule.limit) throw rateLimited(`Too many requests; try again in ${retryAfter} s`, Math.max(1, retryAfter));
+  const { sql, params } = rateLimitUpsert(rule, key);
+  const rows: { hits: number; reset_seconds: number }[] = await em.getConnection().execute(sql, params);
+  assertWithinLimit(rule, rows[0]);
 }
 
 /**

@@ -135,6 +135,30 @@ export function postRazorpay(t: TestServer, body: string, options: { eventId?: s
   return post(t, '/api/webhooks/razorpay', body, headers, options.ip ?? randomIp());
 }
 
+/** t.query's one client takes one query at a time: concurrent waits for outcomes queue their polls here. */
+const pollQueues = new WeakMap<TestServer, Promise<unknown>>();
+function serialQuery(t: TestServer, text: string, params: unknown[]): Promise<{ rows: { status: string; outcome: string | null }[] }> {
+  const result = (pollQueues.get(t) ?? Promise.resolve()).then(() => t.query<{ status: string; outcome: string | null }>(text, params));
+  pollQueues.set(t, result.catch(() => undefined));
+  return result;
+}
+
+/**
+ * Webhooks are answered as soon as they are stored and processed afterwards:
+ * waits until the delivery's stored event is no longer RECEIVED and returns
+ * the response with the stored status and outcome in place of the answer's.
+ */
+export async function processed(t: TestServer, delivery: WebhookResponse | Promise<WebhookResponse>, timeoutMs = 30_000): Promise<WebhookResponse> {
+  const response = await delivery;
+  if (response.status !== 200 || !response.body.data) return response;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await serialQuery(t, 'select status, outcome from inbound_webhook_events where id = $1', [response.body.data.id]);
+    if (rows[0].status !== 'RECEIVED' || Date.now() > deadline) return { ...response, body: { data: { ...response.body.data, status: rows[0].status, outcome: rows[0].outcome } } };
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** A Stripe event envelope (current API shape) around `object`. */
 export function stripeEvent(type: string, object: Record<string, unknown>, id = providerId('evt')): string {
   return JSON.stringify(

@@ -510,16 +510,21 @@ export async function dueVersion(em: EntityManager, dueId: string): Promise<numb
 // ---------------------------------------------------------------------------
 // Provider payments (see payments/payment-target.ts)
 
+/** Dues that describe() loaded under a row lock, so markPaid in the same database transaction need not lock and read them again. */
+const lockedForPayment = new WeakSet<Due>();
+
 registerPaymentTarget(PaymentTargetKind.DUE, {
   async describe(em, id, options) {
     if (!isUuid(id)) return null;
-    const due = await em.findOne(Due, { id }, options?.forUpdate ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {});
+    // Lock only the due's row (not its group's, which every credit of the group would then queue on), then read
+    // the due with its group, member and period in one joined statement, whose snapshot is taken after the lock.
+    if (options?.forUpdate) await em.execute('select 1 from "dues" where "id" = ? for update', [id]);
+    // Refreshed only if this manager already holds the due (a refresh would also reload its relations one by one).
+    const refresh = em.getUnitOfWork().getById(Due.name, id) !== undefined;
+    const due = await em.findOne(Due, { id }, { populate: ['group', 'member', 'period'], strategy: 'joined', refresh });
     if (!due) return null;
-    const [group, member, period] = await Promise.all([
-      em.findOneOrFail(Group, { id: due.group.id }),
-      em.findOneOrFail(Member, { id: due.member.id }),
-      em.findOneOrFail(BillingPeriod, { id: due.period.id }),
-    ]);
+    if (options?.forUpdate) lockedForPayment.add(due);
+    const { group, member, period } = due;
     const payable = OPEN_STATUSES.includes(due.status) && group.status === 'ACTIVE';
     return {
       groupId: group.id,
@@ -538,7 +543,8 @@ registerPaymentTarget(PaymentTargetKind.DUE, {
     await getDue(ctx, id);
   },
   async markPaid(ctx, em, id, transaction) {
-    const due = await lockDue(em, id);
+    const described = await em.findOne(Due, { id });
+    const due = described && lockedForPayment.has(described) ? described : await lockDue(em, id);
     const before = dueSnapshot(due);
     due.status = DueStatus.PAID;
     due.paidTransaction = transaction;
@@ -546,7 +552,7 @@ registerPaymentTarget(PaymentTargetKind.DUE, {
     enqueueDuePaid(em, due);
     const settled = await settlePendingConfirmation({ ...ctx, em }, em, due, ApprovalRequestStatus.APPROVED, `Paid through ${transaction.provider ?? 'a provider'}`);
     auditDue(ctx, em, due, 'due.paid', before);
-    await em.flush();
+    // The caller flushes these rows with the transaction's (payments/payment-crediting.ts), one insert per table.
     // Published by the caller's event bus after commit when it defers; otherwise at once.
     await publishDueChange(ctx, due, 'PAID');
     if (settled) await publishApprovalEvent(ctx, settled, 'APPROVED');

@@ -5,9 +5,11 @@ import type { CofferConfig } from '../../config';
 import { DeferredEventBus, EventBus } from '../../shared/event-bus';
 import { createLoaders } from '../../shared/loaders';
 import type { Logger } from '../../shared/logger';
+import { assertWithinLimit, consumeRateLimit, RateLimitRule, rateLimitUpsert } from '../../shared/rate-limit';
 import type { ServiceContext } from '../../shared/service-context';
 import { anonymousViewer } from '../auth/viewer';
 import { ApprovalSource, PaymentProvider } from '../ledger/ledger.enums';
+import type { InboundWebhookProcessor } from './inbound-webhook-processor';
 import { InboundWebhookStatus } from './payment.entities';
 import { applyPaymentAction, PaymentOutcome } from './payment-crediting';
 import { constructStripeEvent, providerName, providerSettings, razorpayWebhookSignatureValid } from './provider-gateways';
@@ -15,9 +17,12 @@ import { MalformedEventError, parseRazorpayEvent, parseStripeEvent, PaymentEvent
 
 /*
  * Inbound provider webhooks: every delivery is stored first (body byte for
- * byte), answered 2xx, and processed idempotently. Processing locks the
- * event's row and commits its status together with what it booked, so an
- * event is applied once even when the inline attempt and the retry job race.
+ * byte, in the same statement that counts it against the per-IP limit),
+ * answered 2xx once that insert has committed, and processed idempotently
+ * afterwards by this instance's processor (inbound-webhook-processor.ts), by
+ * any other instance's, or by the retry job. Processing locks the event's row
+ * (FOR UPDATE SKIP LOCKED) and commits its status together with what it
+ * booked, so an event is applied once whoever gets to it.
  */
 
 export interface PaymentDeps {
@@ -25,6 +30,16 @@ export interface PaymentDeps {
   config: CofferConfig;
   events: EventBus;
   logger?: Logger;
+}
+
+/** What the webhook routes need besides PaymentDeps: this instance's processor, told about every new event. */
+export interface ReceiveDeps extends PaymentDeps {
+  inboundWebhooks: Pick<InboundWebhookProcessor, 'wake' | 'waitFor'>;
+}
+
+export interface ProcessResult {
+  status: InboundWebhookStatus;
+  outcome: string | null;
 }
 
 export interface WebhookDelivery {
@@ -37,9 +52,17 @@ export type ReceiveResult =
   | { accepted: true; id: string; eventId: string; duplicate: boolean; status: InboundWebhookStatus; outcome: string | null }
   | { accepted: false; reason: 'MISSING_SIGNATURE' | 'INVALID_SIGNATURE' | 'INVALID_BODY' | 'PROVIDER_NOT_CONFIGURED'; message: string };
 
-/** Without keys and without the sandbox nobody can sign a delivery we should accept. */
-function notConfigured(deps: PaymentDeps, provider: PaymentProvider): ReceiveResult | null {
+/** Per client IP, shared by every instance; Razorpay and Stripe count separately. */
+function limitRule(deps: PaymentDeps, provider: PaymentProvider): RateLimitRule {
+  return { bucket: `webhooks:${provider.toLowerCase()}`, limit: deps.config.payments.webhookRateLimitPerMinute, windowSeconds: 60 };
+}
+
+const limitKey = (delivery: WebhookDelivery): string => delivery.sourceIp ?? 'unknown';
+
+/** Without keys and without the sandbox nobody can sign a delivery we should accept (the attempt still counts against the limit). */
+async function notConfigured(deps: PaymentDeps, provider: PaymentProvider, delivery: WebhookDelivery): Promise<ReceiveResult | null> {
   if (providerSettings(deps.config, provider).available) return null;
+  await consumeRateLimit(deps.orm.em.fork(), limitRule(deps, provider), limitKey(delivery));
   return { accepted: false, reason: 'PROVIDER_NOT_CONFIGURED', message: `${providerName(provider)} is not configured on this server` };
 }
 
@@ -58,12 +81,19 @@ function header(delivery: WebhookDelivery, name: string): string | null {
   return single && single.trim() !== '' ? single : null;
 }
 
+/** Counts the delivery against the per-IP limit and, within it, keeps the refused delivery (as IGNORED) in the same statement. */
 async function storeRejected(deps: PaymentDeps, provider: PaymentProvider, delivery: WebhookDelivery, signatureHeader: string | null, reason: string, error: string | null): Promise<void> {
-  await deps.orm.em.fork().execute(
-    `insert into "inbound_webhook_events" ("id", "created_at", "updated_at", "provider", "raw_body", "signature_header", "signature_valid", "status", "outcome", "last_error", "source_ip", "received_at")
-     values (gen_random_uuid(), now(), now(), ?, ?, ?, false, 'IGNORED', ?, ?, ?, now())`,
-    [provider, delivery.rawBody, signatureHeader?.slice(0, 2000) ?? null, reason, error, delivery.sourceIp],
+  const rule = limitRule(deps, provider);
+  const counted = rateLimitUpsert(rule, limitKey(delivery));
+  const rows: { hits: number; reset_seconds: number }[] = await deps.orm.em.fork().execute(
+    `with "counted" as (${counted.sql}), "stored" as (
+       insert into "inbound_webhook_events" ("id", "created_at", "updated_at", "provider", "raw_body", "signature_header", "signature_valid", "status", "outcome", "last_error", "source_ip", "received_at")
+       select gen_random_uuid(), now(), now(), ?, ?, ?, false, 'IGNORED', ?, ?, ?, now() from "counted" where "counted"."hits" <= ?
+     )
+     select "hits", "reset_seconds" from "counted"`,
+    [...counted.params, provider, delivery.rawBody, signatureHeader?.slice(0, 2000) ?? null, reason, error, delivery.sourceIp, rule.limit],
   );
+  assertWithinLimit(rule, rows[0]);
 }
 
 interface SignedEvent {
@@ -74,46 +104,62 @@ interface SignedEvent {
   signatureHeader: string;
 }
 
-/** Inserts a verified delivery unless its event id is already stored; then processes it. */
-async function storeAndProcess(deps: PaymentDeps, event: SignedEvent, delivery: WebhookDelivery): Promise<ReceiveResult> {
+/**
+ * Counts the delivery against the per-IP limit and, within it, inserts it
+ * unless its event id is already stored, in one statement (and so one
+ * commit): the answer is sent only after that. Processing happens after the
+ * answer, by this instance's processor (woken here) or any other's.
+ */
+async function store(deps: ReceiveDeps, event: SignedEvent, delivery: WebhookDelivery): Promise<ReceiveResult> {
   const em = deps.orm.em.fork();
+  const rule = limitRule(deps, event.provider);
+  const counted = rateLimitUpsert(rule, limitKey(delivery));
   const status = event.known ? InboundWebhookStatus.RECEIVED : InboundWebhookStatus.IGNORED;
-  const inserted: { id: string }[] = await em.execute(
-    `insert into "inbound_webhook_events" ("id", "created_at", "updated_at", "provider", "event_id", "event_type", "raw_body", "signature_header", "signature_valid", "status", "outcome",
-       "source_ip", "received_at", "next_attempt_at", "processed_at")
-     values (gen_random_uuid(), now(), now(), ?, ?, ?, ?, ?, true, ?, ?, ?, now(), ${event.known ? `now() + interval '${STALE_RECEIVED_SECONDS} seconds'` : 'null'}, ${event.known ? 'null' : 'now()'})
-     on conflict ("provider", "event_id") where "signature_valid" do nothing
-     returning "id"`,
-    [event.provider, event.eventId, event.eventType, delivery.rawBody, event.signatureHeader.slice(0, 2000), status, event.known ? null : 'UNKNOWN_EVENT', delivery.sourceIp],
+  // "earlier" reads the statement's snapshot, so it sees an event stored by an earlier delivery, never the row this statement inserts.
+  const rows: { hits: number; reset_seconds: number; stored_id: string | null; earlier_id: string | null; earlier_status: InboundWebhookStatus | null; earlier_outcome: string | null }[] = await em.execute(
+    `with "counted" as (${counted.sql}), "stored" as (
+       insert into "inbound_webhook_events" ("id", "created_at", "updated_at", "provider", "event_id", "event_type", "raw_body", "signature_header", "signature_valid", "status", "outcome",
+         "source_ip", "received_at", "next_attempt_at", "processed_at")
+       select gen_random_uuid(), now(), now(), ?, ?, ?, ?, ?, true, ?, ?, ?, now(), ${event.known ? `now() + interval '${STALE_RECEIVED_SECONDS} seconds'` : 'null'}, ${event.known ? 'null' : 'now()'}
+         from "counted" where "counted"."hits" <= ?
+       on conflict ("provider", "event_id") where "signature_valid" do nothing
+       returning "id"
+     ), "earlier" as (
+       select "id", "status", "outcome" from "inbound_webhook_events" where "provider" = ? and "event_id" = ? and "signature_valid"
+     )
+     select c."hits", c."reset_seconds", s."id" as "stored_id", e."id" as "earlier_id", e."status" as "earlier_status", e."outcome" as "earlier_outcome"
+       from "counted" c left join "stored" s on true left join "earlier" e on true`,
+    [
+      ...counted.params,
+      event.provider, event.eventId, event.eventType, delivery.rawBody, event.signatureHeader.slice(0, 2000), status, event.known ? null : 'UNKNOWN_EVENT', delivery.sourceIp, rule.limit,
+      event.provider, event.eventId,
+    ],
   );
-  if (inserted.length === 0) {
-    const rows: { id: string; status: InboundWebhookStatus; outcome: string | null }[] = await em.execute(
-      `select "id", "status", "outcome" from "inbound_webhook_events" where "provider" = ? and "event_id" = ? and "signature_valid"`,
-      [event.provider, event.eventId],
-    );
-    return { accepted: true, id: rows[0].id, eventId: event.eventId, duplicate: true, status: rows[0].status, outcome: rows[0].outcome };
+  const row = rows[0];
+  assertWithinLimit(rule, row);
+  if (!row.stored_id) {
+    let earlier = row.earlier_id ? { id: row.earlier_id, status: row.earlier_status!, outcome: row.earlier_outcome } : null;
+    // A concurrent delivery of the same event committed after this statement's snapshot was taken: read it now.
+    earlier ??= (
+      await em.execute<{ id: string; status: InboundWebhookStatus; outcome: string | null }[]>(
+        `select "id", "status", "outcome" from "inbound_webhook_events" where "provider" = ? and "event_id" = ? and "signature_valid"`,
+        [event.provider, event.eventId],
+      )
+    )[0];
+    return { accepted: true, id: earlier.id, eventId: event.eventId, duplicate: true, status: earlier.status, outcome: earlier.outcome };
   }
-  const id = inserted[0].id;
+  const id = row.stored_id;
   if (!event.known) return { accepted: true, id, eventId: event.eventId, duplicate: false, status, outcome: 'UNKNOWN_EVENT' };
-  // Usually done in milliseconds, so the answer says what happened; under overload the provider still gets
-  // its 2xx in time and processing finishes on its own (or, if this instance dies, by the retry job).
-  const processing = processInboundEvent(deps, id).catch((error: unknown) => {
-    deps.logger?.error('Webhook processing failed to record its failure', { id, error: error instanceof Error ? error.message : String(error) });
-    return null;
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const waited = new Promise<'waiting'>((resolve) => {
-    timer = setTimeout(() => resolve('waiting'), deps.config.payments.webhookProcessWaitMs);
-  });
-  const processed = await Promise.race([processing, waited]);
-  clearTimeout(timer);
-  if (processed === 'waiting') return { accepted: true, id, eventId: event.eventId, duplicate: false, status, outcome: null };
+  deps.inboundWebhooks.wake();
+  // Providers only need the 2xx; with WEBHOOK_PROCESS_WAIT_MS > 0 the answer also reports the outcome when this instance processes the event that quickly.
+  const waitMs = deps.config.payments.webhookProcessWaitMs;
+  const processed = waitMs > 0 ? await deps.inboundWebhooks.waitFor(id, waitMs) : null;
   return { accepted: true, id, eventId: event.eventId, duplicate: false, status: processed?.status ?? status, outcome: processed?.outcome ?? null };
 }
 
 /** POST /api/webhooks/razorpay: x-razorpay-signature over the raw body; the event id travels in x-razorpay-event-id. */
-export async function receiveRazorpayWebhook(deps: PaymentDeps, delivery: WebhookDelivery): Promise<ReceiveResult> {
-  const off = notConfigured(deps, PaymentProvider.RAZORPAY);
+export async function receiveRazorpayWebhook(deps: ReceiveDeps, delivery: WebhookDelivery): Promise<ReceiveResult> {
+  const off = await notConfigured(deps, PaymentProvider.RAZORPAY, delivery);
   if (off) return off;
   const signature = header(delivery, 'x-razorpay-signature');
   if (!signature) {
@@ -135,12 +181,12 @@ export async function receiveRazorpayWebhook(deps: PaymentDeps, delivery: Webhoo
   }
   // Razorpay sends the same x-razorpay-event-id on every retry of an event; without one the signed body itself identifies it.
   const eventId = header(delivery, 'x-razorpay-event-id') ?? `sha256:${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
-  return storeAndProcess(deps, { provider: PaymentProvider.RAZORPAY, eventId: eventId.slice(0, 255), eventType: type.slice(0, 100), known: (RAZORPAY_EVENTS as readonly string[]).includes(type), signatureHeader: signature }, delivery);
+  return store(deps, { provider: PaymentProvider.RAZORPAY, eventId: eventId.slice(0, 255), eventType: type.slice(0, 100), known: (RAZORPAY_EVENTS as readonly string[]).includes(type), signatureHeader: signature }, delivery);
 }
 
 /** POST /api/webhooks/stripe: stripe.webhooks.constructEvent on the raw body, 300 s tolerance. */
-export async function receiveStripeWebhook(deps: PaymentDeps, delivery: WebhookDelivery): Promise<ReceiveResult> {
-  const off = notConfigured(deps, PaymentProvider.STRIPE);
+export async function receiveStripeWebhook(deps: ReceiveDeps, delivery: WebhookDelivery): Promise<ReceiveResult> {
+  const off = await notConfigured(deps, PaymentProvider.STRIPE, delivery);
   if (off) return off;
   const signature = header(delivery, 'stripe-signature');
   if (!signature) {
@@ -160,7 +206,7 @@ export async function receiveStripeWebhook(deps: PaymentDeps, delivery: WebhookD
     await storeRejected(deps, PaymentProvider.STRIPE, delivery, signature, 'INVALID_BODY', 'no id or type');
     return { accepted: false, reason: 'INVALID_BODY', message: 'The body is not a Stripe event' };
   }
-  return storeAndProcess(deps, { provider: PaymentProvider.STRIPE, eventId: event.id.slice(0, 255), eventType: event.type.slice(0, 100), known: (STRIPE_EVENTS as readonly string[]).includes(event.type), signatureHeader: signature }, delivery);
+  return store(deps, { provider: PaymentProvider.STRIPE, eventId: event.id.slice(0, 255), eventType: event.type.slice(0, 100), known: (STRIPE_EVENTS as readonly string[]).includes(event.type), signatureHeader: signature }, delivery);
 }
 
 function parseStored(provider: PaymentProvider, rawBody: Buffer): PaymentEventAction {
@@ -178,23 +224,30 @@ function parseStored(provider: PaymentProvider, rawBody: Buffer): PaymentEventAc
 
 const sourceFor = (provider: PaymentProvider): ApprovalSource => (provider === PaymentProvider.RAZORPAY ? ApprovalSource.RAZORPAY_WEBHOOK : ApprovalSource.STRIPE_WEBHOOK);
 
+interface ClaimedEvent {
+  id: string;
+  provider: PaymentProvider;
+  raw_body: Buffer;
+}
+
 /**
- * Applies one stored event. Returns null when another worker holds it or it
- * is already done. A failure leaves it FAILED with a backoff; a malformed
- * body leaves it IGNORED (retrying cannot help).
+ * Applies one stored event, claimed by `claim` inside the processing
+ * transaction (a row lock held until the commit). Returns null when there was
+ * nothing to claim (another worker holds it, or it is done). A failure leaves
+ * the event FAILED with a backoff; a malformed body leaves it IGNORED
+ * (retrying cannot help).
  */
-export async function processInboundEvent(deps: PaymentDeps, id: string): Promise<{ status: InboundWebhookStatus; outcome: string | null } | null> {
+async function processClaimed(deps: PaymentDeps, claim: (tx: EntityManager) => Promise<ClaimedEvent | null>): Promise<({ id: string } & ProcessResult) | null> {
   const em = deps.orm.em.fork();
   const events = new DeferredEventBus(deps.events);
-  let result: { status: InboundWebhookStatus; outcome: PaymentOutcome } | null;
+  let claimedId: string | null = null;
+  let result: { id: string; status: InboundWebhookStatus; outcome: PaymentOutcome } | null;
   try {
     result = await em.transactional(async (tx) => {
-      const rows: { provider: PaymentProvider; raw_body: Buffer }[] = await tx.execute(
-        `select "provider", "raw_body" from "inbound_webhook_events" where "id" = ? and "status" in ('RECEIVED', 'FAILED') for update skip locked`,
-        [id],
-      );
-      if (rows.length === 0) return null;
-      const { provider, raw_body: rawBody } = rows[0];
+      const claimed = await claim(tx);
+      if (!claimed) return null;
+      const { id, provider, raw_body: rawBody } = claimed;
+      claimedId = id;
       const action = parseStored(provider, rawBody);
       const applied = await applyPaymentAction(systemContext(deps, tx, events), action, sourceFor(provider), id);
       const status = applied.outcome === 'IGNORED' ? InboundWebhookStatus.IGNORED : InboundWebhookStatus.PROCESSED;
@@ -205,25 +258,54 @@ export async function processInboundEvent(deps: PaymentDeps, id: string): Promis
            "attempts" = "attempts" + 1, "last_error" = ?, "processed_at" = now(), "next_attempt_at" = null, "updated_at" = now() where "id" = ?`,
         [status, applied.outcome, applied.flagReason ? `${applied.flagReason}: ${applied.detail}` : null, paymentId, orderId, applied.groupId, applied.transactionId, applied.outcome === 'UNMATCHED' ? applied.detail : null, id],
       );
-      return { status, outcome: applied };
+      return { id, status, outcome: applied };
     });
   } catch (error) {
+    // Nothing claimed means the claim itself failed (e.g. the database went away): nothing to record.
+    if (claimedId === null) throw error;
     const malformed = error instanceof MalformedEventError;
     const message = error instanceof Error ? error.message : String(error);
-    const rows: { status: InboundWebhookStatus; outcome: string | null }[] = await deps.orm.em.fork().execute(
+    const rows: ProcessResult[] = await deps.orm.em.fork().execute(
       malformed
         ? `update "inbound_webhook_events" set "status" = 'IGNORED', "outcome" = 'MALFORMED', "last_error" = ?, "attempts" = "attempts" + 1, "processed_at" = now(), "next_attempt_at" = null, "updated_at" = now()
            where "id" = ? and "status" in ('RECEIVED', 'FAILED') returning "status", "outcome"`
         : `update "inbound_webhook_events" set "status" = 'FAILED', "last_error" = ?, "attempts" = "attempts" + 1, "updated_at" = now(),
              "next_attempt_at" = now() + make_interval(secs => least(${MAX_BACKOFF_SECONDS}, 30 * power(2, least("attempts", 20))) * (0.75 + random() * 0.5))
            where "id" = ? and "status" in ('RECEIVED', 'FAILED') returning "status", "outcome"`,
-      [message.slice(0, 4000), id],
+      [message.slice(0, 4000), claimedId],
     );
-    return rows[0] ?? null;
+    return rows[0] ? { id: claimedId, ...rows[0] } : null;
   }
   if (!result) return null;
   await events.flush();
-  return { status: result.status, outcome: result.outcome.outcome };
+  return { id: result.id, status: result.status, outcome: result.outcome.outcome };
+}
+
+/** Applies the stored event `id` if it is still to be processed and nobody else holds it (the retry job's way). */
+export async function processInboundEvent(deps: PaymentDeps, id: string): Promise<ProcessResult | null> {
+  const result = await processClaimed(deps, async (tx) => {
+    const rows: ClaimedEvent[] = await tx.execute(
+      `select "id", "provider", "raw_body" from "inbound_webhook_events" where "id" = ? and "status" in ('RECEIVED', 'FAILED') for update skip locked`,
+      [id],
+    );
+    return rows[0] ?? null;
+  });
+  return result && { status: result.status, outcome: result.outcome };
+}
+
+/**
+ * Claims the oldest RECEIVED event nobody is processing, whichever instance
+ * stored it, and applies it; null when there is none. FAILED events wait for
+ * their backoff and the retry job.
+ */
+export async function processNextReceived(deps: PaymentDeps): Promise<({ id: string } & ProcessResult) | null> {
+  return processClaimed(deps, async (tx) => {
+    const rows: ClaimedEvent[] = await tx.execute(
+      `select "id", "provider", "raw_body" from "inbound_webhook_events" where "status" = 'RECEIVED' and "signature_valid"
+        order by "next_attempt_at" limit 1 for update skip locked`,
+    );
+    return rows[0] ?? null;
+  });
 }
 
 export interface RetryReport {

@@ -4,6 +4,7 @@ import { BilledGroup, createBilledGroup, openPeriod } from '../../../test/suppor
 import {
   postRazorpay,
   postStripe,
+  processed,
   providerEnv,
   providerId,
   ProviderStub,
@@ -167,7 +168,7 @@ describe('opening an order or intent', () => {
 
     const order = await razorpayOrder(f);
     const paymentId = providerId('pay');
-    await postRazorpay(t, razorpayEvent('payment.captured', { paymentId, orderId: order.providerOrderId, amount: 15000 }));
+    await processed(t, postRazorpay(t, razorpayEvent('payment.captured', { paymentId, orderId: order.providerOrderId, amount: 15000 })));
     expect(await dueStatus(f.dueId)).toBe('PAID');
     const paid = await t.gql(RAZORPAY_ORDER, { dueId: f.dueId }, f.memberToken);
     expect(paid.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'DUE_PAID' });
@@ -192,7 +193,7 @@ describe('Razorpay payments', () => {
     const eventId = providerId('evt');
     const body = razorpayEvent('payment.captured', { paymentId, orderId: order.providerOrderId, amount: 15000, method: 'upi' });
     const outcomes = [];
-    for (let i = 0; i < 5; i += 1) outcomes.push((await postRazorpay(t, body, { eventId })).body.data);
+    for (let i = 0; i < 5; i += 1) outcomes.push((await processed(t, postRazorpay(t, body, { eventId }))).body.data);
     expect(outcomes.map((o) => [o!.duplicate, o!.outcome])).toEqual([[false, 'CREDITED'], [true, 'CREDITED'], [true, 'CREDITED'], [true, 'CREDITED'], [true, 'CREDITED']]);
     const txns = await transactionsOf(f.group.id);
     expect(txns).toEqual([
@@ -222,7 +223,7 @@ describe('Razorpay payments', () => {
     const capturedId = providerId('evt');
     const paidId = providerId('evt');
     const responses = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? postRazorpay(t, captured, { eventId: capturedId }) : postRazorpay(t, paid, { eventId: paidId }))),
+      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? processed(t, postRazorpay(t, captured, { eventId: capturedId })) : processed(t, postRazorpay(t, paid, { eventId: paidId })))),
     );
     expect(responses.every((r) => r.status === 200)).toBe(true);
     expect(await transactionsOf(f.group.id)).toHaveLength(1);
@@ -235,8 +236,8 @@ describe('Razorpay payments', () => {
     const f = await fixture();
     const order = await razorpayOrder(f);
     const fields = { paymentId: providerId('pay'), orderId: order.providerOrderId, amount: 15000 };
-    expect((await postRazorpay(t, razorpayEvent('order.paid', fields))).body.data!.outcome).toBe('CREDITED');
-    expect((await postRazorpay(t, razorpayEvent('payment.captured', fields))).body.data!.outcome).toBe('DUPLICATE');
+    expect((await processed(t, postRazorpay(t, razorpayEvent('order.paid', fields)))).body.data!.outcome).toBe('CREDITED');
+    expect((await processed(t, postRazorpay(t, razorpayEvent('payment.captured', fields)))).body.data!.outcome).toBe('DUPLICATE');
     expect(await transactionsOf(f.group.id)).toHaveLength(1);
   });
 
@@ -246,7 +247,7 @@ describe('Razorpay payments', () => {
     const paymentId = providerId('pay');
     const verified = await t.gql<{ verifyRazorpayPayment: { outcome: string; transactionId: string } }>(VERIFY, { o: order.providerOrderId, p: paymentId, s: checkoutSignature(order.providerOrderId, paymentId) }, f.memberToken);
     expect(verified.data!.verifyRazorpayPayment.outcome).toBe('CREDITED');
-    const webhook = await postRazorpay(t, razorpayEvent('payment.captured', { paymentId, orderId: order.providerOrderId, amount: 15000 }));
+    const webhook = await processed(t, postRazorpay(t, razorpayEvent('payment.captured', { paymentId, orderId: order.providerOrderId, amount: 15000 })));
     expect(webhook.body.data!.outcome).toBe('DUPLICATE');
     const txns = await transactionsOf(f.group.id);
     expect(txns).toEqual([expect.objectContaining({ id: verified.data!.verifyRazorpayPayment.transactionId, approval_source: 'PAYMENT_VERIFICATION' })]);
@@ -254,7 +255,7 @@ describe('Razorpay payments', () => {
     const g = await fixture();
     const second = await razorpayOrder(g);
     const secondPayment = providerId('pay');
-    expect((await postRazorpay(t, razorpayEvent('payment.captured', { paymentId: secondPayment, orderId: second.providerOrderId, amount: 15000 }))).body.data!.outcome).toBe('CREDITED');
+    expect((await processed(t, postRazorpay(t, razorpayEvent('payment.captured', { paymentId: secondPayment, orderId: second.providerOrderId, amount: 15000 })))).body.data!.outcome).toBe('CREDITED');
     const late = await t.gql<{ verifyRazorpayPayment: { outcome: string; transactionId: string } }>(VERIFY, { o: second.providerOrderId, p: secondPayment, s: checkoutSignature(second.providerOrderId, secondPayment) });
     expect(late.data!.verifyRazorpayPayment).toMatchObject({ outcome: 'DUPLICATE', transactionId: (await transactionsOf(g.group.id))[0].id });
     expect(await transactionsOf(g.group.id)).toHaveLength(1);
@@ -267,8 +268,8 @@ describe('Razorpay payments', () => {
     const fields = { paymentId, orderId: order.providerOrderId, amount: 15000 };
     await Promise.all([
       t.gql(VERIFY, { o: order.providerOrderId, p: paymentId, s: checkoutSignature(order.providerOrderId, paymentId) }),
-      postRazorpay(t, razorpayEvent('payment.captured', fields)),
-      postRazorpay(t, razorpayEvent('order.paid', fields)),
+      processed(t, postRazorpay(t, razorpayEvent('payment.captured', fields))),
+      processed(t, postRazorpay(t, razorpayEvent('order.paid', fields))),
       t.gql(VERIFY, { o: order.providerOrderId, p: paymentId, s: checkoutSignature(order.providerOrderId, paymentId) }),
     ]);
     expect(await transactionsOf(f.group.id)).toHaveLength(1);
@@ -292,8 +293,8 @@ describe('Razorpay payments', () => {
     const order = await razorpayOrder(f);
     const paymentId = providerId('pay');
     const body = razorpayEvent('payment.captured', { paymentId, orderId: order.providerOrderId, amount: 14999 });
-    expect((await postRazorpay(t, body)).body.data).toMatchObject({ status: 'PROCESSED', outcome: 'FLAGGED' });
-    expect((await postRazorpay(t, razorpayEvent('order.paid', { paymentId, orderId: order.providerOrderId, amount: 14999 }))).body.data!.outcome).toBe('DUPLICATE');
+    expect((await processed(t, postRazorpay(t, body))).body.data).toMatchObject({ status: 'PROCESSED', outcome: 'FLAGGED' });
+    expect((await processed(t, postRazorpay(t, razorpayEvent('order.paid', { paymentId, orderId: order.providerOrderId, amount: 14999 })))).body.data!.outcome).toBe('DUPLICATE');
     expect(await transactionsOf(f.group.id)).toHaveLength(0);
     expect(await dueStatus(f.dueId)).toBe('UNPAID');
     const flags = await t.gql<{ flaggedPayments: { totalCount: number; edges: { node: Record<string, unknown> }[] } }>(FLAGS, { g: f.group.id, status: 'OPEN' }, f.group.admin.token);
@@ -317,8 +318,8 @@ describe('Razorpay payments', () => {
     const f = await fixture();
     const first = await razorpayOrder(f);
     const second = await razorpayOrder(f);
-    expect((await postRazorpay(t, razorpayEvent('payment.captured', { paymentId: providerId('pay'), orderId: first.providerOrderId, amount: 15000 }))).body.data!.outcome).toBe('CREDITED');
-    expect((await postRazorpay(t, razorpayEvent('payment.captured', { paymentId: providerId('pay'), orderId: second.providerOrderId, amount: 15000 }))).body.data!.outcome).toBe('FLAGGED');
+    expect((await processed(t, postRazorpay(t, razorpayEvent('payment.captured', { paymentId: providerId('pay'), orderId: first.providerOrderId, amount: 15000 })))).body.data!.outcome).toBe('CREDITED');
+    expect((await processed(t, postRazorpay(t, razorpayEvent('payment.captured', { paymentId: providerId('pay'), orderId: second.providerOrderId, amount: 15000 })))).body.data!.outcome).toBe('FLAGGED');
     expect(await transactionsOf(f.group.id)).toHaveLength(1);
     const flags = await t.gql<{ flaggedPayments: { edges: { node: { reason: string } }[] } }>(FLAGS, { g: f.group.id }, f.group.admin.token);
     expect(flags.data!.flaggedPayments.edges.map((e) => e.node.reason)).toEqual(['TARGET_NOT_PAYABLE']);
@@ -327,16 +328,16 @@ describe('Razorpay payments', () => {
   it('payment.failed books nothing and keeps the order open for another attempt', async () => {
     const f = await fixture();
     const order = await razorpayOrder(f);
-    const response = await postRazorpay(t, razorpayEvent('payment.failed', { paymentId: providerId('pay'), orderId: order.providerOrderId, amount: 15000, status: 'failed' }));
+    const response = await processed(t, postRazorpay(t, razorpayEvent('payment.failed', { paymentId: providerId('pay'), orderId: order.providerOrderId, amount: 15000, status: 'failed' })));
     expect(response.body.data).toMatchObject({ status: 'PROCESSED', outcome: 'PAYMENT_FAILED' });
     expect(await dueStatus(f.dueId)).toBe('UNPAID');
     expect((await t.query('select status, last_error from provider_checkouts where provider_order_id = $1', [order.providerOrderId])).rows).toEqual([{ status: 'CREATED', last_error: 'Payment failed' }]);
-    expect((await postRazorpay(t, razorpayEvent('payment.captured', { paymentId: providerId('pay'), orderId: order.providerOrderId, amount: 15000 }))).body.data!.outcome).toBe('CREDITED');
+    expect((await processed(t, postRazorpay(t, razorpayEvent('payment.captured', { paymentId: providerId('pay'), orderId: order.providerOrderId, amount: 15000 })))).body.data!.outcome).toBe('CREDITED');
   });
 
   it('virtual_account.credited without an order is credited through the notes that name the due', async () => {
     const f = await fixture();
-    const response = await postRazorpay(t, razorpayVirtualAccountEvent({ paymentId: providerId('pay'), orderId: null, amount: 15000, accountNotes: { coffer_target_kind: 'DUE', coffer_target_id: f.dueId } }));
+    const response = await processed(t, postRazorpay(t, razorpayVirtualAccountEvent({ paymentId: providerId('pay'), orderId: null, amount: 15000, accountNotes: { coffer_target_kind: 'DUE', coffer_target_id: f.dueId } })));
     expect(response.body.data!.outcome).toBe('CREDITED');
     expect(await dueStatus(f.dueId)).toBe('PAID');
     const [txn] = await transactionsOf(f.group.id);
@@ -354,7 +355,7 @@ describe('Razorpay payments', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
     const paymentId = providerId('pay');
-    await postRazorpay(t, razorpayEvent('payment.captured', { paymentId, orderId: order.providerOrderId, amount: 15000 }));
+    await processed(t, postRazorpay(t, razorpayEvent('payment.captured', { paymentId, orderId: order.providerOrderId, amount: 15000 })));
     await events.next(1);
     expect(events.results[0].data!.transactionEvents).toEqual({ action: 'APPROVED', transaction: { approvalSource: 'RAZORPAY_WEBHOOK', providerPaymentId: paymentId } });
     events.dispose();
@@ -378,7 +379,7 @@ describe('Stripe payments', () => {
       payment_status: 'paid',
       status: 'complete',
     });
-    const responses = await Promise.all([...Array.from({ length: 5 }, () => postStripe(t, succeeded)), postStripe(t, session)]);
+    const responses = await Promise.all([...Array.from({ length: 5 }, () => processed(t, postStripe(t, succeeded))), processed(t, postStripe(t, session))]);
     expect(responses.every((r) => r.status === 200)).toBe(true);
     const txns = await transactionsOf(f.group.id);
     expect(txns).toEqual([expect.objectContaining({ provider: 'STRIPE', provider_payment_id: intent.providerOrderId, approval_source: 'STRIPE_WEBHOOK', amount_minor: '15000' })]);
@@ -388,7 +389,7 @@ describe('Stripe payments', () => {
   it('a payment in another currency is flagged CURRENCY_MISMATCH, not credited', async () => {
     const f = await fixture();
     const intent = await stripeIntentFor(f);
-    const response = await postStripe(t, stripeEvent('payment_intent.succeeded', stripeIntent({ id: intent.providerOrderId, amount: 15000, currency: 'usd' })));
+    const response = await processed(t, postStripe(t, stripeEvent('payment_intent.succeeded', stripeIntent({ id: intent.providerOrderId, amount: 15000, currency: 'usd' }))));
     expect(response.body.data!.outcome).toBe('FLAGGED');
     expect(await transactionsOf(f.group.id)).toHaveLength(0);
     const flags = await t.gql<{ flaggedPayments: { edges: { node: { reason: string; received: { currency: string } } }[] } }>(FLAGS, { g: f.group.id }, f.group.admin.token);
@@ -398,11 +399,11 @@ describe('Stripe payments', () => {
   it('charge.refunded reverses the credit (entries negated) and reopens the due; a redelivered refund changes nothing', async () => {
     const f = await fixture();
     const intent = await stripeIntentFor(f);
-    await postStripe(t, stripeEvent('payment_intent.succeeded', stripeIntent({ id: intent.providerOrderId, amount: 15000 })));
+    await processed(t, postStripe(t, stripeEvent('payment_intent.succeeded', stripeIntent({ id: intent.providerOrderId, amount: 15000 }))));
     expect(await dueStatus(f.dueId)).toBe('PAID');
     const refund = stripeEvent('charge.refunded', stripeCharge({ intentId: intent.providerOrderId, amount: 15000, refunded: 15000 }));
-    expect((await postStripe(t, refund)).body.data!.outcome).toBe('REFUNDED');
-    expect((await postStripe(t, stripeEvent('charge.refunded', stripeCharge({ intentId: intent.providerOrderId, amount: 15000, refunded: 15000 })))).body.data!.outcome).toBe('DUPLICATE');
+    expect((await processed(t, postStripe(t, refund))).body.data!.outcome).toBe('REFUNDED');
+    expect((await processed(t, postStripe(t, stripeEvent('charge.refunded', stripeCharge({ intentId: intent.providerOrderId, amount: 15000, refunded: 15000 }))))).body.data!.outcome).toBe('DUPLICATE');
     const txns = await transactionsOf(f.group.id);
     expect(txns).toHaveLength(2);
     expect(txns[1]).toMatchObject({ reverses_id: txns[0].id, approval_source: 'STRIPE_WEBHOOK' });
@@ -419,8 +420,8 @@ describe('Stripe payments', () => {
   it('a partial refund is flagged for an admin; nothing is reversed', async () => {
     const f = await fixture();
     const intent = await stripeIntentFor(f);
-    await postStripe(t, stripeEvent('payment_intent.succeeded', stripeIntent({ id: intent.providerOrderId, amount: 15000 })));
-    const response = await postStripe(t, stripeEvent('charge.refunded', stripeCharge({ intentId: intent.providerOrderId, amount: 15000, refunded: 5000 })));
+    await processed(t, postStripe(t, stripeEvent('payment_intent.succeeded', stripeIntent({ id: intent.providerOrderId, amount: 15000 }))));
+    const response = await processed(t, postStripe(t, stripeEvent('charge.refunded', stripeCharge({ intentId: intent.providerOrderId, amount: 15000, refunded: 5000 }))));
     expect(response.body.data!.outcome).toBe('FLAGGED');
     expect(await transactionsOf(f.group.id)).toHaveLength(1);
     expect(await dueStatus(f.dueId)).toBe('PAID');
@@ -429,9 +430,9 @@ describe('Stripe payments', () => {
   it('a refund that arrives before its payment waits (FAILED, retried) and is applied after the payment', async () => {
     const f = await fixture();
     const intent = await stripeIntentFor(f);
-    const refund = await postStripe(t, stripeEvent('charge.refunded', stripeCharge({ intentId: intent.providerOrderId, amount: 15000, refunded: 15000 })));
+    const refund = await processed(t, postStripe(t, stripeEvent('charge.refunded', stripeCharge({ intentId: intent.providerOrderId, amount: 15000, refunded: 15000 }))));
     expect(refund.body.data).toMatchObject({ status: 'FAILED' });
-    await postStripe(t, stripeEvent('payment_intent.succeeded', stripeIntent({ id: intent.providerOrderId, amount: 15000 })));
+    await processed(t, postStripe(t, stripeEvent('payment_intent.succeeded', stripeIntent({ id: intent.providerOrderId, amount: 15000 }))));
     expect(await dueStatus(f.dueId)).toBe('PAID');
     const report = await retryFailedInboundWebhooks(deps(), { now: new Date(Date.now() + 2 * 3600_000) });
     expect(report.processed).toBeGreaterThanOrEqual(1);
@@ -442,7 +443,7 @@ describe('Stripe payments', () => {
   it('payment_intent.payment_failed books nothing', async () => {
     const f = await fixture();
     const intent = await stripeIntentFor(f);
-    const response = await postStripe(t, stripeEvent('payment_intent.payment_failed', stripeIntent({ id: intent.providerOrderId, amount: 15000, status: 'requires_payment_method' })));
+    const response = await processed(t, postStripe(t, stripeEvent('payment_intent.payment_failed', stripeIntent({ id: intent.providerOrderId, amount: 15000, status: 'requires_payment_method' }))));
     expect(response.body.data!.outcome).toBe('PAYMENT_FAILED');
     expect(await transactionsOf(f.group.id)).toHaveLength(0);
     expect(await dueStatus(f.dueId)).toBe('UNPAID');
@@ -468,7 +469,7 @@ describe('failed processing', () => {
     });
     try {
       const eventId = providerId('evt');
-      const response = await postRazorpay(t, razorpayEvent('payment.captured', { paymentId: providerId('pay'), orderId: order.providerOrderId, amount: 15000 }), { eventId });
+      const response = await processed(t, postRazorpay(t, razorpayEvent('payment.captured', { paymentId: providerId('pay'), orderId: order.providerOrderId, amount: 15000 }), { eventId }));
       expect(response.status).toBe(200);
       expect(response.body.data).toMatchObject({ status: 'FAILED' });
       const [stored] = (await t.query('select status, attempts, last_error, next_attempt_at > now() as later from inbound_webhook_events where event_id = $1', [eventId])).rows;
@@ -531,7 +532,7 @@ describe('membership terms', () => {
       member.user.token,
     );
     expect(intent.data!.createStripePaymentIntent.amount).toEqual({ amountMinor: '15000', currency: 'INR' });
-    const response = await postStripe(t, stripeEvent('payment_intent.succeeded', stripeIntent({ id: intent.data!.createStripePaymentIntent.providerOrderId, amount: 15000 })));
+    const response = await processed(t, postStripe(t, stripeEvent('payment_intent.succeeded', stripeIntent({ id: intent.data!.createStripePaymentIntent.providerOrderId, amount: 15000 }))));
     expect(response.body.data!.outcome).toBe('CREDITED');
     expect((await t.query('select status from membership_terms where id = $1', [term.id])).rows[0].status).toBe('ACTIVE');
     const txns = await t.query('select category, approval_source from transactions where group_id = $1', [club.id]);

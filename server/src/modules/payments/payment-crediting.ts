@@ -145,14 +145,15 @@ async function queuePaymentNotification(ctx: ServiceContext, txn: LedgerTransact
   const deliveries: [NotificationChannel, string][] = [];
   if (email) deliveries.push([NotificationChannel.EMAIL, email]);
   if (member?.user) deliveries.push([NotificationChannel.IN_APP, member.user.id]);
-  for (const [channel, recipient] of deliveries) {
-    await ctx.em.execute(
-      `insert into "notification_tasks" ("id", "created_at", "updated_at", "group_id", "member_id", "channel", "template", "recipient", "payload", "dedupe_key", "status", "attempts", "next_run_at")
-       values (gen_random_uuid(), now(), now(), ?, ?, ?, 'payment.received', ?, ?::jsonb, ?, 'PENDING', 0, now())
-       on conflict ("dedupe_key") do nothing`,
-      [txn.group.id, memberId, channel, recipient, JSON.stringify(payload), `payment.received:${payment.provider}:${payment.providerPaymentId}:${channel}`],
-    );
-  }
+  if (deliveries.length === 0) return;
+  const json = JSON.stringify(payload);
+  // Every channel in one statement.
+  await ctx.em.execute(
+    `insert into "notification_tasks" ("id", "created_at", "updated_at", "group_id", "member_id", "channel", "template", "recipient", "payload", "dedupe_key", "status", "attempts", "next_run_at")
+     values ${deliveries.map(() => `(gen_random_uuid(), now(), now(), ?, ?, ?, 'payment.received', ?, ?::jsonb, ?, 'PENDING', 0, now())`).join(', ')}
+     on conflict ("dedupe_key") do nothing`,
+    deliveries.flatMap(([channel, recipient]) => [txn.group.id, memberId, channel, recipient, json, `payment.received:${payment.provider}:${payment.providerPaymentId}:${channel}`]),
+  );
 }
 
 /**
@@ -164,6 +165,13 @@ async function queuePaymentNotification(ctx: ServiceContext, txn: LedgerTransact
 export async function creditPayment(ctx: ServiceContext, payment: ProviderPayment, source: ApprovalSource, inboundEventId: string | null): Promise<PaymentOutcome> {
   const { em } = ctx;
   const checkout = await lockCheckout(em, payment.provider, payment.providerOrderId);
+  // A payment of an order of ours is credited only under its checkout's lock (webhooks and verification alike):
+  // what is committed now is final, so a second event for it stops here without reading its target.
+  if (checkout) {
+    const earlier = await earlierOutcome(em, payment.provider, payment.providerPaymentId);
+    if (earlier && 'transactionId' in earlier) return outcome('DUPLICATE', { groupId: earlier.groupId, transactionId: earlier.transactionId });
+    if (earlier) return outcome('DUPLICATE', { groupId: checkout.groupId, flagReason: earlier.flagReason });
+  }
   const target: PaymentTargetRef | null = checkout ? { kind: checkout.targetKind, id: checkout.targetId } : payment.target;
   if (!target) return outcome('UNMATCHED', { detail: 'No order of ours and no target in the notes' });
   const handler = paymentTargetHandler(target.kind);
@@ -172,9 +180,13 @@ export async function creditPayment(ctx: ServiceContext, payment: ProviderPaymen
   const groupId = description.groupId;
   if (checkout && checkout.groupId !== groupId) return outcome('UNMATCHED', { detail: 'The order belongs to another group than its target' });
 
-  const earlier = await earlierOutcome(em, payment.provider, payment.providerPaymentId);
-  if (earlier && 'transactionId' in earlier) return outcome('DUPLICATE', { groupId: earlier.groupId, transactionId: earlier.transactionId });
-  if (earlier) return outcome('DUPLICATE', { groupId, flagReason: earlier.flagReason });
+  // Without an order of ours the target's lock is what serialises credits of this payment; and a target that is
+  // no longer payable may have been paid by this very payment through a path without the order (checked under its lock).
+  if (!checkout || !description.payable) {
+    const earlier = await earlierOutcome(em, payment.provider, payment.providerPaymentId);
+    if (earlier && 'transactionId' in earlier) return outcome('DUPLICATE', { groupId: earlier.groupId, transactionId: earlier.transactionId });
+    if (earlier) return outcome('DUPLICATE', { groupId, flagReason: earlier.flagReason });
+  }
 
   const group = await em.findOneOrFail(Group, { id: groupId });
   const received = { amountMinor: payment.amountMinor, currency: payment.currency };
@@ -205,7 +217,7 @@ export async function creditPayment(ctx: ServiceContext, payment: ProviderPaymen
     senderName: payment.payerName ?? description.payerName,
     senderUpiId: payment.payerUpiId,
     occurredAt: payment.occurredAt.getTime() <= Date.now() ? payment.occurredAt : new Date(),
-  });
+  }, { flush: false });
   await handler.markPaid(ctx, em, target.id, txn);
   if (checkout) {
     checkout.status = ProviderCheckoutStatus.PAID;
@@ -213,6 +225,7 @@ export async function creditPayment(ctx: ServiceContext, payment: ProviderPaymen
     checkout.transactionId = txn.id;
   }
   await queuePaymentNotification(ctx, txn, payment, description.memberId);
+  // The transaction, its entries, the target's change, and their activity, audit and integrator rows: one insert per table.
   await em.flush();
   await publishChange(ctx, txn, 'APPROVED');
   return outcome('CREDITED', { groupId, transactionId: txn.id });

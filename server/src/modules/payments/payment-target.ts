@@ -53,7 +53,9 @@ export interface PaymentTargetHandler {
   assertCanPay(ctx: ServiceContext, id: string): Promise<void>;
   /**
    * Called inside the database transaction that recorded the approved CASH_IN
-   * `transaction` for the target: mark it paid (due PAID, term ACTIVE, link used).
+   * `transaction` for the target, after describe(…, { forUpdate: true }) in
+   * that same transaction: mark it paid (due PAID, term ACTIVE, link used).
+   * The transaction may not be flushed yet; the caller flushes afterwards.
    */
   markPaid(ctx: ServiceContext, em: EntityManager, id: string, transaction: LedgerTransaction): Promise<void>;
   /**

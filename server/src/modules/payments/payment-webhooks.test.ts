@@ -3,6 +3,7 @@ import Stripe from 'stripe';
 import {
   postRazorpay,
   postStripe,
+  processed,
   providerEnv,
   providerId,
   razorpayEvent,
@@ -49,7 +50,7 @@ describe('Razorpay webhook', () => {
     // The SDK's own check agrees with the signature the tests send.
     expect(Razorpay.validateWebhookSignature(body, razorpaySignature(body), RAZORPAY_WEBHOOK_SECRET)).toBe(true);
     const eventId = providerId('evt');
-    const response = await postRazorpay(t, body, { eventId });
+    const response = await processed(t, postRazorpay(t, body, { eventId }));
     expect(response.status).toBe(200);
     expect(response.body.data).toMatchObject({ eventId, duplicate: false, status: 'PROCESSED', outcome: 'UNMATCHED' });
     const [row] = await storedEvents(eventId);
@@ -87,7 +88,7 @@ describe('Razorpay webhook', () => {
     const eventId = providerId('evt');
     const body = razorpayEvent('payment.captured', unknownOrderPayment());
     expect((await postRazorpay(t, body, { eventId, signature: razorpaySignature(body, 'attacker') })).status).toBe(400);
-    const genuine = await postRazorpay(t, body, { eventId });
+    const genuine = await processed(t, postRazorpay(t, body, { eventId }));
     expect(genuine.status).toBe(200);
     expect(genuine.body.data).toMatchObject({ duplicate: false, status: 'PROCESSED' });
   });
@@ -131,7 +132,7 @@ describe('Razorpay webhook', () => {
       razorpayEvent('order.paid', { ...unknownOrderPayment(), currency: 'RUPEES' }),
     ];
     for (const body of bodies) {
-      const response = await postRazorpay(t, body);
+      const response = await processed(t, postRazorpay(t, body));
       expect(response.status).toBe(200);
       expect(response.body.data).toMatchObject({ status: 'IGNORED', outcome: 'MALFORMED' });
     }
@@ -161,7 +162,7 @@ describe('Stripe webhook', () => {
   it('verifies with constructEvent on the raw body and stores it; a PaymentIntent of no order of ours is UNMATCHED', async () => {
     const body = intentEvent();
     const eventId = (JSON.parse(body) as { id: string }).id;
-    const response = await postStripe(t, body);
+    const response = await processed(t, postStripe(t, body));
     expect(response.status).toBe(200);
     expect(response.body.data).toMatchObject({ eventId, status: 'PROCESSED', outcome: 'UNMATCHED', duplicate: false });
     const [row] = await storedEvents(eventId);
@@ -206,31 +207,52 @@ describe('Stripe webhook', () => {
   it('IGNORES an event type it does not handle, and a checkout session that is not paid', async () => {
     const unknown = await postStripe(t, stripeEvent('customer.created', { id: providerId('cus'), object: 'customer' }));
     expect(unknown.body.data).toMatchObject({ status: 'IGNORED', outcome: 'UNKNOWN_EVENT' });
-    const unpaid = await postStripe(
+    const unpaid = await processed(
+      t,
+      postStripe(
       t,
       stripeEvent('checkout.session.completed', { id: providerId('cs'), object: 'checkout.session', amount_total: 3000, currency: 'inr', mode: 'payment', payment_intent: providerId('pi'), payment_status: 'unpaid', status: 'complete', metadata: {} }),
+      ),
     );
     expect(unpaid.body.data).toMatchObject({ status: 'IGNORED', outcome: 'IGNORED' });
   });
 });
 
 describe('answering fast', () => {
-  it('answers 200 RECEIVED when processing takes longer than WEBHOOK_PROCESS_WAIT_MS; processing still completes', async () => {
-    const impatient = await startTestServer({ env: providerEnv(stub.url, { WEBHOOK_PROCESS_WAIT_MS: '0' }) });
+  const statusOf = async (server: TestServer, id: string) => (await server.query<{ status: string }>('select status from inbound_webhook_events where id = $1', [id])).rows[0].status;
+
+  it('answers 200 RECEIVED as soon as the event is stored; this instance processes it afterwards', async () => {
+    const eventId = providerId('evt');
+    const response = await postRazorpay(t, razorpayEvent('payment.captured', unknownOrderPayment()), { eventId });
+    expect(response.status).toBe(200);
+    expect(response.body.data).toMatchObject({ eventId, status: 'RECEIVED', outcome: null, duplicate: false });
+    expect((await processed(t, response)).body.data).toMatchObject({ status: 'PROCESSED', outcome: 'UNMATCHED' });
+  });
+
+  it('an instance without processors stores and answers; the next instance woken by a delivery of its own processes what it left RECEIVED', async () => {
+    const storeOnly = await startTestServer({ db: t.db, env: providerEnv(stub.url, { WEBHOOK_PROCESS_CONCURRENCY: '0' }) });
     try {
-      const eventId = providerId('evt');
-      const response = await postRazorpay(impatient, razorpayEvent('payment.captured', unknownOrderPayment()), { eventId });
-      expect(response.status).toBe(200);
-      expect(response.body.data).toMatchObject({ status: 'RECEIVED', outcome: null, duplicate: false });
-      const deadline = Date.now() + 5000;
-      let status = 'RECEIVED';
-      while (status === 'RECEIVED' && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        status = (await impatient.query<{ status: string }>('select status from inbound_webhook_events where event_id = $1', [eventId])).rows[0].status;
-      }
-      expect(status).toBe('PROCESSED');
+      const left = await postRazorpay(storeOnly, razorpayEvent('payment.captured', unknownOrderPayment()));
+      expect(left.body.data).toMatchObject({ status: 'RECEIVED', duplicate: false });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await statusOf(t, left.body.data!.id)).toBe('RECEIVED');
+      const own = await processed(t, postStripe(t, stripeEvent('payment_intent.succeeded', stripeIntent({ id: providerId('pi'), amount: 2000 }))));
+      expect(own.body.data).toMatchObject({ status: 'PROCESSED', outcome: 'UNMATCHED' });
+      expect((await processed(t, left)).body.data).toMatchObject({ status: 'PROCESSED', outcome: 'UNMATCHED' });
     } finally {
-      await impatient.close();
+      await storeOnly.close();
+    }
+  });
+
+  it('with WEBHOOK_PROCESS_WAIT_MS the answer waits for the outcome when this instance processes the event in time', async () => {
+    const patient = await startTestServer({ db: t.db, env: providerEnv(stub.url, { WEBHOOK_PROCESS_WAIT_MS: '20000' }) });
+    try {
+      const response = await postRazorpay(patient, razorpayEvent('payment.captured', unknownOrderPayment()));
+      expect(response.status).toBe(200);
+      expect(response.body.data).toMatchObject({ status: 'PROCESSED', outcome: 'UNMATCHED', duplicate: false });
+      expect(await statusOf(t, response.body.data!.id)).toBe('PROCESSED');
+    } finally {
+      await patient.close();
     }
   });
 });

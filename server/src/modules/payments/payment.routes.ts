@@ -2,34 +2,27 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendData, sendError, sendHtml } from '../../rest/envelope';
 import type { RestDeps } from '../../rest/router';
 import { ErrorCode } from '../../shared/domain-error';
-import { clientIp, consumeRateLimit } from '../../shared/rate-limit';
+import { clientIp } from '../../shared/rate-limit';
 import { PaymentProvider } from '../ledger/ledger.enums';
-import { ProviderCheckoutStatus } from './payment.entities';
+import { InboundWebhookStatus, ProviderCheckoutStatus } from './payment.entities';
 import { ReceiveResult, receiveRazorpayWebhook, receiveStripeWebhook, WebhookDelivery } from './inbound-webhook.service';
 import { findSandboxCheckout, isSandbox, razorpaySandboxDeliveries, renderPayPage, renderResultPage, SandboxDelivery, stripeSandboxDeliveries } from './payment-sandbox';
 
 type RestHandler = (req: IncomingMessage, res: ServerResponse, deps: RestDeps, params: Record<string, string>) => Promise<void>;
-
-/** Per client IP, shared by every instance; Razorpay and Stripe count separately. */
-async function limitWebhooks(req: IncomingMessage, deps: RestDeps, provider: PaymentProvider): Promise<string> {
-  const ip = clientIp(req, deps.config);
-  await consumeRateLimit(deps.orm.em.fork(), { bucket: `webhooks:${provider.toLowerCase()}`, limit: deps.config.payments.webhookRateLimitPerMinute, windowSeconds: 60 }, ip);
-  return ip;
-}
 
 function answer(res: ServerResponse, result: ReceiveResult): void {
   if (!result.accepted) {
     sendError(res, ErrorCode.BAD_USER_INPUT, result.message, { reason: result.reason });
     return;
   }
-  // 200 whatever processing did: the event is stored, and a failure is retried by our own job, not by the provider.
+  // 200 once the event is stored, whatever processing does later: a failure is retried by our own job, not by the provider.
   sendData(res, 200, { id: result.id, eventId: result.eventId, duplicate: result.duplicate, status: result.status, outcome: result.outcome });
 }
 
-function webhookRoute(provider: PaymentProvider, receive: typeof receiveRazorpayWebhook): RestHandler {
+function webhookRoute(receive: typeof receiveRazorpayWebhook): RestHandler {
   return async (req, res, deps) => {
-    const sourceIp = await limitWebhooks(req, deps, provider);
-    const delivery: WebhookDelivery = { rawBody: await readBody(req, deps.config.bodyLimitBytes), headers: req.headers, sourceIp };
+    // The per-IP limit is counted in the statement that stores the delivery (inbound-webhook.service.ts).
+    const delivery: WebhookDelivery = { rawBody: await readBody(req, deps.config.bodyLimitBytes), headers: req.headers, sourceIp: clientIp(req, deps.config) };
     answer(res, await receive(deps, delivery));
   };
 }
@@ -41,12 +34,29 @@ function selfUrl(req: IncomingMessage): string {
   return `http://${host}:${req.socket.localPort}`;
 }
 
-async function deliver(req: IncomingMessage, deliveries: SandboxDelivery[]): Promise<{ status: number; outcome: string | null }[]> {
+/** How long the sandbox's pay page waits for a delivered event to be processed, to say what became of it. */
+const SANDBOX_OUTCOME_WAIT_MS = 10_000;
+
+/** The stored event's outcome once it is processed (by whichever instance), or null if it is still waiting after `ms`. */
+async function processedOutcome(deps: RestDeps, id: string, ms: number): Promise<string | null> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const rows: { status: InboundWebhookStatus; outcome: string | null }[] = await deps.orm.em.fork().execute(`select "status", "outcome" from "inbound_webhook_events" where "id" = ?`, [id]);
+    if (rows[0] && rows[0].status !== InboundWebhookStatus.RECEIVED) return rows[0].outcome ?? rows[0].status;
+    if (Date.now() >= deadline) return null;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Sends the sandbox's webhooks one after another, as a provider does, each once the previous one is processed. */
+async function deliver(req: IncomingMessage, deps: RestDeps, deliveries: SandboxDelivery[]): Promise<{ status: number; outcome: string | null }[]> {
   const results: { status: number; outcome: string | null }[] = [];
   for (const delivery of deliveries) {
     const response = await fetch(`${selfUrl(req)}${delivery.path}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
-    const body = (await response.json().catch(() => null)) as { data?: { outcome?: string | null } } | null;
-    results.push({ status: response.status, outcome: body?.data?.outcome ?? null });
+    const body = (await response.json().catch(() => null)) as { data?: { id?: string; outcome?: string | null } } | null;
+    const id = body?.data?.id;
+    const outcome = body?.data?.outcome ?? (response.status === 200 && id ? await processedOutcome(deps, id, SANDBOX_OUTCOME_WAIT_MS) : null);
+    results.push({ status: response.status, outcome });
   }
   return results;
 }
@@ -88,7 +98,7 @@ function sandboxPay(provider: PaymentProvider): RestHandler {
     } else {
       deliveries = stripeSandboxDeliveries(deps.config, checkout, success).deliveries;
     }
-    const webhooks = await deliver(req, deliveries);
+    const webhooks = await deliver(req, deps, deliveries);
     if (wantsJson) {
       sendData(res, 200, { success, webhooks, verification });
       return;
@@ -109,8 +119,8 @@ function sandboxPay(provider: PaymentProvider): RestHandler {
 
 /** Added to the REST routes table (rest/router.ts). */
 export const paymentRoutes: Record<string, Partial<Record<string, RestHandler>>> = {
-  '/api/webhooks/razorpay': { POST: webhookRoute(PaymentProvider.RAZORPAY, receiveRazorpayWebhook) },
-  '/api/webhooks/stripe': { POST: webhookRoute(PaymentProvider.STRIPE, receiveStripeWebhook) },
+  '/api/webhooks/razorpay': { POST: webhookRoute(receiveRazorpayWebhook) },
+  '/api/webhooks/stripe': { POST: webhookRoute(receiveStripeWebhook) },
   '/api/sandbox/razorpay/checkout/:orderId': { GET: sandboxCheckoutPage(PaymentProvider.RAZORPAY), POST: sandboxPay(PaymentProvider.RAZORPAY) },
   '/api/sandbox/stripe/checkout/:orderId': { GET: sandboxCheckoutPage(PaymentProvider.STRIPE), POST: sandboxPay(PaymentProvider.STRIPE) },
 };
