@@ -4,7 +4,7 @@ import type { Viewer } from '../modules/auth/viewer';
 import { BillingPeriod } from '../modules/dues/dues.entities';
 import { Group } from '../modules/groups/group.entity';
 import { LedgerTransaction } from '../modules/ledger/ledger.entities';
-import { Member } from '../modules/members/member.entity';
+import { Member, MemberStatus, MemberView } from '../modules/members/member.entity';
 import { PrimedLoader } from './primed-loader';
 import { Role } from './roles';
 
@@ -21,6 +21,8 @@ export interface RequestLoaders {
   activeSubMemberIdsByPrimary: DataLoader<string, string[]>;
   groupById: DataLoader<string, Group | null>;
   memberById: DataLoader<string, Member | null>;
+  /** Members for read-only fields (a transaction's member): plain rows, no managed entities. */
+  memberViewById: DataLoader<string, MemberView | null>;
   transactionById: DataLoader<string, LedgerTransaction | null>;
   billingPeriodById: DataLoader<string, BillingPeriod | null>;
   /** Dues still to be paid (unpaid, member-confirmed, overdue) per group. */
@@ -39,6 +41,47 @@ function byIdLoader<T extends Group | Member | LedgerTransaction | BillingPeriod
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });
+}
+
+interface MemberViewRow {
+  id: string;
+  group_id: string;
+  user_id: string | null;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  nickname: string | null;
+  role: Role;
+  custom_amount_minor: string | null;
+  member_number: string;
+  primary_member_id: string | null;
+  status: MemberStatus;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+const MEMBER_VIEW_COLUMNS = [
+  'id', 'group_id', 'user_id', 'name', 'email', 'phone', 'nickname', 'role', 'custom_amount_minor',
+  'member_number', 'primary_member_id', 'status', 'created_at', 'updated_at',
+];
+
+function memberView(row: MemberViewRow): MemberView {
+  return {
+    id: row.id,
+    group: { id: row.group_id },
+    user: row.user_id === null ? null : { id: row.user_id },
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    nickname: row.nickname,
+    role: row.role,
+    customAmountMinor: row.custom_amount_minor === null ? null : BigInt(row.custom_amount_minor),
+    memberNumber: row.member_number,
+    primaryMember: row.primary_member_id === null ? null : { id: row.primary_member_id },
+    status: row.status,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
 }
 
 /** id → name of a table's rows, one statement per batch. */
@@ -90,6 +133,11 @@ export function createLoaders(requestEm: EntityManager | (() => EntityManager), 
     }),
     groupById: byIdLoader(em, Group),
     memberById: byIdLoader(em, Member),
+    memberViewById: new DataLoader(async (ids) => {
+      const rows: MemberViewRow[] = await knex()('members').select(MEMBER_VIEW_COLUMNS).whereIn('id', [...ids]);
+      const byId = new Map(rows.map((row) => [row.id, memberView(row)]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
     transactionById: byIdLoader(em, LedgerTransaction),
     billingPeriodById: byIdLoader(em, BillingPeriod),
     openDueCountByGroup: new DataLoader(async (groupIds) => {

@@ -5,7 +5,7 @@ import type { GraphQLContext } from '../../graphql/context';
 import { MoneyType } from '../../graphql/money.type';
 import type { CofferEvent } from '../../shared/event-bus';
 import { assertGroupRole, STAFF_ROLES } from '../auth/authorization';
-import { Member } from '../members/member.entity';
+import type { MemberView } from '../members/member.entity';
 import { MemberType } from '../members/member.types';
 import { LedgerTransaction } from './ledger.entities';
 import { ApprovalStatus, TransactionCategory, TransactionType } from './ledger.enums';
@@ -123,8 +123,8 @@ export class TransactionResolver {
   }
 
   @FieldResolver(() => MemberType, { nullable: true, description: 'The member who paid or was paid; null when none is named' })
-  async member(@Root() txn: ledger.TransactionView, @Ctx() ctx: GraphQLContext): Promise<Member | null> {
-    return txn.member ? ctx.loaders.memberById.load(txn.member.id) : null;
+  async member(@Root() txn: ledger.TransactionView, @Ctx() ctx: GraphQLContext): Promise<MemberView | null> {
+    return txn.member ? ctx.loaders.memberViewById.load(txn.member.id) : null;
   }
 
   @FieldResolver(() => TransactionType_, { nullable: true, description: 'On a reversal: the transaction it cancels' })
