@@ -7,7 +7,7 @@
 // counts statements. The count is read and reset over IPC by the parent; the
 // server itself is unchanged. With BENCH_CPU_PROF set, the parent also asks
 // for a V8 CPU profile of each measured window (written to bench/.profiles/).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -16,6 +16,8 @@ import { requireServer, SERVER_DIST } from '../lib/paths.mjs';
 
 const WRAPPED = Symbol.for('coffer.bench.countedQuery');
 let statements = 0;
+// BENCH_LOG_SQL=<file>: every counted statement's text is appended there (to see what a request sends).
+const SQL_LOG = process.env.BENCH_LOG_SQL;
 
 /** Wraps Client.prototype.query of every copy of pg loaded so far (the server tree holds more than one). */
 function wrapLoadedPgClients() {
@@ -31,6 +33,10 @@ function wrapLoadedPgClients() {
     const original = proto.query;
     proto.query = function countedQuery(/** @type {unknown[]} */ ...args) {
       statements += 1;
+      if (SQL_LOG) {
+        const text = typeof args[0] === 'string' ? args[0] : /** @type {{ text?: string }} */ (args[0])?.text;
+        appendFileSync(SQL_LOG, `${String(text).replace(/\s+/g, ' ').slice(0, 300)}\n`);
+      }
       return original.apply(this, args);
     };
     proto[WRAPPED] = true;
