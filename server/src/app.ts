@@ -17,6 +17,9 @@ import type { JobDeps } from './jobs/job-types';
 import { JobScheduler, startJobScheduler } from './jobs/scheduler';
 import { closeTransports } from './modules/notifications/notification-channels';
 import { createRequestContext, GraphQLContext } from './graphql/context';
+import { foldsUserCheck } from './graphql/folded-user-check';
+import { checkPendingViewerUser } from './modules/auth/auth.service';
+import { PendingViewerUser, viewerUserGone } from './modules/auth/viewer';
 import { formatPublicError, publicGraphQLError, requestError } from './graphql/errors';
 import { buildCofferSchema } from './graphql/schema';
 import { subscribeSharingExecution } from './graphql/shared-subscription-execution';
@@ -214,7 +217,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
     // Resolve the viewer before Apollo so a bad credential is a plain 401, not a "context creation failed" 500.
     let context: GraphQLContext;
     try {
-      context = await createRequestContext(contextDeps, req.headers.authorization, clientIp(req, config));
+      context = await createRequestContext(contextDeps, req.headers.authorization, clientIp(req, config), { deferUserCheck: foldsUserCheck(body) });
     } catch (error) {
       if (error instanceof DomainError) {
         graphQLErrorResponse(res, httpStatusFor[error.code], error.code, error.message);
@@ -224,6 +227,17 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body };
     const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => context });
+    // A deferred viewer check is settled before anything is sent: by the operation's first statement,
+    // else here. A user found gone gets exactly the 401 an undeferred check gives.
+    const deferred = context.viewer.kind === 'user' && context.viewer.user instanceof PendingViewerUser ? context.viewer.user : undefined;
+    if (deferred) {
+      await checkPendingViewerUser(orm.em.getKnex(), deferred);
+      if (deferred.refused) {
+        const gone = viewerUserGone();
+        graphQLErrorResponse(res, httpStatusFor[gone.code], gone.code, gone.message);
+        return;
+      }
+    }
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import type { Viewer } from '../modules/auth/viewer';
+import { pendingViewerUser, PendingViewerUser, Viewer, ViewerUserColumns, viewerUserFields, viewerUserGone } from '../modules/auth/viewer';
 import { BillingPeriod } from '../modules/dues/dues.entities';
 import { Group } from '../modules/groups/group.entity';
 import { LedgerTransaction } from '../modules/ledger/ledger.entities';
@@ -94,6 +94,29 @@ function nameLoader(knex: () => Knex, table: 'users' | 'api_keys'): DataLoader<s
 }
 
 /**
+ * The viewer's roles and the viewer check in one statement, for a request
+ * that left the check to its first statement (PendingViewerUser): one row per
+ * matching membership, or one row with no membership, when the user exists
+ * and is not deleted; no row when they are gone.
+ */
+async function foldedViewerRoles(knex: Knex, user: PendingViewerUser, groupIds: readonly string[]): Promise<(Role | null)[]> {
+  const rows: ({ group_id: string | null; role: Role | null } & ViewerUserColumns)[] = await knex('users as u')
+    .leftJoin('members as m', (join) => {
+      join.on('m.user_id', 'u.id').andOnVal('m.status', 'ACTIVE').andOnIn('m.group_id', [...groupIds]);
+    })
+    .select('u.email', 'u.name', 'u.phone', 'u.must_change_password', 'm.group_id', 'm.role')
+    .where('u.id', user.id)
+    .whereNull('u.deleted_at');
+  if (rows.length === 0) {
+    user.refuse();
+    throw viewerUserGone();
+  }
+  user.confirm(viewerUserFields(rows[0]));
+  const byGroup = new Map(rows.filter((row) => row.group_id !== null).map((row) => [row.group_id, row.role]));
+  return groupIds.map((id) => byGroup.get(id) ?? null);
+}
+
+/**
  * `em` may be a function giving the request's EntityManager: it is then
  * called (and the request's fork made) only when a loader first runs a batch.
  */
@@ -106,6 +129,8 @@ export function createLoaders(requestEm: EntityManager | (() => EntityManager), 
         return groupIds.map((id) => (id === viewer.apiKey.group.id ? viewer.apiKey.role : null));
       }
       if (viewer.kind !== 'user') return groupIds.map(() => null);
+      const pending = pendingViewerUser(viewer);
+      if (pending) return foldedViewerRoles(knex(), pending, groupIds);
       const rows: { group_id: string; role: Role }[] = await knex()('members')
         .select('group_id', 'role')
         .where({ user_id: viewer.user.id, status: 'ACTIVE' })
