@@ -43,7 +43,7 @@ function byIdLoader<T extends Group | Member | LedgerTransaction | BillingPeriod
   });
 }
 
-interface MemberViewRow {
+export interface MemberViewRow {
   id: string;
   group_id: string;
   user_id: string | null;
@@ -60,12 +60,12 @@ interface MemberViewRow {
   updated_at: Date | string;
 }
 
-const MEMBER_VIEW_COLUMNS = [
+export const MEMBER_VIEW_COLUMNS = [
   'id', 'group_id', 'user_id', 'name', 'email', 'phone', 'nickname', 'role', 'custom_amount_minor',
   'member_number', 'primary_member_id', 'status', 'created_at', 'updated_at',
 ];
 
-function memberView(row: MemberViewRow): MemberView {
+export function memberView(row: MemberViewRow): MemberView {
   return {
     id: row.id,
     group: { id: row.group_id },

@@ -16,6 +16,7 @@ import { ANY_ROLE, assertGroupRole, requireId, STAFF_ROLES, viewerRoleIn } from 
 import { Group } from '../groups/group.entity';
 import { assertGroupActive, MoneyInputData } from '../groups/group.service';
 import { Member, MemberStatus } from '../members/member.entity';
+import { MEMBER_VIEW_COLUMNS, memberView, MemberViewRow } from '../../shared/loaders';
 import { enqueueIntegratorEvent } from '../webhooks/webhook-outbox';
 import { IntegratorEventType } from '../webhooks/webhook.entities';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from './ledger.entities';
@@ -692,6 +693,15 @@ const TRANSACTION_LIST_COLUMNS = [
 
 const byId = (id: string | null): { id: string } | null => (id === null ? null : { id });
 
+const MEMBER_PREFIX = 'member__';
+
+/** The columns of a joined table, read back from their prefixed aliases. */
+function prefixed<T>(row: object, prefix: string): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) if (key.startsWith(prefix)) out[key.slice(prefix.length)] = value;
+  return out as T;
+}
+
 function transactionView(row: TransactionListRow): TransactionView {
   return {
     id: row.id,
@@ -743,16 +753,21 @@ export async function listTransactions(ctx: ServiceContext, filter: TransactionF
   if (filter.to) base.andWhere('t.occurred_at', '<', filter.to);
   if (role === Role.MEMBER) base.whereIn('t.member_id', await ownMemberIds(ctx, filter.groupId));
   // The filter's count rides on every page row: an uncorrelated subquery, which PostgreSQL runs once.
+  // So does each row's member, for the member field (primed into memberViewById).
   const pageQuery = base
     .clone()
-    .select(...TRANSACTION_LIST_COLUMNS, base.clone().count('*').as('total_count'))
+    .select(...TRANSACTION_LIST_COLUMNS, ...MEMBER_VIEW_COLUMNS.map((column) => `pm.${column} as ${MEMBER_PREFIX}${column}`), base.clone().count('*').as('total_count'))
+    .leftJoin('members as pm', 'pm.id', 't.member_id')
     .orderBy([{ column: 't.occurred_at', order: 'desc' }, { column: 't.id', order: 'desc' }])
     .limit(size + 1);
   if (after) pageQuery.whereRaw('(t.occurred_at, t.id) < (cast(? as timestamptz), cast(? as uuid))', [after.sort, after.id]);
   const rows = (await pageQuery) as TransactionListRow[];
   // A page past the end (or an empty filter) has no row to carry the count; only then is it counted on its own.
   const totalCount = rows.length > 0 ? Number(rows[0].total_count) : Number(((await base.clone().count('* as count')) as { count: string }[])[0].count);
-  const transactions = rows.map(transactionView);
+  const transactions = rows.map((row) => {
+    if (row.member_id !== null) ctx.loaders.memberViewById.prime(row.member_id, memberView(prefixed<MemberViewRow>(row, MEMBER_PREFIX)));
+    return transactionView(row);
+  });
   const page = toPage(transactions, size, (t) => ({ sort: t.occurredAt.toISOString(), id: t.id }), totalCount, after);
   let totals: Promise<TransactionTotals> | undefined;
   const computeTotals = async (): Promise<TransactionTotals> => {
