@@ -21,8 +21,8 @@ export interface RequestLoaders {
   activeSubMemberIdsByPrimary: DataLoader<string, string[]>;
   groupById: DataLoader<string, Group | null>;
   memberById: DataLoader<string, Member | null>;
-  /** Members for read-only fields (a transaction's member): plain rows, no managed entities. */
-  memberViewById: DataLoader<string, MemberView | null>;
+  /** Members for read-only fields (a transaction's member): plain rows, no managed entities. Primed by the transactions list. */
+  memberViewById: PrimedLoader<string, MemberView | null>;
   transactionById: DataLoader<string, LedgerTransaction | null>;
   billingPeriodById: DataLoader<string, BillingPeriod | null>;
   /** Dues still to be paid (unpaid, member-confirmed, overdue) per group. */
@@ -158,7 +158,7 @@ export function createLoaders(requestEm: EntityManager | (() => EntityManager), 
     }),
     groupById: byIdLoader(em, Group),
     memberById: byIdLoader(em, Member),
-    memberViewById: new DataLoader(async (ids) => {
+    memberViewById: new PrimedLoader(async (ids) => {
       const rows: MemberViewRow[] = await knex()('members').select(MEMBER_VIEW_COLUMNS).whereIn('id', [...ids]);
       const byId = new Map(rows.map((row) => [row.id, memberView(row)]));
       return ids.map((id) => byId.get(id) ?? null);

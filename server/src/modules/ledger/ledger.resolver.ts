@@ -123,8 +123,10 @@ export class TransactionResolver {
   }
 
   @FieldResolver(() => MemberType, { nullable: true, description: 'The member who paid or was paid; null when none is named' })
-  async member(@Root() txn: ledger.TransactionView, @Ctx() ctx: GraphQLContext): Promise<MemberView | null> {
-    return txn.member ? ctx.loaders.memberViewById.load(txn.member.id) : null;
+  member(@Root() txn: ledger.TransactionView, @Ctx() ctx: GraphQLContext): MemberView | null | Promise<MemberView | null> {
+    if (!txn.member) return null;
+    // The list primes each row's member: answered without a promise (one fewer per row for graphql-js).
+    return ctx.loaders.memberViewById.known(txn.member.id) ?? ctx.loaders.memberViewById.load(txn.member.id);
   }
 
   @FieldResolver(() => TransactionType_, { nullable: true, description: 'On a reversal: the transaction it cancels' })
