@@ -275,10 +275,14 @@ async function main() {
         }
       };
       check(await gql(coffer.url, GROUPS_QUERY, {}, user.token));
-      await coffer.call('resetStatements');
-      for (let i = 0; i < SEQUENTIAL_REQUESTS; i += 1) check(await gql(coffer.url, GROUPS_QUERY, {}, user.token));
-      const count = Number(await coffer.call('statements'));
-      return count / SEQUENTIAL_REQUESTS;
+      // The least of 3 tries: a background statement the filter does not know can only add.
+      let least = Infinity;
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        await coffer.call('resetStatements');
+        for (let i = 0; i < SEQUENTIAL_REQUESTS; i += 1) check(await gql(coffer.url, GROUPS_QUERY, {}, user.token));
+        least = Math.min(least, Number(await coffer.call('requestStatements')));
+      }
+      return least / SEQUENTIAL_REQUESTS;
     };
     const perRequest5 = await statementsFor(users.five);
     const perRequest20 = await statementsFor(users.twenty);
@@ -325,7 +329,7 @@ async function main() {
           },
           afterWindow: async () => {
             await hooks.afterWindow?.();
-            underLoad += Number(await coffer.call('statements'));
+            underLoad += Number(await coffer.call('requestStatements'));
           },
         },
       ],
@@ -346,8 +350,8 @@ async function main() {
       '',
       `Target: Coffer ≥ ${TARGET_B.toFixed(2)}× the baseline: **${met ? 'met' : 'missed'}** (${ratio(ours, base)}).`,
       '',
-      `SQL statements per request in our server (counted in its process by wrapping \`pg\`'s \`Client.prototype.query\`; ` +
-        `${SEQUENTIAL_REQUESTS} sequential requests each): user in 5 groups **${perRequest5}**, user in 20 groups **${perRequest20}**: ` +
+      `SQL statements per request in our server (counted in its process by wrapping \`pg\`'s \`Client.prototype.query\`, leaving out the server's background job and webhook-dispatcher statements; ` +
+        `${SEQUENTIAL_REQUESTS} sequential requests each, the least of 3 tries): user in 5 groups **${perRequest5}**, user in 20 groups **${perRequest20}**: ` +
         `${constant ? '**constant** (no N+1)' : '**NOT constant** (grows with the number of groups)'}. ` +
         `Under load: ${ours.total > 0 ? (underLoad / ours.total).toFixed(2) : '—'} per response (slightly over the true figure: requests still in flight when a window ends are counted but their responses are not).`,
       '',

@@ -7,7 +7,7 @@
 // counts statements. The count is read and reset over IPC by the parent; the
 // server itself is unchanged. With BENCH_CPU_PROF set, the parent also asks
 // for a V8 CPU profile of each measured window (written to bench/.profiles/).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -16,6 +16,17 @@ import { requireServer, SERVER_DIST } from '../lib/paths.mjs';
 
 const WRAPPED = Symbol.for('coffer.bench.countedQuery');
 let statements = 0;
+let backgroundStatements = 0;
+/**
+ * Statements of the server's own background work (Agenda's job polling, the
+ * webhook dispatcher, the notification worker), which run on their own timers
+ * and would otherwise be counted against whatever requests are in flight.
+ * Only for scenarios whose requests never touch these tables ((b), (d)):
+ * `requestStatements` leaves them out, `statements` counts everything.
+ */
+const BACKGROUND_SQL = /agenda_jobs|\bjob_runs\b|(?<!inbound_)webhook_(events|deliveries)|notification_tasks|^select now\(\) as now$/;
+// BENCH_LOG_SQL=<file>: every counted statement's text is appended there (to see what a request sends).
+const SQL_LOG = process.env.BENCH_LOG_SQL;
 
 /** Wraps Client.prototype.query of every copy of pg loaded so far (the server tree holds more than one). */
 function wrapLoadedPgClients() {
@@ -30,7 +41,10 @@ function wrapLoadedPgClients() {
     if (proto[WRAPPED]) continue;
     const original = proto.query;
     proto.query = function countedQuery(/** @type {unknown[]} */ ...args) {
-      statements += 1;
+      const text = String(typeof args[0] === 'string' ? args[0] : /** @type {{ text?: string }} */ (args[0])?.text);
+      if (BACKGROUND_SQL.test(text)) backgroundStatements += 1;
+      else statements += 1;
+      if (SQL_LOG) appendFileSync(SQL_LOG, `${text.replace(/\s+/g, ' ').slice(0, 300)}\n`);
       return original.apply(this, args);
     };
     proto[WRAPPED] = true;
@@ -102,9 +116,11 @@ serveTarget(async () => {
     handlers: {
       resetStatements: () => {
         statements = 0;
+        backgroundStatements = 0;
         return copies;
       },
-      statements: () => statements,
+      statements: () => statements + backgroundStatements,
+      requestStatements: () => statements,
       profileStart: () => profile.start(),
       profileStop: (label) => profile.stop(label),
     },

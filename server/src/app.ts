@@ -17,6 +17,9 @@ import type { JobDeps } from './jobs/job-types';
 import { JobScheduler, startJobScheduler } from './jobs/scheduler';
 import { closeTransports } from './modules/notifications/notification-channels';
 import { createRequestContext, GraphQLContext } from './graphql/context';
+import { foldsUserCheck, operationFolds } from './graphql/folded-user-check';
+import { checkPendingViewerUser } from './modules/auth/auth.service';
+import { PendingViewerUser, viewerUserGone } from './modules/auth/viewer';
 import { domainErrorExtensions, formatPublicError, publicGraphQLError, requestError } from './graphql/errors';
 import { buildCofferSchema } from './graphql/schema';
 import { CONSOLE_CLIENT_HEADER, isConsoleHttpRequest, isConsoleSocket, loadPersistedDocuments, resolvePersistedDocument } from './graphql/persisted-documents';
@@ -153,7 +156,18 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         // Variables are only known per request, so cost is checked here rather than as a cached validation rule.
         async requestDidStart() {
           return {
-            async didResolveOperation({ document, request, response, contextValue }) {
+            async didResolveOperation({ document, request, response, contextValue, operation }) {
+              // The account check was deferred on a guess made from the request's text; the operation
+              // that runs is the one resolved here (a persisted hash can name another document). Any
+              // operation that does not settle the check itself has it run now, before it executes.
+              const viewer = contextValue.viewer;
+              if (viewer.kind === 'user' && viewer.user instanceof PendingViewerUser && viewer.user.pending && !operationFolds(operation)) {
+                await checkPendingViewerUser(orm.em.getKnex(), viewer.user);
+                if (viewer.user.refused) {
+                  response.http.status = 401;
+                  throw viewerUserGone();
+                }
+              }
               if (config.isProduction && contextValue.viewer.kind === 'anonymous' && asksForSchema(document)) {
                 response.http.status = 401;
                 throw new GraphQLError('Sign in (or send an API key) to read the schema', { extensions: { code: ErrorCode.UNAUTHENTICATED } });
@@ -229,7 +243,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
     // Resolve the viewer before Apollo so a bad credential is a plain 401, not a "context creation failed" 500.
     let context: GraphQLContext;
     try {
-      context = await createRequestContext(contextDeps, req.headers.authorization, clientIp(req, config));
+      context = await createRequestContext(contextDeps, req.headers.authorization, clientIp(req, config), { deferUserCheck: foldsUserCheck(body) });
     } catch (error) {
       if (error instanceof DomainError) {
         if (error instanceof ApiKeyRateLimitedError) for (const [name, value] of Object.entries(rateLimitHeaders(error.state))) res.setHeader(name, value);
@@ -278,6 +292,17 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = { method: (req.method ?? 'GET').toUpperCase(), headers, search, body };
     const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => context });
+    // A deferred viewer check is settled before anything is sent: by the operation's first statement,
+    // else here. A user found gone gets exactly the 401 an undeferred check gives.
+    const deferred = context.viewer.kind === 'user' && context.viewer.user instanceof PendingViewerUser ? context.viewer.user : undefined;
+    if (deferred) {
+      await checkPendingViewerUser(orm.em.getKnex(), deferred);
+      if (deferred.refused) {
+        const gone = viewerUserGone();
+        graphQLErrorResponse(res, httpStatusFor[gone.code], gone.code, gone.message);
+        return;
+      }
+    }
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {

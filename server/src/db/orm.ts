@@ -23,6 +23,7 @@ import { Sponsor, SponsorLink } from '../modules/sponsors/sponsor.entities';
 import { ApprovalRequest } from '../modules/approvals/approval-request.entity';
 import { Migration20261121190000_privacy } from './migrations/Migration20261121190000_privacy';
 import { Migration20261121210000_api_key_rate_limits } from './migrations/Migration20261121210000_api_key_rate_limits';
+import { Migration20261121220000_webhook_outbox_notify_rows } from './migrations/Migration20261121220000_webhook_outbox_notify_rows';
 import { Consent, DataExportRequest, ErasureRequest } from '../modules/privacy/privacy.entities';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
 import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entities';
@@ -53,6 +54,7 @@ export const migrationsList = [
   { name: 'Migration20261121180000_integrator_webhooks', class: Migration20261121180000_integrator_webhooks },
   { name: 'Migration20261121190000_privacy', class: Migration20261121190000_privacy },
   { name: 'Migration20261121210000_api_key_rate_limits', class: Migration20261121210000_api_key_rate_limits },
+  { name: 'Migration20261121220000_webhook_outbox_notify_rows', class: Migration20261121220000_webhook_outbox_notify_rows },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { CofferConfig } from '../config';
-import { resolveViewer } from '../modules/auth/auth.service';
+import { resolveViewer, ResolveViewerOptions } from '../modules/auth/auth.service';
 import type { Viewer } from '../modules/auth/viewer';
 import type { EventBus } from '../shared/event-bus';
 import { createLoaders, RequestLoaders } from '../shared/loaders';
@@ -45,10 +45,18 @@ class RequestContext implements ServiceContext {
   }
 }
 
-/** Throws UNAUTHENTICATED for a credential that is present but invalid. `clientIp` comes from shared/rate-limit.ts clientIp. */
-export async function createRequestContext(deps: ContextFactoryDeps, authorization: string | undefined, clientIp?: string): Promise<GraphQLContext> {
+/**
+ * Throws UNAUTHENTICATED for a credential that is present but invalid. `clientIp` comes from shared/rate-limit.ts clientIp.
+ * `deferUserCheck`: see ResolveViewerOptions (GraphQL over HTTP only).
+ */
+export async function createRequestContext(
+  deps: ContextFactoryDeps,
+  authorization: string | undefined,
+  clientIp?: string,
+  options: ResolveViewerOptions = {},
+): Promise<GraphQLContext> {
   let em: EntityManager | undefined;
   const requestEm = (): EntityManager => (em ??= deps.orm.em.fork());
-  const viewer = await resolveViewer({ knex: deps.orm.em.getKnex(), em: requestEm }, deps.config, authorization);
+  const viewer = await resolveViewer({ knex: deps.orm.em.getKnex(), em: requestEm }, deps.config, authorization, options);
   return new RequestContext(viewer, deps.config, deps.events, requestEm, clientIp);
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiKey, createGroup, TestGroup } from '../../test/support/factories';
+import { createApiKey, createGroup, createUser, TestGroup } from '../../test/support/factories';
 import { collect, startTestServer, TestServer } from '../../test/support/test-server';
 import { sleep, wsErrors } from '../../test/support/ws-helpers';
 import { testConfig } from '../../test/support/test-server';
@@ -24,6 +24,7 @@ function manifestEntry(operation: string): { hash: string; text: string } {
 const GROUPS = manifestEntry('query Groups(');
 const LIVE_NOTIFICATIONS = manifestEntry('subscription MyNotificationsLive ');
 const MY_ACCOUNT = manifestEntry('query MyAccount ');
+const SET_CONSENT = manifestEntry('mutation SetConsent(');
 const ARBITRARY = '{ groups(first: 1) { totalCount } }';
 
 interface Sent {
@@ -81,6 +82,15 @@ describe('PERSISTED_DOCUMENTS=console', () => {
     expect(answer.body.errors).toBeUndefined();
     expect(answer.body.data).not.toHaveProperty('__typename');
     expect(groupCount(answer)).toBe(1);
+  });
+
+  it('checks a deleted account before running a known hash, even when the text beside it is a query that checks the account in its own statement', async () => {
+    // `groups` folds the account check into its first statement; the hash names a mutation, and the mutation is what would run.
+    const user = await createUser(t);
+    await t.query('update users set deleted_at = now() where id = $1', [user.id]);
+    const answer = await send(t, { hash: SET_CONSENT.hash, query: '{ groups(first: 1) { totalCount } }', variables: { type: 'MARKETING', granted: true }, auth: user.token, from: 'console-header' });
+    expect(answer).toEqual({ status: 401, body: { errors: [{ message: 'This account no longer exists', extensions: { code: 'UNAUTHENTICATED' } }] } });
+    expect((await t.query('select count(*)::int as n from consents where user_id = $1', [user.id])).rows[0].n).toBe(0);
   });
 
   it("accepts a manifest document's exact text without its hash", async () => {

@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import type { Viewer } from '../modules/auth/viewer';
+import { pendingViewerUser, PendingViewerUser, Viewer, ViewerUserColumns, viewerUserFields, viewerUserGone } from '../modules/auth/viewer';
 import { BillingPeriod } from '../modules/dues/dues.entities';
 import { Group } from '../modules/groups/group.entity';
 import { LedgerTransaction } from '../modules/ledger/ledger.entities';
-import { Member } from '../modules/members/member.entity';
+import { Member, MemberStatus, MemberView } from '../modules/members/member.entity';
 import { PrimedLoader } from './primed-loader';
 import { Role } from './roles';
 
@@ -21,6 +21,8 @@ export interface RequestLoaders {
   activeSubMemberIdsByPrimary: DataLoader<string, string[]>;
   groupById: DataLoader<string, Group | null>;
   memberById: DataLoader<string, Member | null>;
+  /** Members for read-only fields (a transaction's member): plain rows, no managed entities. Primed by the transactions list. */
+  memberViewById: PrimedLoader<string, MemberView | null>;
   transactionById: DataLoader<string, LedgerTransaction | null>;
   billingPeriodById: DataLoader<string, BillingPeriod | null>;
   /** Dues still to be paid (unpaid, member-confirmed, overdue) per group. */
@@ -41,6 +43,47 @@ function byIdLoader<T extends Group | Member | LedgerTransaction | BillingPeriod
   });
 }
 
+export interface MemberViewRow {
+  id: string;
+  group_id: string;
+  user_id: string | null;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  nickname: string | null;
+  role: Role;
+  custom_amount_minor: string | null;
+  member_number: string;
+  primary_member_id: string | null;
+  status: MemberStatus;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+export const MEMBER_VIEW_COLUMNS = [
+  'id', 'group_id', 'user_id', 'name', 'email', 'phone', 'nickname', 'role', 'custom_amount_minor',
+  'member_number', 'primary_member_id', 'status', 'created_at', 'updated_at',
+];
+
+export function memberView(row: MemberViewRow): MemberView {
+  return {
+    id: row.id,
+    group: { id: row.group_id },
+    user: row.user_id === null ? null : { id: row.user_id },
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    nickname: row.nickname,
+    role: row.role,
+    customAmountMinor: row.custom_amount_minor === null ? null : BigInt(row.custom_amount_minor),
+    memberNumber: row.member_number,
+    primaryMember: row.primary_member_id === null ? null : { id: row.primary_member_id },
+    status: row.status,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
 /** id → name of a table's rows, one statement per batch. */
 function nameLoader(knex: () => Knex, table: 'users' | 'api_keys'): DataLoader<string, string | null> {
   return new DataLoader(async (ids) => {
@@ -48,6 +91,29 @@ function nameLoader(knex: () => Knex, table: 'users' | 'api_keys'): DataLoader<s
     const byId = new Map(rows.map((row) => [row.id, row.name]));
     return ids.map((id) => byId.get(id) ?? null);
   });
+}
+
+/**
+ * The viewer's roles and the viewer check in one statement, for a request
+ * that left the check to its first statement (PendingViewerUser): one row per
+ * matching membership, or one row with no membership, when the user exists
+ * and is not deleted; no row when they are gone.
+ */
+async function foldedViewerRoles(knex: Knex, user: PendingViewerUser, groupIds: readonly string[]): Promise<(Role | null)[]> {
+  const rows: ({ group_id: string | null; role: Role | null } & ViewerUserColumns)[] = await knex('users as u')
+    .leftJoin('members as m', (join) => {
+      join.on('m.user_id', 'u.id').andOnVal('m.status', 'ACTIVE').andOnIn('m.group_id', [...groupIds]);
+    })
+    .select('u.email', 'u.name', 'u.phone', 'u.must_change_password', 'm.group_id', 'm.role')
+    .where('u.id', user.id)
+    .whereNull('u.deleted_at');
+  if (rows.length === 0) {
+    user.refuse();
+    throw viewerUserGone();
+  }
+  user.confirm(viewerUserFields(rows[0]));
+  const byGroup = new Map(rows.filter((row) => row.group_id !== null).map((row) => [row.group_id, row.role]));
+  return groupIds.map((id) => byGroup.get(id) ?? null);
 }
 
 /**
@@ -63,6 +129,8 @@ export function createLoaders(requestEm: EntityManager | (() => EntityManager), 
         return groupIds.map((id) => (id === viewer.apiKey.group.id ? viewer.apiKey.role : null));
       }
       if (viewer.kind !== 'user') return groupIds.map(() => null);
+      const pending = pendingViewerUser(viewer);
+      if (pending) return foldedViewerRoles(knex(), pending, groupIds);
       const rows: { group_id: string; role: Role }[] = await knex()('members')
         .select('group_id', 'role')
         .where({ user_id: viewer.user.id, status: 'ACTIVE' })
@@ -90,6 +158,11 @@ export function createLoaders(requestEm: EntityManager | (() => EntityManager), 
     }),
     groupById: byIdLoader(em, Group),
     memberById: byIdLoader(em, Member),
+    memberViewById: new PrimedLoader(async (ids) => {
+      const rows: MemberViewRow[] = await knex()('members').select(MEMBER_VIEW_COLUMNS).whereIn('id', [...ids]);
+      const byId = new Map(rows.map((row) => [row.id, memberView(row)]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
     transactionById: byIdLoader(em, LedgerTransaction),
     billingPeriodById: byIdLoader(em, BillingPeriod),
     openDueCountByGroup: new DataLoader(async (groupIds) => {

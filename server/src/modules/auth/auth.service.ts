@@ -16,7 +16,7 @@ import { ApiKey } from './api-key.entity';
 import { requireUser } from './authorization';
 import { SignInFailure } from './sign-in-failure.entity';
 import { User } from './user.entity';
-import { anonymousViewer, Viewer, ViewerUser } from './viewer';
+import { anonymousViewer, PendingViewerUser, Viewer, ViewerUser, ViewerUserColumns, viewerUserFields, viewerUserGone } from './viewer';
 import { ApiKeyRateLimitedError, countHitParams, countHitSql, RateLimitState } from '../../shared/rate-limit';
 
 export const SIGN_IN_MAX_FAILURES = 5;
@@ -130,13 +130,7 @@ export interface ViewerSources {
   em(): EntityManager;
 }
 
-interface ViewerUserRow {
-  id: string;
-  email: string;
-  name: string;
-  phone: string | null;
-  must_change_password: boolean;
-}
+type ViewerUserRow = { id: string } & ViewerUserColumns;
 
 const VIEWER_USER_SQL = 'select id, email, name, phone, must_change_password from users where id = ? and deleted_at is null';
 
@@ -145,14 +139,31 @@ async function findViewerUser(knex: Knex, id: string): Promise<ViewerUser | null
   const { rows } = await knex.raw<{ rows: ViewerUserRow[] }>(VIEWER_USER_SQL, [id]);
   const row = rows[0];
   if (!row) return null;
-  return { id: row.id, email: row.email, name: row.name, phone: row.phone, mustChangePassword: row.must_change_password };
+  return { id: row.id, ...viewerUserFields(row) };
+}
+
+/** Runs the viewer check a request's statements did not fold in (see PendingViewerUser). */
+export async function checkPendingViewerUser(knex: Knex, user: PendingViewerUser): Promise<void> {
+  if (!user.pending) return;
+  const found = await findViewerUser(knex, user.id);
+  if (found) user.confirm(found);
+  else user.refuse();
+}
+
+export interface ResolveViewerOptions {
+  /**
+   * Leave a token user's existence check to the operation's first statement
+   * (a PendingViewerUser). Only for the GraphQL HTTP handler, which runs the
+   * check itself before answering if no statement did.
+   */
+  deferUserCheck?: boolean;
 }
 
 /**
  * Turns an Authorization header into a viewer. A header that is present but
  * wrong is an error (UNAUTHENTICATED), never a silent fall-back to anonymous.
  */
-export async function resolveViewer(sources: ViewerSources, config: CofferConfig, authorization: string | undefined): Promise<Viewer> {
+export async function resolveViewer(sources: ViewerSources, config: CofferConfig, authorization: string | undefined, options: ResolveViewerOptions = {}): Promise<Viewer> {
   if (!authorization) return anonymousViewer;
   const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
   if (!match) throw unauthenticated('Authorization must be "Bearer <token>"');
@@ -178,7 +189,8 @@ export async function resolveViewer(sources: ViewerSources, config: CofferConfig
   }
   const claims = verifyAccessToken(credential, config.jwtSecret);
   if (!claims) throw unauthenticated('Invalid or expired access token');
+  if (options.deferUserCheck) return { kind: 'user', user: new PendingViewerUser(claims.sub) };
   const user = await findViewerUser(sources.knex, claims.sub);
-  if (!user) throw unauthenticated('This account no longer exists');
+  if (!user) throw viewerUserGone();
   return { kind: 'user', user };
 }

@@ -1,4 +1,5 @@
 import type { RateLimitState } from '../../shared/rate-limit';
+import { DomainError, unauthenticated } from '../../shared/domain-error';
 import { ApiKey } from './api-key.entity';
 import type { User } from './user.entity';
 
@@ -9,6 +10,81 @@ import type { User } from './user.entity';
  */
 export type ViewerUser = Pick<User, 'id' | 'email' | 'name' | 'phone' | 'mustChangePassword'>;
 
+type ViewerUserFields = Omit<ViewerUser, 'id'>;
+
+/** The `users` columns a statement that checks the viewer reads. */
+export interface ViewerUserColumns {
+  email: string;
+  name: string;
+  phone: string | null;
+  must_change_password: boolean;
+}
+
+export function viewerUserFields(row: ViewerUserColumns): ViewerUserFields {
+  return { email: row.email, name: row.name, phone: row.phone, mustChangePassword: row.must_change_password };
+}
+
+/** The answer to a token whose user is gone (deleted or erased), wherever that is found out. */
+export function viewerUserGone(): DomainError {
+  return unauthenticated('This account no longer exists');
+}
+
+/**
+ * A token user whose "exists and is not deleted" check has not run yet: for
+ * the read-only operations that fold that check into their first statement
+ * (graphql/folded-user-check.ts). That statement confirms the user (and
+ * fills in the row) or refuses them; if none does, the HTTP handler runs the
+ * check itself before anything is sent. The row's fields throw until then:
+ * nothing can read a placeholder.
+ */
+export class PendingViewerUser implements ViewerUser {
+  private fields: ViewerUserFields | undefined;
+  private outcome: 'pending' | 'confirmed' | 'refused' = 'pending';
+
+  constructor(readonly id: string) {}
+
+  get pending(): boolean {
+    return this.outcome === 'pending';
+  }
+
+  get refused(): boolean {
+    return this.outcome === 'refused';
+  }
+
+  /** The statement found the user, not deleted. */
+  confirm(fields: ViewerUserFields): void {
+    if (this.outcome === 'refused') return;
+    this.fields = fields;
+    this.outcome = 'confirmed';
+  }
+
+  /** The statement found no such user, or a deleted one: the request is answered 401. */
+  refuse(): void {
+    this.outcome = 'refused';
+  }
+
+  private confirmed(): ViewerUserFields {
+    if (!this.fields) throw new Error('The viewer has not been checked yet');
+    return this.fields;
+  }
+
+  get email(): string {
+    return this.confirmed().email;
+  }
+
+  get name(): string {
+    return this.confirmed().name;
+  }
+
+  get phone(): string | null {
+    return this.confirmed().phone;
+  }
+
+  get mustChangePassword(): boolean {
+    return this.confirmed().mustChangePassword;
+  }
+}
+
 /** Who is making the request. Services decide what each kind may do. */
 export type Viewer =
   | { kind: 'user'; user: ViewerUser }
@@ -18,3 +94,7 @@ export type Viewer =
 
 export const anonymousViewer: Viewer = { kind: 'anonymous' };
 
+/** The viewer's user while its check is still to come (see PendingViewerUser), else undefined. */
+export function pendingViewerUser(viewer: Viewer): PendingViewerUser | undefined {
+  return viewer.kind === 'user' && viewer.user instanceof PendingViewerUser && viewer.user.pending ? viewer.user : undefined;
+}

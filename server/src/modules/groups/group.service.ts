@@ -9,7 +9,8 @@ import { FieldValidator, isNonBlank, isUpiId } from '../../shared/validation';
 import { recordActivity } from '../activity/activity.service';
 import { ADMIN_ONLY, ANY_ROLE, assertGroupRole, requireSignedIn, requireUser } from '../auth/authorization';
 import { User } from '../auth/user.entity';
-import { Member, MemberStatus } from '../members/member.entity';
+import { pendingViewerUser, ViewerUserColumns, viewerUserFields, viewerUserGone } from '../auth/viewer';
+import { Member } from '../members/member.entity';
 import { allocateMemberNumber } from '../members/member-number';
 import {
   BillingCycle,
@@ -298,6 +299,7 @@ interface MyGroupRow {
   viewer_role: Role;
   member_count: number;
   total_count: number;
+  viewer_name: string;
 }
 
 const groupCursor = (group: GroupView) => ({ sort: group.createdAt.toISOString(), id: group.id });
@@ -317,20 +319,37 @@ export async function listMyGroups(ctx: ServiceContext, request: PageRequest): P
     return toPage(after ? [] : [group], size, groupCursor, 1, after);
   }
   if (viewer.kind !== 'user') throw forbidden();
+  // One statement: the viewer's row (the "exists and is not deleted" check, which a request may have
+  // left to this statement: PendingViewerUser), their total, and the page of their groups with roles
+  // and member counts. A user with no group (or a page past the end) still gets one row, with no group.
   // Named bindings (:name) in knex.raw: casts are spelled cast(… as …) because `::` would read as one.
-  const result = await ctx.em.getKnex().raw<{ rows: MyGroupRow[] }>(
-    `select g.id, g.name, g.kind, g.service, g.currency, g.status, g.member_number_prefix, g.created_at,
-            g.billing_settings, g.payment_settings, g.approval_threshold_minor, m.role as viewer_role,
-            cast((select count(*) from members c where c.group_id = g.id and c.status = 'ACTIVE') as int) as member_count,
-            cast((select count(*) from members t where t.user_id = :userId and t.status = 'ACTIVE') as int) as total_count
-       from groups g join members m on m.group_id = g.id
-      where m.user_id = :userId and m.status = 'ACTIVE'
-        ${after ? 'and (g.created_at, g.id) > (cast(:afterSort as timestamptz), cast(:afterId as uuid))' : ''}
-      order by g.created_at, g.id
-      limit :limit`,
+  const result = await ctx.em.getKnex().raw<{ rows: (MyGroupRow & ViewerUserColumns)[] }>(
+    `select u.email, u.name as viewer_name, u.phone, u.must_change_password,
+            cast((select count(*) from members t where t.user_id = u.id and t.status = 'ACTIVE') as int) as total_count,
+            p.*
+       from users u
+       left join lateral (
+         select g.id, g.name, g.kind, g.service, g.currency, g.status, g.member_number_prefix, g.created_at,
+                g.billing_settings, g.payment_settings, g.approval_threshold_minor, m.role as viewer_role,
+                cast((select count(*) from members c where c.group_id = g.id and c.status = 'ACTIVE') as int) as member_count
+           from groups g join members m on m.group_id = g.id
+          where m.user_id = u.id and m.status = 'ACTIVE'
+            ${after ? 'and (g.created_at, g.id) > (cast(:afterSort as timestamptz), cast(:afterId as uuid))' : ''}
+          order by g.created_at, g.id
+          limit :limit
+       ) p on true
+      where u.id = :userId and u.deleted_at is null
+      order by p.created_at, p.id`,
     { userId: viewer.user.id, limit: size + 1, ...(after ? { afterSort: after.sort, afterId: after.id } : {}) },
   );
-  const groups = result.rows.map((row): GroupView => {
+  const pending = pendingViewerUser(viewer);
+  const first = result.rows[0];
+  if (!first) {
+    pending?.refuse();
+    throw viewerUserGone();
+  }
+  pending?.confirm(viewerUserFields({ ...first, name: first.viewer_name }));
+  const groups = result.rows.filter((row) => row.id !== null).map((row): GroupView => {
     ctx.loaders.viewerRoleByGroup.prime(row.id, row.viewer_role);
     ctx.loaders.activeMemberCountByGroup.prime(row.id, row.member_count);
     return {
@@ -347,8 +366,7 @@ export async function listMyGroups(ctx: ServiceContext, request: PageRequest): P
       approvalThresholdMinor: row.approval_threshold_minor === null ? null : BigInt(row.approval_threshold_minor),
     };
   });
-  // A page past the end has no row to carry the total; only then is it counted on its own.
-  const totalCount = result.rows[0]?.total_count ?? (await ctx.em.count(Member, { user: viewer.user.id, status: MemberStatus.ACTIVE }));
+  const totalCount = first.total_count;
   return toPage(groups, size, groupCursor, totalCount, after);
 }
 

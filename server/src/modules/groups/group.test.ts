@@ -1,4 +1,5 @@
 import { ADD_MEMBER, codeOf, createGroup, createUser, uniqueEmail } from '../../../test/support/factories';
+import { isBackgroundStatement } from '../../../test/support/statements';
 import { startTestServer, TestServer } from '../../../test/support/test-server';
 import { BillingCycle, BillingMode } from './group.entity';
 import { nextBillingDate } from './group.service';
@@ -108,6 +109,45 @@ describe('groups and group', () => {
       { name: 'Three', viewerRole: 'ADMIN', memberCount: 1, unpaidCount: 0 },
       { name: 'Joined', viewerRole: 'OPERATOR', memberCount: 2, unpaidCount: 0 },
     ]);
+  });
+
+  it('answers a user with no group, and a page past the end, with the right total', async () => {
+    const lonely = await createUser(t);
+    type Groups = { groups: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: unknown[] } };
+    const none = await t.gql<Groups>(GROUPS, { first: 5 }, lonely.token);
+    expect(none.errors).toBeUndefined();
+    expect(none.data!.groups).toEqual({ totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] });
+    const user = await createUser(t);
+    await createGroup(t, user, { name: 'Only' });
+    const first = await t.gql<Groups>(GROUPS, { first: 1 }, user.token);
+    const past = await t.gql<Groups>(GROUPS, { first: 1, after: first.data!.groups.pageInfo.endCursor }, user.token);
+    expect(past.data!.groups).toEqual({ totalCount: 1, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] });
+  });
+
+  it('costs one SQL statement, viewer check included, for 1 group or 3', async () => {
+    const few = await createUser(t);
+    await createGroup(t, few, { name: 'A' });
+    const many = await createUser(t);
+    for (const name of ['A', 'B', 'C']) await createGroup(t, many, { name });
+    const knex = t.server.orm.em.getKnex();
+    const statementsFor = async (token: string, total: number): Promise<string[]> => {
+      const seen: string[] = [];
+      const listener = (query: { sql: string }) => {
+        if (!isBackgroundStatement(query.sql)) seen.push(query.sql);
+      };
+      knex.on('query', listener);
+      try {
+        const response = await t.gql<{ groups: { totalCount: number } }>('{ groups(first: 20) { totalCount edges { node { id name viewerRole memberCount } } } }', {}, token);
+        expect(response.data?.groups.totalCount).toBe(total);
+      } finally {
+        knex.removeListener('query', listener);
+      }
+      return seen;
+    };
+    expect(await statementsFor(few.token, 1)).toHaveLength(1);
+    const statements = await statementsFor(many.token, 3);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/from users u/);
   });
 
   it('shows admins the configuration and members a limited view', async () => {

@@ -16,6 +16,7 @@ import { ANY_ROLE, assertGroupRole, requireId, STAFF_ROLES, viewerRoleIn } from 
 import { Group } from '../groups/group.entity';
 import { assertGroupActive, MoneyInputData } from '../groups/group.service';
 import { Member, MemberStatus } from '../members/member.entity';
+import { MEMBER_VIEW_COLUMNS, memberView, MemberViewRow } from '../../shared/loaders';
 import { enqueueIntegratorEvent } from '../webhooks/webhook-outbox';
 import { IntegratorEventType } from '../webhooks/webhook.entities';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from './ledger.entities';
@@ -660,7 +661,114 @@ export interface TransactionTotals {
   currency: string;
 }
 
-export interface TransactionPage extends Page<LedgerTransaction> {
+/**
+ * A transaction as the list reads it: plain values, references by id only, no
+ * managed entity (no identity map, no change-tracking snapshot: list rows are
+ * never changed). A loaded `LedgerTransaction` has the same shape, so the
+ * Transaction field resolvers take either.
+ */
+export interface TransactionView {
+  id: string;
+  group: { id: string };
+  type: TransactionType;
+  category: TransactionCategory;
+  amountMinor: bigint;
+  currency: string;
+  fxRate: string | null;
+  groupAmountMinor: bigint;
+  paymentMode: PaymentMode;
+  description: string | null;
+  member: { id: string } | null;
+  senderName: string | null;
+  senderUpiId: string | null;
+  senderBankAccountMasked: string | null;
+  provider: PaymentProvider | null;
+  providerPaymentId: string | null;
+  receiptNumber: string | null;
+  approvalStatus: ApprovalStatus;
+  approvalSource: ApprovalSource;
+  reverses: { id: string } | null;
+  reversedBy: { id: string } | null;
+  occurredAt: Date;
+  createdAt: Date;
+  decidedAt: Date | null;
+}
+
+interface TransactionListRow {
+  id: string;
+  group_id: string;
+  type: TransactionType;
+  category: TransactionCategory;
+  amount_minor: string;
+  currency: string;
+  fx_rate: string | null;
+  group_amount_minor: string;
+  payment_mode: PaymentMode;
+  description: string | null;
+  member_id: string | null;
+  sender_name: string | null;
+  sender_upi_id: string | null;
+  sender_bank_account_masked: string | null;
+  provider: PaymentProvider | null;
+  provider_payment_id: string | null;
+  receipt_number: string | null;
+  approval_status: ApprovalStatus;
+  approval_source: ApprovalSource;
+  reverses_id: string | null;
+  reversed_by_id: string | null;
+  occurred_at: Date | string;
+  created_at: Date | string;
+  decided_at: Date | string | null;
+  total_count: string;
+}
+
+const TRANSACTION_LIST_COLUMNS = [
+  'id', 'group_id', 'type', 'category', 'amount_minor', 'currency', 'fx_rate', 'group_amount_minor', 'payment_mode', 'description',
+  'member_id', 'sender_name', 'sender_upi_id', 'sender_bank_account_masked', 'provider', 'provider_payment_id', 'receipt_number',
+  'approval_status', 'approval_source', 'reverses_id', 'reversed_by_id', 'occurred_at', 'created_at', 'decided_at',
+].map((column) => `t.${column}`);
+
+const byId = (id: string | null): { id: string } | null => (id === null ? null : { id });
+
+const MEMBER_PREFIX = 'member__';
+
+/** The columns of a joined table, read back from their prefixed aliases. */
+function prefixed<T>(row: object, prefix: string): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) if (key.startsWith(prefix)) out[key.slice(prefix.length)] = value;
+  return out as T;
+}
+
+function transactionView(row: TransactionListRow): TransactionView {
+  return {
+    id: row.id,
+    group: { id: row.group_id },
+    type: row.type,
+    category: row.category,
+    amountMinor: BigInt(row.amount_minor),
+    currency: row.currency,
+    fxRate: row.fx_rate,
+    groupAmountMinor: BigInt(row.group_amount_minor),
+    paymentMode: row.payment_mode,
+    description: row.description,
+    member: byId(row.member_id),
+    senderName: row.sender_name,
+    senderUpiId: row.sender_upi_id,
+    senderBankAccountMasked: row.sender_bank_account_masked,
+    provider: row.provider,
+    providerPaymentId: row.provider_payment_id,
+    receiptNumber: row.receipt_number,
+    approvalStatus: row.approval_status,
+    approvalSource: row.approval_source,
+    reverses: byId(row.reverses_id),
+    reversedBy: byId(row.reversed_by_id),
+    occurredAt: new Date(row.occurred_at),
+    createdAt: new Date(row.created_at),
+    decidedAt: row.decided_at === null ? null : new Date(row.decided_at),
+  };
+}
+
+export interface TransactionPage extends Page<TransactionView> {
   /** Computed only when asked for: the sums scan every row of the filter. */
   totals: () => Promise<TransactionTotals>;
 }
@@ -681,11 +789,23 @@ export async function listTransactions(ctx: ServiceContext, filter: TransactionF
   if (filter.from) base.andWhere('t.occurred_at', '>=', filter.from);
   if (filter.to) base.andWhere('t.occurred_at', '<', filter.to);
   if (role === Role.MEMBER) base.whereIn('t.member_id', await ownMemberIds(ctx, filter.groupId));
-  const pageQuery = base.clone().select('t.*').orderBy([{ column: 't.occurred_at', order: 'desc' }, { column: 't.id', order: 'desc' }]).limit(size + 1);
+  // The filter's count rides on every page row: an uncorrelated subquery, which PostgreSQL runs once.
+  // So does each row's member, for the member field (primed into memberViewById).
+  const pageQuery = base
+    .clone()
+    .select(...TRANSACTION_LIST_COLUMNS, ...MEMBER_VIEW_COLUMNS.map((column) => `pm.${column} as ${MEMBER_PREFIX}${column}`), base.clone().count('*').as('total_count'))
+    .leftJoin('members as pm', 'pm.id', 't.member_id')
+    .orderBy([{ column: 't.occurred_at', order: 'desc' }, { column: 't.id', order: 'desc' }])
+    .limit(size + 1);
   if (after) pageQuery.whereRaw('(t.occurred_at, t.id) < (cast(? as timestamptz), cast(? as uuid))', [after.sort, after.id]);
-  const [rows, countRows] = await Promise.all([pageQuery, base.clone().count('* as count')]);
-  const transactions = (rows as Record<string, unknown>[]).map((row) => ctx.em.map(LedgerTransaction, row));
-  const page = toPage(transactions, size, (t) => ({ sort: t.occurredAt.toISOString(), id: t.id }), Number((countRows[0] as { count: string }).count), after);
+  const rows = (await pageQuery) as TransactionListRow[];
+  // A page past the end (or an empty filter) has no row to carry the count; only then is it counted on its own.
+  const totalCount = rows.length > 0 ? Number(rows[0].total_count) : Number(((await base.clone().count('* as count')) as { count: string }[])[0].count);
+  const transactions = rows.map((row) => {
+    if (row.member_id !== null) ctx.loaders.memberViewById.prime(row.member_id, memberView(prefixed<MemberViewRow>(row, MEMBER_PREFIX)));
+    return transactionView(row);
+  });
+  const page = toPage(transactions, size, (t) => ({ sort: t.occurredAt.toISOString(), id: t.id }), totalCount, after);
   let totals: Promise<TransactionTotals> | undefined;
   const computeTotals = async (): Promise<TransactionTotals> => {
     const [sums, group] = await Promise.all([
@@ -726,7 +846,7 @@ export async function groupBalance(ctx: ServiceContext, groupId: string): Promis
   return { currency: group!.currency, accounts, cashPositionMinor };
 }
 
-export async function viewerCanChangeTransaction(ctx: ServiceContext, txn: LedgerTransaction): Promise<boolean> {
+export async function viewerCanChangeTransaction(ctx: ServiceContext, txn: TransactionView): Promise<boolean> {
   const role = await viewerRoleIn(ctx, txn.group.id);
   if (role !== Role.ADMIN && role !== Role.OPERATOR) return false;
   return txn.approvalStatus !== ApprovalStatus.REJECTED && !txn.reversedBy && !txn.reverses && txn.approvalSource !== ApprovalSource.REMITTANCE;

@@ -1,4 +1,5 @@
-import { ADD_MEMBER, addUserToGroup, codeOf, createGroup, createUser, TestGroup, TestUser } from '../../../test/support/factories';
+import { ADD_MEMBER, addUserToGroup, codeOf, createGroup, createUser, TestGroup, TestUser, uniqueEmail } from '../../../test/support/factories';
+import { isBackgroundStatement } from '../../../test/support/statements';
 import { collect, startTestServer, TestServer } from '../../../test/support/test-server';
 
 const RECORD = `mutation($input: RecordTransactionInput!) {
@@ -291,3 +292,38 @@ describe('live transaction events', () => {
   });
 });
 
+describe('transactions list cost', () => {
+  it('costs the same two SQL statements (role with the viewer check; page with count and members) for a page of 2 or of 8', async () => {
+    const group = await createGroup(t);
+    const memberIds: string[] = [];
+    for (const name of ['Ann', 'Bo', 'Cy', 'Di']) {
+      const added = await t.gql<{ addMember: { member: { id: string } } }>(ADD_MEMBER, { input: { groupId: group.id, email: uniqueEmail(name.toLowerCase()), name, role: 'MEMBER' } }, group.admin.token);
+      memberIds.push(added.data!.addMember.member.id);
+    }
+    for (let i = 0; i < 8; i += 1) expect((await record(group, cashIn(group, `${10 + i}.00`, i % 4 === 3 ? {} : { memberId: memberIds[i % 4] }))).errors).toBeUndefined();
+    const knex = t.server.orm.em.getKnex();
+    const QUERY = 'query($g: ID!, $first: Int) { transactions(groupId: $g, first: $first) { totalCount edges { node { id amount { amount } member { id name } } } } }';
+    type Page = { transactions: { totalCount: number; edges: { node: { member: { id: string; name: string } | null } }[] } };
+    const statementsFor = async (first: number): Promise<{ statements: string[]; page: Page['transactions'] }> => {
+      const statements: string[] = [];
+      const listener = (query: { sql: string }) => {
+        if (!isBackgroundStatement(query.sql)) statements.push(query.sql);
+      };
+      knex.on('query', listener);
+      try {
+        const response = await t.gql<Page>(QUERY, { g: group.id, first }, group.admin.token);
+        expect(response.errors).toBeUndefined();
+        return { statements, page: response.data!.transactions };
+      } finally {
+        knex.removeListener('query', listener);
+      }
+    };
+    const small = await statementsFor(2);
+    const large = await statementsFor(8);
+    expect(small.statements).toHaveLength(2);
+    expect(large.statements).toHaveLength(2);
+    expect(large.page.totalCount).toBe(8);
+    // Newest first: the 8th (no member), then Di, Cy, Bo, Ann, and again.
+    expect(large.page.edges.map((e) => e.node.member?.name ?? null)).toEqual([null, 'Cy', 'Bo', 'Ann', null, 'Cy', 'Bo', 'Ann']);
+  });
+});

@@ -10,6 +10,27 @@ export enum MemberStatus {
 }
 
 /**
+ * A member as a read-only list shows it: plain values, references by id only.
+ * A loaded `Member` has the same shape, so the Member field resolvers take either.
+ */
+export interface MemberView {
+  id: string;
+  group: { id: string };
+  user: { id: string } | null;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  nickname: string | null;
+  role: Role;
+  customAmountMinor: bigint | null;
+  memberNumber: string;
+  primaryMember: { id: string } | null;
+  status: MemberStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
  * A person's membership of a group. Sub-members (a family's children, a
  * partner) hang off a primary and share its number with SS = 01..03.
  * Uniqueness rules live in the migration as partial indexes (active rows only).

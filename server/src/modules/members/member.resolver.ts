@@ -6,6 +6,7 @@ import { MoneyType } from '../../graphql/money.type';
 import type { CofferEvent } from '../../shared/event-bus';
 import { ANY_ROLE, assertGroupRole } from '../auth/authorization';
 import { Member, MemberStatus } from './member.entity';
+import type { MemberView } from './member.entity';
 import * as members from './member.service';
 import { AddMemberInput, AddSubMemberInput, MemberChangedEvent, MemberChangePayload, MemberType, UpdateMemberInput } from './member.types';
 
@@ -76,36 +77,36 @@ export class MemberResolver {
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Visible to admins, operators and the member themself' })
-  async email(@Root() member: Member, @Ctx() ctx: GraphQLContext): Promise<string | null> {
+  async email(@Root() member: MemberView, @Ctx() ctx: GraphQLContext): Promise<string | null> {
     return (await members.viewerMaySeeContact(ctx, member)) ? member.email : null;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Visible to admins, operators and the member themself' })
-  async phone(@Root() member: Member, @Ctx() ctx: GraphQLContext): Promise<string | null> {
+  async phone(@Root() member: MemberView, @Ctx() ctx: GraphQLContext): Promise<string | null> {
     return (await members.viewerMaySeeContact(ctx, member)) ? member.phone : null;
   }
 
   @FieldResolver(() => MoneyType, { nullable: true, description: "The member's own share in CUSTOM_AMOUNTS billing, in the group's currency; null means the group's usual price applies" })
-  async customAmount(@Root() member: Member, @Ctx() ctx: GraphQLContext): Promise<MoneyType | null> {
+  async customAmount(@Root() member: MemberView, @Ctx() ctx: GraphQLContext): Promise<MoneyType | null> {
     if (member.customAmountMinor === null) return null;
     const group = await ctx.loaders.groupById.load(member.group.id);
     return group ? MoneyType.from({ amountMinor: member.customAmountMinor, currency: group.currency }) : null;
   }
 
   @FieldResolver(() => MemberType, { nullable: true, description: 'For a sub-member, the primary member they belong to; null for a primary' })
-  async primaryMember(@Root() member: Member, @Ctx() ctx: GraphQLContext): Promise<Member | null> {
+  async primaryMember(@Root() member: MemberView, @Ctx() ctx: GraphQLContext): Promise<Member | null> {
     return member.primaryMember ? ctx.loaders.memberById.load(member.primaryMember.id) : null;
   }
 
   @FieldResolver(() => [MemberType], { description: 'Active sub-members, by slot' })
-  async subMembers(@Root() member: Member, @Ctx() ctx: GraphQLContext): Promise<Member[]> {
+  async subMembers(@Root() member: MemberView, @Ctx() ctx: GraphQLContext): Promise<Member[]> {
     const ids = await ctx.loaders.activeSubMemberIdsByPrimary.load(member.id);
     const loaded = await ctx.loaders.memberById.loadMany(ids);
     return loaded.filter((row): row is Member => row instanceof Member);
   }
 
   @FieldResolver(() => Boolean, { description: 'Whether the console should offer edit and remove for this member' })
-  async viewerCanEdit(@Root() member: Member, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+  async viewerCanEdit(@Root() member: MemberView, @Ctx() ctx: GraphQLContext): Promise<boolean> {
     return members.viewerCanEditMember(ctx, member);
   }
 }

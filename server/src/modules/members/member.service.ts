@@ -17,7 +17,7 @@ import { Group } from '../groups/group.entity';
 import { NotificationChannel, NotificationTask } from '../notifications/notification-task.entity';
 import { enqueueIntegratorEvent } from '../webhooks/webhook-outbox';
 import { IntegratorEventType } from '../webhooks/webhook.entities';
-import { Member, MemberStatus } from './member.entity';
+import { Member, MemberStatus, MemberView } from './member.entity';
 import { allocateMemberNumber, subMemberNumber } from './member-number';
 
 export const MAX_SUB_MEMBERS = 3;
@@ -407,13 +407,13 @@ export async function listMembers(ctx: ServiceContext, filter: ListMembersFilter
 }
 
 /** Contact details are for staff and for the member themself. */
-export async function viewerMaySeeContact(ctx: ServiceContext, member: Member): Promise<boolean> {
+export async function viewerMaySeeContact(ctx: ServiceContext, member: MemberView): Promise<boolean> {
   const role = await viewerRoleIn(ctx, member.group.id);
   if (role === Role.ADMIN || role === Role.OPERATOR) return true;
   return ctx.viewer.kind === 'user' && member.user?.id === ctx.viewer.user.id;
 }
 
-export async function viewerCanEditMember(ctx: ServiceContext, member: Member): Promise<boolean> {
+export async function viewerCanEditMember(ctx: ServiceContext, member: MemberView): Promise<boolean> {
   const role = await viewerRoleIn(ctx, member.group.id);
   if (member.status !== MemberStatus.ACTIVE) return false;
   if (role === Role.ADMIN) return true;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ADD_MEMBER, codeOf, createApiKey, createGroup, createUser, TestGroup, TestUser } from '../../../test/support/factories';
+import { ADD_MEMBER, addUserToGroup, codeOf, createApiKey, createGroup, createUser, TestGroup, TestUser } from '../../../test/support/factories';
 import { createBilledGroup, openPeriod } from '../../../test/support/dues-factories';
 import { startTestServer, TestServer } from '../../../test/support/test-server';
 import { closeWatcher, silenceExpectedCloses } from '../../../test/support/ws-helpers';
@@ -350,6 +350,46 @@ describe('deleteMyAccount', () => {
 
     // The request is on record.
     expect((await t.query('select completed_at, retain_financial_until from erasure_requests where user_id = $1', [user.id])).rowCount).toBe(1);
+  });
+});
+
+describe('a deleted account whose access token has not expired', () => {
+  // `groups` and `transactions` check the user in their first statement instead of a statement of
+  // their own; the rest check first. Whichever way, the answer must be the same 401 and no data.
+  it('gets the same 401 UNAUTHENTICATED, and no data, from every operation at once, memberships or not', async () => {
+    const group = await createGroup(t);
+    const { user } = await memberWithMoney(group, 'Dana Deleted');
+    const admin = await createUser(t);
+    await addUserToGroup(t, group, admin, 'ADMIN');
+    const operations: [string, Record<string, unknown>][] = [
+      ['{ groups(first: 20) { totalCount edges { node { id name viewerRole memberCount } } } }', {}],
+      ['query($g: ID!) { transactions(groupId: $g, first: 50) { totalCount edges { node { id amount { amount currency } member { id name } } } } }', { g: group.id }],
+      ['query($g: ID!) { transactions(groupId: $g) { totalCount } groups { totalCount } }', { g: group.id }],
+      // Folds, but answers NOT_FOUND before any statement: the check then runs before the answer.
+      ['{ transactions(groupId: "not-a-group") { totalCount } }', {}],
+      ['{ __typename }', {}],
+      ['{ me { profile { name } } }', {}],
+      ['query($g: ID!) { groupBalance(groupId: $g) { cashPosition { amount } } }', { g: group.id }],
+    ];
+    for (const token of [user.token, admin.token]) {
+      for (const [query, variables] of operations) {
+        const response = await t.gql(query, variables, token);
+        expect(response.status).toBe(200);
+        if (!query.includes('not-a-group') && !(query.includes('groupBalance') && token === user.token)) expect(response.errors).toBeUndefined();
+      }
+    }
+
+    // Deleted, memberships still ACTIVE: only the account check can refuse them. Then erased the usual way.
+    await t.query('update users set deleted_at = now() where id = $1', [admin.id]);
+    await t.gql('mutation($c: String!) { deleteMyAccount(confirmation: $c) { deletedAt } }', { c: user.email }, user.token);
+    expect((await t.query(`select count(*)::int as n from members where user_id = $1 and status = 'ACTIVE'`, [admin.id])).rows[0].n).toBe(1);
+    for (const token of [user.token, admin.token]) {
+      const answers = await Promise.all(operations.map(([query, variables]) => t.gql(query, variables, token)));
+      for (const answer of answers) {
+        expect(answer.status).toBe(401);
+        expect(answer).toEqual({ status: 401, errors: [{ message: 'This account no longer exists', extensions: { code: 'UNAUTHENTICATED' } }] });
+      }
+    }
   });
 });
 
