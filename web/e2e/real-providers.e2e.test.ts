@@ -133,7 +133,7 @@ async function memberAtMyDues(name: string, period: { label: string; start: stri
   return { ...member, phone };
 }
 
-test('with real Stripe keys a member pays by card in Stripe’s form; a declined card says so; the signed webhook marks the due paid live', async () => {
+test('with real Stripe keys a member pays by card in Stripe’s form; a declined card says so; the signed webhook marks the due paid live; the member opens their receipt', async () => {
   const { token, groupId, phone } = await memberAtMyDues('Dana Card', { label: 'June 2027', start: '2027-06-01', end: '2027-06-30' }, 'dana-pays-by-card');
   const admin = await stack.newPage();
   try {
@@ -185,6 +185,23 @@ test('with real Stripe keys a member pays by card in Stripe’s form; a declined
     await adminRow.getByRole('button', { name: /^Receipt R-\d{4}-\d{6}$/ }).waitFor();
     await mine.getByTestId('due-status').filter({ hasText: /^Paid$/ }).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'real-stripe-paid-390.png'), fullPage: true });
+
+    // The member downloads their receipt from "My dues": the API's own receipt, for them, in words and figures.
+    const receiptButton = mine.getByRole('button', { name: /^Receipt R-\d{4}-\d{6}$/ });
+    const receiptNumber = (await receiptButton.getAttribute('aria-label'))!.replace(/^Receipt /, '');
+    const popup = phone.context.waitForEvent('page', { timeout: 10_000 });
+    await receiptButton.click();
+    const receiptPage = await popup;
+    try {
+      await receiptPage.waitForURL(/^blob:/, { timeout: 10_000 });
+      await receiptPage.getByText('Rupees One Thousand Two Hundred Only').waitFor();
+      const receiptText = (await receiptPage.textContent('body')) ?? '';
+      expect(receiptText).toContain(receiptNumber);
+      expect(receiptText).toContain('Dana Card');
+      expect(receiptText).toContain('1,200.00');
+    } finally {
+      await receiptPage.close().catch(() => undefined);
+    }
     expect(await transactionsOf(token, groupId, 'Dana Card')).toEqual([{ approvalSource: 'STRIPE_WEBHOOK', member: { name: 'Dana Card' }, amount: { amount: '1200.00' } }]);
   } finally {
     await admin.context.close();
