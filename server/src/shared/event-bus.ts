@@ -1,5 +1,5 @@
 import { createClient, RedisClientType } from '@redis/client';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 
 /**
  * Events between server instances over PostgreSQL LISTEN/NOTIFY (or Redis
@@ -76,39 +76,90 @@ export class LocalEventBus implements EventBus {
   }
 }
 
+/** Reconnect delays for the LISTEN connection: 0.25 s doubling to 15 s, for as long as it takes. */
+const RECONNECT_FIRST_MS = 250;
+const RECONNECT_MAX_MS = 15_000;
+/** Names the bus's connections in pg_stat_activity (and lets a test find them). */
+export const EVENT_BUS_APPLICATION_NAME = 'coffer-event-bus';
+
+/**
+ * LISTEN/NOTIFY. The LISTEN connection is re-opened whenever it ends (a
+ * database restart, a failover, an idle-connection killer), with backoff, so an
+ * instance never goes deaf for good; events published while it was down are
+ * not replayed (as with Redis pub/sub), which is why subscribers reload rows and
+ * the console refetches. NOTIFY goes through a one-connection pool, which
+ * replaces a broken connection on the next publish.
+ */
 export class PostgresEventBus extends LocalEventBus {
-  private constructor(private readonly listenClient: Client, private readonly notifyClient: Client) {
+  private listenClient: Client | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly databaseUrl: string,
+    private readonly notifyPool: Pool,
+  ) {
     super();
   }
 
   static async connect(databaseUrl: string): Promise<PostgresEventBus> {
-    const listenClient = new Client({ connectionString: databaseUrl });
-    const notifyClient = new Client({ connectionString: databaseUrl });
-    await Promise.all([listenClient.connect(), notifyClient.connect()]);
-    const bus = new PostgresEventBus(listenClient, notifyClient);
-    listenClient.on('notification', (message) => {
+    const notifyPool = new Pool({ connectionString: databaseUrl, max: 1, application_name: EVENT_BUS_APPLICATION_NAME });
+    // An idle connection that breaks (database restart) is dropped from the pool; the next publish opens another.
+    notifyPool.on('error', () => undefined);
+    const bus = new PostgresEventBus(databaseUrl, notifyPool);
+    await bus.listen();
+    return bus;
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.databaseUrl, application_name: EVENT_BUS_APPLICATION_NAME });
+    client.on('notification', (message) => {
       if (message.channel !== CHANNEL || !message.payload) return;
       try {
-        bus.deliver(JSON.parse(message.payload) as CofferEvent);
+        this.deliver(JSON.parse(message.payload) as CofferEvent);
       } catch {
         // A malformed payload from a foreign publisher must not kill the listener.
       }
     });
-    // Errors on idle connections (database restart) would otherwise crash the process.
-    listenClient.on('error', () => undefined);
-    notifyClient.on('error', () => undefined);
-    await listenClient.query(`listen ${CHANNEL}`);
-    return bus;
+    // Errors on an idle connection would otherwise crash the process; 'end' follows and reconnects.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query(`listen ${CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    client.on('end', () => {
+      if (this.listenClient === client) this.listenClient = undefined;
+      this.scheduleReconnect(RECONNECT_FIRST_MS);
+    });
+    if (this.closed) {
+      await client.end();
+      return;
+    }
+    this.listenClient = client;
+  }
+
+  private scheduleReconnect(delayMs: number): void {
+    if (this.closed || this.reconnectTimer) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.listen().catch(() => this.scheduleReconnect(Math.min(delayMs * 2, RECONNECT_MAX_MS)));
+    }, delayMs);
+    this.reconnectTimer.unref();
   }
 
   override async publish(event: CofferEvent): Promise<void> {
     // Delivered locally by our own LISTEN, exactly like on every other instance.
-    await this.notifyClient.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)]);
+    await this.notifyPool.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)]);
   }
 
   override async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
     await super.close();
-    await Promise.allSettled([this.listenClient.end(), this.notifyClient.end()]);
+    await Promise.allSettled([this.listenClient?.end(), this.notifyPool.end()]);
   }
 }
 

@@ -1,0 +1,61 @@
+import { Client } from 'pg';
+import { createTestDatabase, TestDatabase } from '../../test/support/test-database';
+import { CofferEvent, EVENT_BUS_APPLICATION_NAME, PostgresEventBus } from './event-bus';
+
+/*
+ * The PostgreSQL bus against a real database whose server kills the bus's
+ * connections, as a restart or a failover does.
+ */
+
+let db: TestDatabase;
+let admin: Client;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  admin = new Client({ connectionString: db.url });
+  await admin.connect();
+});
+afterAll(async () => {
+  await admin?.end();
+  await db?.drop();
+});
+
+const event = (n: number): CofferEvent => ({ topic: 'bus-test', key: 'k', data: { n: String(n) } });
+const later = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms));
+
+it('hears events again after the database ends its connections, and publishing recovers too', async () => {
+  const bus = await PostgresEventBus.connect(db.url);
+  const events = bus.subscribe('bus-test', 'k');
+  try {
+    await bus.publish(event(1));
+    expect((await events.next()).value).toEqual(event(1));
+
+    const killed = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database()', [EVENT_BUS_APPLICATION_NAME]);
+    // The LISTEN connection and the NOTIFY pool's connection.
+    expect(killed.rowCount).toBe(2);
+
+    // Events published while the listener is down are lost (as with Redis); keep publishing until one is heard.
+    const next = events.next();
+    let heard: IteratorResult<CofferEvent> | undefined;
+    const publishErrors: unknown[] = [];
+    for (let n = 2; !heard && n < 100; n += 1) {
+      await bus.publish(event(n)).catch((error: unknown) => publishErrors.push(error));
+      heard = await Promise.race([next, later(200)]);
+    }
+    expect(heard?.value).toMatchObject({ topic: 'bus-test', key: 'k' });
+    // At most the first publish can meet the dead connection before the pool drops it.
+    expect(publishErrors.length).toBeLessThanOrEqual(1);
+    const listeners = await admin.query(`select count(*)::int as n from pg_stat_activity where application_name = $1 and datname = current_database() and query ilike 'listen%'`, [EVENT_BUS_APPLICATION_NAME]);
+    expect(listeners.rows[0].n).toBe(1);
+  } finally {
+    await events.return?.();
+    await bus.close();
+  }
+});
+
+it('stops reconnecting once closed', async () => {
+  const bus = await PostgresEventBus.connect(db.url);
+  await bus.close();
+  await later(600);
+  const left = await admin.query('select count(*)::int as n from pg_stat_activity where application_name = $1 and datname = current_database()', [EVENT_BUS_APPLICATION_NAME]);
+  expect(left.rows[0].n).toBe(0);
+});
