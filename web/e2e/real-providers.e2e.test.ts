@@ -202,6 +202,13 @@ test('with real Stripe keys a member pays by card in Stripe’s form; a declined
     } finally {
       await receiptPage.close().catch(() => undefined);
     }
+
+    // A payment method that left for its bank comes back with Stripe's redirect_status: the page says what happened, once.
+    const duesUrl = page.url();
+    await page.goto(`${duesUrl}${duesUrl.includes('?') ? '&' : '?'}payment_intent=${intentId}&payment_intent_client_secret=${calls[1].clientSecret}&redirect_status=failed`);
+    await page.getByRole('alert').filter({ hasText: 'Your card payment did not go through. Nothing was charged' }).waitFor();
+    expect(page.url()).not.toContain('redirect_status');
+    expect(page.url()).not.toContain('client_secret');
     expect(await transactionsOf(token, groupId, 'Dana Card')).toEqual([{ approvalSource: 'STRIPE_WEBHOOK', member: { name: 'Dana Card' }, amount: { amount: '1200.00' } }]);
   } finally {
     await admin.context.close();

@@ -22,6 +22,7 @@ import { FormError, TextField } from './field';
 import { LoadError } from './load-error';
 import { MembershipTermsSection } from './membership-terms-section';
 import { PayOnline } from './pay-online';
+import { StripeReturnNotice } from './stripe-card-form';
 import { ReceiptButton } from './receipt-button';
 
 export const DUE_STATUS_OPTIONS: ReadonlyArray<Option<DueStatus>> = [
@@ -351,6 +352,7 @@ export function DuesPage({ groupId, initialPeriods }: Props) {
           </dl>
         ) : null}
 
+        {staff ? null : <StripeReturnNotice />}
         {periods.error && !periods.data ? <LoadError error={periods.error} onRetry={() => void periods.refetch()} /> : null}
         {dues.error && !dues.data ? <LoadError error={dues.error} onRetry={() => void dues.refetch()} /> : null}
         {staff && periods.data && periodList.length === 0 ? <p className="muted">No billing periods yet{admin ? ': open one above.' : '.'}</p> : null}

@@ -5,7 +5,7 @@ import { useApiAccess } from '@/lib/apollo-provider';
 import { formatMoney } from '@/lib/format';
 import { useLocale } from '@/lib/locale';
 import { startSponsorLinkCheckout } from '@/lib/sponsor-checkout';
-import { StripeCardForm, type StripeCardPayment } from './stripe-card-form';
+import { StripeCardForm, StripeReturnNotice, type StripeCardPayment } from './stripe-card-form';
 import { LocalDateTime } from './date-time';
 
 /** GET /api/sponsor-links/:token's `data`. */
@@ -105,6 +105,7 @@ function SponsorLinkView({ link, apiOrigin, token }: { link: PublicSponsorLink; 
         {amount}
       </p>
       <p className="sponsor-page__purpose">{link.purpose}</p>
+      <StripeReturnNotice />
       <p className="muted small">
         This link works until <LocalDateTime iso={link.expiresAt} />.
       </p>

@@ -105,3 +105,31 @@ export function StripeCardForm({ publishableKey, clientSecret, label, onSubmitte
     </section>
   );
 }
+
+const RETURN_PARAMS = ['payment_intent', 'payment_intent_client_secret', 'redirect_status'];
+
+/**
+ * Some payment methods (3-D Secure on some cards, bank redirects) leave the page and come
+ * back to it with Stripe's `redirect_status`: say what happened, then tidy the address so a
+ * reload does not say it again. Crediting still waits for Stripe's webhook.
+ */
+export function StripeReturnNotice() {
+  const [status, setStatus] = useState<string | null>(null);
+  useEffect(() => {
+    const url = new URL(window.location.href);
+    const returned = url.searchParams.get('redirect_status');
+    if (!returned) return;
+    setStatus(returned);
+    for (const name of RETURN_PARAMS) url.searchParams.delete(name);
+    window.history.replaceState(window.history.state, '', url.toString());
+  }, []);
+  if (!status) return null;
+  const failed = status === 'failed';
+  return (
+    <p className={failed ? 'field__error' : 'notice notice--ok'} role={failed ? 'alert' : 'status'}>
+      {failed
+        ? 'Your card payment did not go through. Nothing was charged: try again, or pay another way.'
+        : 'Your card payment was sent. It shows as paid as soon as Stripe confirms it.'}
+    </p>
+  );
+}
