@@ -36,6 +36,7 @@ import { consoleLogger, describeError, Logger } from './shared/logger';
 import { startInboundWebhookProcessor } from './modules/payments/inbound-webhook-processor';
 import { startWebhookDispatcher } from './modules/webhooks/webhook-dispatcher';
 import { ApiKeyRateLimitedError, clientIp, rateLimitHeaders } from './shared/rate-limit';
+import { keepPromiseHooksOffBetweenRuns } from './shared/async-context-hooks';
 
 export interface StartOptions {
   config: CofferConfig;
@@ -106,6 +107,7 @@ function domainErrorResponse(res: ServerResponse, status: number, error: DomainE
  */
 export async function startCoffer(options: StartOptions): Promise<CofferServer> {
   const { config } = options;
+  keepPromiseHooksOffBetweenRuns();
   const logger = options.logger ?? consoleLogger;
   const startedAt = Date.now();
   const orm = await initOrm(options.databaseUrl);
@@ -141,17 +143,8 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
       // Apollo's default cache-control plugin computes a cache policy for every resolved field
       // (a willResolveField hook, which also makes Apollo wrap every resolver). No type or field
       // here carries a cache hint, so its only effect was `cache-control: no-store` on every
-      // response; set that directly and skip the per-field work (see BENCHMARKS.md).
+      // response; handleGraphQL sets that directly and the per-field work is skipped (see BENCHMARKS.md).
       ApolloServerPluginCacheControlDisabled(),
-      {
-        async requestDidStart() {
-          return {
-            async willSendResponse({ response }) {
-              if (!response.http.headers.has('cache-control')) response.http.headers.set('cache-control', 'no-store');
-            },
-          };
-        },
-      },
       {
         // Variables are only known per request, so cost is checked here rather than as a cached validation rule.
         async requestDidStart() {
@@ -303,6 +296,8 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         return;
       }
     }
+    // Answers are per viewer: never cached, unless Apollo itself says otherwise (its landing page).
+    res.setHeader('cache-control', 'no-store');
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {

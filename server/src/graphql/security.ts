@@ -166,8 +166,13 @@ export function cachedQueryCostChecker(schema: GraphQLSchema, maxCost: number) {
   };
 }
 
+/** Per parsed document (Apollo hands back the same object for a cached query text), so the common case costs a lookup. */
+const asksForSchemaByDocument = new WeakMap<DocumentNode, boolean>();
+
 /** Whether a document reads the schema (`__schema` or `__type`), which production keeps for signed-in callers. */
 export function asksForSchema(document: DocumentNode): boolean {
+  const known = asksForSchemaByDocument.get(document);
+  if (known !== undefined) return known;
   let found = false;
   visit(document, {
     Field(node) {
@@ -178,5 +183,6 @@ export function asksForSchema(document: DocumentNode): boolean {
       return undefined;
     },
   });
+  asksForSchemaByDocument.set(document, found);
   return found;
 }
