@@ -21,9 +21,15 @@ function answer(res: ServerResponse, result: ReceiveResult): void {
 
 function webhookRoute(receive: typeof receiveRazorpayWebhook): RestHandler {
   return async (req, res, deps) => {
-    // The per-IP limit is counted in the statement that stores the delivery (inbound-webhook.service.ts).
-    const delivery: WebhookDelivery = { rawBody: await readBody(req, deps.config.bodyLimitBytes), headers: req.headers, sourceIp: clientIp(req, deps.config) };
-    answer(res, await receive(deps, delivery));
+    // Processing makes way for receiving while this delivery is in flight (inbound-webhook-processor.ts).
+    const answered = deps.inboundWebhooks.receiving();
+    try {
+      // The per-IP limit is counted in the statement that stores the delivery (inbound-webhook.service.ts).
+      const delivery: WebhookDelivery = { rawBody: await readBody(req, deps.config.bodyLimitBytes), headers: req.headers, sourceIp: clientIp(req, deps.config) };
+      answer(res, await receive(deps, delivery));
+    } finally {
+      answered();
+    }
   };
 }
 
