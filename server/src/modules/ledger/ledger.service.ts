@@ -825,7 +825,8 @@ export async function listTransactions(ctx: ServiceContext, filter: TransactionF
     const row = sums.rows[0];
     return { cashInMinor: BigInt(row.cash_in), cashOutMinor: BigInt(row.cash_out), currency: group!.currency };
   };
-  return { ...page, totals: () => (totals ??= computeTotals()) };
+  // Added to the page rather than spread from it: a spread would read the lazy `cursors` getter and encode every cursor.
+  return Object.assign(page, { totals: () => (totals ??= computeTotals()) });
 }
 
 /**
