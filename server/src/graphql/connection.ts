@@ -1,7 +1,11 @@
 import { ClassType, Field, Int, ObjectType } from 'type-graphql';
 import type { Page } from '../shared/pagination';
 
-@ObjectType({ description: 'Relay page information' })
+// simpleResolvers: plain fields are read by graphql-js's default resolver instead of a
+// type-graphql wrapper per field (a closure and an object per value; there are no middlewares
+// or auth checker to run). It needs every field named as its property, and no property that is
+// a function (the default resolver would call it); field resolvers are unaffected.
+@ObjectType({ description: 'Relay page information', simpleResolvers: true })
 export class PageInfo {
   @Field({ description: 'True when more records follow this page: pass endCursor as `after` to fetch them' })
   hasNextPage: boolean;
@@ -24,7 +28,7 @@ export interface ConnectionShape<T> {
 
 /** Declares `<Name>Edge` and `<Name>Connection` for a node type. */
 export function connectionOf<TNode extends object>(name: string, NodeType: ClassType<TNode>) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field()
     cursor: string;
@@ -33,7 +37,7 @@ export function connectionOf<TNode extends object>(name: string, NodeType: Class
     node: TNode;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${name} with Relay cursors` })
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} with Relay cursors`, simpleResolvers: true })
   class Connection {
     @Field(() => [Edge])
     edges: Edge[];

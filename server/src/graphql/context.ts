@@ -1,4 +1,4 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex, MikroORM } from '@mikro-orm/postgresql';
 import type { CofferConfig } from '../config';
 import { resolveViewer, ResolveViewerOptions } from '../modules/auth/auth.service';
 import type { Viewer } from '../modules/auth/viewer';
@@ -36,8 +36,9 @@ class RequestContext implements ServiceContext {
     readonly events: EventBus,
     readonly requestEm: () => EntityManager,
     readonly clientIp: string | undefined,
+    readonly knex: Knex,
   ) {
-    this.loaders = createLoaders(requestEm, viewer);
+    this.loaders = createLoaders(requestEm, viewer, knex);
   }
 
   get em(): EntityManager {
@@ -57,6 +58,7 @@ export async function createRequestContext(
 ): Promise<GraphQLContext> {
   let em: EntityManager | undefined;
   const requestEm = (): EntityManager => (em ??= deps.orm.em.fork());
-  const viewer = await resolveViewer({ knex: deps.orm.em.getKnex(), em: requestEm }, deps.config, authorization, options);
-  return new RequestContext(viewer, deps.config, deps.events, requestEm, clientIp);
+  const knex = deps.orm.em.getKnex();
+  const viewer = await resolveViewer({ knex, em: requestEm }, deps.config, authorization, options);
+  return new RequestContext(viewer, deps.config, deps.events, requestEm, clientIp, knex);
 }

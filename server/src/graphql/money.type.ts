@@ -1,7 +1,8 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { formatAmount, Money } from '../shared/money';
 
-@ObjectType('Money', { description: 'An exact amount: GraphQL Int is 32-bit, so amounts travel as strings' })
+// simpleResolvers: see PageInfo in graphql/connection.ts.
+@ObjectType('Money', { description: 'An exact amount: GraphQL Int is 32-bit, so amounts travel as strings', simpleResolvers: true })
 export class MoneyType {
   @Field({ description: 'Decimal string with exactly the currency\'s minor digits, e.g. "1234.50"' })
   amount: string;

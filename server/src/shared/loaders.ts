@@ -118,11 +118,13 @@ async function foldedViewerRoles(knex: Knex, user: PendingViewerUser, groupIds: 
 
 /**
  * `em` may be a function giving the request's EntityManager: it is then
- * called (and the request's fork made) only when a loader first runs a batch.
+ * called (and the request's fork made) only when a loader first needs it.
+ * `sharedKnex`, the ORM's knex (what `em().getKnex()` returns for any fork),
+ * lets the loaders that read plain rows run without forking at all.
  */
-export function createLoaders(requestEm: EntityManager | (() => EntityManager), viewer: Viewer): RequestLoaders {
+export function createLoaders(requestEm: EntityManager | (() => EntityManager), viewer: Viewer, sharedKnex?: Knex): RequestLoaders {
   const em = typeof requestEm === 'function' ? requestEm : () => requestEm;
-  const knex = (): Knex => em().getKnex();
+  const knex = (): Knex => sharedKnex ?? em().getKnex();
   return {
     viewerRoleByGroup: new PrimedLoader(async (groupIds) => {
       if (viewer.kind === 'apiKey') {

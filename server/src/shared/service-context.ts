@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { CofferConfig } from '../config';
 import type { Viewer } from '../modules/auth/viewer';
 import type { EventBus } from './event-bus';
@@ -11,6 +11,13 @@ import type { RequestLoaders } from './loaders';
  */
 export interface ServiceContext {
   em: EntityManager;
+  /**
+   * The ORM's knex, where the caller has it without forking: every fork (and
+   * transaction) of the ORM returns this same instance from `em.getKnex()`, but
+   * reaching it through a request's lazy `em` makes the fork. Read it with
+   * `knexOf(ctx)`.
+   */
+  knex?: Knex;
   viewer: Viewer;
   config: CofferConfig;
   events: EventBus;
@@ -23,3 +30,6 @@ export interface ServiceContext {
   /** The requester's address (shared/rate-limit.ts clientIp), where a request has one; kept with consents and privacy requests. */
   clientIp?: string;
 }
+
+/** The ORM's knex without forking the request's EntityManager when the context has it (same instance as `ctx.em.getKnex()`). */
+export const knexOf = (ctx: ServiceContext): Knex => ctx.knex ?? ctx.em.getKnex();

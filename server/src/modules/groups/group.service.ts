@@ -4,7 +4,7 @@ import { conflict, forbidden, notFound } from '../../shared/domain-error';
 import { isCurrencyCode, parseAmount } from '../../shared/money';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
-import type { ServiceContext } from '../../shared/service-context';
+import { knexOf, ServiceContext } from '../../shared/service-context';
 import { FieldValidator, isNonBlank, isUpiId } from '../../shared/validation';
 import { recordActivity } from '../activity/activity.service';
 import { ADMIN_ONLY, ANY_ROLE, assertGroupRole, requireSignedIn, requireUser } from '../auth/authorization';
@@ -323,7 +323,7 @@ export async function listMyGroups(ctx: ServiceContext, request: PageRequest): P
   // left to this statement: PendingViewerUser), their total, and the page of their groups with roles
   // and member counts. A user with no group (or a page past the end) still gets one row, with no group.
   // Named bindings (:name) in knex.raw: casts are spelled cast(… as …) because `::` would read as one.
-  const result = await ctx.em.getKnex().raw<{ rows: (MyGroupRow & ViewerUserColumns)[] }>(
+  const result = await knexOf(ctx).raw<{ rows: (MyGroupRow & ViewerUserColumns)[] }>(
     `select u.email, u.name as viewer_name, u.phone, u.must_change_password,
             cast((select count(*) from members t where t.user_id = u.id and t.status = 'ACTIVE') as int) as total_count,
             p.*

@@ -84,7 +84,8 @@ export class PaymentSettingsType {
   stripeEnabled: boolean;
 }
 
-@ObjectType('Group', { description: 'A club, society or shared subscription that collects and spends money; every record in Coffer belongs to one' })
+// simpleResolvers: see PageInfo in graphql/connection.ts.
+@ObjectType('Group', { description: 'A club, society or shared subscription that collects and spends money; every record in Coffer belongs to one', simpleResolvers: true })
 export class GroupType {
   @Field(() => ID)
   id: string;

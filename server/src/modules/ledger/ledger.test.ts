@@ -271,6 +271,52 @@ describe('who sees what', () => {
     const page2 = await t.gql<List>(LIST, { g: group.id, c: 'DONATION', after: page1.data!.transactions.pageInfo.endCursor }, group.admin.token);
     expect(page2.data?.transactions.edges.map((e) => e.node.amount.amount)).toEqual(['10.00']);
   });
+
+  it('combines every filter (type, status, member, from/to) for the page, its count and its totals, and counts a page past the end', async () => {
+    const group = await createGroup(t);
+    const operator = await withOperator(group);
+    const memberUser = await createUser(t);
+    const memberId = await addUserToGroup(t, group, memberUser, 'MEMBER');
+    await record(group, cashIn(group, '10', { memberId, occurredAt: '2026-01-10T00:00:00.000Z' }));
+    await record(group, cashIn(group, '20', { memberId, occurredAt: '2026-02-10T00:00:00.000Z' }));
+    await record(group, cashIn(group, '30', { occurredAt: '2026-02-11T00:00:00.000Z' }));
+    await record(group, { ...cashIn(group, '40', { memberId, occurredAt: '2026-02-12T00:00:00.000Z' }), type: 'CASH_OUT', category: 'EXPENSE' });
+    // An operator's transaction waits for approval: PENDING.
+    await record(group, cashIn(group, '50', { memberId, occurredAt: '2026-02-13T00:00:00.000Z' }), operator.token);
+    const LIST = `query($g: ID!, $type: TransactionType, $status: ApprovalStatus, $m: ID, $from: DateTime, $to: DateTime, $after: String) {
+      transactions(groupId: $g, type: $type, approvalStatus: $status, memberId: $m, from: $from, to: $to, first: 1, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } totals { cashIn { amount } cashOut { amount } } edges { node { amount { amount } member { id } } }
+      }
+    }`;
+    type List = { transactions: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totals: { cashIn: { amount: string }; cashOut: { amount: string } }; edges: { node: { amount: { amount: string }; member: { id: string } | null } }[] } };
+    const list = async (variables: Record<string, unknown>, token = group.admin.token) => {
+      const response = await t.gql<List>(LIST, { g: group.id, ...variables }, token);
+      expect(response.errors).toBeUndefined();
+      return response.data!.transactions;
+    };
+    const amounts = (page: List['transactions']) => page.edges.map((e) => e.node.amount.amount);
+
+    // February, money in, approved, this member: only the 20.
+    const february = { type: 'CASH_IN', status: 'APPROVED', m: memberId, from: '2026-02-01T00:00:00.000Z', to: '2026-03-01T00:00:00.000Z' };
+    expect(await list(february)).toMatchObject({ totalCount: 1, totals: { cashIn: { amount: '20.00' }, cashOut: { amount: '0.00' } }, pageInfo: { hasNextPage: false } });
+    expect(amounts(await list(february))).toEqual(['20.00']);
+    // `to` is exclusive, `from` inclusive.
+    expect((await list({ from: '2026-02-10T00:00:00.000Z', to: '2026-02-12T00:00:00.000Z' })).totalCount).toBe(2);
+    expect((await list({ type: 'CASH_OUT' })).totals).toEqual({ cashIn: { amount: '0.00' }, cashOut: { amount: '40.00' } });
+    expect((await list({ status: 'PENDING' })).edges.map((e) => e.node.member?.id)).toEqual([memberId]);
+
+    // A page past the end has no row to carry the count: it is still the filter's count.
+    const first = await list({ m: memberId });
+    expect(first).toMatchObject({ totalCount: 4, pageInfo: { hasNextPage: true } });
+    let after = first.pageInfo.endCursor;
+    for (let i = 0; i < 3; i += 1) after = (await list({ m: memberId, after })).pageInfo.endCursor;
+    const past = await list({ m: memberId, after });
+    expect(past).toMatchObject({ totalCount: 4, edges: [], pageInfo: { hasNextPage: false } });
+
+    // The member sees only their own rows, and filters narrow them further.
+    expect(await list({}, memberUser.token)).toMatchObject({ totalCount: 4 });
+    expect(amounts(await list({ type: 'CASH_IN', status: 'APPROVED' }, memberUser.token))).toEqual(['20.00']);
+  });
 });
 
 describe('live transaction events', () => {

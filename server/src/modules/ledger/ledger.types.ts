@@ -26,7 +26,8 @@ registerEnumType(ApprovalSource, {
 registerEnumType(PaymentProvider, { name: 'PaymentProvider', description: 'The online payment provider that took the money' });
 registerEnumType(AccountKind, { name: 'AccountKind', description: 'The kind of ledger account: what the group holds (ASSET), owes (LIABILITY), earned (INCOME) or spent (EXPENSE)' });
 
-@ObjectType('Transaction', { description: 'Money in or out. Approved transactions are never edited: corrections are reversals.' })
+// simpleResolvers: see PageInfo in graphql/connection.ts.
+@ObjectType('Transaction', { description: 'Money in or out. Approved transactions are never edited: corrections are reversals.', simpleResolvers: true })
 export class TransactionType_ {
   @Field(() => ID)
   id: string;
@@ -82,7 +83,8 @@ export class TransactionType_ {
   // Resolved in TransactionResolver: amount, groupAmount, member, reverses, reversedBy, viewerCanChange.
 }
 
-@ObjectType('TransactionEdge')
+// simpleResolvers: see PageInfo in graphql/connection.ts.
+@ObjectType('TransactionEdge', { simpleResolvers: true })
 export class TransactionEdge {
   @Field()
   cursor: string;
@@ -103,7 +105,8 @@ export class TransactionTotalsType {
   net: MoneyType;
 }
 
-@ObjectType('TransactionConnection')
+// simpleResolvers: see PageInfo in graphql/connection.ts.
+@ObjectType('TransactionConnection', { simpleResolvers: true })
 export class TransactionConnection {
   @Field(() => [TransactionEdge])
   edges: TransactionEdge[];

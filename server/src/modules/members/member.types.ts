@@ -4,7 +4,8 @@ import { Role } from '../../shared/roles';
 import { ApprovalRequestType } from '../approvals/approval.types';
 import { MemberStatus } from './member.entity';
 
-@ObjectType('Member', { description: "A person's membership of one group, with their role there; sub-members (family) hang off a primary member" })
+// simpleResolvers: see PageInfo in graphql/connection.ts.
+@ObjectType('Member', { description: "A person's membership of one group, with their role there; sub-members (family) hang off a primary member", simpleResolvers: true })
 export class MemberType {
   @Field(() => ID)
   id: string;
