@@ -37,6 +37,7 @@ import { startInboundWebhookProcessor } from './modules/payments/inbound-webhook
 import { startWebhookDispatcher } from './modules/webhooks/webhook-dispatcher';
 import { ApiKeyRateLimitedError, clientIp, rateLimitHeaders } from './shared/rate-limit';
 import { keepPromiseHooksOffBetweenRuns } from './shared/async-context-hooks';
+import { usePreparedStatements } from './db/prepared-statements';
 
 export interface StartOptions {
   config: CofferConfig;
@@ -108,6 +109,7 @@ function domainErrorResponse(res: ServerResponse, status: number, error: DomainE
 export async function startCoffer(options: StartOptions): Promise<CofferServer> {
   const { config } = options;
   keepPromiseHooksOffBetweenRuns();
+  usePreparedStatements(config.databasePreparedStatements);
   const logger = options.logger ?? consoleLogger;
   const startedAt = Date.now();
   const orm = await initOrm(options.databaseUrl);

@@ -13,6 +13,8 @@ export interface CofferConfig {
   host: string;
   /** Empty means "start the embedded PostgreSQL". */
   databaseUrl: string | undefined;
+  /** Hot reads as named (server-side prepared) statements; off behind a pooler that cannot keep them (db/prepared-statements.ts). */
+  databasePreparedStatements: boolean;
   embeddedDataDir: string;
   embeddedPort: number;
   jwtSecret: string;
@@ -153,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     port: readInt(env, 'PORT', 4000),
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
+    databasePreparedStatements: readBool(env, 'DATABASE_PREPARED_STATEMENTS', true),
     embeddedDataDir: env.EMBEDDED_PG_DATA_DIR ?? '.coffer-data/postgres',
     embeddedPort: readInt(env, 'EMBEDDED_PG_PORT', 54329),
     jwtSecret,

@@ -7,6 +7,8 @@ import { LedgerTransaction } from '../modules/ledger/ledger.entities';
 import { Member, MemberStatus, MemberView } from '../modules/members/member.entity';
 import { PrimedLoader } from './primed-loader';
 import { Role } from './roles';
+import { isUuid } from './validation';
+import { preparedAs } from '../db/prepared-statements';
 
 /**
  * Per-request batch loaders for what MikroORM's own dataloader does not cover
@@ -93,6 +95,24 @@ function nameLoader(knex: () => Knex, table: 'users' | 'api_keys'): DataLoader<s
   });
 }
 
+/*
+ * The role checks run on almost every request, so they are prepared statements
+ * (db/prepared-statements.ts) with one text whatever the number of groups: the
+ * ids travel as one uuid[] parameter rather than a list of placeholders.
+ */
+const VIEWER_ROLES_SQL = `select group_id, role from members where user_id = ? and status = 'ACTIVE' and group_id = any(cast(? as uuid[]))`;
+const FOLDED_VIEWER_ROLES_SQL = `select u.email, u.name, u.phone, u.must_change_password, m.group_id, m.role
+   from users u
+   left join members m on m.user_id = u.id and m.status = 'ACTIVE' and m.group_id = any(cast(? as uuid[]))
+  where u.id = ? and u.deleted_at is null`;
+
+/** Ids as one PostgreSQL array literal (knex would spread a JS array into a list of placeholders). */
+function uuidArray(ids: readonly string[]): string {
+  // viewerRoleIn only loads UUIDs; anything else here is a bug, and must never shape the literal.
+  for (const id of ids) if (!isUuid(id)) throw new Error(`Not a UUID: ${JSON.stringify(id)}`);
+  return `{${ids.join(',')}}`;
+}
+
 /**
  * The viewer's roles and the viewer check in one statement, for a request
  * that left the check to its first statement (PendingViewerUser): one row per
@@ -100,13 +120,9 @@ function nameLoader(knex: () => Knex, table: 'users' | 'api_keys'): DataLoader<s
  * and is not deleted; no row when they are gone.
  */
 async function foldedViewerRoles(knex: Knex, user: PendingViewerUser, groupIds: readonly string[]): Promise<(Role | null)[]> {
-  const rows: ({ group_id: string | null; role: Role | null } & ViewerUserColumns)[] = await knex('users as u')
-    .leftJoin('members as m', (join) => {
-      join.on('m.user_id', 'u.id').andOnVal('m.status', 'ACTIVE').andOnIn('m.group_id', [...groupIds]);
-    })
-    .select('u.email', 'u.name', 'u.phone', 'u.must_change_password', 'm.group_id', 'm.role')
-    .where('u.id', user.id)
-    .whereNull('u.deleted_at');
+  const { rows } = await knex
+    .raw<{ rows: ({ group_id: string | null; role: Role | null } & ViewerUserColumns)[] }>(FOLDED_VIEWER_ROLES_SQL, [uuidArray(groupIds), user.id])
+    .options(preparedAs(FOLDED_VIEWER_ROLES_SQL));
   if (rows.length === 0) {
     user.refuse();
     throw viewerUserGone();
@@ -133,10 +149,9 @@ export function createLoaders(requestEm: EntityManager | (() => EntityManager), 
       if (viewer.kind !== 'user') return groupIds.map(() => null);
       const pending = pendingViewerUser(viewer);
       if (pending) return foldedViewerRoles(knex(), pending, groupIds);
-      const rows: { group_id: string; role: Role }[] = await knex()('members')
-        .select('group_id', 'role')
-        .where({ user_id: viewer.user.id, status: 'ACTIVE' })
-        .whereIn('group_id', [...groupIds]);
+      const { rows } = await knex()
+        .raw<{ rows: { group_id: string; role: Role }[] }>(VIEWER_ROLES_SQL, [viewer.user.id, uuidArray(groupIds)])
+        .options(preparedAs(VIEWER_ROLES_SQL));
       const byGroup = new Map(rows.map((row) => [row.group_id, row.role]));
       return groupIds.map((id) => byGroup.get(id) ?? null);
     }),

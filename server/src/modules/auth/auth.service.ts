@@ -1,5 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { CofferConfig } from '../../config';
+import { preparedAs } from '../../db/prepared-statements';
 import {
   decoyPasswordHash,
   hashPassword,
@@ -136,7 +137,7 @@ const VIEWER_USER_SQL = 'select id, email, name, phone, must_change_password fro
 
 /** The user a verified token names, if it exists and is not deleted. */
 async function findViewerUser(knex: Knex, id: string): Promise<ViewerUser | null> {
-  const { rows } = await knex.raw<{ rows: ViewerUserRow[] }>(VIEWER_USER_SQL, [id]);
+  const { rows } = await knex.raw<{ rows: ViewerUserRow[] }>(VIEWER_USER_SQL, [id]).options(preparedAs(VIEWER_USER_SQL));
   const row = rows[0];
   if (!row) return null;
   return { id: row.id, ...viewerUserFields(row) };

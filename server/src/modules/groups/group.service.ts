@@ -4,6 +4,7 @@ import { conflict, forbidden, notFound } from '../../shared/domain-error';
 import { isCurrencyCode, parseAmount } from '../../shared/money';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
+import { preparedAs } from '../../db/prepared-statements';
 import { knexOf, ServiceContext } from '../../shared/service-context';
 import { FieldValidator, isNonBlank, isUpiId } from '../../shared/validation';
 import { recordActivity } from '../activity/activity.service';
@@ -323,8 +324,7 @@ export async function listMyGroups(ctx: ServiceContext, request: PageRequest): P
   // left to this statement: PendingViewerUser), their total, and the page of their groups with roles
   // and member counts. A user with no group (or a page past the end) still gets one row, with no group.
   // Named bindings (:name) in knex.raw: casts are spelled cast(… as …) because `::` would read as one.
-  const result = await knexOf(ctx).raw<{ rows: (MyGroupRow & ViewerUserColumns)[] }>(
-    `select u.email, u.name as viewer_name, u.phone, u.must_change_password,
+  const sql = `select u.email, u.name as viewer_name, u.phone, u.must_change_password,
             cast((select count(*) from members t where t.user_id = u.id and t.status = 'ACTIVE') as int) as total_count,
             p.*
        from users u
@@ -339,9 +339,10 @@ export async function listMyGroups(ctx: ServiceContext, request: PageRequest): P
           limit :limit
        ) p on true
       where u.id = :userId and u.deleted_at is null
-      order by p.created_at, p.id`,
-    { userId: viewer.user.id, limit: size + 1, ...(after ? { afterSort: after.sort, afterId: after.id } : {}) },
-  );
+      order by p.created_at, p.id`;
+  const result = await knexOf(ctx)
+    .raw<{ rows: (MyGroupRow & ViewerUserColumns)[] }>(sql, { userId: viewer.user.id, limit: size + 1, ...(after ? { afterSort: after.sort, afterId: after.id } : {}) })
+    .options(preparedAs(sql));
   const pending = pendingViewerUser(viewer);
   const first = result.rows[0];
   if (!first) {

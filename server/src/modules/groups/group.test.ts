@@ -132,8 +132,11 @@ describe('groups and group', () => {
     const knex = t.server.orm.em.getKnex();
     const statementsFor = async (token: string, total: number): Promise<string[]> => {
       const seen: string[] = [];
-      const listener = (query: { sql: string }) => {
-        if (!isBackgroundStatement(query.sql)) seen.push(query.sql);
+      const listener = (query: { sql: string; options?: { name?: string } }) => {
+        if (isBackgroundStatement(query.sql)) return;
+        seen.push(query.sql);
+        // A named (prepared) statement: PostgreSQL parses it once per connection (db/prepared-statements.ts).
+        expect(query.options?.name).toMatch(/^coffer_[0-9a-f]{32}$/);
       };
       knex.on('query', listener);
       try {

@@ -5,6 +5,7 @@ import { conflict, notFound } from '../../shared/domain-error';
 import { convertAmount, isCurrencyCode, parseAmount } from '../../shared/money';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
+import { preparedAs } from '../../db/prepared-statements';
 import { knexOf, ServiceContext } from '../../shared/service-context';
 import { FieldValidator, isUpiId, isUuid } from '../../shared/validation';
 import { ActorKind } from '../activity/activity-log.entity';
@@ -791,21 +792,19 @@ export async function listTransactions(ctx: ServiceContext, filter: TransactionF
   // identifiers) was a measurable share of this list's CPU, and the filter's text is reused below.
   // The filter's count rides on every page row: an uncorrelated subquery, which PostgreSQL runs once.
   // So does each row's member, for the member field (primed into memberViewById).
-  const rows = (
-    await knex.raw<{ rows: TransactionListRow[] }>(
-      `select ${TRANSACTION_PAGE_SELECT}, (select count(*) from transactions t where ${where}) as total_count
+  // Each filter shape has its own text, prepared once per connection (db/prepared-statements.ts).
+  const pageSql = `select ${TRANSACTION_PAGE_SELECT}, (select count(*) from transactions t where ${where}) as total_count
          from transactions t left join members pm on pm.id = t.member_id
         where ${where}${after ? ' and (t.occurred_at, t.id) < (cast(? as timestamptz), cast(? as uuid))' : ''}
         order by t.occurred_at desc, t.id desc
-        limit ?`,
-      [...bindings, ...bindings, ...(after ? [after.sort, after.id] : []), size + 1],
-    )
+        limit ?`;
+  const rows = (
+    await knex.raw<{ rows: TransactionListRow[] }>(pageSql, [...bindings, ...bindings, ...(after ? [after.sort, after.id] : []), size + 1]).options(preparedAs(pageSql))
   ).rows;
   // A page past the end (or an empty filter) has no row to carry the count; only then is it counted on its own.
+  const countSql = `select count(*) as count from transactions t where ${where}`;
   const totalCount =
-    rows.length > 0
-      ? Number(rows[0].total_count)
-      : Number((await knex.raw<{ rows: { count: string }[] }>(`select count(*) as count from transactions t where ${where}`, bindings)).rows[0].count);
+    rows.length > 0 ? Number(rows[0].total_count) : Number((await knex.raw<{ rows: { count: string }[] }>(countSql, bindings).options(preparedAs(countSql))).rows[0].count);
   const transactions = rows.map((row) => {
     if (row.member_id !== null) ctx.loaders.memberViewById.prime(row.member_id, memberView(pageMemberRow(row)));
     return transactionView(row);
@@ -813,13 +812,11 @@ export async function listTransactions(ctx: ServiceContext, filter: TransactionF
   const page = toPage(transactions, size, (t) => ({ sort: t.occurredAt.toISOString(), id: t.id }), totalCount, after);
   let totals: Promise<TransactionTotals> | undefined;
   const computeTotals = async (): Promise<TransactionTotals> => {
-    const [sums, group] = await Promise.all([
-      knex.raw<{ rows: { cash_in: string; cash_out: string }[] }>(
-        `select coalesce(sum(case when t.approval_status = 'APPROVED' and t.type = 'CASH_IN' then (case when t.reverses_id is null then 1 else -1 end) * t.group_amount_minor end), 0)::text as cash_in,
+    const totalsSql = `select coalesce(sum(case when t.approval_status = 'APPROVED' and t.type = 'CASH_IN' then (case when t.reverses_id is null then 1 else -1 end) * t.group_amount_minor end), 0)::text as cash_in,
                 coalesce(sum(case when t.approval_status = 'APPROVED' and t.type = 'CASH_OUT' then (case when t.reverses_id is null then 1 else -1 end) * t.group_amount_minor end), 0)::text as cash_out
-           from transactions t where ${where}`,
-        bindings,
-      ),
+           from transactions t where ${where}`;
+    const [sums, group] = await Promise.all([
+      knex.raw<{ rows: { cash_in: string; cash_out: string }[] }>(totalsSql, bindings).options(preparedAs(totalsSql)),
       ctx.loaders.groupById.load(filter.groupId),
     ]);
     const row = sums.rows[0];

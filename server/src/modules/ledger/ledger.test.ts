@@ -352,8 +352,11 @@ describe('transactions list cost', () => {
     type Page = { transactions: { totalCount: number; edges: { node: { member: { id: string; name: string } | null } }[] } };
     const statementsFor = async (first: number): Promise<{ statements: string[]; page: Page['transactions'] }> => {
       const statements: string[] = [];
-      const listener = (query: { sql: string }) => {
-        if (!isBackgroundStatement(query.sql)) statements.push(query.sql);
+      const listener = (query: { sql: string; options?: { name?: string } }) => {
+        if (isBackgroundStatement(query.sql)) return;
+        statements.push(query.sql);
+        // Both are named (prepared) statements: parsed once per connection (db/prepared-statements.ts).
+        expect(query.options?.name).toMatch(/^coffer_[0-9a-f]{32}$/);
       };
       knex.on('query', listener);
       try {
