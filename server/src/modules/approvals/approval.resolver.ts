@@ -56,10 +56,14 @@ export function whileAdmin(ctx: ServiceContext, groupId: string, topic: string, 
       return adminUserIdsAt(ctx, groupId, event);
     },
     admit: (_event, admins) => {
-      ctx.loaders.viewerRoleByGroup.clearAll();
-      if (ctx.viewer.kind !== 'user') return viewerRoleIn(ctx, groupId).then((role) => role === Role.ADMIN);
-      if (!admins.has(ctx.viewer.user.id)) return false;
-      ctx.loaders.viewerRoleByGroup.prime(groupId, Role.ADMIN);
+      const roles = ctx.loaders.viewerRoleByGroup;
+      if (ctx.viewer.kind !== 'user' || !admins.has(ctx.viewer.user.id)) {
+        roles.clearAll();
+        return ctx.viewer.kind === 'user' ? false : viewerRoleIn(ctx, groupId).then((role) => role === Role.ADMIN);
+      }
+      // From the second event on the loader usually holds just this answer already: nothing to reset, for each of
+      // a thousand subscribers.
+      if (!roles.holdsOnly(groupId, Role.ADMIN)) roles.clearAll().prime(groupId, Role.ADMIN);
       return true;
     },
   });
