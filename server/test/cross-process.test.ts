@@ -96,3 +96,34 @@ it('delivers an approval request made through one process to an admin subscribed
   expect(event.data.approvalEvents).toMatchObject({ type: 'QUEUED', pendingCount: 1, approval: { proposedData: { input: { name: 'Cross Process' } }, requestedBy: { name: 'Omar Operator' } } });
   await client.dispose();
 });
+
+it("delivers both events of an operator's transaction (the ledger's and the admins' inbox) made through one process to an admin on the other", async () => {
+  const adminToken = await signIn(b!, 'admin@example.com', 'demo-admin-pass');
+  const operatorToken = await signIn(a!, 'operator@example.com', 'demo-operator-pass');
+  const groups = await gql<{ groups: { edges: { node: { id: string } }[] } }>(b!, '{ groups { edges { node { id } } } }', {}, adminToken);
+  const groupId = groups.data!.groups.edges[0].node.id;
+
+  const client = createClient({ url: `${b!.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${adminToken}` }, retryAttempts: 0 });
+  const first = <T>(query: string) =>
+    new Promise<T>((resolve, reject) => {
+      client.subscribe({ query, variables: { g: groupId } }, { next: (value) => resolve(value as T), error: reject, complete: () => undefined });
+    });
+  const ledger = first<{ data: { transactionEvents: { action: string; transaction: { id: string; approvalStatus: string } } } }>(
+    'subscription($g: ID!) { transactionEvents(groupId: $g) { action transaction { id approvalStatus } } }',
+  );
+  const inbox = first<{ data: { approvalEvents: { type: string; approval: { targetId: string; requestedBy: { name: string } } } } }>(
+    'subscription($g: ID!) { approvalEvents(groupId: $g) { type approval { targetId requestedBy { name } } } }',
+  );
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const recorded = await gql<{ recordTransaction: { pendingApproval: boolean; transaction: { id: string } } }>(
+    a!,
+    'mutation($g: ID!) { recordTransaction(input: { groupId: $g, type: CASH_IN, category: DONATION, amount: { amount: "12.00", currency: "INR" }, paymentMode: CASH }) { pendingApproval transaction { id } } }',
+    { g: groupId },
+    operatorToken,
+  );
+  expect(recorded.data?.recordTransaction.pendingApproval).toBe(true);
+  const transactionId = recorded.data!.recordTransaction.transaction.id;
+  expect((await ledger).data.transactionEvents).toEqual({ action: 'RECORDED', transaction: { id: transactionId, approvalStatus: 'PENDING' } });
+  expect((await inbox).data.approvalEvents).toEqual({ type: 'QUEUED', approval: { targetId: transactionId, requestedBy: { name: 'Omar Operator' } } });
+  await client.dispose();
+});

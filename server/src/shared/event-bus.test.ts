@@ -59,3 +59,35 @@ it('stops reconnecting once closed', async () => {
   const left = await admin.query('select count(*)::int as n from pg_stat_activity where application_name = $1 and datname = current_database()', [EVENT_BUS_APPLICATION_NAME]);
   expect(left.rows[0].n).toBe(0);
 });
+
+it('sends events published together to every instance in the order published, each one, repeats included', async () => {
+  const publisher = await PostgresEventBus.connect(db.url);
+  const other = await PostgresEventBus.connect(db.url);
+  const heardByOther = other.subscribe('bus-test', 'k');
+  const heardByPublisher = publisher.subscribe('bus-test', 'k');
+  const elsewhere = other.subscribe('bus-test', 'another key');
+  try {
+    const burst = [event(1), event(2), event(1), { topic: 'bus-test', key: 'another key', data: { n: '3' } }, event(4)];
+    // One tick, as a mutation publishes its events after commit. PostgreSQL would fold the repeated event(1) into
+    // the first within one statement; it must still arrive twice.
+    await Promise.all(burst.map((each) => publisher.publish(each)));
+    // And a later one, alone: it goes after the burst.
+    await publisher.publish(event(5));
+    const expected = [event(1), event(2), event(1), event(4), event(5)];
+    for (const stream of [heardByOther, heardByPublisher]) {
+      const heard: CofferEvent[] = [];
+      for (let i = 0; i < expected.length; i += 1) {
+        const next = await Promise.race([stream.next(), later(5000)]);
+        if (!next) break;
+        heard.push(next.value as CofferEvent);
+      }
+      expect(heard).toEqual(expected);
+    }
+    expect((await elsewhere.next()).value).toEqual(burst[3]);
+    // Nothing more: no event was sent twice.
+    expect(await Promise.race([heardByOther.next().then((next) => next.value as CofferEvent), later(300)])).toBeUndefined();
+  } finally {
+    await Promise.all([heardByOther.return?.(), heardByPublisher.return?.(), elsewhere.return?.()]);
+    await Promise.all([publisher.close(), other.close()]);
+  }
+});

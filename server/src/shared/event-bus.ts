@@ -82,6 +82,12 @@ const RECONNECT_MAX_MS = 15_000;
 /** Names the bus's connections in pg_stat_activity (and lets a test find them). */
 export const EVENT_BUS_APPLICATION_NAME = 'coffer-event-bus';
 
+/** Payloads that go out in one NOTIFY statement. */
+interface NotifyBatch {
+  payloads: string[];
+  sent: Promise<void>;
+}
+
 /**
  * LISTEN/NOTIFY. The LISTEN connection is re-opened whenever it ends (a
  * database restart, a failover, an idle-connection killer), with backoff, so an
@@ -92,6 +98,8 @@ export const EVENT_BUS_APPLICATION_NAME = 'coffer-event-bus';
  */
 export class PostgresEventBus extends LocalEventBus {
   private listenClient: Client | undefined;
+  /** Events published in this tick, sent together once it ends. */
+  private batch: NotifyBatch | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -150,9 +158,33 @@ export class PostgresEventBus extends LocalEventBus {
     this.reconnectTimer.unref();
   }
 
-  override async publish(event: CofferEvent): Promise<void> {
+  /**
+   * Events published in the same tick (say, a mutation's ledger and approval
+   * events after its commit) go out in one statement: one round trip, and
+   * the later ones no longer wait for the earlier ones' answer. Delivered in
+   * the order published: within a statement in array order, and statements
+   * queue on the one-connection pool.
+   */
+  override publish(event: CofferEvent): Promise<void> {
+    const payload = JSON.stringify(event);
+    let batch = this.batch;
+    // PostgreSQL delivers identical payloads on a channel once per transaction, so a repeat starts a statement of its own.
+    if (!batch || batch.payloads.includes(payload)) {
+      const payloads: string[] = [];
+      const sent = Promise.resolve().then(() => {
+        if (this.batch?.payloads === payloads) this.batch = undefined;
+        return this.notify(payloads);
+      });
+      batch = this.batch = { payloads, sent };
+    }
+    batch.payloads.push(payload);
+    return batch.sent;
+  }
+
+  private async notify(payloads: string[]): Promise<void> {
     // Delivered locally by our own LISTEN, exactly like on every other instance.
-    await this.notifyPool.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)]);
+    if (payloads.length === 1) await this.notifyPool.query('select pg_notify($1, $2)', [CHANNEL, payloads[0]]);
+    else await this.notifyPool.query('select pg_notify($1, payload) from unnest($2::text[]) as payload', [CHANNEL, payloads]);
   }
 
   override async close(): Promise<void> {

@@ -38,6 +38,23 @@ describe('PrimedLoader', () => {
     await expect(l.load('x')).resolves.toBe(1);
   });
 
+  it('holds only a key primed with a value while nothing else is cached, loaded or primed', async () => {
+    const { loader: l } = loader();
+    expect(l.holdsOnly('a', 1)).toBe(false);
+    l.prime('a', 1);
+    expect(l.holdsOnly('a', 1)).toBe(true);
+    expect(l.holdsOnly('a', 2)).toBe(false);
+    expect(l.holdsOnly('b', 1)).toBe(false);
+    await l.load('bb');
+    expect(l.holdsOnly('a', 1)).toBe(false);
+    l.clearAll();
+    await l.load('a');
+    // Loaded, not primed: a value the batch gave may have changed since, so it does not count.
+    expect(l.holdsOnly('a', 1)).toBe(false);
+    l.clearAll().prime('n', null);
+    expect(l.holdsOnly('n', null)).toBe(true);
+  });
+
   it('forgets cleared keys, one or all', async () => {
     const { loader: l, batches } = loader();
     l.prime('a', 7).prime('bb', 8);

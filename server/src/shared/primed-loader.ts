@@ -42,6 +42,14 @@ export class PrimedLoader<K, V extends NonNullable<unknown> | null> extends Data
     return super.prime(key, value);
   }
 
+  /**
+   * Whether `key`, primed with `value`, is all this loader holds: then
+   * `clearAll().prime(key, value)` would leave it as it is, and can be skipped.
+   */
+  holdsOnly(key: K, value: V): boolean {
+    return this.primed.size === 1 && this.primed.plain.has(key) && this.primed.plain.get(key) === value;
+  }
+
   /** The value primed for `key`; undefined when it was not primed (then `load` it). */
   known(key: K): V | undefined {
     return this.primed.plain.get(key);

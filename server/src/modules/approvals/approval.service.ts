@@ -116,6 +116,8 @@ export async function publishApprovalEvent(ctx: ServiceContext, request: Approva
       requestedByKind: request.requestedByKind,
       requestedById: request.requestedById ?? '',
       ...(keyCreator ? { requestedByKeyCreatorId: keyCreator } : {}),
+      // Lets subscribers read the decider's name alongside the request (approvalEventSnapshot).
+      ...(request.decidedByKind && request.decidedById ? { decidedByKind: request.decidedByKind, decidedById: request.decidedById } : {}),
     },
   };
   await ctx.events.publish(event);

@@ -309,6 +309,47 @@ describe('live approval events', () => {
     expect([requester, second, third, key].map(canApprove)).toEqual([false, true, true, true]);
   });
 
+  it("name who asked and who decided in every event, as the request says, whatever the event itself names", async () => {
+    const s = await setup();
+    const SUB = 'subscription($g: ID!) { approvalEvents(groupId: $g) { type approval { id requestedBy { name } decidedBy { name } } } }';
+    type Event = { approvalEvents: { type: string; approval: { id: string; requestedBy: { name: string }; decidedBy: { name: string } | null } } };
+    const admin = collect<Event>(t.ws(s.group.admin.token), SUB, { g: s.group.id });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const approved = await operatorAdds(s, 'Approved Person');
+    await admin.next(1);
+    await t.gql(APPROVE, { id: approved }, s.secondAdmin.token);
+    const rejected = await operatorAdds(s, 'Rejected Person');
+    await admin.next(3);
+    await t.gql(REJECT, { id: rejected }, s.group.admin.token);
+    const cancelled = await operatorAdds(s, 'Cancelled Person');
+    await admin.next(5);
+    await t.gql(CANCEL, { id: cancelled }, s.operator.token);
+    await admin.next(6);
+    const operator = { name: 'Omar Operator' };
+    expect(admin.results.map((r) => r.data?.approvalEvents)).toEqual([
+      { type: 'QUEUED', approval: { id: approved, requestedBy: operator, decidedBy: null } },
+      { type: 'APPROVED', approval: { id: approved, requestedBy: operator, decidedBy: { name: 'Second Admin' } } },
+      { type: 'QUEUED', approval: { id: rejected, requestedBy: operator, decidedBy: null } },
+      { type: 'REJECTED', approval: { id: rejected, requestedBy: operator, decidedBy: { name: 'Group Admin' } } },
+      { type: 'QUEUED', approval: { id: cancelled, requestedBy: operator, decidedBy: null } },
+      { type: 'CANCELLED', approval: { id: cancelled, requestedBy: operator, decidedBy: operator } },
+    ]);
+
+    // An event that names nobody (say, from an instance of an older release), or the wrong people: the names
+    // shown are still the request's own.
+    const bus = t.server.events;
+    await bus.publish({ topic: 'approvalEvents', key: s.group.id, data: { approvalId: approved, type: 'APPROVED' } });
+    await bus.publish({
+      topic: 'approvalEvents',
+      key: s.group.id,
+      data: { approvalId: approved, type: 'APPROVED', requestedByKind: 'USER', requestedById: s.group.admin.id, decidedByKind: 'USER', decidedById: s.operator.id },
+    });
+    await admin.next(8);
+    const asStored = { type: 'APPROVED', approval: { id: approved, requestedBy: operator, decidedBy: { name: 'Second Admin' } } };
+    expect(admin.results.slice(6).map((r) => r.data?.approvalEvents)).toEqual([asStored, asStored]);
+  });
+
   it('never announces a change that was rolled back', async () => {
     const s = await setup();
     const SUB = 'subscription($g: ID!) { approvalEvents(groupId: $g) { type } }';

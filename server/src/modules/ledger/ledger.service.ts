@@ -404,7 +404,7 @@ export async function recordTransaction(ctx: ServiceContext, data: RecordTransac
     if (!pending) await postApprovedTransaction(em, txn, ApprovalSource.ADMIN_DIRECT);
     recordActivity({ ...ctx, em }, { groupId: group.id, action: 'transaction.record', entityType: 'Transaction', entityId: txn.id, after: transactionSnapshot(txn) });
     auditTransaction(ctx, em, txn, 'transaction.record', null);
-    await em.flush();
+    // One flush for the transaction and its approval request: one insert per table, not two rounds of them.
     const approval = pending
       ? requestApproval(ctx, em, {
           groupId: group.id,
@@ -420,8 +420,11 @@ export async function recordTransaction(ctx: ServiceContext, data: RecordTransac
     return { transaction: txn, pendingApproval: pending, approval, replayed: false };
   });
   if (!outcome.replayed) {
-    await publishChange(ctx, outcome.transaction, outcome.pendingApproval ? 'RECORDED' : 'APPROVED');
-    if (outcome.approval) await publishApprovalEvent(ctx, outcome.approval, 'QUEUED');
+    // Published together: the event bus sends events published in the same tick in one statement, in this order.
+    await Promise.all([
+      publishChange(ctx, outcome.transaction, outcome.pendingApproval ? 'RECORDED' : 'APPROVED'),
+      outcome.approval ? publishApprovalEvent(ctx, outcome.approval, 'QUEUED') : undefined,
+    ]);
   }
   return outcome;
 }
