@@ -47,6 +47,8 @@ export interface WebhookDeliveryRun {
   retrying: number;
   /** Deliveries given up in this run. */
   failed: number;
+  /** A batch was full (events to fan out or deliveries due), so more may be waiting: run again. */
+  moreMayBeWaiting: boolean;
 }
 
 interface ClaimedRow {
@@ -284,8 +286,11 @@ export async function deliverPendingWebhooks(deps: WebhookDeliveryDeps): Promise
   const dispatchedEvents = await dispatchEvents(em, runNow());
   // The lease outlives the request's timeout by a margin, so a live worker is never taken over.
   const leaseSeconds = Math.ceil(deps.config.webhookTimeoutMs / 1000) + 60;
-  const claimed = await claimDeliveries(em, runNow(), deps.batchSize ?? DEFAULT_BATCH_SIZE, leaseSeconds);
-  const run: WebhookDeliveryRun = { dispatchedEvents, claimed: claimed.length, succeeded: 0, retrying: 0, failed: 0 };
+  const batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
+  const claimed = await claimDeliveries(em, runNow(), batchSize, leaseSeconds);
+  // Deliveries this run's fan-out created are due now, so the claim above already took them (up to a batch).
+  const moreMayBeWaiting = dispatchedEvents >= DISPATCH_BATCH_SIZE || claimed.length >= batchSize;
+  const run: WebhookDeliveryRun = { dispatchedEvents, claimed: claimed.length, succeeded: 0, retrying: 0, failed: 0, moreMayBeWaiting };
   await Promise.all(
     claimed.map(async (row) => {
       try {

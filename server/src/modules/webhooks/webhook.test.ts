@@ -433,6 +433,8 @@ describe('the delivery worker', () => {
       let claimed = 0;
       for (;;) {
         const run = await deliverAt(later, ENV, 3);
+        // Only a full batch tells the dispatcher to run again at once.
+        expect(run.moreMayBeWaiting).toBe(run.claimed === 3);
         if (run.claimed === 0) return claimed;
         claimed += run.claimed;
       }
