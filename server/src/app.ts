@@ -24,6 +24,7 @@ import { domainErrorExtensions, formatPublicError, publicGraphQLError, requestEr
 import { buildCofferSchema } from './graphql/schema';
 import { CONSOLE_CLIENT_HEADER, isConsoleHttpRequest, isConsoleSocket, loadPersistedDocuments, resolvePersistedDocument } from './graphql/persisted-documents';
 import { createSharedSubscriptions } from './graphql/shared-subscription-execution';
+import { closeIfFallingBehind } from './graphql/slow-socket';
 import { approvalEventShareKey } from './modules/approvals/approval.resolver';
 import { asksForSchema, cachedQueryCostChecker, checkQueryCost, QueryLimits, validationRulesFor } from './graphql/security';
 import { BodyTooLargeError, readBody, sendJson } from './rest/envelope';
@@ -316,7 +317,11 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
   type SocketExtra = { authorization?: string; expiryTimer?: NodeJS.Timeout; fromConsole?: boolean };
   const publicResult = (result: ExecutionResult): ExecutionResult | FormattedExecutionResult =>
     result.errors?.length ? { ...result, errors: result.errors.map((error) => publicGraphQLError(error, logError)) } : result;
-  const sharedSubscriptions = createSharedSubscriptions({ shareKeys: { approvalEvents: approvalEventShareKey }, formatResult: publicResult });
+  const sharedSubscriptions = createSharedSubscriptions({
+    shareKeys: { approvalEvents: approvalEventShareKey },
+    formatResult: publicResult,
+    maxBufferedBytes: config.wsMaxBufferedBytes,
+  });
   const wsCleanup = useServer<Record<string, unknown>, SocketExtra>(
     {
       schema,
@@ -382,7 +387,12 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         sharedSubscriptions.deliverTo(context, { socket: ctx.extra.socket, id });
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: context };
       },
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors?.length ? publicResult(result) : undefined),
+      onNext: (ctx, _id, _payload, _args, result) => {
+        // The same guard as the fan-out's: a client that stopped reading is closed, not buffered for
+        // (graphql-ws then sends nothing more on the closing socket).
+        closeIfFallingBehind(ctx.extra.socket, config.wsMaxBufferedBytes);
+        return result.errors?.length ? publicResult(result) : undefined;
+      },
       onClose: (ctx) => clearTimeout(ctx.extra.expiryTimer),
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => publicGraphQLError(error, logError)),
     },

@@ -25,6 +25,8 @@ export interface CofferConfig {
   cronSecret: string | undefined;
   seedDemo: boolean;
   bodyLimitBytes: number;
+  /** A WebSocket whose client has more than this waiting to be sent is closed (1013) instead of buffered for. */
+  wsMaxBufferedBytes: number;
   maxQueryDepth: number;
   maxAliases: number;
   maxQueryCost: number;
@@ -165,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     cronSecret: env.CRON_SECRET || undefined,
     seedDemo: readBool(env, 'SEED_DEMO', !isProduction),
     bodyLimitBytes: readInt(env, 'BODY_LIMIT_BYTES', 1_000_000),
+    wsMaxBufferedBytes: readInt(env, 'WS_MAX_BUFFERED_BYTES', 1_048_576),
     maxQueryDepth: readInt(env, 'GRAPHQL_MAX_DEPTH', 10),
     maxAliases: readInt(env, 'GRAPHQL_MAX_ALIASES', 15),
     maxQueryCost: readInt(env, 'GRAPHQL_MAX_COST', 5000),

@@ -5,6 +5,7 @@ import { admittedEventsSourceOf, AdmittedEventsSource } from '../shared/admitted
 import type { CofferEvent } from '../shared/event-bus';
 import { oncePerEvent } from '../shared/once-per-event';
 import type { GraphQLContext } from './context';
+import { closeIfFallingBehind } from './slow-socket';
 
 /**
  * For a root subscription field: the part of a subscriber that can change
@@ -24,6 +25,8 @@ export interface SharedSubscriptionOptions {
   shareKeys: Record<string, ShareKey>;
   /** What a result looks like on the wire (the server's `onNext`: errors made public). */
   formatResult: (result: ExecutionResult) => ExecutionResult | FormattedExecutionResult;
+  /** A socket with more than this waiting to be sent is closed instead of written to (slow-socket.ts). */
+  maxBufferedBytes: number;
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
@@ -69,8 +72,10 @@ class FanoutSubscriber implements AsyncIterableIterator<ExecutionResult> {
   }
 
   /** Synchronous, so a thousand sockets are written in one loop without a promise each. */
-  send(payload: string): void {
+  send(payload: string, maxBufferedBytes: number): void {
     if (this.finished || this.target.socket.readyState !== OPEN) return;
+    // A client that stopped reading is disconnected (it reconnects and refetches) rather than buffered for.
+    if (closeIfFallingBehind(this.target.socket, maxBufferedBytes)) return;
     try {
       this.target.socket.send(`${this.framePrefix}${payload}}`);
     } catch (error) {
@@ -139,6 +144,7 @@ class FanoutGroup {
   constructor(
     source: AdmittedEventsSource,
     private readonly formatResult: SharedSubscriptionOptions['formatResult'],
+    private readonly maxBufferedBytes: number,
     private readonly onEmpty: () => void,
   ) {
     // Subscribed now, so no event published after this subscription was accepted is missed.
@@ -212,7 +218,7 @@ class FanoutGroup {
       for (const member of members) member.fail(error);
       return;
     }
-    for (const member of members) member.send(payload);
+    for (const member of members) member.send(payload, this.maxBufferedBytes);
   }
 }
 
@@ -251,7 +257,7 @@ export function createSharedSubscriptions(options: SharedSubscriptionOptions) {
       const groupKey = `${source.topic}\u0000${source.key}\u0000${documentKey}`;
       let group = groups.get(groupKey);
       if (!group) {
-        const created = new FanoutGroup(source, options.formatResult, () => {
+        const created = new FanoutGroup(source, options.formatResult, options.maxBufferedBytes, () => {
           if (groups.get(groupKey) === created) groups.delete(groupKey);
         });
         groups.set(groupKey, created);

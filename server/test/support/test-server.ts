@@ -22,7 +22,11 @@ export interface TestServer {
   /** Plain SQL on this server's database, for checking what was stored (one connection, opened on first use). */
   query<R extends QueryResultRow = QueryResultRow>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
   /** A graphql-ws client against this server; closes with the server. `params` adds to the connection parameters. */
-  ws(authorization: string | undefined, extra?: { onClose?: (code: number, reason: string) => void }, params?: Record<string, unknown>): WsClient;
+  ws(
+    authorization: string | undefined,
+    extra?: { onClose?: (code: number, reason: string) => void; onNonLazyError?: (errorOrCloseEvent: unknown) => void },
+    params?: Record<string, unknown>,
+  ): WsClient;
   close(): Promise<void>;
 }
 
@@ -67,6 +71,8 @@ export async function startTestServer(options: { env?: NodeJS.ProcessEnv; db?: T
         retryAttempts: 0,
         lazy: false,
         on: { closed: (event) => extra.onClose?.((event as { code: number }).code, (event as { reason: string }).reason) },
+        // graphql-ws reports a close it will not retry on console.error unless told otherwise.
+        ...(extra.onNonLazyError ? { onNonLazyError: extra.onNonLazyError } : {}),
       });
       wsClients.push(client);
       return client;
