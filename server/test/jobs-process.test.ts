@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { findFreePort } from '../src/db/embedded-postgres';
 import { startSmtpStub, SmtpStub } from './support/smtp-stub';
 import { createTestDatabase, TestDatabase } from './support/test-database';
+import { until } from './support/until';
 
 /*
  * Jobs in their own processes, as deployed: the compiled job runner
@@ -30,14 +31,6 @@ function spawnNode(script: string, args: string[], env: Record<string, string>):
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return { child, output: () => output };
-}
-
-async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 async function exitOf(proc: Proc): Promise<number | null> {
@@ -84,7 +77,7 @@ it('reclaims the tasks of a worker killed mid-batch after the lease, and sends e
   // The SMTP server accepts five messages, then stops answering: the worker hangs on the sixth.
   smtp.acceptLimit = 5;
   const doomed = spawnNode('jobs/run-job.js', ['notification-tasks'], env);
-  await until(async () => (await statusCounts('crash')).COMPLETED === 5 && smtp.received.length === 5, 30_000, 'five sent messages');
+  await until(async () => (await statusCounts('crash')).COMPLETED === 5 && smtp.received.length === 5, 'five sent messages', 30_000);
   doomed.child.kill('SIGKILL');
   await exitOf(doomed);
   const afterKill = await statusCounts('crash');
@@ -98,7 +91,7 @@ it('reclaims the tasks of a worker killed mid-batch after the lease, and sends e
   expect(await statusCounts('crash')).toEqual({ COMPLETED: 5, LOCKED: 15 });
 
   // Past the lease, two workers at once: the stopped worker's tasks are reclaimed and sent once.
-  await until(async () => (await sql.query(`select 1 from notification_tasks where recipient like 'crash-%' and status = 'LOCKED' and locked_until > now()`)).rowCount === 0, (LEASE_SECONDS + 5) * 1000, 'the lease to expire');
+  await until(async () => (await sql.query(`select 1 from notification_tasks where recipient like 'crash-%' and status = 'LOCKED' and locked_until > now()`)).rowCount === 0, 'the lease to expire', (LEASE_SECONDS + 5) * 1000);
   const [a, b] = [spawnNode('jobs/run-job.js', ['notification-tasks'], env), spawnNode('jobs/run-job.js', ['notification-tasks'], env)];
   expect(await exitOf(a)).toBe(0);
   expect(await exitOf(b)).toBe(0);
@@ -115,8 +108,8 @@ it('runs the notification worker from the Agenda scheduler in the API process, o
   const env = { DATABASE_URL: db.url, SMTP_URL: smtp.url, JOBS_ENABLED: 'true', HOST: '127.0.0.1' };
   const servers = [spawnNode('main.js', [], { ...env, PORT: String(await findFreePort()) }), spawnNode('main.js', [], { ...env, PORT: String(await findFreePort()) })];
   try {
-    await until(async () => servers.every((server) => server.output().includes('Job scheduler started')), 60_000, 'both schedulers');
-    await until(async () => (await statusCounts('agenda')).COMPLETED === 3, 30_000, 'the scheduled worker');
+    await until(async () => servers.every((server) => server.output().includes('Job scheduler started')), 'both schedulers', 60_000);
+    await until(async () => (await statusCounts('agenda')).COMPLETED === 3, 'the scheduled worker', 30_000);
     const sent = smtp.received.flatMap((mail) => mail.to).filter((to) => to.startsWith('agenda-'));
     expect(sent.sort()).toEqual([...recipients].sort());
     const jobs = await sql.query(`select name, type from agenda_jobs order by name`);

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { FALLING_BEHIND_CLOSE_CODE } from '../src/graphql/slow-socket';
 import { ADD_MEMBER, addUserToGroup, createGroup, createUser, uniqueEmail } from './support/factories';
 import { collect, startTestServer, TestServer } from './support/test-server';
+import { until } from './support/until';
 import { closeWatcher } from './support/ws-helpers';
 
 /*
@@ -25,14 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 it('closes the socket of an admin who stopped reading (1013) once too much waits for it; the other admin gets every event', async () => {
   const group = await createGroup(t);

@@ -1,5 +1,6 @@
 import { preparedAs, usePreparedStatements } from './prepared-statements';
 import { createUser } from '../../test/support/factories';
+import { statementsDuring } from '../../test/support/statements';
 import { startTestServer, TestServer } from '../../test/support/test-server';
 
 describe('preparedAs', () => {
@@ -29,18 +30,13 @@ describe('DATABASE_PREPARED_STATEMENTS=false', () => {
   });
 
   it('serves the same lists with unnamed statements', async () => {
-    const knex = t.server.orm.em.getKnex();
-    const names: (string | undefined)[] = [];
-    const listener = (query: { options?: { name?: string } }) => names.push(query.options?.name);
     const user = await createUser(t);
-    knex.on('query', listener);
-    try {
-      const response = await t.gql<{ groups: { totalCount: number } }>('{ groups(first: 5) { totalCount edges { node { id } } } }', {}, user.token);
-      expect(response.errors).toBeUndefined();
-      expect(response.data!.groups.totalCount).toBe(0);
-    } finally {
-      knex.removeListener('query', listener);
-    }
+    const { statements, result: response } = await statementsDuring(t.server.orm.em.getKnex(), () =>
+      t.gql<{ groups: { totalCount: number } }>('{ groups(first: 5) { totalCount edges { node { id } } } }', {}, user.token),
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.groups.totalCount).toBe(0);
+    const names = statements.map((statement) => statement.name);
     expect(names.length).toBeGreaterThan(0);
     expect(names.filter((name) => name !== undefined)).toEqual([]);
   });

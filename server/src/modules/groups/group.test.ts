@@ -1,5 +1,5 @@
 import { ADD_MEMBER, codeOf, createGroup, createUser, uniqueEmail } from '../../../test/support/factories';
-import { isBackgroundStatement } from '../../../test/support/statements';
+import { statementsDuring } from '../../../test/support/statements';
 import { startTestServer, TestServer } from '../../../test/support/test-server';
 import { BillingCycle, BillingMode } from './group.entity';
 import { nextBillingDate } from './group.service';
@@ -131,21 +131,13 @@ describe('groups and group', () => {
     for (const name of ['A', 'B', 'C']) await createGroup(t, many, { name });
     const knex = t.server.orm.em.getKnex();
     const statementsFor = async (token: string, total: number): Promise<string[]> => {
-      const seen: string[] = [];
-      const listener = (query: { sql: string; options?: { name?: string } }) => {
-        if (isBackgroundStatement(query.sql)) return;
-        seen.push(query.sql);
-        // A named (prepared) statement: PostgreSQL parses it once per connection (db/prepared-statements.ts).
-        expect(query.options?.name).toMatch(/^coffer_[0-9a-f]{32}$/);
-      };
-      knex.on('query', listener);
-      try {
-        const response = await t.gql<{ groups: { totalCount: number } }>('{ groups(first: 20) { totalCount edges { node { id name viewerRole memberCount } } } }', {}, token);
-        expect(response.data?.groups.totalCount).toBe(total);
-      } finally {
-        knex.removeListener('query', listener);
-      }
-      return seen;
+      const { statements, result: response } = await statementsDuring(knex, () =>
+        t.gql<{ groups: { totalCount: number } }>('{ groups(first: 20) { totalCount edges { node { id name viewerRole memberCount } } } }', {}, token),
+      );
+      expect(response.data?.groups.totalCount).toBe(total);
+      // Named (prepared) statements: PostgreSQL parses them once per connection (db/prepared-statements.ts).
+      for (const statement of statements) expect(statement.name).toMatch(/^coffer_[0-9a-f]{32}$/);
+      return statements.map((statement) => statement.sql);
     };
     expect(await statementsFor(few.token, 1)).toHaveLength(1);
     const statements = await statementsFor(many.token, 3);

@@ -1,5 +1,5 @@
 import { ADD_MEMBER, addUserToGroup, codeOf, createGroup, createUser, TestGroup, TestUser, uniqueEmail } from '../../../test/support/factories';
-import { isBackgroundStatement } from '../../../test/support/statements';
+import { statementsDuring } from '../../../test/support/statements';
 import { collect, startTestServer, TestServer } from '../../../test/support/test-server';
 
 const RECORD = `mutation($input: RecordTransactionInput!) {
@@ -351,21 +351,11 @@ describe('transactions list cost', () => {
     const QUERY = 'query($g: ID!, $first: Int) { transactions(groupId: $g, first: $first) { totalCount edges { node { id amount { amount } member { id name } } } } }';
     type Page = { transactions: { totalCount: number; edges: { node: { member: { id: string; name: string } | null } }[] } };
     const statementsFor = async (first: number): Promise<{ statements: string[]; page: Page['transactions'] }> => {
-      const statements: string[] = [];
-      const listener = (query: { sql: string; options?: { name?: string } }) => {
-        if (isBackgroundStatement(query.sql)) return;
-        statements.push(query.sql);
-        // Both are named (prepared) statements: parsed once per connection (db/prepared-statements.ts).
-        expect(query.options?.name).toMatch(/^coffer_[0-9a-f]{32}$/);
-      };
-      knex.on('query', listener);
-      try {
-        const response = await t.gql<Page>(QUERY, { g: group.id, first }, group.admin.token);
-        expect(response.errors).toBeUndefined();
-        return { statements, page: response.data!.transactions };
-      } finally {
-        knex.removeListener('query', listener);
-      }
+      const { statements, result: response } = await statementsDuring(knex, () => t.gql<Page>(QUERY, { g: group.id, first }, group.admin.token));
+      expect(response.errors).toBeUndefined();
+      // Both are named (prepared) statements: parsed once per connection (db/prepared-statements.ts).
+      for (const statement of statements) expect(statement.name).toMatch(/^coffer_[0-9a-f]{32}$/);
+      return { statements: statements.map((statement) => statement.sql), page: response.data!.transactions };
     };
     const small = await statementsFor(2);
     const large = await statementsFor(8);

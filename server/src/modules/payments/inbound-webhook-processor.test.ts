@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { until } from '../../../test/support/until';
 import type { PaymentDeps } from './inbound-webhook.service';
 import { startInboundWebhookProcessor } from './inbound-webhook-processor';
 import { InboundWebhookStatus } from './payment.entities';
@@ -37,14 +38,6 @@ function queueOfEvents(count: number, msPerEvent: number) {
 
 /** The processor itself only logs through its deps. */
 const deps = {} as PaymentDeps;
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 describe('inbound webhook processor', () => {
   it('runs up to its concurrency when nothing is being received', async () => {
