@@ -1,4 +1,4 @@
-import { isBackgroundStatement } from '../../../test/support/statements';
+import { statementsDuring } from '../../../test/support/statements';
 import { randomUUID } from 'node:crypto';
 import { addUserToGroup, codeOf, createApiKey, createGroup, createUser, TestGroup } from '../../../test/support/factories';
 import { serviceContextFor, TestActor } from '../../../test/support/service-context';
@@ -211,18 +211,9 @@ describe('auditLog', () => {
 
     const knex = t.server.orm.em.getKnex();
     const statementsFor = async (selection: string, first: number): Promise<string[]> => {
-      const seen: string[] = [];
-      const listener = (query: { sql: string }) => {
-        if (!isBackgroundStatement(query.sql)) seen.push(query.sql);
-      };
-      knex.on('query', listener);
-      try {
-        const response = await t.gql(`query($g: ID!, $first: Int) { auditLog(groupId: $g, first: $first) { edges { node { id ${selection} } } } }`, { g: group.id, first }, group.admin.token);
-        expect(response.errors).toBeUndefined();
-      } finally {
-        knex.removeListener('query', listener);
-      }
-      return seen;
+      const { statements, result: response } = await statementsDuring(knex, () => t.gql(`query($g: ID!, $first: Int) { auditLog(groupId: $g, first: $first) { edges { node { id ${selection} } } } }`, { g: group.id, first }, group.admin.token));
+      expect(response.errors).toBeUndefined();
+      return statements.map((statement) => statement.sql);
     };
     const withoutNames = await statementsFor('', 20);
     const withNames = await statementsFor('actor { kind name }', 20);

@@ -1,4 +1,4 @@
-import { isBackgroundStatement } from '../../../test/support/statements';
+import { statementsDuring } from '../../../test/support/statements';
 import { randomUUID } from 'node:crypto';
 import { addUserToGroup, codeOf, createApiKey, createGroup, createUser, TestGroup, TestUser } from '../../../test/support/factories';
 import { serviceContextFor } from '../../../test/support/service-context';
@@ -172,18 +172,9 @@ describe('dashboard figures', () => {
     const quiet = await createGroup(t);
     const knex = t.server.orm.em.getKnex();
     const statementsFor = async (target: TestGroup): Promise<string[]> => {
-      const seen: string[] = [];
-      const listener = (query: { sql: string }) => {
-        if (!isBackgroundStatement(query.sql)) seen.push(query.sql);
-      };
-      knex.on('query', listener);
-      try {
-        const response = await dashboard(target);
-        expect(response.errors).toBeUndefined();
-      } finally {
-        knex.removeListener('query', listener);
-      }
-      return seen;
+      const { statements, result: response } = await statementsDuring(knex, () => dashboard(target));
+      expect(response.errors).toBeUndefined();
+      return statements.map((statement) => statement.sql);
     };
     const busy = await statementsFor(group);
     const idle = await statementsFor(quiet);
