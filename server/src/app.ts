@@ -24,10 +24,10 @@ import { domainErrorExtensions, formatPublicError, publicGraphQLError, requestEr
 import { buildCofferSchema } from './graphql/schema';
 import { CONSOLE_CLIENT_HEADER, isConsoleHttpRequest, isConsoleSocket, loadPersistedDocuments, resolvePersistedDocument } from './graphql/persisted-documents';
 import { createSharedSubscriptions } from './graphql/shared-subscription-execution';
-import { closeIfFallingBehind } from './graphql/slow-socket';
+import { closeIfFallingBehind, eventsForSocket } from './graphql/slow-socket';
 import { approvalEventShareKey } from './modules/approvals/approval.resolver';
 import { asksForSchema, cachedQueryCostChecker, checkQueryCost, QueryLimits, validationRulesFor } from './graphql/security';
-import { BodyTooLargeError, readBody, sendJson } from './rest/envelope';
+import { BodyTooLargeError, readBody, RequestAbortedError, sendJson } from './rest/envelope';
 import { handleRest } from './rest/router';
 import { startRemittances } from './modules/remittances/remittance.runtime';
 import { verifyAccessToken } from './shared/crypto';
@@ -92,6 +92,21 @@ function corsHeaders(req: IncomingMessage, config: CofferConfig): Record<string,
     'access-control-max-age': '600',
     vary: 'origin',
   };
+}
+
+/**
+ * The query string (with its `?`, or empty) of a request for `/graphql`, read off the raw
+ * request target, else undefined. This spares the GraphQL path a `new URL()`, a measurable
+ * part of a small request's cost (BENCHMARKS.md); any other target (an absolute-form one
+ * too) is parsed as a URL by the caller.
+ */
+function graphQLSearch(target: string | undefined): string | undefined {
+  if (target === undefined || !target.startsWith(GRAPHQL_PATH)) return undefined;
+  const rest = target.slice(GRAPHQL_PATH.length);
+  if (rest === '') return '';
+  if (rest[0] !== '?') return undefined;
+  const fragmentAt = rest.indexOf('#');
+  return fragmentAt === -1 ? rest : rest.slice(0, fragmentAt);
 }
 
 function graphQLErrorResponse(res: ServerResponse, status: number, code: ErrorCode, message: string, extra: Record<string, unknown> = {}): void {
@@ -188,17 +203,19 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
   const restDeps = { orm, config, events, logger, startedAt, pool, inboundWebhooks };
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
     for (const [name, value] of Object.entries(corsHeaders(req, config))) res.setHeader(name, value);
     if (req.method === 'OPTIONS') {
       res.writeHead(204).end();
       return;
     }
+    const search = graphQLSearch(req.url);
+    if (search !== undefined) {
+      serveGraphQL(req, res, search);
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === GRAPHQL_PATH) {
-      void handleGraphQL(req, res, url).catch((error) => {
-        logError(error);
-        if (!res.headersSent) graphQLErrorResponse(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
-      });
+      serveGraphQL(req, res, url.search);
       return;
     }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
@@ -208,7 +225,15 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
     graphQLErrorResponse(res, 404, ErrorCode.NOT_FOUND, `Nothing at ${url.pathname}; the API is at ${GRAPHQL_PATH} and /api`);
   });
 
-  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  function serveGraphQL(req: IncomingMessage, res: ServerResponse, urlSearch: string): void {
+    void handleGraphQL(req, res, urlSearch).catch((error) => {
+      if (error instanceof RequestAbortedError) return; // the client left: nothing to answer, nothing to log
+      logError(error);
+      if (!res.headersSent) graphQLErrorResponse(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+    });
+  }
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, urlSearch: string): Promise<void> {
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -217,7 +242,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
     if (req.method === 'POST') {
       let raw: Buffer;
       try {
-        raw = await readBody(req, config.bodyLimitBytes);
+        raw = await readBody(req, config.bodyLimitBytes, res);
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
           graphQLErrorResponse(res, 413, ErrorCode.BAD_USER_INPUT, `Request body exceeds ${config.bodyLimitBytes} bytes`, { reason: 'BODY_TOO_LARGE' });
@@ -251,9 +276,9 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
     }
     if (context.viewer.kind === 'apiKey') for (const [name, value] of Object.entries(rateLimitHeaders(context.viewer.rateLimit))) res.setHeader(name, value);
     const enforcePersisted = persistedDocuments.mode === 'console' && context.viewer.kind !== 'apiKey' && isConsoleHttpRequest(req.headers, config);
-    let search = url.search;
+    let search = urlSearch;
     if (req.method === 'GET') {
-      const params = new URLSearchParams(url.search);
+      const params = new URLSearchParams(urlSearch);
       let extensions: unknown;
       try {
         extensions = params.has('extensions') ? JSON.parse(params.get('extensions') ?? '') : undefined;
@@ -278,9 +303,12 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         domainErrorResponse(res, resolved.status, resolved.error);
         return;
       }
-      // Apollo refuses a present-but-undefined field, so only fields with a value are passed on.
-      const { query: _query, extensions: _extensions, ...rest } = body as Record<string, unknown>;
-      body = { ...rest, ...(resolved.query !== undefined ? { query: resolved.query } : {}), ...(resolved.extensions !== undefined ? { extensions: resolved.extensions } : {}) };
+      const sent = body as Record<string, unknown>;
+      if (resolved.query !== sent.query || resolved.extensions !== sent.extensions) {
+        // Apollo refuses a present-but-undefined field, so only fields with a value are passed on.
+        const { query: _query, extensions: _extensions, ...rest } = sent;
+        body = { ...rest, ...(resolved.query !== undefined ? { query: resolved.query } : {}), ...(resolved.extensions !== undefined ? { extensions: resolved.extensions } : {}) };
+      }
     } else if (enforcePersisted) {
       // A batch or a non-JSON body from the console: nothing the console sends.
       graphQLErrorResponse(res, 403, ErrorCode.FORBIDDEN, 'The console may only run its own operations (persisted documents)', { reason: 'PERSISTED_DOCUMENT_REQUIRED' });
@@ -354,7 +382,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
       onSubscribe: async (ctx, id, payload) => {
         let context: GraphQLContext;
         try {
-          context = await createRequestContext(contextDeps, ctx.extra.authorization);
+          context = await createRequestContext({ ...contextDeps, events: eventsForSocket(events, ctx.extra.socket, config.wsMaxQueuedEvents) }, ctx.extra.authorization);
         } catch (error) {
           // Past an API key's limit only this subscribe fails; the socket and its other subscriptions stay.
           if (error instanceof ApiKeyRateLimitedError) return [new GraphQLError(error.message, { extensions: domainErrorExtensions(error) })];

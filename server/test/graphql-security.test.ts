@@ -1,3 +1,4 @@
+import { ClientRequest, IncomingHttpHeaders, request as httpRequest, RequestOptions } from 'node:http';
 import { Client } from 'pg';
 import { ADD_MEMBER, createGroup, createUser, TestGroup, TestUser } from './support/factories';
 import { collect, GraphQLResponse, startTestServer, TestServer } from './support/test-server';
@@ -24,6 +25,21 @@ async function http(t: TestServer, init: { method?: string; headers?: Record<str
     json = undefined;
   }
   return { status: response.status, text, json };
+}
+
+/** A request through node:http, for what fetch cannot send: a chunked body, an absolute-form target. */
+function rawRequest(options: RequestOptions, send: (request: ClientRequest) => void): Promise<{ status?: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(options, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body }));
+    });
+    // A server that answers before the body ends closes the socket under the writes: not a failure here.
+    request.on('error', (error: NodeJS.ErrnoException) => (['EPIPE', 'ECONNRESET'].includes(error.code ?? '') ? undefined : reject(error)));
+    send(request);
+  });
 }
 
 const ME_AT_DEPTH_5 = '{ me { memberships { group { billingSettings { cycle } } } } }';
@@ -172,6 +188,30 @@ describe('query limits and malformed requests', () => {
       expect(response.json?.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'BODY_TOO_LARGE' });
     });
 
+    it('refuses a chunked body (no content-length) once it passes the limit, and closes the connection', async () => {
+      const { port } = new URL(t.url);
+      const answer = await rawRequest({ port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (request) => {
+        request.write(`{"query":"{ __typename }","variables":{"s":"`);
+        for (let sent = 0; sent < 30_000; sent += 1_000) request.write('x'.repeat(1_000));
+        request.end('"}}');
+      });
+      expect(answer.status).toBe(413);
+      expect(answer.headers.connection).toBe('close');
+      expect((JSON.parse(answer.body) as { errors: ErrorBody }).errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'BODY_TOO_LARGE' });
+    });
+
+    it('serves /graphql whether the request target is a path, carries a fragment, or is in absolute form', async () => {
+      const { port } = new URL(t.url);
+      const query = encodeURIComponent('{ __typename }');
+      const targets = [`/graphql?query=${query}`, `/graphql?query=${query}#ignored`, `http://localhost:${port}/graphql?query=${query}`];
+      for (const path of targets) {
+        const answer = await rawRequest({ port, path, method: 'GET', headers: { 'apollo-require-preflight': 'true' } }, (request) => request.end());
+        expect({ path, status: answer.status, body: JSON.parse(answer.body) as unknown }).toEqual({ path, status: 200, body: { data: { __typename: 'Query' } } });
+      }
+      const elsewhere = await fetch(`${t.url}/graphqlx?query=${query}`);
+      expect(elsewhere.status).toBe(404);
+    });
+
     it('answers invalid JSON with 400', async () => {
       const response = await http(t, { headers: { 'content-type': 'application/json' }, body: '{"query": "{ me { user { id } } }"' });
       expect(response.status).toBe(400);
@@ -240,6 +280,32 @@ describe('query limits and malformed requests', () => {
       const response = await t.gql('{ me { usr { id } } }', {}, admin.token);
       expect(response.errors?.[0].message).toContain('Did you mean "user"?');
     });
+  });
+});
+
+describe('a client that leaves before its request body ends', () => {
+  it('is not logged as an error, on /graphql and on the REST sidecar, and the server carries on', async () => {
+    const logged: { message: string; fields?: Record<string, unknown> }[] = [];
+    const t = await startTestServer({ logger: { info: () => undefined, warn: () => undefined, error: (message, fields) => logged.push({ message, fields }) } });
+    try {
+      const { port } = new URL(t.url);
+      for (const path of ['/graphql', '/api/webhooks/razorpay']) {
+        const received = new Promise<void>((resolve) => t.server.httpServer.once('request', () => resolve()));
+        const closedByServer = new Promise<void>((resolve) => {
+          const request = httpRequest({ port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '1000' } });
+          request.on('error', () => resolve()); // the client's own abort
+          request.write('{"query":"{ __typ');
+          void received.then(() => setTimeout(() => request.destroy(), 50));
+        });
+        await closedByServer;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200)); // what the server does after the abort
+      expect(logged).toEqual([]);
+      const after = await t.gql<{ __typename: string }>('{ __typename }', {});
+      expect(after.data).toEqual({ __typename: 'Query' });
+    } finally {
+      await t.close();
+    }
   });
 });
 

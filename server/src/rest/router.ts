@@ -28,7 +28,7 @@ import { describeError, Logger } from '../shared/logger';
 import type { ServiceContext } from '../shared/service-context';
 import type { InboundWebhookProcessor } from '../modules/payments/inbound-webhook-processor';
 import { cronRoutes } from './cron-routes';
-import { BodyTooLargeError, readBody, sendData, sendDomainError, sendError, sendHtml } from './envelope';
+import { BodyTooLargeError, readBody, RequestAbortedError, sendData, sendDomainError, sendError, sendHtml } from './envelope';
 
 export interface RestDeps {
   orm: MikroORM;
@@ -93,7 +93,7 @@ const federatedSignIn: Handler = async (req, res, deps) => {
     sendError(res, ErrorCode.UNAUTHENTICATED, 'Missing or wrong x-console-secret');
     return;
   }
-  const body = JSON.parse((await readBody(req, deps.config.bodyLimitBytes)).toString('utf8') || '{}') as { email?: unknown };
+  const body = JSON.parse((await readBody(req, deps.config.bodyLimitBytes, res)).toString('utf8') || '{}') as { email?: unknown };
   if (typeof body.email !== 'string') {
     sendError(res, ErrorCode.BAD_USER_INPUT, 'email is required', { fields: { email: 'Required' } });
     return;
@@ -207,7 +207,7 @@ const sponsorLink: Handler = async (req, res, deps, params) => {
 const sponsorLinkCheckout: Handler = async (req, res, deps, params) => {
   const em = deps.orm.em.fork();
   await consumeRateLimit(em, SPONSOR_LINK_RATE, clientIp(req, deps.config));
-  const body = JSON.parse((await readBody(req, deps.config.bodyLimitBytes)).toString('utf8') || '{}') as { provider?: unknown };
+  const body = JSON.parse((await readBody(req, deps.config.bodyLimitBytes, res)).toString('utf8') || '{}') as { provider?: unknown };
   const provider = Object.values(PaymentProvider).find((value) => value === body.provider);
   if (!provider) {
     sendError(res, ErrorCode.BAD_USER_INPUT, 'provider must be RAZORPAY or STRIPE', { fields: { provider: 'RAZORPAY or STRIPE' } });
@@ -291,6 +291,7 @@ export async function handleRest(req: IncomingMessage, res: ServerResponse, path
   } catch (error) {
     if (error instanceof DomainError) sendDomainError(res, error);
     else if (error instanceof BodyTooLargeError) sendError(res, ErrorCode.BAD_USER_INPUT, 'Request body too large', { reason: 'BODY_TOO_LARGE' });
+    else if (error instanceof RequestAbortedError) return; // the client left: nothing to answer, nothing to log
     else if (error instanceof SyntaxError) sendError(res, ErrorCode.BAD_USER_INPUT, 'Body is not valid JSON', { reason: 'INVALID_JSON' });
     else {
       deps.logger.error('REST handler failed', { path: pathname, ...describeError(error) });

@@ -132,17 +132,16 @@ async function foldedViewerRoles(knex: Knex, user: PendingViewerUser, groupIds: 
   return groupIds.map((id) => byGroup.get(id) ?? null);
 }
 
-/**
- * `em` may be a function giving the request's EntityManager: it is then
- * called (and the request's fork made) only when a loader first needs it.
- * `sharedKnex`, the ORM's knex (what `em().getKnex()` returns for any fork),
- * lets the loaders that read plain rows run without forking at all.
- */
-export function createLoaders(requestEm: EntityManager | (() => EntityManager), viewer: Viewer, sharedKnex?: Knex): RequestLoaders {
-  const em = typeof requestEm === 'function' ? requestEm : () => requestEm;
-  const knex = (): Knex => sharedKnex ?? em().getKnex();
-  return {
-    viewerRoleByGroup: new PrimedLoader(async (groupIds) => {
+interface LoaderDeps {
+  em: () => EntityManager;
+  knex: () => Knex;
+  viewer: Viewer;
+}
+
+/** How each loader is made; RequestLoadersOnDemand makes one on its first use in a request. */
+const loaderFactories: { [Name in keyof RequestLoaders]: (deps: LoaderDeps) => RequestLoaders[Name] } = {
+  viewerRoleByGroup: ({ knex, viewer }) =>
+    new PrimedLoader(async (groupIds) => {
       if (viewer.kind === 'apiKey') {
         return groupIds.map((id) => (id === viewer.apiKey.group.id ? viewer.apiKey.role : null));
       }
@@ -155,7 +154,8 @@ export function createLoaders(requestEm: EntityManager | (() => EntityManager), 
       const byGroup = new Map(rows.map((row) => [row.group_id, row.role]));
       return groupIds.map((id) => byGroup.get(id) ?? null);
     }),
-    activeMemberCountByGroup: new PrimedLoader(async (groupIds) => {
+  activeMemberCountByGroup: ({ knex }) =>
+    new PrimedLoader(async (groupIds) => {
       const rows: { group_id: string; count: string }[] = await knex()('members')
         .select('group_id')
         .count('* as count')
@@ -165,7 +165,8 @@ export function createLoaders(requestEm: EntityManager | (() => EntityManager), 
       const byGroup = new Map(rows.map((row) => [row.group_id, Number(row.count)]));
       return groupIds.map((id) => byGroup.get(id) ?? 0);
     }),
-    activeSubMemberIdsByPrimary: new DataLoader(async (primaryIds) => {
+  activeSubMemberIdsByPrimary: ({ knex }) =>
+    new DataLoader(async (primaryIds) => {
       const rows: { id: string; primary_member_id: string }[] = await knex()('members')
         .select('id', 'primary_member_id')
         .where({ status: 'ACTIVE' })
@@ -173,16 +174,18 @@ export function createLoaders(requestEm: EntityManager | (() => EntityManager), 
         .orderBy('sub_index');
       return primaryIds.map((id) => rows.filter((row) => row.primary_member_id === id).map((row) => row.id));
     }),
-    groupById: byIdLoader(em, Group),
-    memberById: byIdLoader(em, Member),
-    memberViewById: new PrimedLoader(async (ids) => {
+  groupById: ({ em }) => byIdLoader(em, Group),
+  memberById: ({ em }) => byIdLoader(em, Member),
+  memberViewById: ({ knex }) =>
+    new PrimedLoader(async (ids) => {
       const rows: MemberViewRow[] = await knex()('members').select(MEMBER_VIEW_COLUMNS).whereIn('id', [...ids]);
       const byId = new Map(rows.map((row) => [row.id, memberView(row)]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
-    transactionById: byIdLoader(em, LedgerTransaction),
-    billingPeriodById: byIdLoader(em, BillingPeriod),
-    openDueCountByGroup: new DataLoader(async (groupIds) => {
+  transactionById: ({ em }) => byIdLoader(em, LedgerTransaction),
+  billingPeriodById: ({ em }) => byIdLoader(em, BillingPeriod),
+  openDueCountByGroup: ({ knex }) =>
+    new DataLoader(async (groupIds) => {
       const rows: { group_id: string; count: string }[] = await knex()('dues')
         .select('group_id')
         .count('* as count')
@@ -192,12 +195,43 @@ export function createLoaders(requestEm: EntityManager | (() => EntityManager), 
       const byGroup = new Map(rows.map((row) => [row.group_id, Number(row.count)]));
       return groupIds.map((id) => byGroup.get(id) ?? 0);
     }),
-    userNameById: nameLoader(knex, 'users'),
-    apiKeyNameById: nameLoader(knex, 'api_keys'),
-    apiKeyCreatorById: new DataLoader(async (ids) => {
+  userNameById: ({ knex }) => nameLoader(knex, 'users'),
+  apiKeyNameById: ({ knex }) => nameLoader(knex, 'api_keys'),
+  apiKeyCreatorById: ({ knex }) =>
+    new DataLoader(async (ids) => {
       const rows: { id: string; created_by_id: string }[] = await knex()('api_keys').select('id', 'created_by_id').whereIn('id', [...ids]);
       const byId = new Map(rows.map((row) => [row.id, row.created_by_id]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
-  };
+};
+
+/**
+ * A request's loaders, each made on first use. Most requests touch one or two
+ * of them (`{ __typename }` none), and making all of them up front was a
+ * measurable part of a small request's cost (BENCHMARKS.md). The getters live
+ * on the prototype, defined once below; the made loaders are kept per instance.
+ */
+class RequestLoadersOnDemand {
+  readonly made: Partial<Record<keyof RequestLoaders, unknown>> = {};
+  constructor(readonly deps: LoaderDeps) {}
+}
+for (const name of Object.keys(loaderFactories) as (keyof RequestLoaders)[]) {
+  Object.defineProperty(RequestLoadersOnDemand.prototype, name, {
+    get(this: RequestLoadersOnDemand) {
+      return (this.made[name] ??= loaderFactories[name](this.deps));
+    },
+  });
+}
+
+/**
+ * `em` may be a function giving the request's EntityManager: it is then
+ * called (and the request's fork made) only when a loader first needs it.
+ * `sharedKnex`, the ORM's knex (what `em().getKnex()` returns for any fork),
+ * lets the loaders that read plain rows run without forking at all.
+ */
+export function createLoaders(requestEm: EntityManager | (() => EntityManager), viewer: Viewer, sharedKnex?: Knex): RequestLoaders {
+  const em = typeof requestEm === 'function' ? requestEm : () => requestEm;
+  const knex = (): Knex => sharedKnex ?? em().getKnex();
+  // The prototype's getters (above) give it every property of RequestLoaders.
+  return new RequestLoadersOnDemand({ em, knex, viewer }) as unknown as RequestLoaders;
 }

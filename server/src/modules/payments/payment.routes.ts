@@ -25,7 +25,7 @@ function webhookRoute(receive: typeof receiveRazorpayWebhook): RestHandler {
     const answered = deps.inboundWebhooks.receiving();
     try {
       // The per-IP limit is counted in the statement that stores the delivery (inbound-webhook.service.ts).
-      const delivery: WebhookDelivery = { rawBody: await readBody(req, deps.config.bodyLimitBytes), headers: req.headers, sourceIp: clientIp(req, deps.config) };
+      const delivery: WebhookDelivery = { rawBody: await readBody(req, deps.config.bodyLimitBytes, res), headers: req.headers, sourceIp: clientIp(req, deps.config) };
       answer(res, await receive(deps, delivery));
     } finally {
       answered();
@@ -82,7 +82,7 @@ function sandboxCheckoutPage(provider: PaymentProvider): RestHandler {
 function sandboxPay(provider: PaymentProvider): RestHandler {
   return async (req, res, deps, params) => {
     const wantsJson = (req.headers.accept ?? '').includes('application/json');
-    const form = new URLSearchParams((await readBody(req, 10_000)).toString('utf8'));
+    const form = new URLSearchParams((await readBody(req, 10_000, res)).toString('utf8'));
     const checkout = isSandbox(deps.config, provider) ? await findSandboxCheckout(deps.orm.em.fork(), provider, params.orderId) : null;
     if (!checkout) {
       if (wantsJson) sendError(res, ErrorCode.NOT_FOUND, 'Sandbox order not found');
