@@ -1,6 +1,7 @@
 import { DEFAULT_MANIFEST_PATH, PERSISTED_DOCUMENTS_MODES, PersistedDocumentsMode } from './graphql/persisted-documents';
 import { parseNetwork } from './modules/webhooks/webhook-address';
 import { loadRemittanceConfig, RemittanceConfig } from './modules/remittances/remittance.config';
+import { DEFAULT_MAX_QUEUED_EVENTS } from './shared/event-bus';
 
 /**
  * Every setting Coffer reads from the environment, with its default. README's
@@ -27,6 +28,8 @@ export interface CofferConfig {
   bodyLimitBytes: number;
   /** A WebSocket whose client has more than this waiting to be sent is closed (1013) instead of buffered for. */
   wsMaxBufferedBytes: number;
+  /** A subscription with more events than this waiting for its client's socket closes that socket (1013). */
+  wsMaxQueuedEvents: number;
   maxQueryDepth: number;
   maxAliases: number;
   maxQueryCost: number;
@@ -168,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CofferConfig {
     seedDemo: readBool(env, 'SEED_DEMO', !isProduction),
     bodyLimitBytes: readInt(env, 'BODY_LIMIT_BYTES', 1_000_000),
     wsMaxBufferedBytes: readInt(env, 'WS_MAX_BUFFERED_BYTES', 1_048_576),
+    wsMaxQueuedEvents: readInt(env, 'WS_MAX_QUEUED_EVENTS', DEFAULT_MAX_QUEUED_EVENTS),
     maxQueryDepth: readInt(env, 'GRAPHQL_MAX_DEPTH', 10),
     maxAliases: readInt(env, 'GRAPHQL_MAX_ALIASES', 15),
     maxQueryCost: readInt(env, 'GRAPHQL_MAX_COST', 5000),

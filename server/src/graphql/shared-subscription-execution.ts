@@ -2,7 +2,7 @@ import { createSourceEventStream, execute, ExecutionArgs, ExecutionResult, Forma
 import { MessageType } from 'graphql-ws';
 import type { WebSocket } from 'ws';
 import { admittedEventsSourceOf, AdmittedEventsSource } from '../shared/admitted-events';
-import type { CofferEvent } from '../shared/event-bus';
+import { CofferEvent, DEFAULT_MAX_QUEUED_EVENTS } from '../shared/event-bus';
 import { oncePerEvent } from '../shared/once-per-event';
 import type { GraphQLContext } from './context';
 import { closeIfFallingBehind } from './slow-socket';
@@ -147,8 +147,9 @@ class FanoutGroup {
     private readonly maxBufferedBytes: number,
     private readonly onEmpty: () => void,
   ) {
-    // Subscribed now, so no event published after this subscription was accepted is missed.
-    this.events = source.events.subscribe(source.topic, source.key);
+    // Subscribed now, so no event published after this subscription was accepted is missed. With
+    // options of its own: the group's subscription is not the socket's that happened to create it.
+    this.events = source.events.subscribe(source.topic, source.key, { maxQueuedEvents: DEFAULT_MAX_QUEUED_EVENTS });
     void this.run();
   }
 
@@ -160,9 +161,16 @@ class FanoutGroup {
   }
 
   private async run(): Promise<void> {
-    for await (const event of this.events) {
-      // deliver() settles every failure on the subscribers concerned; this only keeps the loop alive.
-      await this.deliver(event).catch(() => undefined);
+    try {
+      for await (const event of this.events) {
+        // deliver() settles every failure on the subscribers concerned; this only keeps the loop alive.
+        await this.deliver(event).catch(() => undefined);
+      }
+    } catch (error) {
+      // Events came faster than this group could deliver them (SubscriberFellBehindError): every
+      // subscriber gets the error rather than a stream that silently skipped events.
+      this.onEmpty();
+      for (const member of [...this.subscribers]) member.fail(error);
     }
   }
 

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../../test/support/test-database';
-import { CofferEvent, EVENT_BUS_APPLICATION_NAME, PostgresEventBus } from './event-bus';
+import { CofferEvent, EVENT_BUS_APPLICATION_NAME, LocalEventBus, PostgresEventBus, SubscriberFellBehindError } from './event-bus';
 
 /*
  * The PostgreSQL bus against a real database whose server kills the bus's
@@ -90,4 +90,39 @@ it('sends events published together to every instance in the order published, ea
     await Promise.all([heardByOther.return?.(), heardByPublisher.return?.(), elsewhere.return?.()]);
     await Promise.all([publisher.close(), other.close()]);
   }
+});
+
+describe('a subscription whose consumer falls behind', () => {
+  it('keeps at most maxQueuedEvents waiting: past that it stops listening, drops them and throws once', async () => {
+    const bus = new LocalEventBus();
+    const events = bus.subscribe('bus-test', 'k', { maxQueuedEvents: 3 });
+    for (let n = 1; n <= 3; n += 1) await bus.publish(event(n));
+    expect((await events.next()).value).toEqual(event(1)); // one taken: room for one more
+    await bus.publish(event(4));
+    await bus.publish(event(5)); // 2, 3 and 4 wait: this one is too many
+    await bus.publish(event(6)); // no longer listening
+    await expect(events.next()).rejects.toThrow(SubscriberFellBehindError);
+    expect(await events.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('with onFellBehind, calls it once and ends the stream instead of throwing', async () => {
+    const bus = new LocalEventBus();
+    const onFellBehind = jest.fn();
+    const events = bus.subscribe('bus-test', 'k', { maxQueuedEvents: 2, onFellBehind });
+    for (let n = 1; n <= 5; n += 1) await bus.publish(event(n));
+    expect(onFellBehind).toHaveBeenCalledTimes(1);
+    expect(await events.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('never falls behind while the consumer keeps up, and other subscriptions are not affected', async () => {
+    const bus = new LocalEventBus();
+    const keepingUp = bus.subscribe('bus-test', 'k', { maxQueuedEvents: 2 });
+    const stalled = bus.subscribe('bus-test', 'k', { maxQueuedEvents: 2, onFellBehind: () => undefined });
+    for (let n = 1; n <= 50; n += 1) {
+      await bus.publish(event(n));
+      expect((await keepingUp.next()).value).toEqual(event(n));
+    }
+    expect(await stalled.next()).toEqual({ value: undefined, done: true });
+    await keepingUp.return?.();
+  });
 });

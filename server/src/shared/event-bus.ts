@@ -17,10 +17,37 @@ export interface CofferEvent {
 
 type Listener = (event: CofferEvent) => void;
 
+/**
+ * Events waiting for one subscription's consumer, at most. A consumer that takes
+ * them slower than they come (graphql-ws waits for each write to a client that
+ * stopped reading) would otherwise hold every later event in memory. Generous:
+ * a healthy consumer drains a burst (the overdue run publishes one event per due)
+ * long before this.
+ */
+export const DEFAULT_MAX_QUEUED_EVENTS = 10_000;
+
+export interface SubscribeOptions {
+  /** Default DEFAULT_MAX_QUEUED_EVENTS. */
+  maxQueuedEvents?: number;
+  /**
+   * Called once when more than `maxQueuedEvents` wait: the subscription has then
+   * stopped listening and dropped what waited, and its iterator ends. Without
+   * it, the iterator throws SubscriberFellBehindError instead.
+   */
+  onFellBehind?: () => void;
+}
+
+export class SubscriberFellBehindError extends Error {
+  constructor(maxQueuedEvents: number) {
+    super(`More than ${maxQueuedEvents} events waited for this subscription; it was ended`);
+    this.name = 'SubscriberFellBehindError';
+  }
+}
+
 export interface EventBus {
   publish(event: CofferEvent): Promise<void>;
-  /** Async iterator of events on topic+key; ends when the consumer returns. */
-  subscribe(topic: string, key: string): AsyncIterableIterator<CofferEvent>;
+  /** Async iterator of events on topic+key; ends when the consumer returns (or falls behind: SubscribeOptions). */
+  subscribe(topic: string, key: string, options?: SubscribeOptions): AsyncIterableIterator<CofferEvent>;
   close(): Promise<void>;
 }
 
@@ -37,12 +64,21 @@ export class LocalEventBus implements EventBus {
     this.deliver(event);
   }
 
-  subscribe(topic: string, key: string): AsyncIterableIterator<CofferEvent> {
+  subscribe(topic: string, key: string, options: SubscribeOptions = {}): AsyncIterableIterator<CofferEvent> {
     const routingKey = `${topic}:${key}`;
+    const maxQueued = options.maxQueuedEvents ?? DEFAULT_MAX_QUEUED_EVENTS;
     const queue: CofferEvent[] = [];
     let wake: (() => void) | undefined;
     let done = false;
+    let fellBehind = false;
     const listener: Listener = (event) => {
+      if (queue.length >= maxQueued) {
+        queue.length = 0;
+        stop();
+        if (options.onFellBehind) options.onFellBehind();
+        else fellBehind = true;
+        return;
+      }
       queue.push(event);
       wake?.();
     };
@@ -60,6 +96,10 @@ export class LocalEventBus implements EventBus {
       next: async () => {
         while (!done && queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
+        if (fellBehind) {
+          fellBehind = false;
+          throw new SubscriberFellBehindError(maxQueued);
+        }
         if (queue.length > 0) return { value: queue.shift() as CofferEvent, done: false };
         return { value: undefined, done: true };
       },
@@ -208,8 +248,8 @@ export class DeferredEventBus implements EventBus {
     this.queued.push(event);
   }
 
-  subscribe(topic: string, key: string): AsyncIterableIterator<CofferEvent> {
-    return this.target.subscribe(topic, key);
+  subscribe(topic: string, key: string, options?: SubscribeOptions): AsyncIterableIterator<CofferEvent> {
+    return this.target.subscribe(topic, key, options);
   }
 
   /** Call after commit. */
