@@ -23,6 +23,7 @@ import { PendingViewerUser, viewerUserGone } from './modules/auth/viewer';
 import { domainErrorExtensions, formatPublicError, publicGraphQLError, requestError } from './graphql/errors';
 import { buildCofferSchema } from './graphql/schema';
 import { CONSOLE_CLIENT_HEADER, isConsoleHttpRequest, isConsoleSocket, loadPersistedDocuments, resolvePersistedDocument } from './graphql/persisted-documents';
+import { LiveSubscriptions } from './graphql/live-subscriptions';
 import { createSharedSubscriptions } from './graphql/shared-subscription-execution';
 import { closeIfFallingBehind, eventsForSocket } from './graphql/slow-socket';
 import { approvalEventShareKey } from './modules/approvals/approval.resolver';
@@ -57,6 +58,8 @@ export interface CofferServer {
   orm: MikroORM;
   events: EventBus;
   httpServer: Server;
+  /** The graphql-ws subscriptions this instance serves, by field and variables (live-subscriptions.ts). */
+  liveSubscriptions: LiveSubscriptions;
   /** What jobs run with (the cron routes and the scheduler use the same). */
   jobDeps: JobDeps;
   close(): Promise<void>;
@@ -200,7 +203,8 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
   const pool = createJobPool(options.databaseUrl, logger);
   const jobDeps: JobDeps = { orm, pool, config, events, logger };
   const inboundWebhooks = startInboundWebhookProcessor({ orm, config, events, logger }, config.payments.webhookProcessConcurrency);
-  const restDeps = { orm, config, events, logger, startedAt, pool, inboundWebhooks };
+  const liveSubscriptions = new LiveSubscriptions();
+  const restDeps = { orm, config, events, logger, startedAt, pool, inboundWebhooks, liveSubscriptions };
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     for (const [name, value] of Object.entries(corsHeaders(req, config))) res.setHeader(name, value);
@@ -421,7 +425,14 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         closeIfFallingBehind(ctx.extra.socket, config.wsMaxBufferedBytes);
         return result.errors?.length ? publicResult(result) : undefined;
       },
-      onClose: (ctx) => clearTimeout(ctx.extra.expiryTimer),
+      onOperation: (ctx, id, _payload, args, result) => {
+        if (typeof (result as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function') liveSubscriptions.opened(ctx.extra, id, args);
+      },
+      onComplete: (ctx, id) => liveSubscriptions.closed(ctx.extra, id),
+      onClose: (ctx) => {
+        clearTimeout(ctx.extra.expiryTimer);
+        liveSubscriptions.socketClosed(ctx.extra);
+      },
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => publicGraphQLError(error, logError)),
     },
     wsServer,
@@ -445,6 +456,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
     orm,
     events,
     httpServer,
+    liveSubscriptions,
     jobDeps,
     close: () => {
       closing ??= (async () => {

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { HEALTH_TIMEOUT_MS } from '../src/rest/router';
 import { startTestServer, TestServer } from './support/test-server';
 
 /*
@@ -12,6 +13,7 @@ interface Health {
   uptime: number;
   db: 'up' | 'down';
   dbLatencyMs: number | null;
+  subscriptions: number;
   timestamp: string;
 }
 
@@ -44,6 +46,7 @@ describe('with the database up', () => {
       uptime: expect.any(Number),
       db: 'up',
       dbLatencyMs: expect.any(Number),
+      subscriptions: 0,
       timestamp: expect.any(String),
     });
     expect(health.uptime).toBeGreaterThanOrEqual(0);
@@ -93,10 +96,12 @@ describe('after the database becomes unreachable', () => {
       uptime: expect.any(Number),
       db: 'down',
       dbLatencyMs: null,
+      subscriptions: 0,
       timestamp: expect.any(String),
     });
     expectRecentTimestamp(health.timestamp);
-    // A health check must answer quickly rather than hang with the database.
-    expect(Date.now() - started).toBeLessThan(5000);
+    // A health check must answer quickly rather than hang with the database: it gives up on it after
+    // HEALTH_TIMEOUT_MS; the rest of the bound is room for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(HEALTH_TIMEOUT_MS + 8000);
   });
 });

@@ -33,13 +33,39 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof (value as { [Symbol.asyncIterator]?: unknown } | null)?.[Symbol.asyncIterator] === 'function';
 }
 
-async function* mapEvents(source: AsyncIterable<unknown>, run: (event: CofferEvent) => Promise<ExecutionResult>): AsyncGenerator<ExecutionResult> {
+/**
+ * Each event of `source` run through `run`, as graphql-ws iterates them. Written out rather than
+ * as an async generator, whose return() would wait for the pending next() (on a quiet topic, the
+ * next event): graphql-ws calls return() when the client completes the subscription or its socket
+ * closes, and that must stop the event-bus listener then, not at the topic's next event.
+ */
+function mapEvents(source: AsyncIterable<unknown>, run: (event: CofferEvent) => Promise<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
   const iterator = source[Symbol.asyncIterator]();
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield await run(next.value as CofferEvent);
-  } finally {
-    await iterator.return?.();
-  }
+  let finished = false;
+  const finish = async (): Promise<IteratorReturnResult<undefined>> => {
+    if (!finished) {
+      finished = true;
+      await iterator.return?.();
+    }
+    return { value: undefined, done: true };
+  };
+  const mapped: AsyncIterableIterator<ExecutionResult> = {
+    [Symbol.asyncIterator]: () => mapped,
+    next: async () => {
+      try {
+        const next = await iterator.next();
+        if (next.done || finished) return await finish();
+        const result = await run(next.value as CofferEvent);
+        return finished ? await finish() : { value: result, done: false };
+      } catch (error) {
+        // graphql-ws reports the error and stops iterating without calling return(): stop the source here.
+        await finish();
+        throw error;
+      }
+    },
+    return: finish,
+  };
+  return mapped;
 }
 
 const OPEN = 1; // WebSocket.OPEN

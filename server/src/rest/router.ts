@@ -27,6 +27,7 @@ import { ApiKeyRateLimitedError, clientIp, consumeRateLimit, RateLimitRule, rate
 import { describeError, Logger } from '../shared/logger';
 import type { ServiceContext } from '../shared/service-context';
 import type { InboundWebhookProcessor } from '../modules/payments/inbound-webhook-processor';
+import type { LiveSubscriptions } from '../graphql/live-subscriptions';
 import { cronRoutes } from './cron-routes';
 import { BodyTooLargeError, readBody, RequestAbortedError, sendData, sendDomainError, sendError, sendHtml } from './envelope';
 
@@ -40,6 +41,8 @@ export interface RestDeps {
   pool: Pool;
   /** This instance's processor of stored provider webhooks. */
   inboundWebhooks: InboundWebhookProcessor;
+  /** The graphql-ws subscriptions this instance serves. */
+  liveSubscriptions: LiveSubscriptions;
 }
 
 /** `params` holds the `:name` segments of the matched route, decoded. */
@@ -61,7 +64,8 @@ function setHeaders(res: ServerResponse, headers: Record<string, string>): void 
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 }
 
-const HEALTH_TIMEOUT_MS = 2000;
+/** GET /api/health gives up on the database after this long (reported as db: down). */
+export const HEALTH_TIMEOUT_MS = 2000;
 
 /** GET /api/health: 200 when the database answers, 503 when it does not. */
 const health: Handler = async (_req, res, deps) => {
@@ -82,6 +86,8 @@ const health: Handler = async (_req, res, deps) => {
     uptime: Math.round((Date.now() - deps.startedAt) / 1000),
     db,
     dbLatencyMs: db === 'up' ? Math.round((performance.now() - started) * 100) / 100 : null,
+    // Live GraphQL subscriptions on this instance: how the consoles' WebSocket load spreads over replicas.
+    subscriptions: deps.liveSubscriptions.total,
     timestamp: new Date().toISOString(),
   };
   sendData(res, db === 'up' ? 200 : 503, body);

@@ -126,3 +126,18 @@ describe('a subscription whose consumer falls behind', () => {
     await keepingUp.return?.();
   });
 });
+
+describe('ending a subscription', () => {
+  it('ends a pending next() at once, and ending it twice leaves a later subscription of the same key listening', async () => {
+    const bus = new LocalEventBus();
+    const first = bus.subscribe('bus-test', 'k');
+    const pending = first.next();
+    await first.return?.();
+    expect(await Promise.race([pending, later(1000).then(() => 'still waiting')])).toEqual({ value: undefined, done: true });
+
+    const second = bus.subscribe('bus-test', 'k');
+    await first.return?.(); // again, say from both graphql-ws and a stream wrapping this one
+    await bus.publish(event(1));
+    expect(await Promise.race([second.next(), later(1000).then(() => 'not heard')])).toEqual({ value: event(1), done: false });
+  });
+});

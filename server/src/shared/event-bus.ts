@@ -86,9 +86,12 @@ export class LocalEventBus implements EventBus {
     set.add(listener);
     this.listeners.set(routingKey, set);
     const stop = (): void => {
-      done = true;
-      set.delete(listener);
-      if (set.size === 0) this.listeners.delete(routingKey);
+      if (!done) {
+        done = true;
+        set.delete(listener);
+        // Only this subscription's own set: after it emptied once, the key may hold a newer subscriber's.
+        if (set.size === 0 && this.listeners.get(routingKey) === set) this.listeners.delete(routingKey);
+      }
       wake?.();
     };
     const iterator: AsyncIterableIterator<CofferEvent> = {

@@ -5,6 +5,7 @@ import { CofferServer, startCoffer } from '../../src/app';
 import { CofferConfig, loadConfig } from '../../src/config';
 import { Logger, silentLogger } from '../../src/shared/logger';
 import { createTestDatabase, TestDatabase } from './test-database';
+import { WAIT_TIMEOUT_MS } from './until';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -118,7 +119,7 @@ export function collect<T>(client: WsClient, query: string, variables: Record<st
       return completed;
     },
     dispose,
-    async next(count = 1, timeoutMs = 5000): Promise<void> {
+    async next(count = 1, timeoutMs = WAIT_TIMEOUT_MS): Promise<void> {
       const deadline = Date.now() + timeoutMs;
       while (results.length < count && !error && !completed) {
         if (Date.now() > deadline) throw new Error(`Timed out waiting for subscription result #${count}`);

@@ -1,4 +1,6 @@
+import type { CofferServer } from '../../src/app';
 import type { EventBus } from '../../src/shared/event-bus';
+import { until, WAIT_TIMEOUT_MS } from './until';
 
 /*
  * Helpers for graphql-ws tests: watching a socket close, waiting until a
@@ -26,7 +28,7 @@ export function closeWatcher() {
       return closedWith;
     },
     /** Rejects if the socket does not close within the timeout. */
-    async wait(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+    async wait(timeoutMs = WAIT_TIMEOUT_MS): Promise<{ code: number; reason: string }> {
       let timer: NodeJS.Timeout | undefined;
       try {
         return await Promise.race([
@@ -42,19 +44,30 @@ export function closeWatcher() {
   };
 }
 
+/** How many listeners the instance's event bus has on topic+key (one per subscription, one per fan-out group). */
+export function busListeners(events: EventBus, topic: string, key: string): number {
+  const listeners = (events as unknown as { listeners: Map<string, Set<unknown>> }).listeners;
+  if (!(listeners instanceof Map)) throw new Error('event bus has no listener map: update busListeners');
+  return listeners.get(`${topic}:${key}`)?.size ?? 0;
+}
+
 /**
  * graphql-ws sends no acknowledgement for a subscribe, so a test that acts
  * right after subscribing could publish before the server listens. This waits
  * until the instance's event bus has `count` listeners on topic+key.
  */
-export async function waitForListeners(events: EventBus, topic: string, key: string, count = 1, timeoutMs = 5000): Promise<void> {
-  const listeners = (events as unknown as { listeners: Map<string, Set<unknown>> }).listeners;
-  if (!(listeners instanceof Map)) throw new Error('event bus has no listener map: update waitForListeners');
-  const deadline = Date.now() + timeoutMs;
-  while ((listeners.get(`${topic}:${key}`)?.size ?? 0) < count) {
-    if (Date.now() > deadline) throw new Error(`no ${count} listener(s) on ${topic}:${key} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+export async function waitForListeners(events: EventBus, topic: string, key: string, count = 1, timeoutMs = WAIT_TIMEOUT_MS): Promise<void> {
+  await until(() => busListeners(events, topic, key) >= count, `${count} listener(s) on ${topic}:${key}`, timeoutMs);
+}
+
+/**
+ * Waits until the server serves `count` subscriptions of `field` with exactly
+ * these variables (as subscribed): their subscribe functions have run and
+ * they listen. Works for shared (fan-out) subscriptions too, where the event
+ * bus has one listener however many sockets subscribe.
+ */
+export async function waitForSubscribers(server: CofferServer, field: string, variables: Record<string, unknown>, count = 1, timeoutMs = WAIT_TIMEOUT_MS): Promise<void> {
+  await until(() => server.liveSubscriptions.count(field, variables) >= count, `${count} live ${field} subscription(s) for ${JSON.stringify(variables)}`, timeoutMs);
 }
 
 /**
