@@ -5,6 +5,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { findFreePort } from '../src/db/embedded-postgres';
 import { createTestDatabase, TestDatabase } from './support/test-database';
+import { until, WAIT_TIMEOUT_MS } from './support/until';
 
 /*
  * Two real server processes (the compiled `node server/dist/main.js`, as
@@ -51,6 +52,26 @@ async function gql<T>(instance: Instance, query: string, variables: Record<strin
   return (await response.json()) as { data?: T; errors?: unknown[] };
 }
 
+/**
+ * Waits until the instance serves `count` subscriptions (GET /api/health says how many): graphql-ws
+ * acknowledges no subscribe, and an event published before the other process listens is not heard.
+ */
+async function waitForSubscriptions(instance: Instance, count: number): Promise<void> {
+  await until(async () => {
+    const response = await fetch(`${instance.url}/api/health`);
+    return ((await response.json()) as { data: { subscriptions: number } }).data.subscriptions === count;
+  }, `${count} subscription(s) on ${instance.url}`);
+}
+
+/** The first result of a promise that must settle soon, or a failure that says what never came. */
+function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not arrive within ${WAIT_TIMEOUT_MS} ms`)), WAIT_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 async function signIn(instance: Instance, email: string, password: string): Promise<string> {
   const response = await gql<{ signIn: { accessToken: string } }>(instance, 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { accessToken } }', { e: email, p: password });
   return response.data!.signIn.accessToken;
@@ -77,6 +98,7 @@ it('delivers an approval request made through one process to an admin subscribed
   expect(groups.data?.groups.edges).toHaveLength(1);
   const groupId = groups.data!.groups.edges[0].node.id;
 
+  await waitForSubscriptions(b!, 0);
   const client = createClient({ url: `${b!.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${adminToken}` }, retryAttempts: 0 });
   const received = new Promise<unknown>((resolve, reject) => {
     client.subscribe(
@@ -84,7 +106,7 @@ it('delivers an approval request made through one process to an admin subscribed
       { next: resolve, error: reject, complete: () => undefined },
     );
   });
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await waitForSubscriptions(b!, 1);
   const request = await gql<{ addMember: { pendingApproval: boolean } }>(
     a!,
     'mutation($g: ID!) { addMember(input: { groupId: $g, email: "cross@example.com", name: "Cross Process" }) { pendingApproval } }',
@@ -92,7 +114,7 @@ it('delivers an approval request made through one process to an admin subscribed
     operatorToken,
   );
   expect(request.data?.addMember.pendingApproval).toBe(true);
-  const event = (await received) as { data: { approvalEvents: { type: string; pendingCount: number; approval: { proposedData: { input: { name: string } }; requestedBy: { name: string } } } } };
+  const event = (await within(received, 'the approval event')) as { data: { approvalEvents: { type: string; pendingCount: number; approval: { proposedData: { input: { name: string } }; requestedBy: { name: string } } } } };
   expect(event.data.approvalEvents).toMatchObject({ type: 'QUEUED', pendingCount: 1, approval: { proposedData: { input: { name: 'Cross Process' } }, requestedBy: { name: 'Omar Operator' } } });
   await client.dispose();
 });
@@ -103,6 +125,7 @@ it("delivers both events of an operator's transaction (the ledger's and the admi
   const groups = await gql<{ groups: { edges: { node: { id: string } }[] } }>(b!, '{ groups { edges { node { id } } } }', {}, adminToken);
   const groupId = groups.data!.groups.edges[0].node.id;
 
+  await waitForSubscriptions(b!, 0); // the previous test's subscription has left
   const client = createClient({ url: `${b!.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${adminToken}` }, retryAttempts: 0 });
   const first = <T>(query: string) =>
     new Promise<T>((resolve, reject) => {
@@ -114,7 +137,7 @@ it("delivers both events of an operator's transaction (the ledger's and the admi
   const inbox = first<{ data: { approvalEvents: { type: string; approval: { targetId: string; requestedBy: { name: string } } } } }>(
     'subscription($g: ID!) { approvalEvents(groupId: $g) { type approval { targetId requestedBy { name } } } }',
   );
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await waitForSubscriptions(b!, 2);
   const recorded = await gql<{ recordTransaction: { pendingApproval: boolean; transaction: { id: string } } }>(
     a!,
     'mutation($g: ID!) { recordTransaction(input: { groupId: $g, type: CASH_IN, category: DONATION, amount: { amount: "12.00", currency: "INR" }, paymentMode: CASH }) { pendingApproval transaction { id } } }',
@@ -123,7 +146,7 @@ it("delivers both events of an operator's transaction (the ledger's and the admi
   );
   expect(recorded.data?.recordTransaction.pendingApproval).toBe(true);
   const transactionId = recorded.data!.recordTransaction.transaction.id;
-  expect((await ledger).data.transactionEvents).toEqual({ action: 'RECORDED', transaction: { id: transactionId, approvalStatus: 'PENDING' } });
-  expect((await inbox).data.approvalEvents).toEqual({ type: 'QUEUED', approval: { targetId: transactionId, requestedBy: { name: 'Omar Operator' } } });
+  expect((await within(ledger, 'the ledger event')).data.transactionEvents).toEqual({ action: 'RECORDED', transaction: { id: transactionId, approvalStatus: 'PENDING' } });
+  expect((await within(inbox, 'the inbox event')).data.approvalEvents).toEqual({ type: 'QUEUED', approval: { targetId: transactionId, requestedBy: { name: 'Omar Operator' } } });
   await client.dispose();
 });

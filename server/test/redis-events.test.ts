@@ -5,6 +5,7 @@ import { RedisEventBus } from '../src/shared/event-bus';
 import { ADD_MEMBER, createGroup, createUser } from './support/factories';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { collect, startTestServer, TestServer } from './support/test-server';
+import { waitForSubscribers } from './support/ws-helpers';
 
 /*
  * With REDIS_URL set, events between instances go through Redis pub/sub.
@@ -56,7 +57,7 @@ it('uses Redis for events when REDIS_URL is set, and they cross instances', asyn
   const admin = await createUser(a, { name: 'Redis Admin' });
   const group = await createGroup(a, admin);
   const onB = collect<{ memberChanged: { action: string; member: { name: string } } }>(b.ws(admin.token), 'subscription($g: ID!) { memberChanged(groupId: $g) { action member { name } } }', { g: group.id });
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await waitForSubscribers(b.server, 'memberChanged', { g: group.id });
   await a.gql(ADD_MEMBER, { input: { groupId: group.id, email: 'redis-crossing@example.com', name: 'Via Redis' } }, admin.token);
   await onB.next(1); // the event may arrive before the mutation's response
   expect(onB.results[0].data?.memberChanged).toEqual({ action: 'ADDED', member: { name: 'Via Redis' } });

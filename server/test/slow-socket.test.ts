@@ -3,7 +3,7 @@ import { FALLING_BEHIND_CLOSE_CODE } from '../src/graphql/slow-socket';
 import { ADD_MEMBER, addUserToGroup, createGroup, createUser, uniqueEmail } from './support/factories';
 import { collect, startTestServer, TestServer } from './support/test-server';
 import { until } from './support/until';
-import { closeWatcher } from './support/ws-helpers';
+import { closeWatcher, waitForSubscribers } from './support/ws-helpers';
 
 /*
  * A subscriber whose client stops reading (a phone asleep on a bad network)
@@ -35,7 +35,7 @@ afterAll(async () => {
  * (`sleepySocket`) the test corks, and `awake`. The test client does not reconnect
  * (the console does): `sleepyClosed` and `reported` tell how its socket closed.
  */
-async function sleepyAndAwake<T>(sleepyToken: string, awakeToken: string, query: string, variables: Record<string, unknown>) {
+async function sleepyAndAwake<T>(field: string, sleepyToken: string, awakeToken: string, query: string, variables: Record<string, unknown>) {
   // The server's end of each WebSocket connection, in the order clients connect.
   const serverSockets: Socket[] = [];
   const onUpgrade = (_request: unknown, socket: Socket) => serverSockets.push(socket);
@@ -47,7 +47,7 @@ async function sleepyAndAwake<T>(sleepyToken: string, awakeToken: string, query:
   const awake = collect<T>(t.ws(awakeToken), query, variables);
   await until(() => serverSockets.length === 2, "the awake subscriber's connection");
   t.server.httpServer.off('upgrade', onUpgrade);
-  await new Promise((resolve) => setTimeout(resolve, 300)); // both subscriptions listening
+  await waitForSubscribers(t.server, field, variables, 2);
   return { sleepy, awake, sleepySocket: serverSockets[0], sleepyClosed, reported };
 }
 
@@ -58,7 +58,7 @@ it('closes the socket of an admin who stopped reading (1013) once too much waits
   await addUserToGroup(t, group, operator, 'OPERATOR');
   await addUserToGroup(t, group, sleepyAdmin, 'ADMIN');
 
-  const { sleepy, awake, sleepySocket, sleepyClosed, reported } = await sleepyAndAwake<Event>(sleepyAdmin.token, group.admin.token, SUB, { g: group.id });
+  const { sleepy, awake, sleepySocket, sleepyClosed, reported } = await sleepyAndAwake<Event>('approvalEvents', sleepyAdmin.token, group.admin.token, SUB, { g: group.id });
 
   // Both get the first request; then the sleepy admin's phone stops taking data.
   const approvalIds: string[] = [];
@@ -106,7 +106,7 @@ it('closes the socket (1013) of a member-list subscriber whose events wait unwri
   const sleepyAdmin = await createUser(t, { name: 'Sleepy Lister' });
   await addUserToGroup(t, group, sleepyAdmin, 'ADMIN');
 
-  const { sleepy, awake, sleepySocket, sleepyClosed } = await sleepyAndAwake<Changed>(sleepyAdmin.token, group.admin.token, MEMBER_CHANGED, { g: group.id });
+  const { sleepy, awake, sleepySocket, sleepyClosed } = await sleepyAndAwake<Changed>('memberChanged', sleepyAdmin.token, group.admin.token, MEMBER_CHANGED, { g: group.id });
 
   const add = async (n: number): Promise<void> => {
     const response = await t.gql<{ addMember: { member: { name: string } } }>(ADD_MEMBER, { input: { groupId: group.id, email: uniqueEmail(`m${n}`), name: `Member ${n}` } }, group.admin.token);

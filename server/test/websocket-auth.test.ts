@@ -151,7 +151,8 @@ describe('an access token that expires while the socket is open', () => {
   let t: TestServer;
 
   beforeAll(async () => {
-    t = await startTestServer({ env: { ACCESS_TOKEN_TTL_SECONDS: '2' } });
+    // Long enough for sign-in, connect and one query on a loaded machine (expiry is floored to whole seconds).
+    t = await startTestServer({ env: { ACCESS_TOKEN_TTL_SECONDS: '6' } });
   });
   afterAll(async () => t.close());
 
@@ -166,7 +167,7 @@ describe('an access token that expires while the socket is open', () => {
     expect(me.results[0].data?.me.user?.email).toBe(user.email);
 
     // No further subscribe needed: the server closes the socket at the token's expiry.
-    const closed = await watcher.wait();
+    const closed = await watcher.wait(20_000);
     expect(closed.code).toBe(FORBIDDEN);
     expect(Date.now()).toBeGreaterThanOrEqual(expiryOf(token) - 50);
     await sleep(100);

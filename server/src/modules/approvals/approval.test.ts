@@ -1,5 +1,6 @@
 import { ADD_MEMBER, addUserToGroup, codeOf, createApiKey, createGroup, createUser, TestGroup, TestUser, uniqueEmail } from '../../../test/support/factories';
 import { collect, startTestServer, TestServer } from '../../../test/support/test-server';
+import { waitForSubscribers } from '../../../test/support/ws-helpers';
 
 const APPROVE = 'mutation($id: ID!, $notes: String) { approve(id: $id, notes: $notes) { id status decisionNotes decidedBy { name } } }';
 const REJECT = 'mutation($id: ID!, $notes: String) { reject(id: $id, notes: $notes) { id status } }';
@@ -228,7 +229,7 @@ describe('live approval events', () => {
     const admin = collect<Event>(t.ws(s.group.admin.token), SUB, { g: s.group.id });
     const second = collect<Event>(t.ws(s.secondAdmin.token), SUB, { g: s.group.id });
     const operatorStream = collect(t.ws(s.operator.token), SUB, { g: s.group.id });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForSubscribers(t.server, 'approvalEvents', { g: s.group.id }, 2);
 
     const id = await operatorAdds(s, 'Live Person');
     // The event may arrive before the mutation's response: wait for the first result, not "one more".
@@ -243,7 +244,7 @@ describe('live approval events', () => {
     await t.gql(APPROVE, { id }, s.group.admin.token);
     await admin.next(2);
     expect(admin.results[1].data?.approvalEvents).toMatchObject({ type: 'APPROVED', pendingCount: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await second.next(2); // returns as soon as the stream completes (or, wrongly, on a second event)
     expect(second.results.map((r) => r.data?.approvalEvents.type)).toEqual(['QUEUED']);
     expect(second.completed).toBe(true);
   });
@@ -260,7 +261,7 @@ describe('live approval events', () => {
     const second = collect<Event>(t.ws(s.secondAdmin.token), SUB, { g: s.group.id });
     const third = collect<Event>(t.ws(thirdAdmin.token), SUB, { g: s.group.id });
     const key = collect<Event>(t.ws(adminKey), SUB, { g: s.group.id });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForSubscribers(t.server, 'approvalEvents', { g: s.group.id }, 4);
 
     const recorded = await t.gql<{ recordTransaction: { pendingApproval: boolean; approval: { id: string } } }>(
       RECORD,
@@ -314,7 +315,7 @@ describe('live approval events', () => {
     const SUB = 'subscription($g: ID!) { approvalEvents(groupId: $g) { type approval { id requestedBy { name } decidedBy { name } } } }';
     type Event = { approvalEvents: { type: string; approval: { id: string; requestedBy: { name: string }; decidedBy: { name: string } | null } } };
     const admin = collect<Event>(t.ws(s.group.admin.token), SUB, { g: s.group.id });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForSubscribers(t.server, 'approvalEvents', { g: s.group.id });
 
     const approved = await operatorAdds(s, 'Approved Person');
     await admin.next(1);
@@ -354,7 +355,7 @@ describe('live approval events', () => {
     const s = await setup();
     const SUB = 'subscription($g: ID!) { approvalEvents(groupId: $g) { type } }';
     const admin = collect<{ approvalEvents: { type: string } }>(t.ws(s.group.admin.token), SUB, { g: s.group.id });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForSubscribers(t.server, 'approvalEvents', { g: s.group.id });
     const email = uniqueEmail();
     const id = await operatorAdds(s, 'Duplicate', email);
     await admin.next(1);

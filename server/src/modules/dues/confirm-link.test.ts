@@ -1,6 +1,7 @@
 import { codeOf } from '../../../test/support/factories';
 import { createBilledGroup, openPeriod } from '../../../test/support/dues-factories';
 import { collect, startTestServer, TestServer } from '../../../test/support/test-server';
+import { waitForSubscribers } from '../../../test/support/ws-helpers';
 import { signConfirmToken, verifyConfirmToken } from './confirm-link';
 
 let t: TestServer;
@@ -43,7 +44,8 @@ describe('the signed "I\'ve paid" link', () => {
       'subscription($g: ID!) { dueEvents(groupId: $g) { change due { id status } } }',
       { g: group.id },
     );
-    await new Promise((resolve) => setTimeout(resolve, 300)); // both subscriptions registered
+    await waitForSubscribers(t.server, 'approvalEvents', { g: group.id });
+    await waitForSubscribers(t.server, 'dueEvents', { g: group.id });
     const response = await visit(await linkFor(dueId, member.token));
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/api/confirm/thanks');
@@ -102,10 +104,15 @@ describe('the signed "I\'ve paid" link', () => {
   });
 
   it('verifies the signature before the expiry, so an edited expiry is INVALID not EXPIRED', () => {
-    const token = signConfirmToken('d1', new Date(Date.now() - 1000), 's');
-    expect(verifyConfirmToken(token, 's')).toEqual({ ok: false, reason: 'EXPIRED' });
-    expect(verifyConfirmToken(token, 'other')).toEqual({ ok: false, reason: 'INVALID' });
-    expect(verifyConfirmToken(signConfirmToken('d1', new Date(Date.now() + 1000), 's'), 's')).toEqual({ ok: true, dueId: 'd1' });
+    // One fixed "now" for signing and checking: the expiry is kept in whole seconds, so a token a second
+    // ahead of one Date.now() could already have expired by a later one.
+    const now = Date.now();
+    const token = signConfirmToken('d1', new Date(now - 1000), 's');
+    expect(verifyConfirmToken(token, 's', now)).toEqual({ ok: false, reason: 'EXPIRED' });
+    expect(verifyConfirmToken(token, 'other', now)).toEqual({ ok: false, reason: 'INVALID' });
+    const valid = signConfirmToken('d1', new Date(now + 60_000), 's');
+    expect(verifyConfirmToken(valid, 's', now)).toEqual({ ok: true, dueId: 'd1' });
+    expect(verifyConfirmToken(valid, 's', now + 61_000)).toEqual({ ok: false, reason: 'EXPIRED' });
   });
 
   it('approving the request in the inbox records the payment; rejecting sends the due back to UNPAID', async () => {

@@ -1,6 +1,7 @@
 import { ADD_MEMBER, addUserToGroup, codeOf, createGroup, createUser, TestGroup, TestUser, uniqueEmail } from '../../../test/support/factories';
 import { statementsDuring } from '../../../test/support/statements';
 import { collect, startTestServer, TestServer } from '../../../test/support/test-server';
+import { waitForSubscribers } from '../../../test/support/ws-helpers';
 
 const RECORD = `mutation($input: RecordTransactionInput!) {
   recordTransaction(input: $input) {
@@ -328,7 +329,7 @@ describe('live transaction events', () => {
     const SUB = 'subscription($g: ID!) { transactionEvents(groupId: $g) { action transaction { approvalStatus amount { amount } } } }';
     const admin = collect<{ transactionEvents: { action: string; transaction: { approvalStatus: string; amount: { amount: string } } } }>(t.ws(group.admin.token), SUB, { g: group.id });
     const member = collect(t.ws(memberUser.token), SUB, { g: group.id });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForSubscribers(t.server, 'transactionEvents', { g: group.id }); // the admin's: the member's is refused
     await record(group, cashIn(group, '77'), operator.token);
     // The event may arrive before the mutation's response: wait for the first result, not "one more".
     await admin.next(1);

@@ -1,6 +1,7 @@
 import { callCron } from '../../../test/support/cron';
 import { createBilledGroup, openPeriod } from '../../../test/support/dues-factories';
 import { startTestServer, collect, TestServer } from '../../../test/support/test-server';
+import { waitForSubscribers } from '../../../test/support/ws-helpers';
 
 /*
  * The dues-driven jobs through their cron routes, on the real server and
@@ -173,7 +174,7 @@ describe('follow-ups', () => {
       'subscription($groupId: ID!) { dueEvents(groupId: $groupId) { change due { id status } } }',
       { groupId: group.id },
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForSubscribers(t.server, 'dueEvents', { groupId: group.id });
     const first = await callCron<{ overdueReconciled: number; adminNudgesEnqueued: number; worker: WorkerSummary }>(second, 'follow-ups', SECRET);
     expect(first.status).toBe(200);
     expect(first.data?.overdueReconciled).toBeGreaterThanOrEqual(1);

@@ -17,6 +17,7 @@ import {
   stripeIntent,
 } from '../../../test/support/payments';
 import { collect, startTestServer, TestServer } from '../../../test/support/test-server';
+import { waitForSubscribers } from '../../../test/support/ws-helpers';
 import { retryFailedInboundWebhooks } from './inbound-webhook.service';
 import { PaymentTargetKind, paymentTargetHandler, registerPaymentTarget } from './payment-target';
 
@@ -353,7 +354,7 @@ describe('Razorpay payments', () => {
       'subscription($g: ID!) { transactionEvents(groupId: $g) { action transaction { approvalSource providerPaymentId } } }',
       { g: f.group.id },
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForSubscribers(t.server, 'transactionEvents', { g: f.group.id });
     const paymentId = providerId('pay');
     await processed(t, postRazorpay(t, razorpayEvent('payment.captured', { paymentId, orderId: order.providerOrderId, amount: 15000 })));
     await events.next(1);

@@ -2,6 +2,7 @@ import { codeOf, createGroup, createUser, addUserToGroup } from '../../../test/s
 import { assertLedgerReconciles } from '../../../test/support/ledger-check';
 import { APPROVE, CREATE, QUOTE, quoteAndCreate, REMITTANCE, remittanceSetup, RemittanceSetup, waitForStatus } from '../../../test/support/remittance-helpers';
 import { collect, startTestServer, TestServer } from '../../../test/support/test-server';
+import { waitForSubscribers } from '../../../test/support/ws-helpers';
 import { payoutProviderFor, SandboxPayoutProvider } from './payout-provider';
 
 const BALANCE = 'query($g: ID!) { groupBalance(groupId: $g) { cashPosition { amount } accounts { code balance { amount } } } }';
@@ -272,7 +273,7 @@ describe('money under pressure', () => {
     const SUB = 'subscription($g: ID!) { remittanceEvents(groupId: $g) { status remittance { id status } } }';
     const refused = collect(t.ws(operator.token), SUB, { g: s.group.id });
     const events = collect<{ remittanceEvents: { status: string } }>(t.ws(s.checker.token), SUB, { g: s.group.id });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitForSubscribers(t.server, 'remittanceEvents', { g: s.group.id }); // the checker's: the operator's is refused
     const { remittanceId, approvalId } = await quoteAndCreate(t, s, '400.00');
     await t.gql(APPROVE, { id: approvalId }, s.checker.token);
     await waitForStatus(t, remittanceId, 'COMPLETED');

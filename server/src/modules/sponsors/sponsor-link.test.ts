@@ -287,21 +287,37 @@ describe('GET /api/sponsor-links/:token', () => {
   it('allows 30 requests a minute from one address, then 429 with Retry-After; other addresses are unaffected', async () => {
     const group = await createGroup(t);
     const data = await link(group);
-    // A fixed window: do not start the burst in the last seconds of a minute.
-    const { rows } = await t.query<{ s: number }>('select extract(second from now())::float as s');
-    if (rows[0].s > 50) await new Promise((resolve) => setTimeout(resolve, (61 - rows[0].s) * 1000));
-    const ip = fakeIp();
-    const statuses: number[] = [];
-    // Unknown tokens count too: guessing is what the limit is for.
-    for (let i = 0; i < 30; i += 1) statuses.push((await publicGet(i % 2 ? tokenOf(data) : 'unknown-token-xxxxxxxxxxxxxxx', ip)).status);
+    // A fixed window, by the database's clock: the minute the counter is kept for.
+    const minute = async () => (await t.query<{ m: string }>("select date_trunc('minute', now())::text as m")).rows[0].m;
+    const secondsIntoMinute = async () => (await t.query<{ s: number }>('select extract(second from now())::float as s')).rows[0].s;
+    const untilNextMinute = (seconds: number) => new Promise((resolve) => setTimeout(resolve, (61 - seconds) * 1000));
+    /** The 31 requests from a fresh address; null when they did not all fall in one minute (a slow machine), so the counts say nothing. */
+    const burst = async () => {
+      const ip = fakeIp();
+      const before = await minute();
+      const statuses: number[] = [];
+      // Unknown tokens count too: guessing is what the limit is for.
+      for (let i = 0; i < 30; i += 1) statuses.push((await publicGet(i % 2 ? tokenOf(data) : 'unknown-token-xxxxxxxxxxxxxxx', ip)).status);
+      const limited = await publicGet(tokenOf(data), ip);
+      return (await minute()) === before ? { statuses, limited } : null;
+    };
+    // Do not start the burst in the last seconds of a minute; if it still crossed into the next, once more from the start of a minute.
+    const seconds = await secondsIntoMinute();
+    if (seconds > 50) await untilNextMinute(seconds);
+    let result = await burst();
+    if (!result) {
+      await untilNextMinute(await secondsIntoMinute());
+      result = await burst();
+    }
+    expect(result).not.toBeNull();
+    const { statuses, limited } = result!;
     expect(statuses.filter((s) => s === 200)).toHaveLength(15);
     expect(statuses.filter((s) => s === 404)).toHaveLength(15);
-    const limited = await publicGet(tokenOf(data), ip);
     expect(limited.status).toBe(429);
     expect(limited.body).toMatchObject({ error: { code: 'RATE_LIMITED' } });
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect((await publicGet(tokenOf(data), fakeIp())).status).toBe(200);
-  }, 90_000);
+  }, 180_000);
 });
