@@ -32,6 +32,7 @@ import { BodyTooLargeError, readBody, RequestAbortedError, sendJson } from './re
 import { handleRest } from './rest/router';
 import { startRemittances } from './modules/remittances/remittance.runtime';
 import { verifyAccessToken } from './shared/crypto';
+import { graphQLRequestNulError, jsonMayHoldNul } from './shared/nul-character';
 import { DomainError, ErrorCode, httpStatusFor } from './shared/domain-error';
 import { EventBus, PostgresEventBus, RedisEventBus } from './shared/event-bus';
 import { consoleLogger, describeError, Logger } from './shared/logger';
@@ -264,6 +265,14 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
       } else {
         body = raw.toString('utf8');
       }
+      // A NUL would fail at the database as an internal error: refused here, as the client's (shared/nul-character.ts).
+      if (jsonMayHoldNul(raw)) {
+        const nul = (Array.isArray(body) ? body : [body]).map((item) => (item && typeof item === 'object' ? graphQLRequestNulError(item) : undefined)).find(Boolean);
+        if (nul) {
+          domainErrorResponse(res, httpStatusFor[nul.code], nul);
+          return;
+        }
+      }
     }
     // Resolve the viewer before Apollo so a bad credential is a plain 401, not a "context creation failed" 500.
     let context: GraphQLContext;
@@ -290,6 +299,19 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         extensions = undefined; // Apollo answers the malformed parameter itself
       }
       const query = params.get('query') ?? undefined;
+      if (urlSearch.includes('%00') || /%5Cu|\\u/i.test(urlSearch)) {
+        let variables: unknown;
+        try {
+          variables = params.has('variables') ? JSON.parse(params.get('variables') ?? '') : undefined;
+        } catch {
+          variables = undefined; // Apollo answers the malformed parameter itself
+        }
+        const nul = graphQLRequestNulError({ query, variables, operationName: params.get('operationName') ?? undefined, extensions });
+        if (nul) {
+          domainErrorResponse(res, httpStatusFor[nul.code], nul);
+          return;
+        }
+      }
       const resolved = resolvePersistedDocument(persistedDocuments, { query, extensions }, enforcePersisted);
       if ('error' in resolved) {
         domainErrorResponse(res, resolved.status, resolved.error);
@@ -399,6 +421,8 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         const resolved = resolvePersistedDocument(persistedDocuments, { query: payload.query, extensions: payload.extensions }, enforcePersisted);
         if ('error' in resolved) return [new GraphQLError(resolved.error.message, { extensions: domainErrorExtensions(resolved.error) })];
         const query = typeof resolved.query === 'string' ? resolved.query : '';
+        const nul = graphQLRequestNulError({ query, variables: payload.variables, operationName: payload.operationName, extensions: payload.extensions });
+        if (nul) return [new GraphQLError(nul.message, { extensions: domainErrorExtensions(nul) })];
         let document: DocumentNode;
         try {
           document = parse(query);
