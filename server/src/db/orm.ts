@@ -24,6 +24,7 @@ import { ApprovalRequest } from '../modules/approvals/approval-request.entity';
 import { Migration20261121190000_privacy } from './migrations/Migration20261121190000_privacy';
 import { Migration20261121210000_api_key_rate_limits } from './migrations/Migration20261121210000_api_key_rate_limits';
 import { Migration20261121220000_webhook_outbox_notify_rows } from './migrations/Migration20261121220000_webhook_outbox_notify_rows';
+import { Migration20261121230000_membership_term_idempotency } from './migrations/Migration20261121230000_membership_term_idempotency';
 import { Consent, DataExportRequest, ErasureRequest } from '../modules/privacy/privacy.entities';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
 import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entities';
@@ -55,6 +56,7 @@ export const migrationsList = [
   { name: 'Migration20261121190000_privacy', class: Migration20261121190000_privacy },
   { name: 'Migration20261121210000_api_key_rate_limits', class: Migration20261121210000_api_key_rate_limits },
   { name: 'Migration20261121220000_webhook_outbox_notify_rows', class: Migration20261121220000_webhook_outbox_notify_rows },
+  { name: 'Migration20261121230000_membership_term_idempotency', class: Migration20261121230000_membership_term_idempotency },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

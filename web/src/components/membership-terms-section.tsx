@@ -4,7 +4,8 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { CreateMembershipTermMutation, MembershipTermsQuery } from '@/graphql/dues';
 import type { MembershipTermStatus, MembershipTermType, PaymentMode } from '@/gql/graphql';
-import { errorMessage, fieldErrors } from '@/lib/graphql-errors';
+import { errorCode, errorMessage, errorReason, fieldErrors } from '@/lib/graphql-errors';
+import { newIdempotencyKey } from '@/lib/ids';
 import { formatDate, formatMoney } from '@/lib/format';
 import { labelOf, parseOption, PAYMENT_MODE_OPTIONS, type Option } from '@/lib/labels';
 import { useLocale } from '@/lib/locale';
@@ -32,6 +33,9 @@ const TONE: Record<MembershipTermStatus, string> = { PENDING: 'badge badge--warn
 function RecordTermForm({ groupId, onRecorded }: { groupId: string; onRecorded: () => void }) {
   const locale = useLocale();
   const formRef = useRef<HTMLFormElement>(null);
+  // One key per submission attempt, as for transactions: a double tap or a retry after a network
+  // error is answered with the first result (recorded once); replaced once the form resets.
+  const idempotencyKey = useRef<string | null>(null);
   const [open, setOpen] = useState(false);
   const [createTerm, { loading }] = useMutation(CreateMembershipTermMutation);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -49,19 +53,36 @@ function RecordTermForm({ groupId, onRecorded }: { groupId: string; onRecorded: 
     setFormError(null);
     setOutcome(null);
     if (!memberId || !type) return;
+    idempotencyKey.current ??= newIdempotencyKey();
     try {
-      const result = await createTerm({ variables: { input: { memberId, type, paymentMode } } });
+      const result = await createTerm({ variables: { input: { memberId, type, paymentMode, idempotencyKey: idempotencyKey.current } } });
       const payload = result.data?.createMembershipTerm;
       if (!payload) return;
       formRef.current?.reset();
+      idempotencyKey.current = null;
       const what = `${labelOf(TERM_TYPE_OPTIONS, payload.term.type).toLowerCase()} membership for ${payload.term.member.name}`;
+      const again = payload.replayed ? ' It had already reached Coffer: it was recorded once.' : '';
       setOutcome(
         payload.pendingApproval
-          ? { text: `Waiting for an admin’s approval: the ${what}.`, pending: true }
-          : { text: `Recorded the ${what}, ${payload.term.endsOn ? `valid until ${formatDate(payload.term.endsOn, locale)}` : 'valid for life'}.`, pending: false },
+          ? { text: `Waiting for an admin’s approval: the ${what}.${again}`, pending: true }
+          : { text: `Recorded the ${what}, ${payload.term.endsOn ? `valid until ${formatDate(payload.term.endsOn, locale)}` : 'valid for life'}.${again}`, pending: false },
       );
       onRecorded();
     } catch (error) {
+      if (errorCode(error) === 'CONFLICT' && errorReason(error) === 'IDEMPOTENCY_KEY_REUSED') {
+        // An earlier try of this form went through with other details: look before recording a second fee.
+        idempotencyKey.current = null;
+        setFormError('An earlier attempt from this form was already recorded with different details. Check the list below; submit again only if this is a second fee.');
+        onRecorded();
+        return;
+      }
+      if (errorCode(error) === 'CONFLICT' && errorReason(error) === 'DUPLICATE_TERM') {
+        // The same fee was recorded for this member moments ago (another device or tab): the list shows it.
+        idempotencyKey.current = null;
+        setFormError(errorMessage(error));
+        onRecorded();
+        return;
+      }
       const fields = fieldErrors(error);
       setErrors(fields);
       if (Object.keys(fields).length === 0) setFormError(errorMessage(error));

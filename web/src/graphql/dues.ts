@@ -162,6 +162,7 @@ export const CreateMembershipTermMutation = graphql(`
   mutation CreateMembershipTerm($input: CreateMembershipTermInput!) {
     createMembershipTerm(input: $input) {
       pendingApproval
+      replayed
       term {
         ...MembershipTermRow
       }

@@ -1,10 +1,10 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { conflict, forbidden, notFound } from '../../shared/domain-error';
 import { CofferEvent, DeferredEventBus } from '../../shared/event-bus';
 import { createLoaders } from '../../shared/loaders';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
+import { rowLockMode, transactionKnex, withRowLock } from '../../shared/row-lock';
 import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator } from '../../shared/validation';
 import { ActorKind } from '../activity/activity-log.entity';
@@ -123,8 +123,16 @@ export async function publishApprovalEvent(ctx: ServiceContext, request: Approva
   await ctx.events.publish(event);
 }
 
-async function lockRequest(em: EntityManager, id: string): Promise<ApprovalRequest> {
-  const request = await em.findOne(ApprovalRequest, { id: requireId(id, 'Approval') }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+/** Read for the checks before the lock, outside `em`'s identity map (see withRowLock). */
+async function findRequest(em: EntityManager, id: string): Promise<ApprovalRequest> {
+  const request = await em.findOne(ApprovalRequest, { id: requireId(id, 'Approval') }, { disableIdentityMap: true });
+  if (!request) throw notFound('Approval');
+  return request;
+}
+
+/** Refreshed, in case the manager holds the copy read before the lock. */
+async function lockRequest(em: EntityManager, id: string, wait: boolean): Promise<ApprovalRequest> {
+  const request = await em.findOne(ApprovalRequest, { id }, { lockMode: rowLockMode(wait), refresh: true });
   if (!request) throw notFound('Approval');
   return request;
 }
@@ -152,49 +160,68 @@ async function assertNotStale(em: EntityManager, request: ApprovalRequest): Prom
 
 type Decision = 'APPROVED' | 'REJECTED' | 'CANCELLED';
 
+async function assertMayDecide(ctx: ServiceContext, request: ApprovalRequest, decision: Decision): Promise<void> {
+  if (decision !== 'CANCELLED') return assertCanApprove(ctx, request);
+  if (!isRequester(ctx, request)) {
+    await assertGroupRole(ctx, request.group.id, [Role.ADMIN, Role.OPERATOR, Role.MEMBER], 'Approval');
+    throw forbidden('Only the person who asked can cancel a request');
+  }
+}
+
 async function decide(ctx: ServiceContext, id: string, decision: Decision, notes: string | null | undefined): Promise<ApprovalRequest> {
   requireSignedIn(ctx);
   if (notes) new FieldValidator().check('notes', notes.length <= 2000, 'At most 2000 characters').throwIfInvalid();
-  // Events of the applied change wait for the commit, like the decision's own.
-  const events = new DeferredEventBus(ctx.events);
-  const request = await ctx.em.transactional(async (em) => {
-    // The row lock makes concurrent decisions queue: the second sees the first's outcome.
-    const locked = await lockRequest(em, id);
-    if (decision === 'CANCELLED') {
-      if (!isRequester(ctx, locked)) {
-        await assertGroupRole(ctx, locked.group.id, [Role.ADMIN, Role.OPERATOR, Role.MEMBER], 'Approval');
-        throw forbidden('Only the person who asked can cancel a request');
-      }
-    } else {
-      await assertCanApprove(ctx, locked);
-    }
-    assertPending(locked);
-    const before = approvalSnapshot(locked);
-    const applyCtx: ServiceContext = { ...ctx, em, events, loaders: createLoaders(em, ctx.viewer), approving: true };
-    const handler = approvalHandlers[locked.entityType];
-    if (decision === 'APPROVED') {
-      await assertNotStale(em, locked);
-      await handler.apply(applyCtx, locked);
-    } else {
-      await handler.discard(applyCtx, locked, decision);
-    }
-    const actor = actorOf(ctx);
-    locked.status = ApprovalRequestStatus[decision];
-    locked.decidedByKind = actor.kind;
-    locked.decidedById = actor.id;
-    locked.decidedAt = new Date();
-    locked.decisionNotes = notes?.trim() || null;
-    const action = `approval.${decision.toLowerCase()}`;
-    recordActivity(applyCtx, { groupId: locked.group.id, action, entityType: 'ApprovalRequest', entityId: locked.id, before, after: approvalSnapshot(locked) });
-    recordAudit(applyCtx, { groupId: locked.group.id, entityType: 'ApprovalRequest', entityId: locked.id, action, previousData: before, newData: approvalSnapshot(locked) });
-    emitApprovalEvent(em, locked.group.id, locked, IntegratorEventType.APPROVAL_RESOLVED);
-    await em.flush();
-    return locked;
-  });
+  // Who may decide, and whether anything is left to decide, are checked before the lock (shared/row-lock.ts): the
+  // checks read through the request's loaders, on connections of their own. Who asked and the group never change;
+  // a click on a request already decided is answered here, without a transaction.
+  const seen = await findRequest(ctx.em, id);
+  await assertMayDecide(ctx, seen, decision);
+  assertPending(seen);
+  const { request, events } = await withRowLock(ctx.em, (em, wait) => decideLocked(ctx, em, seen.id, decision, notes, wait));
   await events.flush();
   await publishApprovalEvent(ctx, request, decision);
   if (decision === 'APPROVED') approvalHandlers[request.entityType].afterApproved?.(ctx, request);
   return request;
+}
+
+/** One attempt at the decision, in the database transaction `em`; see withRowLock. */
+async function decideLocked(
+  ctx: ServiceContext,
+  em: EntityManager,
+  id: string,
+  decision: Decision,
+  notes: string | null | undefined,
+  wait: boolean,
+): Promise<{ request: ApprovalRequest; events: DeferredEventBus }> {
+  // Events of the applied change wait for the commit, like the decision's own (and go with a failed attempt).
+  const events = new DeferredEventBus(ctx.events);
+  // The row lock makes concurrent decisions one after the other: the second sees the first's outcome.
+  const locked = await lockRequest(em, id, wait);
+  assertPending(locked);
+  const before = approvalSnapshot(locked);
+  // The change is applied on this transaction's connection only: the services' role checks and loaders
+  // included, which would otherwise each take another connection from the pool while this one holds the lock.
+  const knex = transactionKnex(em);
+  const applyCtx: ServiceContext = { ...ctx, em, knex, events, loaders: createLoaders(em, ctx.viewer, knex), approving: true };
+  const handler = approvalHandlers[locked.entityType];
+  if (decision === 'APPROVED') {
+    await assertNotStale(em, locked);
+    await handler.apply(applyCtx, locked);
+  } else {
+    await handler.discard(applyCtx, locked, decision);
+  }
+  const actor = actorOf(ctx);
+  locked.status = ApprovalRequestStatus[decision];
+  locked.decidedByKind = actor.kind;
+  locked.decidedById = actor.id;
+  locked.decidedAt = new Date();
+  locked.decisionNotes = notes?.trim() || null;
+  const action = `approval.${decision.toLowerCase()}`;
+  recordActivity(applyCtx, { groupId: locked.group.id, action, entityType: 'ApprovalRequest', entityId: locked.id, before, after: approvalSnapshot(locked) });
+  recordAudit(applyCtx, { groupId: locked.group.id, entityType: 'ApprovalRequest', entityId: locked.id, action, previousData: before, newData: approvalSnapshot(locked) });
+  emitApprovalEvent(em, locked.group.id, locked, IntegratorEventType.APPROVAL_RESOLVED);
+  await em.flush();
+  return { request: locked, events };
 }
 
 export const approve = (ctx: ServiceContext, id: string, notes?: string | null): Promise<ApprovalRequest> => decide(ctx, id, 'APPROVED', notes);
@@ -224,7 +251,7 @@ export interface ApprovalFilter extends PageRequest {
 export async function listApprovals(ctx: ServiceContext, filter: ApprovalFilter): Promise<Page<ApprovalRequest>> {
   const role = await assertGroupRole(ctx, filter.groupId, [Role.ADMIN, Role.OPERATOR]);
   const size = pageSize(filter.first);
-  const after = decodeCursor(filter.after);
+  const after = decodeCursor(filter.after, 'timestamp');
   const knex = ctx.em.getKnex();
   const base = knex('approval_requests as a').where('a.group_id', filter.groupId);
   if (filter.status) base.andWhere('a.status', filter.status);

@@ -1,6 +1,10 @@
 import { ADD_MEMBER, addUserToGroup, codeOf, createApiKey, createGroup, createUser, TestGroup, TestUser, uniqueEmail } from '../../../test/support/factories';
+import { assertLedgerReconciles } from '../../../test/support/ledger-check';
+import { oneConnectionContext } from '../../../test/support/one-connection';
+import { BURST_BOUND_MS, clickInParallel, outcomeOf } from '../../../test/support/parallel-clicks';
 import { collect, startTestServer, TestServer } from '../../../test/support/test-server';
 import { waitForSubscribers } from '../../../test/support/ws-helpers';
+import { approve, reject } from './approval.service';
 
 const APPROVE = 'mutation($id: ID!, $notes: String) { approve(id: $id, notes: $notes) { id status decisionNotes decidedBy { name } } }';
 const REJECT = 'mutation($id: ID!, $notes: String) { reject(id: $id, notes: $notes) { id status } }';
@@ -142,6 +146,58 @@ describe('the rules', () => {
     expect(codeOf(await t.gql(APPROVE, { id }, otherGroupKey))).toBe('NOT_FOUND');
     expect(codeOf(await t.gql('query($id: ID!) { approval(id: $id) { id } }', { id }, outsider.token))).toBe('NOT_FOUND');
     expect(codeOf(await t.gql('query($g: ID!) { pendingApprovalCount(groupId: $g) }', { g: s.group.id }, s.operator.token))).toBe('FORBIDDEN');
+  });
+});
+
+describe('many clicks on approve at once', () => {
+  it('apply the request once; every other click is CONFLICT ALREADY_DECIDED at once, and the server stays responsive', async () => {
+    const s = await setup({ approvalThreshold: { amount: '100', currency: 'INR' } });
+    const recorded = await t.gql<{ recordTransaction: { pendingApproval: boolean; approval: { id: string }; transaction: { id: string } } }>(
+      RECORD,
+      { input: { groupId: s.group.id, type: 'CASH_IN', category: 'DONATION', amount: { amount: '500', currency: 'INR' }, paymentMode: 'CASH' } },
+      s.operator.token,
+    );
+    expect(recorded.data?.recordTransaction.pendingApproval).toBe(true);
+    const { approval, transaction } = recorded.data!.recordTransaction;
+
+    // More clicks than the database pool has connections (10).
+    const burst = await clickInParallel(t, 15, 'mutation($id: ID!) { approve(id: $id) { status } }', { id: approval.id }, s.group.admin.token);
+    const outcomes = burst.clicks.map((click) => outcomeOf(click, (data) => (data.approve as { status: string }).status)).sort();
+    expect(outcomes).toEqual(['APPROVED', ...Array.from({ length: 14 }, () => 'CONFLICT ALREADY_DECIDED')]);
+    expect(burst.totalMs).toBeLessThan(BURST_BOUND_MS);
+    expect(burst.healthStatus).toBe(200);
+
+    const txn = await t.query(
+      `select t.approval_status, t.receipt_number, (select count(*)::int from ledger_entries e where e.transaction_id = t.id) as entries from transactions t where t.id = $1`,
+      [transaction.id],
+    );
+    expect(txn.rows[0]).toMatchObject({ approval_status: 'APPROVED', entries: 2 });
+    expect(txn.rows[0].receipt_number).not.toBeNull();
+    const audit = await t.query(`select action, count(*)::int as n from audit_logs where entity_id = any($1) group by action`, [[approval.id, transaction.id]]);
+    expect(Object.fromEntries(audit.rows.map((r) => [r.action, r.n]))).toEqual({ 'transaction.record': 1, 'approval.request': 1, 'approval.approved': 1, 'transaction.approve': 1 });
+    await assertLedgerReconciles(t, [{ groupId: s.group.id, token: s.group.admin.token }]);
+  });
+
+  it("decide on their transaction's connection alone: the checks and the applied change never wait for a second one", async () => {
+    const s = await setup();
+    const memberRequest = await operatorAdds(s, 'One Connection');
+    const record = async (amount: string) =>
+      (await t.gql<{ recordTransaction: { approval: { id: string } } }>(
+        RECORD,
+        { input: { groupId: s.group.id, type: 'CASH_IN', category: 'DONATION', amount: { amount, currency: 'INR' }, paymentMode: 'CASH' } },
+        s.operator.token,
+      )).data!.recordTransaction.approval.id;
+    const [approved, rejected] = [await record('10'), await record('20')];
+    // A pool of one: whatever runs under the lock on another connection fails with knex's acquire timeout.
+    const { ctx, close } = await oneConnectionContext(t, { userId: s.group.admin.id });
+    try {
+      expect((await approve(ctx, memberRequest)).status).toBe('APPROVED');
+      expect((await approve(ctx, approved)).status).toBe('APPROVED');
+      expect((await reject(ctx, rejected)).status).toBe('REJECTED');
+    } finally {
+      await close();
+    }
+    expect(await memberNames(s)).toContain('One Connection');
   });
 });
 

@@ -5,8 +5,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/postgresql';
 import { conflict, notFound } from '../../shared/domain-error';
 import { parseAmount } from '../../shared/money';
-import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
+import { CursorSort, decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
+import { rowLockMode, withRowLock } from '../../shared/row-lock';
 import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator, isNonBlank, isUuid } from '../../shared/validation';
 import { recordActivity } from '../activity/activity.service';
@@ -22,7 +23,7 @@ import { publishChange, recordApprovedCashIn } from '../ledger/ledger.service';
 import { Member, MemberStatus } from '../members/member.entity';
 import { NotificationChannel, NotificationTask } from '../notifications/notification-task.entity';
 import { PaymentTargetKind, registerPaymentTarget } from '../payments/payment-target';
-import { addDays, isIsoDate } from './dates';
+import { addDays, addMonths, isIsoDate } from './dates';
 import { BillingPeriod, BillingPeriodStatus, Due, DueStatus } from './dues.entities';
 
 export const DUE_CHANGED_TOPIC = 'dueChanged';
@@ -165,9 +166,14 @@ export async function createBillingPeriod(ctx: ServiceContext, data: CreateBilli
     const datesValid = isIsoDate(data.periodStart) && isIsoDate(data.periodEnd);
     if (datesValid) {
       validator.check('periodEnd', data.periodEnd >= data.periodStart, 'Must not be before the start');
-      validator.check('periodEnd', data.periodEnd <= addDays(data.periodStart, 366), 'A period lasts at most a year');
+      // At most a year, both ends included: 2026-03-15 runs to 2027-03-14 at the latest, as the billing job's annual periods do.
+      const lastDay = addDays(addMonths(data.periodStart, 12), -1);
+      validator.check('periodEnd', data.periodEnd <= lastDay, `A period lasts at most a year: end it by ${lastDay}`);
     }
-    if (data.dueDate !== undefined && data.dueDate !== null) validator.check('dueDate', isIsoDate(data.dueDate), 'Use a date like 2026-12-05');
+    if (data.dueDate !== undefined && data.dueDate !== null) {
+      validator.check('dueDate', isIsoDate(data.dueDate), 'Use a date like 2026-12-05');
+      if (isIsoDate(data.periodStart)) validator.check('dueDate', data.dueDate >= data.periodStart, `Must not be before the period starts (${data.periodStart})`);
+    }
     if (data.notes) validator.check('notes', data.notes.length <= 2000, 'At most 2000 characters');
     let totalMinor: bigint | null = settings.priceMinor === null ? null : BigInt(settings.priceMinor);
     if (data.totalPrice) {
@@ -218,10 +224,12 @@ export interface UpdateBillingPeriodData {
 }
 
 export async function updateBillingPeriod(ctx: ServiceContext, id: string, data: UpdateBillingPeriodData): Promise<BillingPeriod> {
+  // Checked before the lock: the role check reads on a connection of its own (shared/row-lock.ts).
+  const seen = await ctx.em.findOne(BillingPeriod, { id: requireId(id, 'Billing period') }, { disableIdentityMap: true });
+  if (!seen) throw notFound('Billing period');
+  await assertGroupRole(ctx, seen.group.id, ADMIN_ONLY, 'Billing period');
   return ctx.em.transactional(async (em) => {
-    const period = await em.findOne(BillingPeriod, { id: requireId(id, 'Billing period') }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!period) throw notFound('Billing period');
-    await assertGroupRole(ctx, period.group.id, ADMIN_ONLY, 'Billing period');
+    const period = await em.findOneOrFail(BillingPeriod, { id: seen.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     if (data.notes) new FieldValidator().check('notes', data.notes.length <= 2000, 'At most 2000 characters').throwIfInvalid();
     if (data.close === false && period.status === BillingPeriodStatus.CLOSED) throw conflict('A closed period stays closed', 'PERIOD_CLOSED');
     const before = { notes: period.notes, status: period.status };
@@ -242,11 +250,12 @@ export async function keysetPage<T extends object>(
   entity: new () => T,
   base: Knex.QueryBuilder,
   sortColumn: string,
+  cursorSort: CursorSort,
   request: PageRequest,
   sortValue: (row: T) => string,
 ): Promise<Page<T>> {
   const size = pageSize(request.first);
-  const after = decodeCursor(request.after);
+  const after = decodeCursor(request.after, cursorSort);
   const pageQuery = base.clone().select('x.*').orderBy([{ column: `x.${sortColumn}`, order: 'desc' }, { column: 'x.id', order: 'desc' }]).limit(size + 1);
   if (after) pageQuery.whereRaw(`(x.${sortColumn}, x.id) < (?, cast(? as uuid))`, [after.sort, after.id]);
   const [rows, countRows] = await Promise.all([pageQuery, base.clone().count('* as count')]);
@@ -264,7 +273,7 @@ export async function listBillingPeriods(ctx: ServiceContext, filter: BillingPer
   await assertGroupRole(ctx, filter.groupId, ANY_ROLE);
   const base = ctx.em.getKnex()('billing_periods as x').where('x.group_id', filter.groupId);
   if (filter.status) base.andWhere('x.status', filter.status);
-  return keysetPage(ctx.em, BillingPeriod, base, 'period_start', filter, (p) => p.periodStart);
+  return keysetPage(ctx.em, BillingPeriod, base, 'period_start', 'date', filter, (p) => p.periodStart);
 }
 
 export async function getBillingPeriod(ctx: ServiceContext, id: string): Promise<BillingPeriod> {
@@ -302,7 +311,7 @@ export async function listDues(ctx: ServiceContext, filter: DueFilter): Promise<
   if (filter.memberId) base.andWhere('x.member_id', filter.memberId);
   if (filter.status) base.andWhere('x.status', filter.status);
   if (role === Role.MEMBER) base.whereIn('x.member_id', await ownMemberIds(ctx, filter.groupId));
-  return keysetPage(ctx.em, Due, base, 'due_date', filter, (d) => d.dueDate);
+  return keysetPage(ctx.em, Due, base, 'due_date', 'date', filter, (d) => d.dueDate);
 }
 
 async function assertCanSeeDue(ctx: ServiceContext, due: Due): Promise<Role> {
@@ -318,10 +327,24 @@ export async function getDue(ctx: ServiceContext, id: string): Promise<Due> {
   return due;
 }
 
-async function lockDue(em: EntityManager, id: string): Promise<Due> {
-  const due = await em.findOne(Due, { id: requireId(id, 'Due') }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+/** `wait: false` is NOWAIT, for an attempt of withRowLock. */
+async function lockDue(em: EntityManager, id: string, wait = true): Promise<Due> {
+  const due = await em.findOne(Due, { id: requireId(id, 'Due') }, { lockMode: rowLockMode(wait), refresh: true });
   if (!due) throw notFound('Due');
   return due;
+}
+
+/**
+ * That the viewer may decide the due (confirm, reject, waive), checked before
+ * the due is locked: the checks read through the request's loaders, on
+ * connections of their own, which are never waited for under the lock
+ * (shared/row-lock.ts). The due's group and member never change.
+ */
+async function assertMayDecideDue(ctx: ServiceContext, id: string): Promise<void> {
+  const due = await ctx.em.findOne(Due, { id: requireId(id, 'Due') }, { disableIdentityMap: true });
+  if (!due) throw notFound('Due');
+  await assertCanSeeDue(ctx, due);
+  await assertGroupRole(ctx, due.group.id, ADMIN_ONLY, 'Due');
 }
 
 function auditDue(ctx: ServiceContext, em: EntityManager, due: Due, action: string, before: Record<string, unknown>): void {
@@ -333,16 +356,23 @@ function auditDue(ctx: ServiceContext, em: EntityManager, due: Due, action: stri
 const OPEN_STATUSES: readonly DueStatus[] = [DueStatus.UNPAID, DueStatus.MEMBER_CONFIRMED, DueStatus.OVERDUE];
 
 /**
- * Settles the member's "I've paid" request in the approvals inbox when an
- * admin decides the due directly, so the inbox never shows a decided due.
+ * The member's "I've paid" request for the due still in the approvals inbox,
+ * locked; none while that very request is being approved (it records its own
+ * decision). In an attempt of withRowLock it is locked NOWAIT, right after the
+ * due and before anything changes: an admin approving it from the inbox holds
+ * it and waits for the due, so this transaction gives way and tries again
+ * instead of deadlocking with theirs.
  */
-async function settlePendingConfirmation(ctx: ServiceContext, em: EntityManager, due: Due, status: ApprovalRequestStatus, notes: string | null): Promise<ApprovalRequest | null> {
-  if (ctx.approving) return null; // the approval being applied records its own decision
-  const request = await em.findOne(
-    ApprovalRequest,
-    { entityType: ApprovalEntityType.DUE, targetId: due.id, status: ApprovalRequestStatus.PENDING },
-    { lockMode: LockMode.PESSIMISTIC_WRITE },
-  );
+async function lockPendingConfirmation(ctx: ServiceContext, em: EntityManager, due: Due, wait = true): Promise<ApprovalRequest | null> {
+  if (ctx.approving) return null;
+  return em.findOne(ApprovalRequest, { entityType: ApprovalEntityType.DUE, targetId: due.id, status: ApprovalRequestStatus.PENDING }, { lockMode: rowLockMode(wait) });
+}
+
+/**
+ * Settles that request when an admin decides the due directly, so the inbox
+ * never shows a decided due.
+ */
+function settlePendingConfirmation(ctx: ServiceContext, request: ApprovalRequest | null, status: ApprovalRequestStatus, notes: string | null): ApprovalRequest | null {
   if (!request) return null;
   const actor = approvalActorOf(ctx);
   request.status = status;
@@ -373,10 +403,11 @@ export async function confirmPayment(ctx: ServiceContext, dueId: string, data: C
   const validator = new FieldValidator();
   if (data.notes) validator.check('notes', data.notes.length <= 2000, 'At most 2000 characters');
   validator.throwIfInvalid();
-  const outcome = await ctx.em.transactional(async (em) => {
-    const due = await lockDue(em, dueId);
-    await assertCanSeeDue(ctx, due);
-    await assertGroupRole(ctx, due.group.id, ADMIN_ONLY, 'Due');
+  await assertMayDecideDue(ctx, dueId);
+  // Clicked twice (or by two admins): one attempt pays the due, the others find it paid (withRowLock).
+  const outcome = await withRowLock(ctx.em, async (em, wait) => {
+    const due = await lockDue(em, dueId, wait);
+    const pending = await lockPendingConfirmation(ctx, em, due, wait);
     const group = await em.findOneOrFail(Group, { id: due.group.id });
     assertGroupActive(group);
     const before = dueSnapshot(due);
@@ -405,7 +436,7 @@ export async function confirmPayment(ctx: ServiceContext, dueId: string, data: C
       due.memberConfirmedAt = null;
     }
     due.decisionNotes = notes;
-    const settled = await settlePendingConfirmation(ctx, em, due, data.action === 'CONFIRM' ? ApprovalRequestStatus.APPROVED : ApprovalRequestStatus.REJECTED, notes);
+    const settled = settlePendingConfirmation(ctx, pending, data.action === 'CONFIRM' ? ApprovalRequestStatus.APPROVED : ApprovalRequestStatus.REJECTED, notes);
     auditDue(ctx, em, due, data.action === 'CONFIRM' ? 'due.confirm' : 'due.reject', before);
     await em.flush();
     return { due, transaction, settled };
@@ -418,17 +449,17 @@ export async function confirmPayment(ctx: ServiceContext, dueId: string, data: C
 
 export async function waiveDue(ctx: ServiceContext, dueId: string, reason: string): Promise<Due> {
   new FieldValidator().check('reason', isNonBlank(reason ?? '', 2000), 'Say why the due is waived (at most 2000 characters)').throwIfInvalid();
-  const outcome = await ctx.em.transactional(async (em) => {
-    const due = await lockDue(em, dueId);
-    await assertCanSeeDue(ctx, due);
-    await assertGroupRole(ctx, due.group.id, ADMIN_ONLY, 'Due');
+  await assertMayDecideDue(ctx, dueId);
+  const outcome = await withRowLock(ctx.em, async (em, wait) => {
+    const due = await lockDue(em, dueId, wait);
+    const pending = await lockPendingConfirmation(ctx, em, due, wait);
     assertGroupActive(await em.findOneOrFail(Group, { id: due.group.id }));
     if (!OPEN_STATUSES.includes(due.status)) throw conflict(`This due is already ${due.status.toLowerCase()}`, `DUE_${due.status}`);
     const before = dueSnapshot(due);
     due.status = DueStatus.WAIVED;
     due.waivedAt = new Date();
     due.waivedReason = reason.trim();
-    const settled = await settlePendingConfirmation(ctx, em, due, ApprovalRequestStatus.REJECTED, `Waived: ${due.waivedReason}`);
+    const settled = settlePendingConfirmation(ctx, pending, ApprovalRequestStatus.REJECTED, `Waived: ${due.waivedReason}`);
     auditDue(ctx, em, due, 'due.waive', before);
     await em.flush();
     return { due, settled };
@@ -550,7 +581,7 @@ registerPaymentTarget(PaymentTargetKind.DUE, {
     due.paidTransaction = transaction;
     due.paidAt = new Date();
     enqueueDuePaid(em, due);
-    const settled = await settlePendingConfirmation({ ...ctx, em }, em, due, ApprovalRequestStatus.APPROVED, `Paid through ${transaction.provider ?? 'a provider'}`);
+    const settled = settlePendingConfirmation(ctx, await lockPendingConfirmation(ctx, em, due), ApprovalRequestStatus.APPROVED, `Paid through ${transaction.provider ?? 'a provider'}`);
     auditDue(ctx, em, due, 'due.paid', before);
     // The caller flushes these rows with the transaction's (payments/payment-crediting.ts), one insert per table.
     // Published by the caller's event bus after commit when it defers; otherwise at once.

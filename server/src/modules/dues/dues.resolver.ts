@@ -204,7 +204,7 @@ export class MembershipTermResolver {
 
   @Mutation(() => MembershipTermPayload, {
     description:
-      "Amount and dates come from the group's rules. With paymentMode, staff record a fee they collected (admins at once, operators after approval); without it the term waits PENDING for an online payment. Members may create their own pending terms.",
+      "Amount and dates come from the group's rules. With paymentMode, staff record a fee they collected (admins at once, operators after approval); without it the term waits PENDING for an online payment. Members may create their own pending terms. CONFLICT reasons: LIFETIME_EXISTS, DUPLICATE_TERM (the same term again within two minutes, without an idempotency key), IDEMPOTENCY_KEY_REUSED.",
   })
   async createMembershipTerm(@Ctx() ctx: GraphQLContext, @Arg('input', () => CreateMembershipTermInput) input: CreateMembershipTermInput): Promise<memberships.TermOutcome> {
     return memberships.createMembershipTerm(ctx, input);

@@ -1,6 +1,11 @@
 import { addUserToGroup, codeOf, createGroup, createUser } from '../../../test/support/factories';
 import { createBilledGroup, CREATE_PERIOD, openPeriod } from '../../../test/support/dues-factories';
+import { assertLedgerReconciles } from '../../../test/support/ledger-check';
+import { oneConnectionContext } from '../../../test/support/one-connection';
+import { BURST_BOUND_MS, clickInParallel, outcomeOf } from '../../../test/support/parallel-clicks';
 import { startTestServer, TestServer } from '../../../test/support/test-server';
+import { approve } from '../approvals/approval.service';
+import { confirmPayment, updateBillingPeriod, waiveDue } from './due.service';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -103,6 +108,31 @@ describe('billing periods and the split', () => {
     expect(huge.errors![0].extensions!.fields).toHaveProperty(['totalPrice.amount']);
     const backwards = await t.gql(CREATE_PERIOD, { input: { ...base, periodEnd: '2026-11-30', totalPrice: { amount: '1', currency: 'INR' } } }, group.admin.token);
     expect(backwards.errors![0].extensions!.fields).toEqual({ periodEnd: 'Must not be before the start' });
+  });
+
+  it('keeps a period to at most a year and its due date not before it starts', async () => {
+    const group = await createBilledGroup(t, { memberCount: 1 });
+    const base = { groupId: group.id, label: 'Year', totalPrice: { amount: '12', currency: 'INR' } };
+    const refused = {
+      'a leap year and a day': [{ periodStart: '2032-01-01', periodEnd: '2033-01-01' }, { periodEnd: 'A period lasts at most a year: end it by 2032-12-31' }],
+      'a year and a day': [{ periodStart: '2026-03-15', periodEnd: '2027-03-15' }, { periodEnd: 'A period lasts at most a year: end it by 2027-03-14' }],
+      'due before the start': [{ periodStart: '2030-02-01', periodEnd: '2030-02-28', dueDate: '2030-01-31' }, { dueDate: 'Must not be before the period starts (2030-02-01)' }],
+      'year 0': [{ periodStart: '0000-01-01', periodEnd: '0000-01-31' }, { periodStart: 'Use a date like 2026-12-01', periodEnd: 'Use a date like 2026-12-31' }],
+    } as const;
+    const outcomes: Record<string, unknown> = {};
+    for (const [label, [dates]] of Object.entries(refused)) {
+      const response = await t.gql(CREATE_PERIOD, { input: { ...base, ...dates } }, group.admin.token);
+      outcomes[label] = { code: codeOf(response), fields: response.errors?.[0].extensions?.fields };
+    }
+    expect(outcomes).toEqual(Object.fromEntries(Object.entries(refused).map(([label, [, fields]]) => [label, { code: 'BAD_USER_INPUT', fields }])));
+    expect((await t.query('select 1 from billing_periods where group_id = $1', [group.id])).rowCount).toBe(0);
+    for (const dates of [
+      { periodStart: '2032-01-01', periodEnd: '2032-12-31' },
+      { periodStart: '2026-03-15', periodEnd: '2027-03-14', dueDate: '2026-03-15' },
+    ]) {
+      const response = await t.gql(CREATE_PERIOD, { input: { ...base, ...dates } }, group.admin.token);
+      expect(response.errors).toBeUndefined();
+    }
   });
 
   it('opens one period per start day: a second is CONFLICT, concurrent ones create it once', async () => {
@@ -244,5 +274,111 @@ describe('dues: who sees what, confirm, reject, waive', () => {
     await t.gql(CONFIRM, { dueId: dueByMember.get(group.members[0].id), action: 'CONFIRM' }, group.admin.token);
     const response = await t.gql<{ group: { unpaidCount: number } }>('query($id: ID!) { group(id: $id) { unpaidCount } }', { id: group.id }, group.admin.token);
     expect(response.data!.group.unpaidCount).toBe(2);
+  });
+});
+
+describe('many clicks on confirm at once', () => {
+  async function paymentsOf(groupId: string, dueId: string) {
+    const due = await t.query<{ status: string; paid_transaction_id: string | null }>('select status, paid_transaction_id from dues where id = $1', [dueId]);
+    const transactions = await t.query<{ id: string; entries: number }>(
+      'select t.id, (select count(*)::int from ledger_entries e where e.transaction_id = t.id) as entries from transactions t where t.group_id = $1',
+      [groupId],
+    );
+    return { due: due.rows[0], transactions: transactions.rows };
+  }
+
+  /** The member follows their "I've paid" link; returns the approval request it queued. */
+  async function memberSaysPaid(dueId: string, memberToken: string): Promise<string> {
+    const link = await t.gql<{ due: { iHavePaidLink: string } }>('query($id: ID!) { due(id: $id) { iHavePaidLink } }', { id: dueId }, memberToken);
+    expect((await fetch(link.data!.due.iHavePaidLink.replace(/^https?:\/\/[^/]+/, t.url), { redirect: 'manual' })).status).toBe(303);
+    return (await t.query<{ id: string }>("select id from approval_requests where entity_type = 'DUE' and target_id = $1", [dueId])).rows[0].id;
+  }
+
+  /**
+   * One click of the burst did it (`success`), every other got `conflict`, all answered well inside the pool's
+   * acquire timeout with the server healthy throughout, and the due was paid exactly once.
+   */
+  async function expectPaidOnceByOneClick(
+    burst: Awaited<ReturnType<typeof clickInParallel>>,
+    outcomes: string[],
+    [success, conflict]: [string, string],
+    group: { id: string; admin: { token: string } },
+    dueId: string,
+  ): Promise<void> {
+    expect(outcomes).toEqual([success, ...Array.from({ length: burst.clicks.length - 1 }, () => conflict)].sort());
+    expect(burst.totalMs).toBeLessThan(BURST_BOUND_MS);
+    expect(burst.healthStatus).toBe(200);
+    const { due, transactions } = await paymentsOf(group.id, dueId);
+    expect(transactions).toEqual([{ id: due.paid_transaction_id, entries: 2 }]);
+    expect(due.status).toBe('PAID');
+    await assertLedgerReconciles(t, [{ groupId: group.id, token: group.admin.token }]);
+  }
+
+  it('records the payment once; every other click is CONFLICT DUE_PAID at once, and the server stays responsive', async () => {
+    const group = await createBilledGroup(t, { memberCount: 1 });
+    const { dueByMember } = await openPeriod(t, group);
+    const dueId = dueByMember.get(group.members[0].id)!;
+
+    // More clicks than the database pool has connections (10).
+    const burst = await clickInParallel(t, 15, 'mutation($id: ID!) { confirmPayment(dueId: $id, action: CONFIRM) { due { status } } }', { id: dueId }, group.admin.token);
+    const outcomes = burst.clicks.map((click) => outcomeOf(click, (data) => (data.confirmPayment as { due: { status: string } }).due.status)).sort();
+    await expectPaidOnceByOneClick(burst, outcomes, ['PAID', 'CONFLICT DUE_PAID'], group, dueId);
+  });
+
+  it('approves a member\'s "I\'ve paid" once from the inbox, however many clicks', async () => {
+    const group = await createBilledGroup(t, { memberCount: 1 });
+    const { dueByMember } = await openPeriod(t, group);
+    const dueId = dueByMember.get(group.members[0].id)!;
+    const requestId = await memberSaysPaid(dueId, group.members[0].user.token);
+
+    const burst = await clickInParallel(t, 15, 'mutation($id: ID!) { approve(id: $id) { status } }', { id: requestId }, group.admin.token);
+    const outcomes = burst.clicks.map((click) => outcomeOf(click, (data) => (data.approve as { status: string }).status)).sort();
+    await expectPaidOnceByOneClick(burst, outcomes, ['APPROVED', 'CONFLICT ALREADY_DECIDED'], group, dueId);
+  });
+
+  it("pays the due once when admins click confirm and the inbox's approve for it at the same time", async () => {
+    const group = await createBilledGroup(t, { memberCount: 1 });
+    const { dueByMember } = await openPeriod(t, group);
+    const dueId = dueByMember.get(group.members[0].id)!;
+    const requestId = await memberSaysPaid(dueId, group.members[0].user.token);
+
+    // The two lock the due and its request in opposite orders: neither may deadlock nor wait for the other.
+    const [confirms, approves] = await Promise.all([
+      clickInParallel(t, 7, 'mutation($id: ID!) { confirmPayment(dueId: $id, action: CONFIRM) { due { status } } }', { id: dueId }, group.admin.token),
+      clickInParallel(t, 7, 'mutation($id: ID!) { approve(id: $id) { status } }', { id: requestId }, group.admin.token),
+    ]);
+    const outcomes = [
+      ...confirms.clicks.map((click) => outcomeOf(click, (data) => (data.confirmPayment as { due: { status: string } }).due.status)),
+      ...approves.clicks.map((click) => outcomeOf(click, (data) => (data.approve as { status: string }).status)),
+    ];
+    expect(outcomes.filter((outcome) => outcome === 'PAID' || outcome === 'APPROVED')).toHaveLength(1);
+    expect(new Set(outcomes.filter((outcome) => outcome !== 'PAID' && outcome !== 'APPROVED'))).toEqual(new Set(['CONFLICT DUE_PAID', 'CONFLICT ALREADY_DECIDED']));
+    expect(Math.max(confirms.totalMs, approves.totalMs)).toBeLessThan(BURST_BOUND_MS);
+
+    const { due, transactions } = await paymentsOf(group.id, dueId);
+    expect(transactions).toEqual([{ id: due.paid_transaction_id, entries: 2 }]);
+    expect((await t.query('select status from approval_requests where id = $1', [requestId])).rows[0].status).toBe('APPROVED');
+    await assertLedgerReconciles(t, [{ groupId: group.id, token: group.admin.token }]);
+  });
+
+  it("decide on their transaction's connection alone: confirm, reject, waive, the inbox's approve and closing the period never wait for a second one", async () => {
+    const group = await createBilledGroup(t, { memberCount: 3 });
+    const { periodId, dueByMember } = await openPeriod(t, group);
+    const [confirmed, waived, rejected, approvedInInbox] = [group.adminMemberId, ...group.members.map((m) => m.id)].map((id) => dueByMember.get(id)!);
+    await memberSaysPaid(rejected, group.members[1].user.token);
+    const requestId = await memberSaysPaid(approvedInInbox, group.members[2].user.token);
+    // A pool of one: whatever runs under the lock on another connection fails with knex's acquire timeout.
+    const { ctx, close } = await oneConnectionContext(t, { userId: group.admin.id });
+    try {
+      expect((await confirmPayment(ctx, confirmed, { action: 'CONFIRM' })).due.status).toBe('PAID');
+      expect((await waiveDue(ctx, waived, 'Hardship')).status).toBe('WAIVED');
+      expect((await confirmPayment(ctx, rejected, { action: 'REJECT' })).due.status).toBe('UNPAID');
+      expect((await approve(ctx, requestId)).status).toBe('APPROVED');
+      expect((await updateBillingPeriod(ctx, periodId, { close: true })).status).toBe('CLOSED');
+    } finally {
+      await close();
+    }
+    const statuses = await t.query<{ id: string; status: string }>('select id, status from dues where id = any($1)', [[confirmed, waived, rejected, approvedInInbox]]);
+    expect(Object.fromEntries(statuses.rows.map((r) => [r.id, r.status]))).toEqual({ [confirmed]: 'PAID', [waived]: 'WAIVED', [rejected]: 'UNPAID', [approvedInInbox]: 'PAID' });
   });
 });

@@ -118,10 +118,10 @@ export class CreateBillingPeriodInput {
   @Field({ description: 'YYYY-MM-DD; one period per group and start day' })
   periodStart: string;
 
-  @Field({ description: 'YYYY-MM-DD, not before the start, at most a year after it' })
+  @Field({ description: 'YYYY-MM-DD, not before the start; a period lasts at most a year, both days included (2026-03-15 to 2027-03-14 at the longest)' })
   periodEnd: string;
 
-  @Field(() => String, { nullable: true, description: "YYYY-MM-DD; defaults to the group's due day in the period's first month" })
+  @Field(() => String, { nullable: true, description: "YYYY-MM-DD, not before the period starts; defaults to the group's due day in the period's first month" })
   dueDate?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'Who carries the minor units an equal split cannot divide; defaults to the primary member with the lowest member number' })
@@ -153,6 +153,13 @@ export class CreateMembershipTermInput {
     description: 'Staff collected the fee this way: the term is paid now (at once for admins, after approval for operators). Leave out to let the member pay online.',
   })
   paymentMode?: PaymentMode | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Retry-safe, at most 200 characters: the same key and input return the first result (replayed), a different input is CONFLICT IDEMPOTENCY_KEY_REUSED. Without a key, the same type for the same member again within two minutes of their latest term is CONFLICT DUPLICATE_TERM (extensions.termId names it); a new key records another term on purpose.',
+  })
+  idempotencyKey?: string | null;
 }
 
 @ObjectType({ description: 'The period opened and how many dues it created' })
@@ -183,6 +190,9 @@ export class MembershipTermPayload {
 
   @Field(() => TransactionType_, { nullable: true, description: 'The CASH_IN when the fee was recorded at once' })
   transaction: unknown;
+
+  @Field({ description: 'True when this answer replays an earlier request with the same idempotency key' })
+  replayed: boolean;
 }
 
 @ObjectType('PaymentInstructions', { description: "How to pay the group directly: its UPI id (with a deep link and QR code for this amount) and its bank account, masked" })

@@ -1,12 +1,13 @@
+import { createHash } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, forbidden, notFound } from '../../shared/domain-error';
+import { badInput, conflict, DomainError, ErrorCode, forbidden, notFound } from '../../shared/domain-error';
 import type { Page, PageRequest } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
 import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator, isUuid } from '../../shared/validation';
 import { recordActivity } from '../activity/activity.service';
-import { ApprovalAction, ApprovalEntityType } from '../approvals/approval-request.entity';
+import { ApprovalAction, ApprovalEntityType, ApprovalRequest, ApprovalRequestStatus } from '../approvals/approval-request.entity';
 import { publishApprovalEvent, requestApproval } from '../approvals/approval.service';
 import { recordAudit } from '../audit/audit.service';
 import { ANY_ROLE, assertGroupRole, requireId } from '../auth/authorization';
@@ -150,12 +151,82 @@ export interface CreateMembershipTermData {
    * waits PENDING for an online payment.
    */
   paymentMode?: PaymentMode | null;
+  /** Retry-safe, like recordTransaction's: the same key and input replay the first answer; other input is CONFLICT. */
+  idempotencyKey?: string | null;
 }
 
 export interface TermOutcome {
   term: MembershipTerm;
   pendingApproval: boolean;
   transaction: LedgerTransaction | null;
+  /** True when an earlier request with the same idempotency key answered. */
+  replayed: boolean;
+}
+
+/**
+ * How long after a term the same term for the same member, asked for without
+ * an idempotency key, counts as the same click again (a double click, a
+ * retry after a timeout) rather than another period paid.
+ */
+export const DUPLICATE_TERM_WINDOW_MS = 2 * 60_000;
+
+function termRequestHash(data: CreateMembershipTermData): string {
+  // Named, so a key first used for a ledger transaction never matches a term request.
+  const canonical = JSON.stringify({ operation: 'createMembershipTerm', memberId: data.memberId, type: data.type, paymentMode: data.paymentMode ?? null });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * Claims the idempotency key for this request, in the ledger's table and
+ * the same way (recordTransaction): a concurrent request with the same key
+ * waits on the insert until the first commits, then finds its row. Returns
+ * the term the key already stands for, or null when this request claimed it.
+ */
+async function termForKey(em: EntityManager, groupId: string, key: string, hash: string): Promise<MembershipTerm | null> {
+  const inserted: unknown[] = await em.execute(
+    `insert into "idempotency_keys" ("group_id", "key", "request_hash", "created_at") values (?, ?, ?, now()) on conflict do nothing returning "key"`,
+    [groupId, key, hash],
+  );
+  if (inserted.length > 0) return null;
+  const rows: { request_hash: string; membership_term_id: string | null }[] = await em.execute(
+    `select "request_hash", "membership_term_id" from "idempotency_keys" where "group_id" = ? and "key" = ?`,
+    [groupId, key],
+  );
+  const termId = rows[0]?.request_hash === hash ? rows[0].membership_term_id : null;
+  if (termId === null) throw conflict('This idempotency key was used for a different request', 'IDEMPOTENCY_KEY_REUSED');
+  return em.findOneOrFail(MembershipTerm, { id: termId }, { refresh: true });
+}
+
+/** The first answer again, as the term stands now. */
+async function replayTerm(em: EntityManager, term: MembershipTerm): Promise<{ term: MembershipTerm; transaction: LedgerTransaction | null; approval: null; pendingApproval: boolean; replayed: true }> {
+  const transaction = term.paidTransaction ? await em.findOneOrFail(LedgerTransaction, { id: term.paidTransaction.id }) : null;
+  const waiting =
+    term.status === MembershipTermStatus.PENDING &&
+    (await em.count(ApprovalRequest, { targetId: term.id, entityType: ApprovalEntityType.MEMBERSHIP_TERM, status: ApprovalRequestStatus.PENDING })) > 0;
+  return { term, transaction, approval: null, pendingApproval: waiting, replayed: true };
+}
+
+/**
+ * Without an idempotency key, the same term for the same member again while
+ * the last one is recent and still the member's latest is the same click
+ * twice, not a second period paid: refused, naming the first (extensions
+ * termId), so one collection is never booked twice. Runs under the member's
+ * row lock, so parallel clicks see each other. Paying ahead on purpose: a new
+ * idempotency key per submission, or after the window.
+ */
+async function assertNotRepeated(em: EntityManager, member: Member, type: MembershipTermType): Promise<void> {
+  const [latest] = await em.find(MembershipTerm, { member }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: 1, refresh: true });
+  if (!latest || latest.type !== type) return;
+  if (latest.status !== MembershipTermStatus.ACTIVE && latest.status !== MembershipTermStatus.PENDING) return;
+  const ageMs = Date.now() - latest.createdAt.getTime();
+  if (ageMs > DUPLICATE_TERM_WINDOW_MS) return;
+  const what = `${type.toLowerCase().replace('_', ' ')} membership for ${member.name}`;
+  const done = latest.status === MembershipTermStatus.ACTIVE ? 'was recorded' : 'is already waiting (for approval or payment)';
+  throw new DomainError(
+    ErrorCode.CONFLICT,
+    `The ${what} ${done} ${Math.max(1, Math.round(ageMs / 1000))} s ago; not recorded twice. For another term on purpose, send a new idempotencyKey or try again in a few minutes`,
+    { reason: 'DUPLICATE_TERM', extra: { termId: latest.id } },
+  );
 }
 
 export async function createMembershipTerm(ctx: ServiceContext, data: CreateMembershipTermData): Promise<TermOutcome> {
@@ -166,9 +237,15 @@ export async function createMembershipTerm(ctx: ServiceContext, data: CreateMemb
     if (!(await ownMemberIds(ctx, member.group.id)).includes(member.id)) throw notFound('Member');
     if (data.paymentMode) throw forbidden('Only staff can record a membership fee they collected; pay online instead');
   }
+  const key = data.idempotencyKey?.trim() || null;
+  if (key !== null) new FieldValidator().check('idempotencyKey', key.length <= 200, 'At most 200 characters').throwIfInvalid();
   const outcome = await ctx.em.transactional(async (em) => {
     const group = await em.findOneOrFail(Group, { id: member.group.id });
     assertGroupActive(group);
+    if (key !== null) {
+      const first = await termForKey(em, group.id, key, termRequestHash(data));
+      if (first) return replayTerm(em, first);
+    }
     const locked = await em.findOneOrFail(Member, { id: member.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     if (locked.status !== MemberStatus.ACTIVE) throw badInput({ memberId: 'This member was removed' });
     const fee = termFee(group, data.type);
@@ -177,6 +254,7 @@ export async function createMembershipTerm(ctx: ServiceContext, data: CreateMemb
       const lifetime = await em.count(MembershipTerm, { member: locked, type: MembershipTermType.LIFETIME, status: { $in: [MembershipTermStatus.ACTIVE, MembershipTermStatus.PENDING] } });
       if (lifetime > 0) throw conflict('This member already has (or is paying for) a lifetime membership', 'LIFETIME_EXISTS');
     }
+    if (key === null) await assertNotRepeated(em, locked, data.type);
     const today = toIsoDate(new Date());
     const term = em.create(MembershipTerm, {
       group,
@@ -207,12 +285,16 @@ export async function createMembershipTerm(ctx: ServiceContext, data: CreateMemb
     }
     logTerm(ctx, em, term, 'membershipTerm.create', null, transaction !== null);
     await em.flush();
-    return { term, transaction, approval };
+    if (key !== null) await em.execute(`update "idempotency_keys" set "membership_term_id" = ? where "group_id" = ? and "key" = ?`, [term.id, group.id, key]);
+    return { term, transaction, approval, pendingApproval: approval !== null, replayed: false };
   });
-  if (outcome.transaction) await publishChange(ctx, outcome.transaction, 'APPROVED');
-  if (outcome.approval) await publishApprovalEvent(ctx, outcome.approval, 'QUEUED');
-  await ctx.events.publish({ topic: MEMBERSHIP_CHANGED_TOPIC, key: outcome.term.group.id, data: { termId: outcome.term.id } });
-  return { term: outcome.term, transaction: outcome.transaction, pendingApproval: outcome.approval !== null };
+  const { term, transaction, approval, pendingApproval, replayed } = outcome;
+  if (!replayed) {
+    if (transaction) await publishChange(ctx, transaction, 'APPROVED');
+    if (approval) await publishApprovalEvent(ctx, approval, 'QUEUED');
+    await ctx.events.publish({ topic: MEMBERSHIP_CHANGED_TOPIC, key: term.group.id, data: { termId: term.id } });
+  }
+  return { term, transaction, pendingApproval, replayed };
 }
 
 /** An admin approved an operator's "fee collected": record it and activate the term. Inside the approval's transaction. */
@@ -267,7 +349,7 @@ export async function listMembershipTerms(ctx: ServiceContext, filter: Membershi
     base.andWhere('x.status', filter.status);
   }
   if (role === Role.MEMBER) base.whereIn('x.member_id', await ownMemberIds(ctx, filter.groupId));
-  return keysetPage(ctx.em, MembershipTerm, base, 'created_at', filter, (t) => t.createdAt.toISOString());
+  return keysetPage(ctx.em, MembershipTerm, base, 'created_at', 'timestamp', filter, (t) => t.createdAt.toISOString());
 }
 
 // ---------------------------------------------------------------------------

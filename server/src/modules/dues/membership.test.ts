@@ -1,4 +1,5 @@
 import { addUserToGroup, codeOf, createUser } from '../../../test/support/factories';
+import { assertLedgerReconciles } from '../../../test/support/ledger-check';
 import { createBilledGroup } from '../../../test/support/dues-factories';
 import { startTestServer, TestServer } from '../../../test/support/test-server';
 import { addDays, addMonths, toIsoDate } from './dates';
@@ -90,6 +91,123 @@ describe('membership terms through the API', () => {
       club.admin.token,
     );
     expect(Object.keys(response.errors![0].extensions!.fields!).sort()).toEqual(['billingSettings.annualDueDate', 'billingSettings.membershipFees.annual.currency', 'billingSettings.renewalWindowDays']);
+  });
+});
+
+describe('a membership fee is recorded once, however often the button is pressed', () => {
+  const CREATE = `mutation($input: CreateMembershipTermInput!) {
+    createMembershipTerm(input: $input) { pendingApproval term { id status startsOn } transaction { id receiptNumber } }
+  }`;
+  const CREATE_KEYED = CREATE.replace('pendingApproval', 'pendingApproval replayed');
+  type Created = { createMembershipTerm: { pendingApproval: boolean; replayed: boolean; term: { id: string; status: string; startsOn: string }; transaction: { id: string; receiptNumber: string } | null } };
+  const BALANCE = 'query($g: ID!) { groupBalance(groupId: $g) { cashPosition { amount } } }';
+
+  /** What the treasurer checks: the member's terms, the receipts, the approvals queued and the money in the books. */
+  async function books(club: { id: string; admin: { token: string } }, memberId: string) {
+    const terms = await t.query<{ status: string }>('select status from membership_terms where member_id = $1 order by created_at', [memberId]);
+    const receipts = await t.query<{ receipt_number: string }>(
+      `select receipt_number from transactions where group_id = $1 and category = 'MEMBERSHIP_FEE' and approval_status = 'APPROVED' order by receipt_number`,
+      [club.id],
+    );
+    const approvals = await t.query("select status from approval_requests where group_id = $1 and entity_type = 'MEMBERSHIP_TERM'", [club.id]);
+    const balance = await t.gql<{ groupBalance: { cashPosition: { amount: string } } }>(BALANCE, { g: club.id }, club.admin.token);
+    await assertLedgerReconciles(t, [{ groupId: club.id, token: club.admin.token }]);
+    return {
+      terms: terms.rows.map((row) => row.status),
+      receipts: receipts.rowCount,
+      approvals: approvals.rows.map((row) => row.status),
+      cash: balance.data!.groupBalance.cashPosition.amount,
+    };
+  }
+
+  const outcomes = (responses: { errors?: { extensions?: { code?: string; reason?: string } }[] }[]) =>
+    responses.map((r) => (r.errors ? `${r.errors[0].extensions?.code} ${r.errors[0].extensions?.reason}` : 'OK')).sort();
+
+  it('five parallel clicks without a key: one ACTIVE term, one receipt of 1200, the other clicks CONFLICT DUPLICATE_TERM', async () => {
+    const club = await createBilledGroup(t, { kind: 'CLUB', memberCount: 1, billingSettings: CLUB_SETTINGS });
+    const input = { memberId: club.members[0].id, type: 'ANNUAL', paymentMode: 'UPI' };
+    const responses = await Promise.all(Array.from({ length: 5 }, () => t.gql<Created>(CREATE, { input }, club.admin.token)));
+    expect(outcomes(responses)).toEqual(['CONFLICT DUPLICATE_TERM', 'CONFLICT DUPLICATE_TERM', 'CONFLICT DUPLICATE_TERM', 'CONFLICT DUPLICATE_TERM', 'OK']);
+    expect(await books(club, club.members[0].id)).toEqual({ terms: ['ACTIVE'], receipts: 1, approvals: [], cash: '1200.00' });
+    const recorded = responses.find((r) => !r.errors)!.data!.createMembershipTerm;
+    expect(recorded.term).toMatchObject({ status: 'ACTIVE', startsOn: today });
+    // The refusal names what was already recorded, so a client can show it.
+    expect(responses.find((r) => r.errors)!.errors![0].extensions).toMatchObject({ termId: recorded.term.id });
+  });
+
+  it('six clicks over the approval threshold queue one approval; approving it books 1200 once', async () => {
+    const club = await createBilledGroup(t, { kind: 'CLUB', memberCount: 1, billingSettings: CLUB_SETTINGS });
+    const threshold = await t.gql('mutation($id: ID!) { updateGroup(id: $id, input: { approvalThreshold: { amount: "1000", currency: "INR" } }) { id } }', { id: club.id }, club.admin.token);
+    expect(threshold.errors).toBeUndefined();
+    const input = { memberId: club.members[0].id, type: 'ANNUAL', paymentMode: 'UPI' };
+    const responses = await Promise.all(Array.from({ length: 6 }, () => t.gql<Created>(CREATE, { input }, club.admin.token)));
+    expect(outcomes(responses).filter((o) => o === 'OK')).toHaveLength(1);
+    expect(outcomes(responses).filter((o) => o !== 'OK')).toEqual(Array(5).fill('CONFLICT DUPLICATE_TERM'));
+    expect(await books(club, club.members[0].id)).toEqual({ terms: ['PENDING'], receipts: 0, approvals: ['PENDING'], cash: '0.00' });
+    const checker = await createUser(t);
+    await addUserToGroup(t, club, checker, 'ADMIN');
+    const pending = await t.query<{ id: string }>("select id from approval_requests where group_id = $1 and entity_type = 'MEMBERSHIP_TERM'", [club.id]);
+    for (const { id } of pending.rows) expect((await t.gql('mutation($id: ID!) { approve(id: $id) { status } }', { id }, checker.token)).errors).toBeUndefined();
+    expect(await books(club, club.members[0].id)).toEqual({ terms: ['ACTIVE'], receipts: 1, approvals: ['APPROVED'], cash: '1200.00' });
+  });
+
+  it('with an idempotency key: parallel retries replay the first answer, the same key for something else is CONFLICT', async () => {
+    const club = await createBilledGroup(t, { kind: 'CLUB', memberCount: 1, billingSettings: CLUB_SETTINGS });
+    const input = { memberId: club.members[0].id, type: 'ANNUAL', paymentMode: 'UPI', idempotencyKey: 'term-form-7f3a' };
+    const responses = await Promise.all(Array.from({ length: 5 }, () => t.gql<Created>(CREATE_KEYED, { input }, club.admin.token)));
+    expect(outcomes(responses)).toEqual(Array(5).fill('OK'));
+    const answers = responses.map((r) => r.data!.createMembershipTerm);
+    expect(new Set(answers.map((a) => a.term.id)).size).toBe(1);
+    expect(new Set(answers.map((a) => a.transaction!.receiptNumber)).size).toBe(1);
+    expect(answers.filter((a) => !a.replayed)).toHaveLength(1);
+    expect(answers.every((a) => a.term.status === 'ACTIVE' && !a.pendingApproval)).toBe(true);
+    const other = await t.gql(CREATE, { input: { ...input, type: 'MONTHLY' } }, club.admin.token);
+    expect(other.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
+    // The ledger's keys and these share one space per group: a key used for a transaction cannot create a term.
+    const txnKey = await t.gql(
+      'mutation($input: RecordTransactionInput!) { recordTransaction(input: $input) { replayed } }',
+      { input: { groupId: club.id, type: 'CASH_IN', category: 'DONATION', amount: { amount: '5', currency: 'INR' }, paymentMode: 'CASH', idempotencyKey: 'term-form-7f3a' } },
+      club.admin.token,
+    );
+    expect(txnKey.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(await books(club, club.members[0].id)).toEqual({ terms: ['ACTIVE'], receipts: 1, approvals: [], cash: '1200.00' });
+  });
+
+  it('replays a queued approval with its key, and a new key records a deliberate second year', async () => {
+    const club = await createBilledGroup(t, { kind: 'CLUB', memberCount: 1, billingSettings: CLUB_SETTINGS });
+    const operator = await createUser(t);
+    await addUserToGroup(t, club, operator, 'OPERATOR');
+    const input = { memberId: club.members[0].id, type: 'ANNUAL', paymentMode: 'CASH', idempotencyKey: 'op-1' };
+    const responses = await Promise.all(Array.from({ length: 4 }, () => t.gql<Created>(CREATE, { input }, operator.token)));
+    expect(outcomes(responses)).toEqual(Array(4).fill('OK'));
+    expect(responses.every((r) => r.data!.createMembershipTerm.pendingApproval && r.data!.createMembershipTerm.term.status === 'PENDING')).toBe(true);
+    expect(await books(club, club.members[0].id)).toMatchObject({ terms: ['PENDING'], approvals: ['PENDING'] });
+    // Paying two years ahead is legitimate: a second submission of the form carries a new key.
+    const first = await t.gql<Created>(CREATE, { input: { ...input, idempotencyKey: 'admin-1' } }, club.admin.token);
+    const second = await t.gql<Created>(CREATE, { input: { ...input, idempotencyKey: 'admin-2' } }, club.admin.token);
+    expect([first, second].map(codeOf)).toEqual([undefined, undefined]);
+    expect(second.data!.createMembershipTerm.term.startsOn).toBe(addMonths(today, 12));
+    expect(await books(club, club.members[0].id)).toEqual({ terms: ['PENDING', 'ACTIVE', 'ACTIVE'], receipts: 2, approvals: ['PENDING'], cash: '2400.00' });
+  });
+
+  it('without a key, the same term again is refused only while the first is recent and still the latest', async () => {
+    const club = await createBilledGroup(t, { kind: 'CLUB', memberCount: 1, billingSettings: CLUB_SETTINGS });
+    const memberId = club.members[0].id;
+    const first = await t.gql<Created>(CREATE, { input: { memberId, type: 'MONTHLY', paymentMode: 'CASH' } }, club.admin.token);
+    expect(first.errors).toBeUndefined();
+    const again = await t.gql(CREATE, { input: { memberId, type: 'MONTHLY', paymentMode: 'UPI' } }, club.admin.token);
+    expect(again.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'DUPLICATE_TERM', termId: first.data!.createMembershipTerm.term.id });
+    // Once another term came after it, the same type again is a choice, not a repeat.
+    expect((await t.gql(CREATE, { input: { memberId, type: 'ANNUAL', paymentMode: 'CASH' } }, club.admin.token)).errors).toBeUndefined();
+    expect((await t.gql(CREATE, { input: { memberId, type: 'MONTHLY', paymentMode: 'CASH' } }, club.admin.token)).errors).toBeUndefined();
+    expect(codeOf(await t.gql(CREATE, { input: { memberId, type: 'MONTHLY', paymentMode: 'CASH' } }, club.admin.token))).toBe('CONFLICT');
+    // A few minutes later it is a renewal, not a double click.
+    await t.query("update membership_terms set created_at = created_at - interval '10 minutes' where member_id = $1", [memberId]);
+    const later = await t.gql<Created>(CREATE, { input: { memberId, type: 'MONTHLY', paymentMode: 'CASH' } }, club.admin.token);
+    expect(later.errors).toBeUndefined();
+    // A cancelled (rejected) term does not block paying again.
+    await t.query("update membership_terms set status = 'CANCELLED' where id = $1", [later.data!.createMembershipTerm.term.id]);
+    expect((await t.gql(CREATE, { input: { memberId, type: 'MONTHLY', paymentMode: 'CASH' } }, club.admin.token)).errors).toBeUndefined();
   });
 });
 

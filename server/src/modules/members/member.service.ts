@@ -319,24 +319,49 @@ export async function updateMember(ctx: ServiceContext, id: string, data: Update
     });
     return { member, approval: queued.approval };
   }
-  if (data.role && data.role !== Role.ADMIN && member.role === Role.ADMIN) await assertNotLastAdmin(ctx.em, member);
-  const before = memberSnapshot(member);
-  if (data.name) member.name = data.name.trim();
-  if (data.nickname !== undefined) member.nickname = data.nickname?.trim() || null;
-  if (data.phone !== undefined) member.phone = data.phone?.trim() || null;
-  if (customAmountMinor !== undefined) member.customAmountMinor = customAmountMinor;
-  if (data.role) member.role = data.role;
-  recordActivity(ctx, { groupId: member.group.id, action: 'member.update', entityType: 'Member', entityId: member.id, before, after: memberSnapshot(member) });
-  emitMemberEvent(ctx.em, member, IntegratorEventType.MEMBER_UPDATED);
-  await ctx.em.flush();
-  await publishMemberChange(ctx, member, 'UPDATED');
-  return { member, approval: null };
+  const demoting = data.role !== undefined && data.role !== null && data.role !== Role.ADMIN;
+  const updated = await ctx.em.transactional(async (em) => {
+    const target = await lockForChange(em, member, demoting);
+    if (demoting && target.role === Role.ADMIN) await assertNotLastAdmin(em, target);
+    const before = memberSnapshot(target);
+    if (data.name) target.name = data.name.trim();
+    if (data.nickname !== undefined) target.nickname = data.nickname?.trim() || null;
+    if (data.phone !== undefined) target.phone = data.phone?.trim() || null;
+    if (customAmountMinor !== undefined) target.customAmountMinor = customAmountMinor;
+    if (data.role) target.role = data.role;
+    recordActivity({ ...ctx, em }, { groupId: target.group.id, action: 'member.update', entityType: 'Member', entityId: target.id, before, after: memberSnapshot(target) });
+    emitMemberEvent(em, target, IntegratorEventType.MEMBER_UPDATED);
+    await em.flush();
+    return target;
+  });
+  await publishMemberChange(ctx, updated, 'UPDATED');
+  return { member: updated, approval: null };
 }
 
-/** A group always keeps at least one active admin, or nobody could ever manage it again. */
+/**
+ * Re-reads the member, locked, inside the change's transaction. When the
+ * change may take an admin away (`mayRemoveAdmin`), the group's row is locked
+ * first: every such change to the group (and the account erasure, which
+ * locks it too) then runs one after the other, so each counts the admins the
+ * previous one left. Without it two admins demoting or removing each other at
+ * once both counted two admins, and the group was left with none.
+ * FOR NO KEY UPDATE rather than FOR UPDATE: inserts that merely reference the
+ * group (activity, terms, transactions) are not held up by it.
+ */
+async function lockForChange(em: EntityManager, member: Member, mayRemoveAdmin: boolean): Promise<Member> {
+  if (mayRemoveAdmin) await em.execute('select 1 from "groups" where "id" = ? for no key update', [member.group.id]);
+  const locked = await em.findOneOrFail(Member, { id: member.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  if (locked.status !== MemberStatus.ACTIVE) throw conflict('This member has been removed', 'MEMBER_REMOVED');
+  return locked;
+}
+
+/**
+ * A group always keeps at least one active admin, or nobody could ever manage it again.
+ * Only under the group's lock (lockForChange), where the count cannot change before the commit.
+ */
 async function assertNotLastAdmin(em: EntityManager, member: Member): Promise<void> {
-  const admins = await em.count(Member, { group: member.group, role: Role.ADMIN, status: MemberStatus.ACTIVE });
-  if (admins <= 1) throw conflict('A group needs at least one admin; make someone else admin first', 'LAST_ADMIN');
+  const otherAdmins = await em.count(Member, { group: member.group, role: Role.ADMIN, status: MemberStatus.ACTIVE, id: { $ne: member.id } });
+  if (otherAdmins === 0) throw conflict('A group needs at least one admin; make someone else admin first', 'LAST_ADMIN');
 }
 
 export async function removeMember(ctx: ServiceContext, id: string): Promise<MemberChangeOutcome> {
@@ -352,19 +377,24 @@ export async function removeMember(ctx: ServiceContext, id: string): Promise<Mem
     });
     return { member, approval: queued.approval };
   }
-  if (member.role === Role.ADMIN) await assertNotLastAdmin(ctx.em, member);
-  const subMembers = await ctx.em.find(Member, { primaryMember: member, status: MemberStatus.ACTIVE });
-  const removedAt = new Date();
-  for (const target of [member, ...subMembers]) {
-    const before = memberSnapshot(target);
-    target.status = MemberStatus.REMOVED;
-    target.removedAt = removedAt;
-    recordActivity(ctx, { groupId: member.group.id, action: 'member.remove', entityType: 'Member', entityId: target.id, before, after: memberSnapshot(target) });
-    emitMemberEvent(ctx.em, target, IntegratorEventType.MEMBER_REMOVED);
-  }
-  await ctx.em.flush();
-  for (const target of [member, ...subMembers]) await publishMemberChange(ctx, target, 'REMOVED');
-  return { member, approval: null };
+  const removed = await ctx.em.transactional(async (em) => {
+    // Locked whatever the role it was read with: it may have been made an admin since.
+    const target = await lockForChange(em, member, true);
+    if (target.role === Role.ADMIN) await assertNotLastAdmin(em, target);
+    const subMembers = await em.find(Member, { primaryMember: target, status: MemberStatus.ACTIVE });
+    const removedAt = new Date();
+    for (const row of [target, ...subMembers]) {
+      const before = memberSnapshot(row);
+      row.status = MemberStatus.REMOVED;
+      row.removedAt = removedAt;
+      recordActivity({ ...ctx, em }, { groupId: target.group.id, action: 'member.remove', entityType: 'Member', entityId: row.id, before, after: memberSnapshot(row) });
+      emitMemberEvent(em, row, IntegratorEventType.MEMBER_REMOVED);
+    }
+    await em.flush();
+    return [target, ...subMembers];
+  });
+  for (const row of removed) await publishMemberChange(ctx, row, 'REMOVED');
+  return { member: removed[0], approval: null };
 }
 
 export async function getMember(ctx: ServiceContext, id: string): Promise<Member> {
@@ -384,7 +414,7 @@ export interface ListMembersFilter extends PageRequest {
 export async function listMembers(ctx: ServiceContext, filter: ListMembersFilter): Promise<Page<Member>> {
   await assertGroupRole(ctx, filter.groupId, ANY_ROLE);
   const size = pageSize(filter.first);
-  const after = decodeCursor(filter.after);
+  const after = decodeCursor(filter.after, 'memberNumber');
   const knex = ctx.em.getKnex();
   const base = knex('members').where({ group_id: filter.groupId });
   if (filter.status) base.andWhere({ status: filter.status });

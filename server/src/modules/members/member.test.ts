@@ -1,5 +1,5 @@
 import { decryptSecret } from '../../shared/crypto';
-import { ADD_MEMBER, codeOf, createGroup, createUser, TestGroup, uniqueEmail } from '../../../test/support/factories';
+import { ADD_MEMBER, addUserToGroup, codeOf, createGroup, createUser, TestGroup, uniqueEmail } from '../../../test/support/factories';
 import { startTestServer, TestServer } from '../../../test/support/test-server';
 
 interface MemberRow {
@@ -227,6 +227,86 @@ describe('updateMember and removeMember', () => {
     const again = await t.gql(`mutation($id: ID!) { updateMember(id: $id, input: { name: "x" }) { pendingApproval } }`, { id: member.id }, group.admin.token);
     expect(again.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'MEMBER_REMOVED' });
     expect(codeOf(await addMember(group, { email, name: 'Returner' }))).toBeUndefined();
+  });
+});
+
+describe('the last admin under concurrency', () => {
+  const DEMOTE = 'mutation($id: ID!) { updateMember(id: $id, input: { role: MEMBER }) { member { id role } } }';
+  const REMOVE = 'mutation($id: ID!) { removeMember(id: $id) { member { id status } } }';
+  const UPDATE_GROUP = 'mutation($id: ID!) { updateGroup(id: $id, input: { name: "Still managed" }) { name } }';
+
+  interface Admin {
+    token: string;
+    email: string;
+    memberId: string;
+  }
+
+  /** A group run by two admins, A (who created it) and B. */
+  async function twoAdmins(): Promise<{ group: TestGroup; a: Admin; b: Admin }> {
+    const group = await createGroup(t);
+    const second = await createUser(t);
+    const bMemberId = await addUserToGroup(t, group, second, 'ADMIN');
+    const aMember = await t.query<{ id: string }>('select id from members where group_id = $1 and user_id = $2', [group.id, group.admin.id]);
+    return { group, a: { token: group.admin.token, email: group.admin.email, memberId: aMember.rows[0].id }, b: { token: second.token, email: second.email, memberId: bMemberId } };
+  }
+
+  async function activeAdmins(groupId: string): Promise<string[]> {
+    const rows = await t.query<{ id: string }>(`select id from members where group_id = $1 and role = 'ADMIN' and status = 'ACTIVE'`, [groupId]);
+    return rows.rows.map((row) => row.id);
+  }
+
+  /**
+   * Each admin acts on the other at the same moment, in several groups at once
+   * (one pair rarely loses the race). In every group exactly one of the two
+   * changes goes through, the other is CONFLICT LAST_ADMIN, and the admin left
+   * can still run the group.
+   */
+  async function raceEachOther(aAgainstB: string, bAgainstA: string): Promise<void> {
+    const groups = await Promise.all(Array.from({ length: 6 }, () => twoAdmins()));
+    const results = await Promise.all(
+      groups.map(({ a, b }) => Promise.all([t.gql(aAgainstB, { id: b.memberId }, a.token), t.gql(bAgainstA, { id: a.memberId }, b.token)])),
+    );
+    for (const [index, { group, a, b }] of groups.entries()) {
+      const [byA, byB] = results[index];
+      const failures = [byA, byB].filter((response) => response.errors);
+      expect(failures.map((response) => response.errors![0].extensions)).toEqual([expect.objectContaining({ code: 'CONFLICT', reason: 'LAST_ADMIN' })]);
+      const admins = await activeAdmins(group.id);
+      expect(admins).toHaveLength(1);
+      const survivor = admins[0] === a.memberId ? a : b;
+      expect((await t.gql(UPDATE_GROUP, { id: group.id }, survivor.token)).errors).toBeUndefined();
+    }
+  }
+
+  it('two admins demoting each other at once leave exactly one admin', async () => {
+    await raceEachOther(DEMOTE, DEMOTE);
+  });
+
+  it('two admins removing each other at once leave exactly one admin', async () => {
+    await raceEachOther(REMOVE, REMOVE);
+  });
+
+  it('one demoting while the other removes leaves exactly one admin', async () => {
+    await raceEachOther(DEMOTE, REMOVE);
+  });
+
+  it('one admin closing their account while the other steps down leaves exactly one admin', async () => {
+    const groups = await Promise.all(Array.from({ length: 6 }, () => twoAdmins()));
+    const DELETE_ACCOUNT = 'mutation($c: String!) { deleteMyAccount(confirmation: $c) { erasureRequestId } }';
+    const results = await Promise.all(groups.map(({ a, b }) => Promise.all([t.gql(DELETE_ACCOUNT, { c: a.email }, a.token), t.gql(DEMOTE, { id: b.memberId }, b.token)])));
+    for (const [index, { group }] of groups.entries()) {
+      const failures = results[index].filter((response) => response.errors);
+      expect(failures.map((response) => response.errors![0].extensions)).toEqual([expect.objectContaining({ code: 'CONFLICT', reason: 'LAST_ADMIN' })]);
+      expect(await activeAdmins(group.id)).toHaveLength(1);
+    }
+  });
+
+  it('does not refuse what leaves an admin: a third admin demotes the other two at once', async () => {
+    const { group, a, b } = await twoAdmins();
+    const third = await createUser(t);
+    const cMemberId = await addUserToGroup(t, group, third, 'ADMIN');
+    const results = await Promise.all([t.gql(DEMOTE, { id: a.memberId }, third.token), t.gql(REMOVE, { id: b.memberId }, third.token)]);
+    expect(results.map(codeOf)).toEqual([undefined, undefined]);
+    expect(await activeAdmins(group.id)).toEqual([cMemberId]);
   });
 });
 

@@ -147,7 +147,7 @@ export async function createQuote(ctx: ServiceContext, groupId: string, recipien
     const rate = await rateForQuote(em, settings, group.currency, recipient.currency);
     const basisPoints = await feeBasisPoints(em, ctx.config, groupId);
     const feeMinor = feeFor(sendMinor!, basisPoints);
-    const receive = convertAmount({ amountMinor: sendMinor!, currency: group.currency }, rate.rate, recipient.currency);
+    const receive = convertAmount({ amountMinor: sendMinor!, currency: group.currency }, rate.rate, recipient.currency, 'amount');
     if (receive.amountMinor <= 0n) new FieldValidator().check('amount', false, 'Too small: nothing would arrive').throwIfInvalid();
     const actor = actorOf(ctx.viewer);
     const quote = em.create(RemittanceQuote, {
@@ -274,6 +274,9 @@ export async function createRemittance(ctx: ServiceContext, quoteId: string, ide
     }
     const group = await em.findOneOrFail(Group, { id: groupId });
     assertGroupActive(group);
+    // The same quote at once under different keys: the quote's row lock queues them, so the ones
+    // after the first see its remittance below (QUOTE_USED) rather than hit remittances_quote_once.
+    await em.execute('select 1 from "remittance_quotes" where "id" = ? for update', [quote.id]);
     if (await em.findOne(Remittance, { quote: quote.id })) throw conflict('This quote was already used; ask for a new one', 'QUOTE_USED');
     if (quote.expiresAt.getTime() <= Date.now()) throw conflict('This quote has expired; ask for a new one', 'QUOTE_EXPIRED');
     const recipient = await em.findOne(Recipient, { id: quote.recipient.id, deletedAt: null });
@@ -604,7 +607,7 @@ export interface RemittanceFilter extends PageRequest {
 export async function listRemittances(ctx: ServiceContext, filter: RemittanceFilter): Promise<Page<Remittance>> {
   await assertGroupRole(ctx, filter.groupId, STAFF_ROLES);
   const size = pageSize(filter.first);
-  const after = decodeCursor(filter.after);
+  const after = decodeCursor(filter.after, 'timestamp');
   const validator = new FieldValidator();
   validator.check('recipientId', !filter.recipientId || isUuid(filter.recipientId), 'Not a recipient id');
   validator.check('to', !(filter.from && filter.to && filter.from > filter.to), 'Must not be before from');

@@ -225,6 +225,16 @@ describe('money under pressure', () => {
     expect((await t.query('select status, ledger_transaction_id from remittances where id = $1', [loser.remittanceId])).rows[0]).toEqual({ status: 'REJECTED', ledger_transaction_id: null });
   });
 
+  it('one quote used by parallel requests with different keys: one remittance, the others CONFLICT QUOTE_USED', async () => {
+    const s = await setup({ funds: '10000.00' });
+    const quote = await t.gql<{ remittanceQuote: { id: string } }>(QUOTE, { g: s.group.id, r: s.recipientId, a: '500.00' }, s.maker.token);
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => t.gql(CREATE, { q: quote.data!.remittanceQuote.id, k: `parallel-${i}` }, s.maker.token)));
+    const outcomes = results.map((r) => (r.errors ? `${codeOf(r)} ${r.errors[0].extensions?.reason}` : 'created'));
+    expect(outcomes.filter((o) => o === 'created')).toHaveLength(1);
+    expect(outcomes.filter((o) => o !== 'created')).toEqual(Array(7).fill('CONFLICT QUOTE_USED'));
+    expect(Number((await t.query('select count(*) from remittances where group_id = $1', [s.group.id])).rows[0].count)).toBe(1);
+  });
+
   it('a failed payout releases the reservation and stores the reason', async () => {
     const s = await setup({ funds: '2000.00' });
     const provider = payoutProviderFor(t.config.remittances) as SandboxPayoutProvider;
