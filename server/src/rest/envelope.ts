@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainError, ErrorCode, httpStatusFor } from '../shared/domain-error';
+import { jsonMayHoldNul, nulCharacterError, whereNul } from '../shared/nul-character';
 
 /** REST envelope: `{ data }` on success, `{ error: { code, message, details } }` otherwise. */
 export function sendData(res: ServerResponse, status: number, data: unknown): void {
@@ -82,6 +83,28 @@ export function readBody(req: IncomingMessage, limit: number, res: ServerRespons
     req.on('error', onError);
     req.on('close', onClose);
   });
+}
+
+/**
+ * A JSON object body, as the REST routes that take one read it; an empty body reads as `{}`.
+ * Not JSON, or JSON that is not an object (null, an array, a string, a number), is the client's
+ * mistake: BAD_USER_INPUT (reason INVALID_JSON), never a route reading a field of null.
+ */
+export async function readJsonObject(req: IncomingMessage, limit: number, res: ServerResponse): Promise<Record<string, unknown>> {
+  const text = (await readBody(req, limit, res)).toString('utf8');
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    throw new DomainError(ErrorCode.BAD_USER_INPUT, 'Body is not valid JSON', { reason: 'INVALID_JSON' });
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new DomainError(ErrorCode.BAD_USER_INPUT, 'Body must be a JSON object', { reason: 'INVALID_JSON' });
+  }
+  // PostgreSQL text cannot hold a NUL: refused as the client's mistake (shared/nul-character.ts).
+  const nul = jsonMayHoldNul(text) ? whereNul(body, '') : undefined;
+  if (nul) throw nulCharacterError(nul);
+  return body as Record<string, unknown>;
 }
 
 /** A small HTML page (confirmation links, the payment sandbox): nothing but inline style, never framed, no referrer. */

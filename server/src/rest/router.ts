@@ -29,7 +29,7 @@ import type { ServiceContext } from '../shared/service-context';
 import type { InboundWebhookProcessor } from '../modules/payments/inbound-webhook-processor';
 import type { LiveSubscriptions } from '../graphql/live-subscriptions';
 import { cronRoutes } from './cron-routes';
-import { BodyTooLargeError, readBody, RequestAbortedError, sendData, sendDomainError, sendError, sendHtml } from './envelope';
+import { BodyTooLargeError, readJsonObject, RequestAbortedError, sendData, sendDomainError, sendError, sendHtml } from './envelope';
 
 export interface RestDeps {
   orm: MikroORM;
@@ -99,7 +99,7 @@ const federatedSignIn: Handler = async (req, res, deps) => {
     sendError(res, ErrorCode.UNAUTHENTICATED, 'Missing or wrong x-console-secret');
     return;
   }
-  const body = JSON.parse((await readBody(req, deps.config.bodyLimitBytes, res)).toString('utf8') || '{}') as { email?: unknown };
+  const body = await readJsonObject(req, deps.config.bodyLimitBytes, res);
   if (typeof body.email !== 'string') {
     sendError(res, ErrorCode.BAD_USER_INPUT, 'email is required', { fields: { email: 'Required' } });
     return;
@@ -213,7 +213,7 @@ const sponsorLink: Handler = async (req, res, deps, params) => {
 const sponsorLinkCheckout: Handler = async (req, res, deps, params) => {
   const em = deps.orm.em.fork();
   await consumeRateLimit(em, SPONSOR_LINK_RATE, clientIp(req, deps.config));
-  const body = JSON.parse((await readBody(req, deps.config.bodyLimitBytes, res)).toString('utf8') || '{}') as { provider?: unknown };
+  const body = await readJsonObject(req, deps.config.bodyLimitBytes, res);
   const provider = Object.values(PaymentProvider).find((value) => value === body.provider);
   if (!provider) {
     sendError(res, ErrorCode.BAD_USER_INPUT, 'provider must be RAZORPAY or STRIPE', { fields: { provider: 'RAZORPAY or STRIPE' } });

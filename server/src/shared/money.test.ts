@@ -79,15 +79,15 @@ describe('money', () => {
 
   it('converts between currencies of different exponents', () => {
     // 100.00 USD at 83.1234 → 8312.34 INR
-    expect(convertAmount({ amountMinor: 10_000n, currency: 'USD' }, '83.1234', 'INR')).toEqual({
+    expect(convertAmount({ amountMinor: 10_000n, currency: 'USD' }, '83.1234', 'INR', 'rate')).toEqual({
       amountMinor: 831_234n,
       currency: 'INR',
     });
     // 1000 JPY at 0.0067 → 6.70 USD
-    expect(convertAmount({ amountMinor: 1000n, currency: 'JPY' }, '0.0067', 'USD').amountMinor).toBe(670n);
+    expect(convertAmount({ amountMinor: 1000n, currency: 'JPY' }, '0.0067', 'USD', 'rate').amountMinor).toBe(670n);
     // 0.05 USD at 0.5 → 0.025 → half-even → 0.02 EUR
-    expect(convertAmount({ amountMinor: 5n, currency: 'USD' }, '0.5', 'EUR').amountMinor).toBe(2n);
-    expect(fieldErrorOf(() => convertAmount({ amountMinor: 1n, currency: 'USD' }, '0', 'EUR'))).toBe(
+    expect(convertAmount({ amountMinor: 5n, currency: 'USD' }, '0.5', 'EUR', 'rate').amountMinor).toBe(2n);
+    expect(fieldErrorOf(() => convertAmount({ amountMinor: 1n, currency: 'USD' }, '0', 'EUR', 'rate'))).toBe(
       'Rate must be greater than zero',
     );
   });

@@ -84,22 +84,29 @@ export function divideRoundHalfEven(numerator: bigint, denominator: bigint): big
 }
 
 /**
- * Converts an amount with a decimal rate string ("83.1234"), rounding half to
- * even into the target currency's minor units.
+ * A rate as Coffer takes and stores one: a plain decimal, at most 16 digits
+ * before the point and 12 after (what the varchar(32) rate columns hold).
  */
-export function convertAmount(amount: Money, rate: string, targetCurrency: string): Money {
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(rate.trim());
-  if (!match) throw badInput({ rate: `"${rate}" is not a positive decimal rate` });
+const RATE_PATTERN = /^(\d{1,16})(?:\.(\d{1,12}))?$/;
+
+/**
+ * Converts an amount with a decimal rate string ("83.1234"), rounding half to
+ * even into the target currency's minor units. `field` is the input a bad rate
+ * or an overflowing result is reported on: the name the caller gave it.
+ */
+export function convertAmount(amount: Money, rate: string, targetCurrency: string, field: string): Money {
+  const match = RATE_PATTERN.exec(rate.trim());
+  if (!match) throw badInput({ [field]: `"${rate}" is not a positive decimal rate like 83.12 (at most 16 digits before the point and 12 after)` });
   const [, whole, fraction = ''] = match;
   const rateScaled = BigInt(whole + fraction);
-  if (rateScaled === 0n) throw badInput({ rate: 'Rate must be greater than zero' });
+  if (rateScaled === 0n) throw badInput({ [field]: 'Rate must be greater than zero' });
   const sourceExponent = minorUnitExponent(amount.currency);
   const targetExponent = minorUnitExponent(targetCurrency);
   // amountMinor / 10^src * rate * 10^tgt, with rate = rateScaled / 10^fraction.length
   const numerator = amount.amountMinor * rateScaled * 10n ** BigInt(targetExponent);
   const denominator = 10n ** BigInt(sourceExponent + fraction.length);
   const converted = divideRoundHalfEven(numerator, denominator);
-  if (converted > MAX_MINOR || converted < MIN_MINOR) throw badInput({ rate: 'Converted amount is too large' });
+  if (converted > MAX_MINOR || converted < MIN_MINOR) throw badInput({ [field]: 'Converted amount is too large' });
   return { amountMinor: converted, currency: targetCurrency };
 }
 

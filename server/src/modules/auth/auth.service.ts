@@ -22,6 +22,8 @@ import { ApiKeyRateLimitedError, countHitParams, countHitSql, RateLimitState } f
 
 export const SIGN_IN_MAX_FAILURES = 5;
 export const SIGN_IN_WINDOW_SECONDS = 15 * 60;
+/** users.email and sign_in_failures.email are varchar(320). */
+const MAX_STORED_EMAIL_LENGTH = 320;
 export const MIN_PASSWORD_LENGTH = 10;
 export const API_KEY_MARK = 'cof_';
 
@@ -43,6 +45,8 @@ function issueToken(config: CofferConfig, user: User): SignInResult {
  */
 export async function signIn(ctx: ServiceContext, emailInput: string, password: string): Promise<SignInResult> {
   const email = normalizeEmail(emailInput);
+  // No account has a longer address than the column holds: nothing to look up, and a failure row would not fit.
+  if (email.length > MAX_STORED_EMAIL_LENGTH) throw unauthenticated('Wrong e-mail or password');
   const outcome = await ctx.em.transactional(async (em) => {
     await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`sign-in:${email}`]);
     const since = new Date(Date.now() - SIGN_IN_WINDOW_SECONDS * 1000);

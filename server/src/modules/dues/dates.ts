@@ -1,12 +1,8 @@
-/**
+/*
  * Calendar dates as ISO `YYYY-MM-DD` strings: dues and terms are about days,
  * not instants, so they never pass through a time zone.
  */
-export const isIsoDate = (value: string): boolean => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-};
+export { isIsoDate } from '../../shared/validation';
 
 export const toIsoDate = (date: Date): string => date.toISOString().slice(0, 10);
 

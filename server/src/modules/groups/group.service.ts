@@ -313,7 +313,7 @@ const groupCursor = (group: GroupView) => ({ sort: group.createdAt.toISOString()
 export async function listMyGroups(ctx: ServiceContext, request: PageRequest): Promise<Page<GroupView>> {
   requireSignedIn(ctx);
   const size = pageSize(request.first);
-  const after = decodeCursor(request.after);
+  const after = decodeCursor(request.after, 'timestamp');
   const viewer = ctx.viewer;
   if (viewer.kind === 'apiKey') {
     const group = await ctx.em.findOneOrFail(Group, { id: viewer.apiKey.group.id });

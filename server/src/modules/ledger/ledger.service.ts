@@ -91,6 +91,12 @@ interface ValidatedInput {
   senderBankAccountMasked: string | null;
 }
 
+/**
+ * No group keeps books older than this: an earlier occurredAt is a typo (0001 for 2001), and
+ * would sort before every real row. The upper bound is now, with five minutes for clock skew.
+ */
+const EARLIEST_OCCURRED_AT = new Date('2000-01-01T00:00:00Z');
+
 /** Checks a transaction's fields against its group; every bad field is reported at once. */
 async function validateInput(em: EntityManager, group: Group, input: TransactionInputData): Promise<ValidatedInput> {
   const validator = new FieldValidator();
@@ -106,7 +112,7 @@ async function validateInput(em: EntityManager, group: Group, input: Transaction
   if (!foreign && input.fxRate) validator.check('fxRate', false, 'Only for amounts in another currency than the group\'s');
   let groupAmountMinor = amountMinor;
   if (foreign && input.fxRate && amountMinor !== undefined && amountMinor > 0n) {
-    groupAmountMinor = validator.attempt(() => convertAmount({ amountMinor: amountMinor!, currency }, input.fxRate!, group.currency).amountMinor);
+    groupAmountMinor = validator.attempt(() => convertAmount({ amountMinor: amountMinor!, currency }, input.fxRate!, group.currency, 'fxRate').amountMinor);
     if (groupAmountMinor !== undefined) validator.check('fxRate', groupAmountMinor > 0n, 'The converted amount rounds to zero');
   }
   if (input.description) validator.check('description', input.description.length <= 2000, 'At most 2000 characters');
@@ -114,7 +120,10 @@ async function validateInput(em: EntityManager, group: Group, input: Transaction
   if (input.senderUpiId) validator.check('senderUpiId', isUpiId(input.senderUpiId), 'Not a UPI id like name@bank');
   const bank = input.senderBankAccount?.replace(/\s/g, '') ?? null;
   if (bank) validator.check('senderBankAccount', /^[0-9A-Z]{4,34}$/.test(bank), 'Use 4 to 34 digits or capital letters');
-  if (input.occurredAt) validator.check('occurredAt', input.occurredAt.getTime() <= Date.now() + 5 * 60_000, 'Cannot be in the future');
+  if (input.occurredAt) {
+    validator.check('occurredAt', input.occurredAt.getTime() >= EARLIEST_OCCURRED_AT.getTime(), `Must not be before ${EARLIEST_OCCURRED_AT.toISOString().slice(0, 10)}`);
+    validator.check('occurredAt', input.occurredAt.getTime() <= Date.now() + 5 * 60_000, 'Cannot be in the future');
+  }
   let member: Member | null = null;
   if (input.memberId) {
     member = isUuid(input.memberId) ? await em.findOne(Member, { id: input.memberId, group, status: MemberStatus.ACTIVE }) : null;
@@ -785,7 +794,7 @@ export interface TransactionPage extends Page<TransactionView> {
 export async function listTransactions(ctx: ServiceContext, filter: TransactionFilter): Promise<TransactionPage> {
   const role = await assertGroupRole(ctx, filter.groupId, ANY_ROLE);
   const size = pageSize(filter.first);
-  const after = decodeCursor(filter.after);
+  const after = decodeCursor(filter.after, 'timestamp');
   if (filter.from && filter.to && filter.from > filter.to) new FieldValidator().check('to', false, 'Must not be before from').throwIfInvalid();
   if (filter.memberId && !isUuid(filter.memberId)) new FieldValidator().check('memberId', false, 'Not a member id').throwIfInvalid();
   const own = role === Role.MEMBER ? await ownMemberIds(ctx, filter.groupId) : null;

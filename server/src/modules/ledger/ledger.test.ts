@@ -108,6 +108,46 @@ describe('recording', () => {
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 
+  it('names fxRate, the field given, in every error about the exchange rate, on record and on correction', async () => {
+    const group = await createGroup(t);
+    const foreign = (fxRate: string) => ({ ...cashIn(group, '10'), amount: { amount: '10', currency: 'USD' }, fxRate });
+    const badRates = ['0', '0.000', '-83', '1e2', ' ', '83,12', '9'.repeat(17), `1.${'0'.repeat(12)}1`, `${'9'.repeat(16)}.5`, `1.${'0'.repeat(40)}1`];
+    const recorded: Record<string, unknown> = {};
+    for (const fxRate of badRates) {
+      const response = await record(group, foreign(fxRate));
+      recorded[fxRate] = { code: codeOf(response), fields: Object.keys(response.errors?.[0].extensions?.fields ?? {}) };
+    }
+    expect(recorded).toEqual(Object.fromEntries(badRates.map((rate) => [rate, { code: 'BAD_USER_INPUT', fields: ['fxRate'] }])));
+    // A rate that converts 10 USD to more than a bigint of paise holds.
+    const tooLarge = await record(group, { ...foreign('9999999999999999'), amount: { amount: '99999999999', currency: 'USD' } });
+    expect(tooLarge.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { fxRate: 'Converted amount is too large' } });
+    expect((await t.query('select count(*)::int as n from transactions where group_id = $1', [group.id])).rows[0].n).toBe(0);
+
+    const original = (await record(group, foreign('83.12'))).data!.recordTransaction.transaction;
+    const corrected = await t.gql('mutation($id: ID!, $input: UpdateTransactionInput!) { updateTransaction(id: $id, input: $input) { pendingApproval } }', { id: original.id, input: { amount: { amount: '12', currency: 'USD' }, fxRate: '-1' } }, group.admin.token);
+    expect(corrected.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { fxRate: expect.any(String) } });
+    expect(Object.keys(corrected.errors?.[0].extensions?.fields ?? {})).toEqual(['fxRate']);
+  });
+
+  it('takes occurredAt from 2000-01-01 to now, on record and on correction', async () => {
+    const group = await createGroup(t);
+    const outcomes: Record<string, unknown> = {};
+    for (const occurredAt of ['0001-01-01T00:00:00Z', '1999-12-31T23:59:59.999Z', new Date(Date.now() + 86_400_000).toISOString()]) {
+      const response = await record(group, cashIn(group, '10', { occurredAt }));
+      outcomes[occurredAt] = { code: codeOf(response), fields: Object.keys(response.errors?.[0].extensions?.fields ?? {}) };
+    }
+    expect(Object.values(outcomes)).toEqual(Array(3).fill({ code: 'BAD_USER_INPUT', fields: ['occurredAt'] }));
+    expect((await record(group, cashIn(group, '10', { occurredAt: '0001-01-01T00:00:00Z' }))).errors?.[0].extensions?.fields).toEqual({ occurredAt: 'Must not be before 2000-01-01' });
+    const oldest = await record(group, cashIn(group, '10', { occurredAt: '2000-01-01T00:00:00.000Z' }));
+    expect(oldest.errors).toBeUndefined();
+    const corrected = await t.gql(
+      'mutation($id: ID!, $input: UpdateTransactionInput!) { updateTransaction(id: $id, input: $input) { pendingApproval } }',
+      { id: oldest.data!.recordTransaction.transaction.id, input: { occurredAt: '1970-01-01T00:00:00Z' } },
+      group.admin.token,
+    );
+    expect(corrected.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { occurredAt: 'Must not be before 2000-01-01' } });
+  });
+
   it('converts a foreign amount with the given rate, exactly', async () => {
     const group = await createGroup(t);
     const response = await record(group, { ...cashIn(group, '100.00'), amount: { amount: '100.00', currency: 'USD' }, fxRate: '83.1234', category: 'SPONSORSHIP' });

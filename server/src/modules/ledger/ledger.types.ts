@@ -216,7 +216,7 @@ export class TransactionInput {
   @Field(() => String, { nullable: true, description: 'Stored masked: only the last four characters are kept' })
   senderBankAccount?: string | null;
 
-  @Field(() => Date, { nullable: true, description: 'When the money moved; defaults to now' })
+  @Field(() => Date, { nullable: true, description: 'When the money moved, from 2000-01-01 to now; defaults to now' })
   occurredAt?: Date | null;
 }
 
@@ -261,6 +261,6 @@ export class UpdateTransactionInput {
   @Field(() => String, { nullable: true, description: "The payer's account number, 4 to 34 digits or capital letters; only the last four characters are kept" })
   senderBankAccount?: string | null;
 
-  @Field(() => Date, { nullable: true, description: 'When the money moved; not in the future' })
+  @Field(() => Date, { nullable: true, description: 'When the money moved, from 2000-01-01 to now' })
   occurredAt?: Date | null;
 }

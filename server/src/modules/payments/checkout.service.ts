@@ -181,7 +181,7 @@ export interface FlagFilter extends PageRequest {
 export async function listPaymentFlags(ctx: ServiceContext, filter: FlagFilter): Promise<Page<PaymentFlag>> {
   await assertGroupRole(ctx, filter.groupId, ADMIN_ONLY);
   const size = pageSize(filter.first);
-  const after = decodeCursor(filter.after);
+  const after = decodeCursor(filter.after, 'timestamp');
   const knex = ctx.em.getKnex();
   const base = knex('payment_flags as f').where('f.group_id', filter.groupId);
   if (filter.status) base.andWhere('f.status', filter.status);

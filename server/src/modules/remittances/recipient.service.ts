@@ -183,7 +183,7 @@ export async function getRecipient(ctx: ServiceContext, id: string): Promise<Rec
 export async function listRecipients(ctx: ServiceContext, filter: PageRequest & { groupId: string }): Promise<Page<Recipient>> {
   await assertGroupRole(ctx, filter.groupId, STAFF_ROLES);
   const size = pageSize(filter.first);
-  const after = decodeCursor(filter.after);
+  const after = decodeCursor(filter.after, 'timestamp');
   const knex = ctx.em.getKnex();
   const base = knex('remittance_recipients as r').where('r.group_id', filter.groupId).whereNull('r.deleted_at');
   const pageQuery = base.clone().select('r.*').orderBy([{ column: 'r.created_at', order: 'desc' }, { column: 'r.id', order: 'desc' }]).limit(size + 1);

@@ -195,7 +195,7 @@ export interface ListSponsorLinksFilter extends PageRequest {
 export async function listSponsorLinks(ctx: ServiceContext, filter: ListSponsorLinksFilter): Promise<Page<SponsorLink>> {
   await assertGroupRole(ctx, filter.groupId, STAFF_ROLES);
   const size = pageSize(filter.first);
-  const after = decodeCursor(filter.after);
+  const after = decodeCursor(filter.after, 'timestamp');
   const knex = ctx.em.getKnex();
   const base = knex('sponsor_links').where({ group_id: filter.groupId });
   if (filter.sponsorId) {

@@ -140,7 +140,7 @@ export interface ListSponsorsFilter extends PageRequest {
 export async function listSponsors(ctx: ServiceContext, filter: ListSponsorsFilter): Promise<Page<Sponsor>> {
   await assertGroupRole(ctx, filter.groupId, STAFF_ROLES);
   const size = pageSize(filter.first);
-  const after = decodeCursor(filter.after);
+  const after = decodeCursor(filter.after, 'name');
   const knex = ctx.em.getKnex();
   const base = knex('sponsors').where({ group_id: filter.groupId }).whereNull('deleted_at');
   const search = filter.search?.trim();

@@ -229,7 +229,7 @@ export interface WebhookDeliveryFilter extends PageRequest {
 export async function listWebhookDeliveries(ctx: ServiceContext, filter: WebhookDeliveryFilter): Promise<Page<WebhookDeliveryView>> {
   const endpoint = await loadEndpoint(ctx, filter.endpointId, false);
   const size = pageSize(filter.first);
-  const after = decodeCursor(filter.after);
+  const after = decodeCursor(filter.after, 'timestamp');
   const knex = ctx.em.getKnex();
   const base = knex('webhook_deliveries as d').where('d.endpoint_id', endpoint.id);
   if (filter.status) base.andWhere('d.status', filter.status);
