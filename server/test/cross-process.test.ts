@@ -29,7 +29,9 @@ async function startInstance(databaseUrl: string): Promise<Instance> {
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 60_000;
+  // Two cold starts at once on an empty database (migrations, then one seeds while the other waits), on a CI
+  // machine that may be running browser tests beside them: generous, since only a failure waits this long.
+  const deadline = Date.now() + 150_000;
   while (!output.includes('Coffer API ready')) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`instance did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -85,7 +87,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   // Both start at once on an empty database: migrations and the demo seed must still happen exactly once.
   [a, b] = await Promise.all([startInstance(db.url), startInstance(db.url)]);
-}, 120_000);
+}, 320_000);
 afterAll(async () => {
   await Promise.allSettled([stop(a), stop(b)]);
   await db?.drop();
