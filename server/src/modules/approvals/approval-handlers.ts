@@ -3,9 +3,9 @@ import type { ServiceContext } from '../../shared/service-context';
 import { LedgerTransaction } from '../ledger/ledger.entities';
 import { approvePendingTransaction, deleteTransaction, deserializeChanges, rejectPendingTransaction, updateTransaction } from '../ledger/ledger.service';
 import { Member, MemberStatus } from '../members/member.entity';
-import { applyRemittanceApproval, discardRemittanceApproval, dispatchAfterApproval, remittanceVersion } from '../remittances/remittance.service';
+import { applyRemittanceApproval, discardRemittanceApproval, dispatchAfterApproval, lockRemittanceRow, remittanceVersion } from '../remittances/remittance.service';
 import { addMember, AddMemberData, addSubMember, AddSubMemberData, removeMember, updateMember, UpdateMemberData } from '../members/member.service';
-import { confirmPayment, discardDueConfirmation, dueVersion } from '../dues/due.service';
+import { confirmPayment, discardDueConfirmation, dueVersion, lockDueRow } from '../dues/due.service';
 import { approvePendingTerm, discardPendingTerm, membershipTermVersion } from '../dues/membership.service';
 import { ApprovalEntityType, ApprovalRequest } from './approval-request.entity';
 
@@ -17,6 +17,16 @@ import { ApprovalEntityType, ApprovalRequest } from './approval-request.entity';
 export interface ApprovalHandler {
   /** The target's version now, or null when it is gone (both make a request stale). */
   currentVersion(em: EntityManager, targetId: string): Promise<number | null>;
+  /**
+   * Locks the target's row, before the request's, for a target that other
+   * paths lock before its pending request: a provider payment locks the due,
+   * then settles the member's "I've paid" for it; cancelling a remittance
+   * locks it, then withdraws its request. Deciding the request takes the two
+   * in that same order, so the paths never deadlock (PostgreSQL would abort
+   * one of them after a second). In an attempt of withRowLock, `wait: false`
+   * is NOWAIT. A target that is gone is no error here (apply finds it stale).
+   */
+  lockTarget?(em: EntityManager, targetId: string, wait: boolean): Promise<void>;
   apply(ctx: ServiceContext, request: ApprovalRequest): Promise<void>;
   discard(ctx: ServiceContext, request: ApprovalRequest, decision: 'REJECTED' | 'CANCELLED'): Promise<void>;
   /** After an approval committed: start what follows it outside the request's transaction. Must not throw. */
@@ -88,6 +98,7 @@ const transactionHandler: ApprovalHandler = {
 /** A member's "I've paid": approving confirms the payment (CASH_IN + PAID), rejecting reopens the due. */
 const dueHandler: ApprovalHandler = {
   currentVersion: (em, targetId) => dueVersion(em, targetId),
+  lockTarget: (em, targetId, wait) => lockDueRow(em, targetId, wait),
   async apply(ctx, request) {
     // ctx.em is the approval's transaction: confirmPayment's transactional() joins it.
     await confirmPayment(ctx, request.targetId!, { action: 'CONFIRM' });
@@ -110,6 +121,7 @@ const membershipTermHandler: ApprovalHandler = {
 /** Approving reserves the funds; the payout follows after the commit. */
 const remittanceHandler: ApprovalHandler = {
   currentVersion: (em, targetId) => remittanceVersion(em, targetId),
+  lockTarget: (em, targetId, wait) => lockRemittanceRow(em, targetId, wait),
   apply: (ctx, request) => applyRemittanceApproval(ctx, request),
   discard: (ctx, request, decision) => discardRemittanceApproval(ctx, request, decision),
   afterApproved: (ctx, request) => dispatchAfterApproval(ctx, request),

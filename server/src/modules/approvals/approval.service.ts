@@ -177,7 +177,7 @@ async function decide(ctx: ServiceContext, id: string, decision: Decision, notes
   const seen = await findRequest(ctx.em, id);
   await assertMayDecide(ctx, seen, decision);
   assertPending(seen);
-  const { request, events } = await withRowLock(ctx.em, (em, wait) => decideLocked(ctx, em, seen.id, decision, notes, wait));
+  const { request, events } = await withRowLock(ctx.em, (em, wait) => decideLocked(ctx, em, seen, decision, notes, wait));
   await events.flush();
   await publishApprovalEvent(ctx, request, decision);
   if (decision === 'APPROVED') approvalHandlers[request.entityType].afterApproved?.(ctx, request);
@@ -188,22 +188,25 @@ async function decide(ctx: ServiceContext, id: string, decision: Decision, notes
 async function decideLocked(
   ctx: ServiceContext,
   em: EntityManager,
-  id: string,
+  seen: ApprovalRequest,
   decision: Decision,
   notes: string | null | undefined,
   wait: boolean,
 ): Promise<{ request: ApprovalRequest; events: DeferredEventBus }> {
   // Events of the applied change wait for the commit, like the decision's own (and go with a failed attempt).
   const events = new DeferredEventBus(ctx.events);
+  const handler = approvalHandlers[seen.entityType];
+  // The target first, where other paths lock it before its request (see ApprovalHandler.lockTarget): locks taken
+  // in one order never deadlock. The request's target never changes, so the copy read before the lock names it.
+  if (seen.targetId !== null && handler.lockTarget) await handler.lockTarget(em, seen.targetId, wait);
   // The row lock makes concurrent decisions one after the other: the second sees the first's outcome.
-  const locked = await lockRequest(em, id, wait);
+  const locked = await lockRequest(em, seen.id, wait);
   assertPending(locked);
   const before = approvalSnapshot(locked);
   // The change is applied on this transaction's connection only: the services' role checks and loaders
   // included, which would otherwise each take another connection from the pool while this one holds the lock.
   const knex = transactionKnex(em);
   const applyCtx: ServiceContext = { ...ctx, em, knex, events, loaders: createLoaders(em, ctx.viewer, knex), approving: true };
-  const handler = approvalHandlers[locked.entityType];
   if (decision === 'APPROVED') {
     await assertNotStale(em, locked);
     await handler.apply(applyCtx, locked);

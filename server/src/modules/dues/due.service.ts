@@ -335,6 +335,15 @@ async function lockDue(em: EntityManager, id: string, wait = true): Promise<Due>
 }
 
 /**
+ * Locks the due's row without reading it (`wait: false` is NOWAIT): for
+ * deciding its "I've paid" request, which takes the due before the request,
+ * as confirming, waiving and a provider payment do (ApprovalHandler.lockTarget).
+ */
+export async function lockDueRow(em: EntityManager, id: string, wait: boolean): Promise<void> {
+  await em.execute(`select 1 from "dues" where "id" = ? for update${wait ? '' : ' nowait'}`, [id]);
+}
+
+/**
  * That the viewer may decide the due (confirm, reject, waive), checked before
  * the due is locked: the checks read through the request's loaders, on
  * connections of their own, which are never waited for under the lock
@@ -358,10 +367,10 @@ const OPEN_STATUSES: readonly DueStatus[] = [DueStatus.UNPAID, DueStatus.MEMBER_
 /**
  * The member's "I've paid" request for the due still in the approvals inbox,
  * locked; none while that very request is being approved (it records its own
- * decision). In an attempt of withRowLock it is locked NOWAIT, right after the
- * due and before anything changes: an admin approving it from the inbox holds
- * it and waits for the due, so this transaction gives way and tries again
- * instead of deadlocking with theirs.
+ * decision). Always after the due: every path (confirm, waive, a provider
+ * payment, and deciding the request from the inbox) locks the due first, so
+ * none deadlocks with another. In an attempt of withRowLock it is locked
+ * NOWAIT, before anything changes.
  */
 async function lockPendingConfirmation(ctx: ServiceContext, em: EntityManager, due: Due, wait = true): Promise<ApprovalRequest | null> {
   if (ctx.approving) return null;

@@ -6,6 +6,7 @@ import { convertAmount, isCurrencyCode, parseAmount } from '../../shared/money';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
 import { preparedAs } from '../../db/prepared-statements';
+import { rowLockMode, withRowLock } from '../../shared/row-lock';
 import { knexOf, ServiceContext } from '../../shared/service-context';
 import { FieldValidator, isUpiId, isUuid } from '../../shared/validation';
 import { ActorKind } from '../activity/activity-log.entity';
@@ -438,17 +439,34 @@ export async function recordTransaction(ctx: ServiceContext, data: RecordTransac
   return outcome;
 }
 
-async function loadForChange(ctx: ServiceContext, em: EntityManager, id: string): Promise<{ txn: LedgerTransaction; role: Role; group: Group }> {
-  // Row lock: two corrections of one transaction queue up instead of both reversing it.
-  const txn = await em.findOne(LedgerTransaction, { id: requireId(id, 'Transaction') }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-  if (!txn) throw notFound('Transaction');
-  const role = await assertGroupRole(ctx, txn.group.id, STAFF_ROLES, 'Transaction');
-  const group = await em.findOneOrFail(Group, { id: txn.group.id });
-  assertGroupActive(group);
+/** What makes a transaction unchangeable; checked before the lock (a click on one already reversed is answered at once) and again under it. */
+function assertChangeable(txn: LedgerTransaction): void {
   if (txn.approvalStatus === ApprovalStatus.REJECTED) throw conflict('A rejected transaction cannot change', 'REJECTED');
   if (txn.reversedBy || txn.reverses) throw conflict('A reversed transaction or a reversal cannot change', 'ALREADY_REVERSED');
   if (txn.approvalSource === ApprovalSource.REMITTANCE) throw conflict('This transaction belongs to a remittance; cancel the remittance instead', 'MANAGED_BY_REMITTANCE');
-  return { txn, role, group };
+}
+
+/**
+ * Who may change the transaction, checked before it is locked: the role check
+ * reads through the request's loaders, on a connection of its own, which is
+ * never waited for under the lock (shared/row-lock.ts). Read outside the
+ * identity map, as withRowLock asks. A transaction's group never changes.
+ */
+async function checkChange(ctx: ServiceContext, id: string): Promise<{ id: string; role: Role }> {
+  const seen = await ctx.em.findOne(LedgerTransaction, { id: requireId(id, 'Transaction') }, { disableIdentityMap: true });
+  if (!seen) throw notFound('Transaction');
+  const role = await assertGroupRole(ctx, seen.group.id, STAFF_ROLES, 'Transaction');
+  assertChangeable(seen);
+  return { id: seen.id, role };
+}
+
+/** In an attempt of withRowLock (`wait: false` is NOWAIT): the transaction locked, so two corrections of it run one after the other. */
+async function lockForChange(em: EntityManager, id: string, wait: boolean): Promise<{ txn: LedgerTransaction; group: Group }> {
+  const txn = await em.findOneOrFail(LedgerTransaction, { id }, { lockMode: rowLockMode(wait), refresh: true });
+  const group = await em.findOneOrFail(Group, { id: txn.group.id });
+  assertGroupActive(group);
+  assertChangeable(txn);
+  return { txn, group };
 }
 
 /** A change to money waits for a second person when an operator makes it, or when it exceeds the threshold. */
@@ -498,8 +516,10 @@ function queueTransactionChange(
  * Only admins correct approved transactions here (operators go through approvals).
  */
 export async function updateTransaction(ctx: ServiceContext, id: string, changes: Partial<TransactionInputData>): Promise<TransactionChangeOutcome> {
-  const result = await ctx.em.transactional(async (em) => {
-    const { txn, role, group } = await loadForChange(ctx, em, id);
+  const { id: txnId, role } = await checkChange(ctx, id);
+  // Clicked twice (or by two admins): one attempt corrects it, the others find it reversed (withRowLock).
+  const result = await withRowLock(ctx.em, async (em, wait) => {
+    const { txn, group } = await lockForChange(em, txnId, wait);
     const before = transactionSnapshot(txn);
     const merged: TransactionInputData = {
       type: changes.type ?? txn.type,
@@ -581,8 +601,9 @@ function fieldsFrom(input: TransactionInputData, valid: ValidatedInput) {
 
 /** Deleting an approved transaction reverses it; a pending one is rejected. Admins only here. */
 export async function deleteTransaction(ctx: ServiceContext, id: string): Promise<TransactionChangeOutcome> {
-  const result = await ctx.em.transactional(async (em) => {
-    const { txn, role, group } = await loadForChange(ctx, em, id);
+  const { id: txnId, role } = await checkChange(ctx, id);
+  const result = await withRowLock(ctx.em, async (em, wait) => {
+    const { txn, group } = await lockForChange(em, txnId, wait);
     const before = transactionSnapshot(txn);
     if (changeNeedsApproval(ctx, role, group, txn.groupAmountMinor)) {
       const approval = queueTransactionChange(ctx, em, txn, ApprovalAction.DELETE, { operation: 'deleteTransaction', input: {} });

@@ -1,7 +1,11 @@
 import { ADD_MEMBER, addUserToGroup, codeOf, createGroup, createUser, TestGroup, TestUser, uniqueEmail } from '../../../test/support/factories';
+import { assertLedgerReconciles } from '../../../test/support/ledger-check';
+import { oneConnectionContext } from '../../../test/support/one-connection';
+import { BURST_BOUND_MS, clickInParallel, outcomeOf } from '../../../test/support/parallel-clicks';
 import { statementsDuring } from '../../../test/support/statements';
 import { collect, startTestServer, TestServer } from '../../../test/support/test-server';
 import { waitForSubscribers } from '../../../test/support/ws-helpers';
+import { deleteTransaction, updateTransaction } from './ledger.service';
 
 const RECORD = `mutation($input: RecordTransactionInput!) {
   recordTransaction(input: $input) {
@@ -256,6 +260,58 @@ describe('corrections', () => {
     expect(await balances(group)).toMatchObject({ CASH: '40.00' });
     const reversals = await t.query('select count(*)::int as n from transactions where reverses_id = $1', [original.id]);
     expect(reversals.rows[0].n).toBe(0);
+  });
+});
+
+describe('many clicks on a correction at once', () => {
+  type Change = { transaction: { id: string; reversedBy: { id: string } | null } };
+  const UPDATE = 'mutation($id: ID!, $input: UpdateTransactionInput!) { updateTransaction(id: $id, input: $input) { transaction { id reversedBy { id } } } }';
+  const DELETE = 'mutation($id: ID!) { deleteTransaction(id: $id) { transaction { id reversedBy { id } } } }';
+
+  async function expectReversedOnceByOneClick(burst: Awaited<ReturnType<typeof clickInParallel>>, outcomes: string[], success: string, group: TestGroup, originalId: string): Promise<void> {
+    expect(outcomes).toEqual([...Array.from({ length: burst.clicks.length - 1 }, () => 'CONFLICT ALREADY_REVERSED'), success].sort());
+    expect(burst.totalMs).toBeLessThan(BURST_BOUND_MS);
+    expect(burst.healthStatus).toBe(200);
+    const reversals = await t.query('select count(*)::int as n from transactions where reverses_id = $1', [originalId]);
+    expect(reversals.rows[0].n).toBe(1);
+    await assertLedgerReconciles(t, [{ groupId: group.id, token: group.admin.token }]);
+  }
+
+  it('delete reverses the transaction once; every other click is CONFLICT ALREADY_REVERSED at once, and the server stays responsive', async () => {
+    const group = await createGroup(t);
+    const original = (await record(group, cashIn(group, '60'))).data!.recordTransaction.transaction;
+    // More clicks than the database pool has connections (10).
+    const burst = await clickInParallel(t, 15, DELETE, { id: original.id }, group.admin.token);
+    const outcomes = burst.clicks.map((click) => outcomeOf(click, (data) => ((data.deleteTransaction as Change).transaction.reversedBy ? 'REVERSED' : 'UNCHANGED'))).sort();
+    await expectReversedOnceByOneClick(burst, outcomes, 'REVERSED', group, original.id);
+    expect(await balances(group)).toMatchObject({ CASH: '0.00', INCOME_DONATION: '0.00' });
+  });
+
+  it('a correction is recorded once; every other click is CONFLICT ALREADY_REVERSED at once, and the server stays responsive', async () => {
+    const group = await createGroup(t);
+    const original = (await record(group, cashIn(group, '60'))).data!.recordTransaction.transaction;
+    const burst = await clickInParallel(t, 15, UPDATE, { id: original.id, input: { amount: { amount: '65', currency: 'INR' } } }, group.admin.token);
+    const outcomes = burst.clicks.map((click) => outcomeOf(click, (data) => ((data.updateTransaction as Change).transaction.id !== original.id ? 'CORRECTED' : 'UNCHANGED'))).sort();
+    await expectReversedOnceByOneClick(burst, outcomes, 'CORRECTED', group, original.id);
+    expect(await balances(group)).toMatchObject({ CASH: '65.00', INCOME_DONATION: '-65.00' });
+  });
+
+  it("correct and delete on their transaction's connection alone: the checks and the change never wait for a second one", async () => {
+    const group = await createGroup(t);
+    const approved = (await record(group, cashIn(group, '70'))).data!.recordTransaction.transaction;
+    const deleted = (await record(group, cashIn(group, '80'))).data!.recordTransaction.transaction;
+    const operator = await withOperator(group);
+    const pending = (await record(group, cashIn(group, '90'), operator.token)).data!.recordTransaction.transaction;
+    // A pool of one: whatever runs under the lock on another connection fails with knex's acquire timeout.
+    const { ctx, close } = await oneConnectionContext(t, { userId: group.admin.id });
+    try {
+      expect((await updateTransaction(ctx, approved.id, { amount: { amount: '75', currency: 'INR' } })).transaction.amountMinor).toBe(7500n);
+      expect((await updateTransaction(ctx, pending.id, { description: 'Counted again' })).transaction.description).toBe('Counted again');
+      expect((await deleteTransaction(ctx, deleted.id)).transaction.reversedBy).not.toBeNull();
+    } finally {
+      await close();
+    }
+    expect(await balances(group)).toMatchObject({ CASH: '75.00', INCOME_DONATION: '-75.00' });
   });
 });
 

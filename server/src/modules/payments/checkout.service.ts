@@ -1,7 +1,8 @@
-import { LockMode } from '@mikro-orm/core';
 import { conflict, notFound } from '../../shared/domain-error';
 import { DeferredEventBus } from '../../shared/event-bus';
+import { createLoaders } from '../../shared/loaders';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
+import { rowLockMode, transactionKnex, withRowLock } from '../../shared/row-lock';
 import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator } from '../../shared/validation';
 import { actorOf, recordActivity } from '../activity/activity.service';
@@ -148,8 +149,9 @@ export async function verifyRazorpayPayment(ctx: ServiceContext, input: { orderI
   const result = await ctx.em.transactional(async (em) => {
     const checkout = await em.findOne(ProviderCheckout, { provider: PaymentProvider.RAZORPAY, providerOrderId: input.orderId });
     if (!checkout) throw notFound('Order');
+    // Under the checkout's lock: the request's loaders would read on another pooled connection (shared/row-lock.ts).
     return creditPayment(
-      { ...ctx, em, events },
+      { ...ctx, em, events, loaders: createLoaders(em, ctx.viewer, transactionKnex(em)) },
       {
         provider: PaymentProvider.RAZORPAY,
         providerPaymentId: input.paymentId,
@@ -197,11 +199,16 @@ export async function resolvePaymentFlag(ctx: ServiceContext, id: string, note: 
   requireId(id, 'Flagged payment');
   const trimmed = note.trim();
   new FieldValidator().check('note', trimmed.length > 0 && trimmed.length <= 2000, 'Say what was done, in at most 2000 characters').throwIfInvalid();
-  return ctx.em.transactional(async (em) => {
-    const flag = await em.findOne(PaymentFlag, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!flag) throw notFound('Flagged payment');
-    await assertGroupRole(ctx, flag.groupId, ADMIN_ONLY, 'Flagged payment');
-    if (flag.status === PaymentFlagStatus.RESOLVED) throw conflict('This flagged payment is already resolved', 'ALREADY_RESOLVED');
+  // Checked before the lock: the role check reads through the request's loaders, on a connection of its own,
+  // which is never waited for under the lock (shared/row-lock.ts). A flag's group never changes.
+  const seen = await ctx.em.findOne(PaymentFlag, { id }, { disableIdentityMap: true });
+  if (!seen) throw notFound('Flagged payment');
+  await assertGroupRole(ctx, seen.groupId, ADMIN_ONLY, 'Flagged payment');
+  assertFlagOpen(seen);
+  // Clicked twice (or by two admins): one attempt resolves it, the others find it resolved (withRowLock).
+  return withRowLock(ctx.em, async (em, wait) => {
+    const flag = await em.findOneOrFail(PaymentFlag, { id }, { lockMode: rowLockMode(wait), refresh: true });
+    assertFlagOpen(flag);
     flag.status = PaymentFlagStatus.RESOLVED;
     flag.resolvedAt = new Date();
     flag.resolvedById = actorOf(ctx.viewer).id;
@@ -210,6 +217,10 @@ export async function resolvePaymentFlag(ctx: ServiceContext, id: string, note: 
     await em.flush();
     return flag;
   });
+}
+
+function assertFlagOpen(flag: PaymentFlag): void {
+  if (flag.status === PaymentFlagStatus.RESOLVED) throw conflict('This flagged payment is already resolved', 'ALREADY_RESOLVED');
 }
 
 /** The console's view of the providers; with a group, `enabled` also follows its payment settings. */

@@ -6,6 +6,7 @@ import { DeferredEventBus, EventBus } from '../../shared/event-bus';
 import { createLoaders } from '../../shared/loaders';
 import type { Logger } from '../../shared/logger';
 import { assertWithinLimit, consumeRateLimit, RateLimitRule, rateLimitUpsert } from '../../shared/rate-limit';
+import { transactionKnex } from '../../shared/row-lock';
 import type { ServiceContext } from '../../shared/service-context';
 import { anonymousViewer } from '../auth/viewer';
 import { ApprovalSource, PaymentProvider } from '../ledger/ledger.enums';
@@ -70,9 +71,12 @@ async function notConfigured(deps: PaymentDeps, provider: PaymentProvider, deliv
 const STALE_RECEIVED_SECONDS = 60;
 const MAX_BACKOFF_SECONDS = 3600;
 
-/** Webhooks and jobs act as the system; events wait for the commit. */
+/**
+ * Webhooks and jobs act as the system; events wait for the commit. `em` is the processing transaction's, which
+ * holds row locks: the loaders read on its connection too, never on another pooled one (shared/row-lock.ts).
+ */
 export function systemContext(deps: PaymentDeps, em: EntityManager, events: EventBus): ServiceContext {
-  return { em, viewer: anonymousViewer, config: deps.config, events, loaders: createLoaders(em, anonymousViewer) };
+  return { em, viewer: anonymousViewer, config: deps.config, events, loaders: createLoaders(em, anonymousViewer, transactionKnex(em)) };
 }
 
 function header(delivery: WebhookDelivery, name: string): string | null {

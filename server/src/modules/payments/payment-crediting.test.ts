@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { codeOf } from '../../../test/support/factories';
 import { BilledGroup, createBilledGroup, openPeriod } from '../../../test/support/dues-factories';
+import { assertLedgerReconciles } from '../../../test/support/ledger-check';
+import { oneConnectionContext } from '../../../test/support/one-connection';
+import { BURST_BOUND_MS, clickInParallel, outcomeOf } from '../../../test/support/parallel-clicks';
 import {
   postRazorpay,
   postStripe,
@@ -18,6 +21,7 @@ import {
 } from '../../../test/support/payments';
 import { collect, startTestServer, TestServer } from '../../../test/support/test-server';
 import { waitForSubscribers } from '../../../test/support/ws-helpers';
+import { resolvePaymentFlag } from './checkout.service';
 import { retryFailedInboundWebhooks } from './inbound-webhook.service';
 import { PaymentTargetKind, paymentTargetHandler, registerPaymentTarget } from './payment-target';
 
@@ -448,6 +452,98 @@ describe('Stripe payments', () => {
     expect(response.body.data!.outcome).toBe('PAYMENT_FAILED');
     expect(await transactionsOf(f.group.id)).toHaveLength(0);
     expect(await dueStatus(f.dueId)).toBe('UNPAID');
+  });
+});
+
+describe('many clicks at once', () => {
+  const RESOLVE = 'mutation($id: ID!, $note: String!) { resolvePaymentFlag(id: $id, note: $note) { status } }';
+
+  /** A payment of the wrong amount for the fixture's due: flagged, not credited. Returns the flag's id. */
+  async function flaggedPayment(f: Fixture): Promise<string> {
+    const order = await razorpayOrder(f);
+    const paymentId = providerId('pay');
+    expect((await processed(t, postRazorpay(t, razorpayEvent('payment.captured', { paymentId, orderId: order.providerOrderId, amount: 14999 })))).body.data!.outcome).toBe('FLAGGED');
+    return (await t.query<{ id: string }>('select id from payment_flags where provider_payment_id = $1', [paymentId])).rows[0].id;
+  }
+
+  it('resolving a flagged payment clicked 15 times resolves it once; every other click is CONFLICT ALREADY_RESOLVED at once, and the server stays responsive', async () => {
+    const f = await fixture();
+    const flagId = await flaggedPayment(f);
+    // More clicks than the database pool has connections (10).
+    const burst = await clickInParallel(t, 15, RESOLVE, { id: flagId, note: 'Refunded in the dashboard' }, f.group.admin.token);
+    const outcomes = burst.clicks.map((click) => outcomeOf(click, (data) => (data.resolvePaymentFlag as { status: string }).status)).sort();
+    expect(outcomes).toEqual([...Array.from({ length: 14 }, () => 'CONFLICT ALREADY_RESOLVED'), 'RESOLVED']);
+    expect(burst.totalMs).toBeLessThan(BURST_BOUND_MS);
+    expect(burst.healthStatus).toBe(200);
+    const resolutions = await t.query("select count(*)::int as n from activity_logs where entity_id = $1 and action = 'payment.flag.resolve'", [flagId]);
+    expect(resolutions.rows[0].n).toBe(1);
+  });
+
+  it("resolving a flagged payment runs on its transaction's connection alone: the check never waits for a second one", async () => {
+    const f = await fixture();
+    const flagId = await flaggedPayment(f);
+    // A pool of one: whatever runs under the lock on another connection fails with knex's acquire timeout.
+    const { ctx, close } = await oneConnectionContext(t, { userId: f.group.admin.id });
+    try {
+      expect((await resolvePaymentFlag(ctx, flagId, 'Booked by hand')).status).toBe('RESOLVED');
+    } finally {
+      await close();
+    }
+    expect((await t.query('select status, resolution_note from payment_flags where id = $1', [flagId])).rows[0]).toEqual({ status: 'RESOLVED', resolution_note: 'Booked by hand' });
+  });
+});
+
+describe("a provider payment while admins approve the member's \"I've paid\"", () => {
+  const APPROVE = 'mutation($id: ID!) { approve(id: $id) { status } }';
+
+  /** The member follows their "I've paid" link; returns the approval request it queued. */
+  async function memberSaysPaid(dueId: string, memberToken: string): Promise<string> {
+    const link = await t.gql<{ due: { iHavePaidLink: string } }>('query($id: ID!) { due(id: $id) { iHavePaidLink } }', { id: dueId }, memberToken);
+    expect((await fetch(link.data!.due.iHavePaidLink.replace(/^https?:\/\/[^/]+/, t.url), { redirect: 'manual' })).status).toBe(303);
+    return (await t.query<{ id: string }>("select id from approval_requests where entity_type = 'DUE' and target_id = $1", [dueId])).rows[0].id;
+  }
+
+  it('pays each due once, without a deadlock: no INTERNAL_SERVER_ERROR for the admins, no failed webhook processing', async () => {
+    // The payment locks the due, then its "I've paid" request; approving it locks the request and the due.
+    // Several dues at once, so that the two meet on at least one of them.
+    const group = await createBilledGroup(t, { memberCount: 6 });
+    await enableProviders(group);
+    const { dueByMember } = await openPeriod(t, group, '700.00');
+    const dues = await Promise.all(
+      group.members.map(async (member) => {
+        const dueId = dueByMember.get(member.id)!;
+        const order = await t.gql<{ createRazorpayOrder: Checkout }>(RAZORPAY_ORDER, { dueId }, member.user.token);
+        expect(order.errors).toBeUndefined();
+        const requestId = await memberSaysPaid(dueId, member.user.token);
+        return { member, dueId, requestId, order: order.data!.createRazorpayOrder };
+      }),
+    );
+
+    const raced = await Promise.all(
+      dues.map(async ({ requestId, order }) => {
+        const webhook = processed(t, postRazorpay(t, razorpayEvent('payment.captured', { paymentId: providerId('pay'), orderId: order.providerOrderId, amount: Number(order.amount.amountMinor) })));
+        const clicks = clickInParallel(t, 3, APPROVE, { id: requestId }, group.admin.token);
+        return { webhook: await webhook, clicks: await clicks };
+      }),
+    );
+
+    const clicks = raced.flatMap(({ clicks: burst }) => burst.clicks.map((click) => outcomeOf(click, (data) => (data.approve as { status: string }).status)));
+    expect(new Set(clicks)).toEqual(new Set(clicks.filter((outcome) => outcome === 'APPROVED' || outcome === 'CONFLICT ALREADY_DECIDED')));
+    expect(Math.max(...raced.map(({ clicks: burst }) => burst.totalMs))).toBeLessThan(BURST_BOUND_MS);
+    for (const [i, { webhook, clicks: burst }] of raced.entries()) {
+      const approved = burst.clicks.filter((click) => outcomeOf(click, (data) => (data.approve as { status: string }).status) === 'APPROVED').length;
+      // The admins approved first (the payment then finds the due paid, and is flagged for a refund), or the payment came first.
+      expect({ due: i, status: webhook.body.data!.status, outcome: webhook.body.data!.outcome }).toEqual({ due: i, status: 'PROCESSED', outcome: approved === 1 ? 'FLAGGED' : 'CREDITED' });
+      expect(approved).toBeLessThanOrEqual(1);
+    }
+    for (const { member, dueId, requestId } of dues) {
+      const payments = await t.query('select id from transactions where member_id = $1', [member.id]);
+      expect(payments.rowCount).toBe(1);
+      const due = await t.query('select status, paid_transaction_id from dues where id = $1', [dueId]);
+      expect(due.rows[0]).toEqual({ status: 'PAID', paid_transaction_id: payments.rows[0].id });
+      expect((await t.query('select status from approval_requests where id = $1', [requestId])).rows[0].status).toBe('APPROVED');
+    }
+    await assertLedgerReconciles(t, [{ groupId: group.id, token: group.admin.token }]);
   });
 });
 

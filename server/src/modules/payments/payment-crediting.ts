@@ -18,8 +18,10 @@ import type { PaymentEventAction, ProviderPayment } from './provider-events';
  * Applying a provider's word to the books. Every function here runs inside
  * the caller's database transaction (ctx.em is the transaction's manager) and
  * is safe to run again for the same payment: rows are locked in one order
- * (the checkout, then the target, then the transaction) and the ledger's
- * unique (provider, provider payment id) is the last line of defence.
+ * (the checkout, then the target, then what hangs off the target — a due's
+ * pending "I've paid" request, which every other path also locks after the
+ * due — then the transaction) and the ledger's unique (provider, provider
+ * payment id) is the last line of defence.
  * ctx.events must be a DeferredEventBus the caller flushes after commit, so
  * a rolled-back credit never announces itself.
  */

@@ -1,7 +1,8 @@
-import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { notFound } from '../../shared/domain-error';
 import { decryptSecret, encryptSecret } from '../../shared/crypto';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
+import { rowLockMode, withRowLock } from '../../shared/row-lock';
 import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator } from '../../shared/validation';
 import { recordActivity } from '../activity/activity.service';
@@ -135,24 +136,37 @@ export async function createRecipient(ctx: ServiceContext, groupId: string, inpu
   });
 }
 
-async function lockRecipient(ctx: ServiceContext, id: string): Promise<Recipient> {
-  const recipient = await ctx.em.findOne(Recipient, { id: requireId(id, 'Recipient'), deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+/**
+ * That the viewer may change the recipient, checked before it is locked: the
+ * role check reads through the request's loaders, on a connection of its own,
+ * which is never waited for under the lock (shared/row-lock.ts). Read outside
+ * the identity map, as withRowLock asks. A recipient's group never changes.
+ */
+async function assertMayChangeRecipient(ctx: ServiceContext, id: string): Promise<string> {
+  const seen = await ctx.em.findOne(Recipient, { id: requireId(id, 'Recipient'), deletedAt: null }, { disableIdentityMap: true });
+  if (!seen) throw notFound('Recipient');
+  await assertGroupRole(ctx, seen.group.id, ADMIN_ONLY, 'Recipient');
+  return seen.id;
+}
+
+/** In an attempt of withRowLock (`wait: false` is NOWAIT). Deleted by a click before this one: NOT_FOUND, as it would have been before. */
+async function lockRecipient(em: EntityManager, id: string, wait: boolean): Promise<Recipient> {
+  const recipient = await em.findOne(Recipient, { id, deletedAt: null }, { lockMode: rowLockMode(wait), refresh: true });
   if (!recipient) throw notFound('Recipient');
-  await assertGroupRole(ctx, recipient.group.id, ADMIN_ONLY, 'Recipient');
   return recipient;
 }
 
 export async function updateRecipient(ctx: ServiceContext, id: string, input: RecipientInputData): Promise<Recipient> {
-  return ctx.em.transactional(async (em) => {
-    const txCtx = { ...ctx, em };
-    const recipient = await lockRecipient(txCtx, id);
-    const clean = cleanInput(input, false);
+  const recipientId = await assertMayChangeRecipient(ctx, id);
+  const clean = cleanInput(input, false);
+  return withRowLock(ctx.em, async (em, wait) => {
+    const recipient = await lockRecipient(em, recipientId, wait);
     const group = await em.findOneOrFail(Group, { id: recipient.group.id });
     assertGroupActive(group);
     assertCorridor(ctx.config.remittances, group.currency, clean.country ?? recipient.country, clean.currency ?? recipient.currency);
     const before = recipientSnapshot(recipient);
     applyClean(ctx, recipient, clean);
-    recordActivity(txCtx, { groupId: group.id, action: 'recipient.update', entityType: 'Recipient', entityId: recipient.id, before, after: recipientSnapshot(recipient) });
+    recordActivity({ ...ctx, em }, { groupId: group.id, action: 'recipient.update', entityType: 'Recipient', entityId: recipient.id, before, after: recipientSnapshot(recipient) });
     await em.flush();
     return recipient;
   });
@@ -160,12 +174,12 @@ export async function updateRecipient(ctx: ServiceContext, id: string, input: Re
 
 /** Soft: remittances already made keep their recipient; no new quote can name it. */
 export async function deleteRecipient(ctx: ServiceContext, id: string): Promise<Recipient> {
-  return ctx.em.transactional(async (em) => {
-    const txCtx = { ...ctx, em };
-    const recipient = await lockRecipient(txCtx, id);
+  const recipientId = await assertMayChangeRecipient(ctx, id);
+  return withRowLock(ctx.em, async (em, wait) => {
+    const recipient = await lockRecipient(em, recipientId, wait);
     const before = recipientSnapshot(recipient);
     recipient.deletedAt = new Date();
-    recordActivity(txCtx, { groupId: recipient.group.id, action: 'recipient.delete', entityType: 'Recipient', entityId: recipient.id, before, after: recipientSnapshot(recipient) });
+    recordActivity({ ...ctx, em }, { groupId: recipient.group.id, action: 'recipient.delete', entityType: 'Recipient', entityId: recipient.id, before, after: recipientSnapshot(recipient) });
     await em.flush();
     return recipient;
   });

@@ -1,8 +1,11 @@
 import { addUserToGroup, codeOf, createGroup, createUser } from '../../../test/support/factories';
 import { assertLedgerReconciles } from '../../../test/support/ledger-check';
+import { oneConnectionContext } from '../../../test/support/one-connection';
+import { BURST_BOUND_MS, clickInParallel, outcomeOf } from '../../../test/support/parallel-clicks';
 import { APPROVE, CREATE_RECIPIENT, quoteAndCreate, RAW_ACCOUNT, remittanceSetup, waitForStatus, capturingLogger } from '../../../test/support/remittance-helpers';
 import { startTestServer, TestServer } from '../../../test/support/test-server';
 import { decryptSecret } from '../../shared/crypto';
+import { deleteRecipient, updateRecipient } from './recipient.service';
 
 const LIST = 'query($g: ID!, $first: Int, $after: String) { recipients(groupId: $g, first: $first, after: $after) { totalCount edges { cursor node { id name bankAccountMasked } } pageInfo { hasNextPage endCursor } } }';
 const UPDATE = 'mutation($id: ID!, $input: UpdateRecipientInput!) { updateRecipient(id: $id, input: $input) { id name bankAccountMasked bankName swiftCode notes } }';
@@ -115,6 +118,46 @@ describe('recipients', () => {
     expect(list.data?.recipients.totalCount).toBe(0);
     const row = await t.query('select deleted_at from remittance_recipients where id = $1', [s.recipientId]);
     expect(row.rows[0].deleted_at).not.toBeNull();
+  });
+});
+
+describe('many clicks on a recipient at once', () => {
+  const DELETE = 'mutation($id: ID!) { deleteRecipient(id: $id) { id } }';
+
+  it('an edit clicked 15 times applies each click in turn, and the server stays responsive', async () => {
+    const s = await remittanceSetup(t);
+    // More clicks than the database pool has connections (10).
+    const burst = await clickInParallel(t, 15, UPDATE, { id: s.recipientId, input: { bankName: 'AIK Banka', notes: 'Rent' } }, s.group.admin.token);
+    const outcomes = burst.clicks.map((click) => outcomeOf(click, (data) => (data.updateRecipient as { bankName: string }).bankName));
+    expect(outcomes).toEqual(Array.from({ length: 15 }, () => 'AIK Banka'));
+    expect(burst.totalMs).toBeLessThan(BURST_BOUND_MS);
+    expect(burst.healthStatus).toBe(200);
+    const updates = await t.query("select count(*)::int as n from activity_logs where entity_id = $1 and action = 'recipient.update'", [s.recipientId]);
+    expect(updates.rows[0].n).toBe(15);
+  });
+
+  it('a delete clicked 15 times deletes once; every other click is NOT_FOUND at once, and the server stays responsive', async () => {
+    const s = await remittanceSetup(t);
+    const burst = await clickInParallel(t, 15, DELETE, { id: s.recipientId }, s.group.admin.token);
+    const outcomes = burst.clicks.map((click) => outcomeOf(click, (data) => ((data.deleteRecipient as { id: string }).id === s.recipientId ? 'DELETED' : 'OTHER'))).sort();
+    expect(outcomes).toEqual(['DELETED', ...Array.from({ length: 14 }, () => 'NOT_FOUND')]);
+    expect(burst.totalMs).toBeLessThan(BURST_BOUND_MS);
+    expect(burst.healthStatus).toBe(200);
+    const deletes = await t.query("select count(*)::int as n from activity_logs where entity_id = $1 and action = 'recipient.delete'", [s.recipientId]);
+    expect(deletes.rows[0].n).toBe(1);
+  });
+
+  it("edit and delete on their transaction's connection alone: the checks never wait for a second one", async () => {
+    const s = await remittanceSetup(t);
+    // A pool of one: whatever runs under the lock on another connection fails with knex's acquire timeout.
+    const { ctx, close } = await oneConnectionContext(t, { userId: s.group.admin.id });
+    try {
+      expect((await updateRecipient(ctx, s.recipientId, { bankName: 'AIK Banka' })).bankName).toBe('AIK Banka');
+      expect((await deleteRecipient(ctx, s.recipientId)).deletedAt).not.toBeNull();
+    } finally {
+      await close();
+    }
+    expect((await t.query('select bank_name, deleted_at from remittance_recipients where id = $1', [s.recipientId])).rows[0]).toMatchObject({ bank_name: 'AIK Banka', deleted_at: expect.any(Date) });
   });
 });
 

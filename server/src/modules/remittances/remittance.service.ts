@@ -1,6 +1,5 @@
 import { IntegratorEventType } from '../webhooks/webhook.entities';
 import { enqueueIntegratorEvent } from '../webhooks/webhook-outbox';
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CofferConfig } from '../../config';
 import { conflict, forbidden, notFound } from '../../shared/domain-error';
@@ -10,6 +9,7 @@ import { consoleLogger, describeError, Logger } from '../../shared/logger';
 import { convertAmount, formatAmount, parseAmount } from '../../shared/money';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
+import { rowLockMode, transactionKnex, withRowLock } from '../../shared/row-lock';
 import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator, isUuid } from '../../shared/validation';
 import { actorOf, recordActivity } from '../activity/activity.service';
@@ -48,8 +48,9 @@ export function registerRemittanceLogger(config: CofferConfig, logger: Logger): 
 
 const loggerFor = (deps: { config: CofferConfig; logger?: Logger }): Logger => deps.logger ?? loggers.get(deps.config) ?? consoleLogger;
 
+/** `em` is the transaction of the step, which holds the remittance's lock: the loaders read on its connection too (shared/row-lock.ts). */
 function systemContext(deps: RemittanceDeps, em: EntityManager, events: EventBus): ServiceContext {
-  return { em, viewer: anonymousViewer, config: deps.config, events, loaders: createLoaders(em, anonymousViewer) };
+  return { em, viewer: anonymousViewer, config: deps.config, events, loaders: createLoaders(em, anonymousViewer, transactionKnex(em)) };
 }
 
 export function remittanceSnapshot(r: Remittance): Record<string, unknown> {
@@ -330,10 +331,20 @@ export async function remittanceVersion(em: EntityManager, id: string): Promise<
   return remittance?.version ?? null;
 }
 
-async function lockRemittance(em: EntityManager, id: string): Promise<Remittance> {
-  const remittance = await em.findOne(Remittance, { id: requireId(id, 'Remittance') }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+/** `wait: false` is NOWAIT, for an attempt of withRowLock. */
+async function lockRemittance(em: EntityManager, id: string, wait = true): Promise<Remittance> {
+  const remittance = await em.findOne(Remittance, { id: requireId(id, 'Remittance') }, { lockMode: rowLockMode(wait), refresh: true });
   if (!remittance) throw notFound('Remittance');
   return remittance;
+}
+
+/**
+ * Locks the remittance's row without reading it (`wait: false` is NOWAIT): for
+ * deciding its approval request, which takes the remittance before the
+ * request, as cancelling does (ApprovalHandler.lockTarget).
+ */
+export async function lockRemittanceRow(em: EntityManager, id: string, wait: boolean): Promise<void> {
+  await em.execute(`select 1 from "remittances" where "id" = ? for update${wait ? '' : ' nowait'}`, [id]);
 }
 
 function isCreator(ctx: ServiceContext, remittance: Remittance): boolean {
@@ -540,43 +551,71 @@ export async function cancelRemittance(ctx: ServiceContext, id: string, reason?:
   requireSignedIn(ctx);
   const note = reason ? stripMarkup(reason) : null;
   if (note) new FieldValidator().check('reason', note.length <= 500, 'At most 500 characters').throwIfInvalid();
+  // Who may cancel, checked before the lock: the role check reads through the request's loaders, on a connection
+  // of its own, which is never waited for under the lock (shared/row-lock.ts). Who created it and its group never
+  // change; a click on one already cancelled (or sent) is answered here, without a transaction.
+  const seen = await ctx.em.findOne(Remittance, { id: requireId(id, 'Remittance') }, { disableIdentityMap: true });
+  if (!seen) throw notFound('Remittance');
+  const role = await assertGroupRole(ctx, seen.group.id, STAFF_ROLES, 'Remittance');
+  if (role !== Role.ADMIN && !isCreator(ctx, seen)) throw forbidden('Only an admin or whoever created it can cancel a remittance');
+  assertCancellable(seen);
+  // Clicked twice (or by two people): one attempt cancels it, the others find it cancelled (withRowLock).
+  const outcome = await withRowLock(ctx.em, (em, wait) => cancelLocked(ctx, em, seen.id, note, wait));
+  await outcome.events.flush();
+  if (outcome.cancelledApproval) await publishApprovalEvent(ctx, outcome.cancelledApproval, 'CANCELLED');
+  return outcome.remittance;
+}
+
+function assertCancellable(remittance: Remittance): void {
+  if (remittance.status !== RemittanceStatus.PENDING_APPROVAL && remittance.status !== RemittanceStatus.APPROVED) {
+    throw conflict(`A ${remittance.status.toLowerCase()} remittance cannot be cancelled`, 'NOT_CANCELLABLE');
+  }
+}
+
+/** One attempt at the cancel, in the database transaction `em`; see withRowLock. */
+async function cancelLocked(
+  ctx: ServiceContext,
+  em: EntityManager,
+  id: string,
+  note: string | null,
+  wait: boolean,
+): Promise<{ remittance: Remittance; events: DeferredEventBus; cancelledApproval: ApprovalRequest | null }> {
+  // Published after the commit (and dropped with a failed attempt).
   const events = new DeferredEventBus(ctx.events);
+  // Everything under the lock on this transaction's connection, the loaders included.
+  const txCtx: ServiceContext = { ...ctx, em, events, loaders: createLoaders(em, ctx.viewer, transactionKnex(em)) };
+  // The remittance, then its request: the order in which deciding the request takes them too (ApprovalHandler.lockTarget).
+  // Both before anything changes, as withRowLock asks.
+  const locked = await lockRemittance(em, id, wait);
+  const approval =
+    locked.status === RemittanceStatus.PENDING_APPROVAL && locked.approvalRequestId
+      ? await em.findOne(ApprovalRequest, { id: locked.approvalRequestId }, { lockMode: rowLockMode(wait), refresh: true })
+      : null;
+  assertCancellable(locked);
+  const before = remittanceSnapshot(locked);
   let cancelledApproval: ApprovalRequest | null = null;
-  const remittance = await ctx.em.transactional(async (em) => {
-    const txCtx: ServiceContext = { ...ctx, em, events };
-    const locked = await lockRemittance(em, id);
-    const role = await assertGroupRole(txCtx, locked.group.id, STAFF_ROLES, 'Remittance');
-    if (role !== Role.ADMIN && !isCreator(ctx, locked)) throw forbidden('Only an admin or whoever created it can cancel a remittance');
-    const before = remittanceSnapshot(locked);
-    if (locked.status === RemittanceStatus.PENDING_APPROVAL) {
-      const approval = locked.approvalRequestId ? await em.findOne(ApprovalRequest, { id: locked.approvalRequestId }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
-      if (approval && approval.status === ApprovalRequestStatus.PENDING) {
-        const actor = actorOf(ctx.viewer);
-        approval.status = ApprovalRequestStatus.CANCELLED;
-        approval.decidedByKind = actor.kind;
-        approval.decidedById = actor.id;
-        approval.decidedAt = new Date();
-        approval.decisionNotes = 'Remittance cancelled';
-        recordActivity(txCtx, { groupId: locked.group.id, action: 'approval.cancelled', entityType: 'ApprovalRequest', entityId: approval.id, after: { status: approval.status } });
-        recordAudit(txCtx, { groupId: locked.group.id, entityType: 'ApprovalRequest', entityId: approval.id, action: 'approval.cancelled', newData: { status: approval.status } });
-        cancelledApproval = approval;
-      }
-    } else if (locked.status === RemittanceStatus.APPROVED) {
-      const reversal = await releaseFunds(txCtx, em, locked, 'Released: remittance cancelled before payout');
-      await publishLedger(events, locked.group.id, reversal.id, 'REVERSED');
-    } else {
-      throw conflict(`A ${locked.status.toLowerCase()} remittance cannot be cancelled`, 'NOT_CANCELLABLE');
+  if (locked.status === RemittanceStatus.PENDING_APPROVAL) {
+    if (approval && approval.status === ApprovalRequestStatus.PENDING) {
+      const actor = actorOf(ctx.viewer);
+      approval.status = ApprovalRequestStatus.CANCELLED;
+      approval.decidedByKind = actor.kind;
+      approval.decidedById = actor.id;
+      approval.decidedAt = new Date();
+      approval.decisionNotes = 'Remittance cancelled';
+      recordActivity(txCtx, { groupId: locked.group.id, action: 'approval.cancelled', entityType: 'ApprovalRequest', entityId: approval.id, after: { status: approval.status } });
+      recordAudit(txCtx, { groupId: locked.group.id, entityType: 'ApprovalRequest', entityId: approval.id, action: 'approval.cancelled', newData: { status: approval.status } });
+      cancelledApproval = approval;
     }
-    locked.status = RemittanceStatus.CANCELLED;
-    locked.cancelledAt = new Date();
-    recordStep(txCtx, em, locked, before, 'remittance.cancel', note);
-    await em.flush();
-    await publishRemittance(events, locked);
-    return locked;
-  });
-  await events.flush();
-  if (cancelledApproval) await publishApprovalEvent(ctx, cancelledApproval, 'CANCELLED');
-  return remittance;
+  } else {
+    const reversal = await releaseFunds(txCtx, em, locked, 'Released: remittance cancelled before payout');
+    await publishLedger(events, locked.group.id, reversal.id, 'REVERSED');
+  }
+  locked.status = RemittanceStatus.CANCELLED;
+  locked.cancelledAt = new Date();
+  recordStep(txCtx, em, locked, before, 'remittance.cancel', note);
+  await em.flush();
+  await publishRemittance(events, locked);
+  return { remittance: locked, events, cancelledApproval };
 }
 
 /* ---------- reads ---------- */

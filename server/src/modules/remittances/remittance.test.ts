@@ -1,9 +1,12 @@
 import { codeOf, createGroup, createUser, addUserToGroup } from '../../../test/support/factories';
 import { assertLedgerReconciles } from '../../../test/support/ledger-check';
+import { oneConnectionContext } from '../../../test/support/one-connection';
+import { BURST_BOUND_MS, clickInParallel, outcomeOf } from '../../../test/support/parallel-clicks';
 import { APPROVE, CREATE, QUOTE, quoteAndCreate, REMITTANCE, remittanceSetup, RemittanceSetup, waitForStatus } from '../../../test/support/remittance-helpers';
 import { collect, startTestServer, TestServer } from '../../../test/support/test-server';
 import { waitForSubscribers } from '../../../test/support/ws-helpers';
 import { payoutProviderFor, SandboxPayoutProvider } from './payout-provider';
+import { cancelRemittance } from './remittance.service';
 
 const BALANCE = 'query($g: ID!) { groupBalance(groupId: $g) { cashPosition { amount } accounts { code balance { amount } } } }';
 
@@ -274,6 +277,79 @@ describe('money under pressure', () => {
     const txnId = (await t.query('select ledger_transaction_id from remittances where id = $1', [sent.remittanceId])).rows[0].ledger_transaction_id;
     const del = await t.gql('mutation($id: ID!) { deleteTransaction(id: $id) { transaction { id } } }', { id: txnId }, s.group.admin.token);
     expect(del.errors?.[0].extensions?.reason).toBe('MANAGED_BY_REMITTANCE');
+  });
+
+  describe('many clicks at once', () => {
+    const CANCEL = 'mutation($id: ID!) { cancelRemittance(id: $id) { status } }';
+    const statusOf = (field: string) => (data: Record<string, unknown>) => (data[field] as { status: string }).status;
+
+    it('cancel clicked 15 times cancels once; every other click is CONFLICT NOT_CANCELLABLE at once, and the server stays responsive', async () => {
+      const s = await setup({ funds: '5000.00' });
+      const { remittanceId, approvalId } = await quoteAndCreate(t, s, '300.00');
+      // More clicks than the database pool has connections (10).
+      const burst = await clickInParallel(t, 15, CANCEL, { id: remittanceId }, s.maker.token);
+      const outcomes = burst.clicks.map((click) => outcomeOf(click, statusOf('cancelRemittance'))).sort();
+      expect(outcomes).toEqual(['CANCELLED', ...Array.from({ length: 14 }, () => 'CONFLICT NOT_CANCELLABLE')]);
+      expect(burst.totalMs).toBeLessThan(BURST_BOUND_MS);
+      expect(burst.healthStatus).toBe(200);
+      expect((await t.query('select status from approval_requests where id = $1', [approvalId])).rows[0].status).toBe('CANCELLED');
+      const steps = await t.query("select count(*)::int as n from remittance_events where remittance_id = $1 and status = 'CANCELLED'", [remittanceId]);
+      expect(steps.rows[0].n).toBe(1);
+    });
+
+    it('cancel and approve at once: one of them wins, the other is CONFLICT; neither deadlocks into an INTERNAL_SERVER_ERROR', async () => {
+      // Cancelling locked the remittance, then its request; approving the request locked the request, then the remittance.
+      // Several remittances, the cancels sent a little later each time (approving does its checks before it locks
+      // anything), so that the two meet on at least one of them.
+      const s = await setup({ funds: '5000.00' });
+      const created = [];
+      for (let i = 0; i < 8; i += 1) created.push(await quoteAndCreate(t, s, '100.00'));
+      const raced = await Promise.all(
+        created.map(async ({ remittanceId, approvalId }, i) => {
+          const [approves, cancels] = await Promise.all([
+            clickInParallel(t, 3, APPROVE, { id: approvalId }, s.checker.token),
+            new Promise((resolve) => setTimeout(resolve, 2 * i)).then(() => clickInParallel(t, 3, CANCEL, { id: remittanceId }, s.maker.token)),
+          ]);
+          return {
+            remittanceId,
+            cancels: cancels.clicks.map((click) => outcomeOf(click, statusOf('cancelRemittance'))),
+            approves: approves.clicks.map((click) => outcomeOf(click, statusOf('approve'))),
+            ms: Math.max(cancels.totalMs, approves.totalMs),
+          };
+        }),
+      );
+      for (const { remittanceId, cancels, approves, ms } of raced) {
+        expect(new Set(cancels.filter((o) => o !== 'CANCELLED' && o !== 'CONFLICT NOT_CANCELLABLE'))).toEqual(new Set());
+        expect(new Set(approves.filter((o) => o !== 'APPROVED' && o !== 'CONFLICT ALREADY_DECIDED'))).toEqual(new Set());
+        expect(ms).toBeLessThan(BURST_BOUND_MS);
+        const approved = approves.filter((o) => o === 'APPROVED').length;
+        const cancelled = cancels.filter((o) => o === 'CANCELLED').length;
+        // Cancelled before approval (the approvals find it decided), or approved first (and then maybe cancelled before its payout).
+        expect(approved + cancelled).toBeGreaterThanOrEqual(1);
+        expect(approved).toBeLessThanOrEqual(1);
+        expect(cancelled).toBeLessThanOrEqual(1);
+        const status = (await t.query('select status from remittances where id = $1', [remittanceId])).rows[0].status;
+        if (approved === 0) expect(status).toBe('CANCELLED');
+      }
+      // Payouts started by the approvals settle before the ledger is checked (afterEach).
+      for (const { remittanceId } of raced) {
+        const status = (await t.query('select status from remittances where id = $1', [remittanceId])).rows[0].status;
+        if (status !== 'CANCELLED') await waitForStatus(t, remittanceId, 'COMPLETED');
+      }
+    });
+
+    it("cancel runs on its transaction's connection alone: the check never waits for a second one", async () => {
+      const s = await setup({ funds: '5000.00' });
+      const { remittanceId, approvalId } = await quoteAndCreate(t, s, '300.00');
+      // A pool of one: whatever runs under the lock on another connection fails with knex's acquire timeout.
+      const { ctx, close } = await oneConnectionContext(t, { userId: s.maker.id });
+      try {
+        expect((await cancelRemittance(ctx, remittanceId, 'Wrong amount')).status).toBe('CANCELLED');
+      } finally {
+        await close();
+      }
+      expect((await t.query('select status from approval_requests where id = $1', [approvalId])).rows[0].status).toBe('CANCELLED');
+    });
   });
 
   it("streams status changes to the group's admins only", async () => {
