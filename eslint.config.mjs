@@ -66,4 +66,18 @@ export default defineConfig(
     files: ['web/**/*.ts', 'web/**/*.tsx'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
   },
+  {
+    // A form submitted natively (before hydration, or with JavaScript off) must never put its
+    // fields, a password among them, in the URL: see web/src/lib/form-guard.ts.
+    files: ['web/src/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "JSXOpeningElement[name.name='form']:not(:has(JSXAttribute[name.name='method'][value.value='post']))",
+          message: 'Give every <form> method="post": a native submit must not send its fields in the URL (see web/src/lib/form-guard.ts).',
+        },
+      ],
+    },
+  },
 );

@@ -1,7 +1,8 @@
 /**
  * Accessibility of the console's main pages in a real browser against the real API (see
- * support/stack.ts): axe-core finds no serious or critical violation on any of them, and the
- * sign-in and record-transaction forms work from the keyboard alone with a visible focus ring.
+ * support/stack.ts): axe-core finds no serious or critical violation on any of them, the
+ * sign-in and record-transaction forms work from the keyboard alone with a visible focus ring,
+ * and every group tab can be seen and clicked on a laptop screen.
  */
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -176,6 +177,42 @@ test('the pages the API renders itself pass too: the "I\'ve paid" thank-you page
     findings.push(...(await seriousViolations(page, 'receipt')));
     await page.screenshot({ path: join(ARTIFACTS, 'receipt-phone.png'), fullPage: true });
     if (findings.length > 0) throw new Error(`axe-core found ${findings.length} serious or critical violation(s):\n${describeFindings(findings)}`);
+  } finally {
+    await context.close();
+  }
+}, TEST_TIMEOUT_MS);
+
+test('at 1280 × 800 every group tab is in sight and can be clicked: none hides past the edge of the strip', async () => {
+  const { context, page } = await stack.newPage({ width: 1280, height: 800 });
+  try {
+    await signIn(page, stack.consoleUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await page.goto(`${stack.consoleUrl}/groups/${encodeURIComponent(fixture.groupId)}`);
+    const nav = page.getByRole('navigation', { name: 'Group sections' });
+    const tabs = nav.getByRole('link');
+    await nav.getByRole('link', { name: 'API keys' }).waitFor({ state: 'attached' });
+    expect(await tabs.count()).toBe(11);
+
+    // A tab is in sight when it lies inside the strip's box and the window; a strip that scrolls must show that it does.
+    const strip = await nav.evaluate((element: HTMLElement) => {
+      const style = getComputedStyle(element);
+      const rect = element.getBoundingClientRect();
+      const borders = parseFloat(style.borderTopWidth) + parseFloat(style.borderBottomWidth);
+      return { left: rect.left, right: rect.right, scrolls: element.scrollWidth > element.clientWidth + 1, scrollbar: element.offsetHeight - element.clientHeight - borders > 0 };
+    });
+    const outOfSight: string[] = [];
+    for (let i = 0; i < (await tabs.count()); i += 1) {
+      const box = await tabs.nth(i).boundingBox();
+      const inSight = box !== null && box.x >= Math.max(strip.left, 0) - 1 && box.x + box.width <= Math.min(strip.right, 1280) + 1 && box.y >= 0 && box.y + box.height <= 800;
+      if (!inSight) outOfSight.push(`${(await tabs.nth(i).innerText()).trim()} at ${JSON.stringify(box)}`);
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'tabs-1280.png') });
+    expect({ outOfSight, scrollsWithoutShowingIt: strip.scrolls && !strip.scrollbar }).toEqual({ outOfSight: [], scrollsWithoutShowingIt: false });
+
+    for (let i = 0; i < (await tabs.count()); i += 1) await tabs.nth(i).click({ trial: true, timeout: 5_000 });
+    await nav.getByRole('link', { name: 'API keys' }).click();
+    await page.getByRole('heading', { level: 2, name: 'API keys' }).waitFor();
+    await nav.getByRole('link', { name: 'Notifications' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Reminder schedules' }).waitFor();
   } finally {
     await context.close();
   }

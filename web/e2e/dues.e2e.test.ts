@@ -1,8 +1,10 @@
 /**
  * Dues in the browser against the real API (see support/stack.ts): the demo admin opens a
- * billing period from the console; a member follows their signed "I've paid" link on their
- * phone; the admin's open dues page shows it without a reload, the admin confirms it (PAID,
- * with a receipt) and waives another member's due with a reason.
+ * billing period from the console (the form says what each member will owe and the total
+ * before it opens); a member follows their signed "I've paid" link on their phone; the
+ * admin's open dues page shows it without a reload, the admin confirms it, saying how it
+ * was paid (PAID, with a receipt in that payment mode), and waives another member's due
+ * with a reason. A JPY group's amount fields suggest no decimals.
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -31,6 +33,10 @@ test('an admin opens a period; a member says they paid; the admin sees it live, 
     // A bad date comes back under its field; then the period opens with a due per primary member.
     await page.getByText('Open a billing period', { exact: true }).click();
     const form = page.getByRole('form', { name: 'Open billing period' });
+    // The demo club bills each member the group's price: a typed total would be ignored, so none is asked for,
+    // and the form says what the period will bill before it is opened.
+    await form.getByTestId('period-preview').filter({ hasText: '5 members × ₹1,200.00 = ₹6,000.00 in all.' }).waitFor();
+    expect(await form.getByRole('textbox', { name: /Total/ }).count()).toBe(0);
     await form.getByRole('textbox', { name: 'Label' }).fill('Season 2027');
     await form.getByLabel('First day').fill('2027-03-01');
     await form.getByLabel('Last day').fill('2027-02-01');
@@ -43,16 +49,19 @@ test('an admin opens a period; a member says they paid; the admin sees it live, 
     await dueRow(page, 'Ravi Kumar').getByTestId('due-status').filter({ hasText: 'Unpaid' }).waitFor();
     expect(await page.getByTestId('due-row').count()).toBe(5);
     expect(await dueRow(page, 'Ravi Kumar').textContent()).toContain('₹1,200.00');
+    // What the form said is what was billed.
+    await page.getByTestId('dues-total').filter({ hasText: '₹6,000.00' }).waitFor();
     await page.waitForTimeout(500); // the dues subscription is registered
 
     // Ravi follows his link on his phone: no sign-in, a thank-you page.
     const { token, groupId } = await apiSession(stack.apiUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
-    const { dues } = await graphqlAsApi<{ dues: { edges: { node: { member: { name: string }; iHavePaidLink: string } }[] } }>(
+    const { dues } = await graphqlAsApi<{ dues: { edges: { node: { member: { name: string }; iHavePaidLink: string; amount: { amount: string } } }[] } }>(
       stack.apiUrl,
-      'query ($groupId: ID!) { dues(groupId: $groupId) { edges { node { member { name } iHavePaidLink } } } }',
+      'query ($groupId: ID!) { dues(groupId: $groupId) { edges { node { member { name } iHavePaidLink amount { amount } } } } }',
       { groupId },
       token,
     );
+    expect(dues.edges.reduce((sum, edge) => sum + BigInt(edge.node.amount.amount.replace('.', '')), 0n)).toBe(600000n);
     const link = dues.edges.find((edge) => edge.node.member.name === 'Ravi Kumar')!.node.iHavePaidLink;
     await phone.page.goto(link);
     await phone.page.getByRole('heading', { name: 'Thank you' }).waitFor();
@@ -64,9 +73,14 @@ test('an admin opens a period; a member says they paid; the admin sees it live, 
     await tab(page, /Approvals.*1 pending/).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'dues-member-confirmed.png'), fullPage: true });
 
-    // Confirming records the payment: PAID with a receipt, and the inbox empties.
+    // Confirming asks how he paid (cash unless told otherwise) and records it so: PAID with a receipt, and the inbox empties.
     await ravi.getByRole('button', { name: /Confirm paid: Ravi Kumar/ }).click();
+    const confirm = ravi.getByRole('form', { name: /Confirm payment: Ravi Kumar/ });
+    expect(await confirm.getByRole('combobox', { name: 'Paid by' }).inputValue()).toBe('CASH');
+    await confirm.getByRole('button', { name: 'Record ₹1,200.00' }).click();
+    await ravi.getByRole('status').filter({ hasText: /^Recorded ₹1,200\.00 paid by Cash · receipt R-\d{4}-\d{6}\.$/ }).waitFor();
     await ravi.getByTestId('due-status').filter({ hasText: /^Paid$/ }).waitFor();
+    await ravi.getByTestId('due-payment-mode').filter({ hasText: /^Cash$/ }).waitFor();
     await ravi.getByRole('button', { name: /^Receipt R-\d{4}-\d{6}$/ }).waitFor();
     await tab(page, /Approvals.*0 pending/).waitFor();
     expect(await page.getByTestId('dues-paid').textContent()).toBe('1');
@@ -80,14 +94,21 @@ test('an admin opens a period; a member says they paid; the admin sees it live, 
     await sam.getByText('Injured all season').waitFor();
     expect(await page.getByTestId('dues-open').textContent()).toBe('3');
 
-    const { transactions } = await graphqlAsApi<{ transactions: { totalCount: number; edges: { node: { amount: { amount: string }; member: { name: string } } }[] } }>(
+    const { transactions } = await graphqlAsApi<{
+      transactions: { totalCount: number; edges: { node: { id: string; amount: { amount: string }; member: { name: string }; paymentMode: string } }[] };
+    }>(
       stack.apiUrl,
-      'query ($groupId: ID!) { transactions(groupId: $groupId) { totalCount edges { node { amount { amount } member { name } } } } }',
+      'query ($groupId: ID!) { transactions(groupId: $groupId) { totalCount edges { node { id amount { amount } member { name } paymentMode } } } }',
       { groupId },
       token,
     );
     expect(transactions.totalCount).toBe(1);
-    expect(transactions.edges[0].node).toEqual({ amount: { amount: '1200.00' }, member: { name: 'Ravi Kumar' } });
+    const { id: paidId, ...paid } = transactions.edges[0].node;
+    expect(paid).toEqual({ amount: { amount: '1200.00' }, member: { name: 'Ravi Kumar' }, paymentMode: 'CASH' });
+    // The receipt says cash too.
+    const receipt = await fetch(stack.apiUrl.replace(/\/graphql$/, `/api/receipts/${paidId}`), { headers: { authorization: `Bearer ${token}` } });
+    expect(receipt.status).toBe(200);
+    expect(await receipt.text()).toContain('Payment mode</th><td>Cash</td>');
     await page.screenshot({ path: join(ARTIFACTS, 'dues-decided.png'), fullPage: true });
 
     // The club's membership terms: the admin records Lena's annual fee, paid in cash.
@@ -178,5 +199,40 @@ test('a member pays their due through the sandbox; the admin sees it PAID with i
   } finally {
     await admin.context.close();
     await member.context.close();
+  }
+}, TEST_TIMEOUT_MS);
+
+test('a JPY group: amount placeholders suggest no decimals, and its equal split still asks for the total and shows each share', async () => {
+  const { token } = await apiSession(stack.apiUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+  const { createGroup } = await graphqlAsApi<{ createGroup: { id: string } }>(
+    stack.apiUrl,
+    'mutation ($input: CreateGroupInput!) { createGroup(input: $input) { id } }',
+    { input: { name: 'Tokyo Tennis Circle', kind: 'CLUB', currency: 'JPY', memberNumberPrefix: 'TTC', billingSettings: { mode: 'EQUAL_SPLIT', cycle: 'MONTHLY' } } },
+    token,
+  );
+  const group = `${stack.consoleUrl}/groups/${encodeURIComponent(createGroup.id)}`;
+  const { context, page } = await stack.newPage();
+  try {
+    await signInAndOpenDemoGroup(page, stack.consoleUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+
+    await page.goto(`${group}/dues`);
+    await page.getByRole('heading', { level: 2, name: 'Dues' }).waitFor();
+    await page.getByText('Open a billing period', { exact: true }).click();
+    const form = page.getByRole('form', { name: 'Open billing period' });
+    const total = form.getByRole('textbox', { name: 'Total (JPY)' });
+    expect(await total.getAttribute('placeholder')).toBe('e.g. 649');
+    await total.fill('1003');
+    // The group's one member (its admin) carries the whole total.
+    await form.getByTestId('period-preview').filter({ hasText: /^\S*1,003 split equally among 1 member: \S*1,003 each\.$/ }).waitFor();
+
+    await page.goto(`${group}/transactions`);
+    await page.getByText('Record a transaction', { exact: true }).click();
+    expect(await page.getByRole('form', { name: 'Record transaction' }).getByRole('textbox', { name: 'Amount (JPY)' }).getAttribute('placeholder')).toBe('e.g. 500');
+
+    await page.goto(group);
+    await page.getByText('Add a member', { exact: true }).click();
+    expect(await page.getByRole('textbox', { name: 'Custom amount (JPY)' }).getAttribute('placeholder')).toBe('e.g. 499');
+  } finally {
+    await context.close();
   }
 }, TEST_TIMEOUT_MS);

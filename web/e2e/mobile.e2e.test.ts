@@ -2,11 +2,12 @@
  * The console's main pages on a phone-sized screen (390 × 844, as operators record cash on
  * their phones), in a real browser against the real API (see support/stack.ts): nothing makes
  * the page scroll sideways (wide tables scroll inside their own box), the record form's submit
- * button can be reached and tapped, axe-core finds nothing serious in the phone layout, and a screenshot of each page is saved for a human to look at.
+ * button can be reached and tapped, axe-core finds nothing serious in the phone layout, and a screenshot of each page is saved for a human to look at;
+ * the controls a thumb uses are at least 24 × 24 px (WCAG 2.2, 2.5.8), and a due is confirmed paid, with how it was paid, from the phone.
  */
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, ARTIFACTS, TEST_TIMEOUT_MS, useStack } from './support/stack';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, apiSession, ARTIFACTS, graphqlAsApi, TEST_TIMEOUT_MS, useStack } from './support/stack';
 import { createFixture, describeFindings, type Fixture, mainPages, open, seriousViolations, signIn, type Visitor } from './support/pages';
 
 const stack = useStack();
@@ -146,6 +147,80 @@ test('amounts and dates follow the reader: the browser’s en-IN region, then th
     await due.getByText('1 मार्च 2027').waitFor();
     await due.getByText('₹1,200.00').waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'mobile-my-dues-hindi.png'), fullPage: true });
+  } finally {
+    await context.close();
+  }
+}, TEST_TIMEOUT_MS);
+
+test('at 390 px the controls a thumb uses are at least 24 × 24 px: due actions, the dashboard’s pending link, the header’s links, event and channel checkboxes', async () => {
+  const { context, page } = await phoneFor('admin');
+  const group = `${stack.consoleUrl}/groups/${encodeURIComponent(fixture.groupId)}`;
+  const small: string[] = [];
+  const measured: string[] = [];
+  async function measure(what: string, target: Locator) {
+    const box = await target.scrollIntoViewIfNeeded({ timeout: 5_000 }).then(
+      () => target.boundingBox(),
+      () => null,
+    );
+    measured.push(what);
+    if (!box || box.width < 24 || box.height < 24) small.push(`${what}: ${box ? `${Math.round(box.width)} × ${Math.round(box.height)} px` : 'not shown'}`);
+  }
+  try {
+    await page.goto(`${group}/dashboard`);
+    await page.getByTestId('dashboard-income').waitFor();
+    await measure('dashboard: pending approvals link', page.getByTestId('dashboard-pending'));
+    await measure('header: Inbox', page.getByRole('link', { name: 'Inbox', exact: true }));
+    await measure('header: account', page.getByRole('link', { name: /my account/ }));
+    // Taller header links must not bring back what the phone header leaves out.
+    expect(await page.getByRole('link', { name: 'API docs' }).isVisible()).toBe(false);
+
+    await page.goto(`${group}/settings/webhooks`);
+    await page.getByText('Add an endpoint', { exact: true }).tap();
+    const events = page.getByRole('form', { name: 'Add webhook endpoint' }).getByRole('checkbox');
+    await events.first().waitFor();
+    for (let i = 0; i < (await events.count()); i += 1) await measure(`webhooks: event checkbox ${i + 1}`, events.nth(i));
+
+    await page.goto(`${group}/notifications`);
+    const channels = page.getByRole('form', { name: 'New reminder schedule' }).getByRole('checkbox');
+    await channels.first().waitFor();
+    for (let i = 0; i < (await channels.count()); i += 1) await measure(`notifications: channel checkbox ${i + 1}`, channels.nth(i));
+    await page.screenshot({ path: join(ARTIFACTS, 'mobile-tap-targets-notifications.png'), fullPage: true });
+
+    await page.goto(`${group}/dues`);
+    const row = page.getByTestId('due-row').filter({ hasText: 'Lena Fischer' });
+    await measure('dues: Waive…', row.getByRole('button', { name: 'Waive…' }));
+    await measure('dues: Confirm paid…', row.getByRole('button', { name: /Confirm paid/ }));
+    await row.getByRole('button', { name: /Confirm paid/ }).tap();
+    await measure('dues: Paid by', row.getByRole('combobox', { name: 'Paid by' }));
+    await measure('dues: Record', row.getByRole('button', { name: /^Record / }));
+  } finally {
+    await context.close();
+  }
+  expect(measured.length).toBeGreaterThanOrEqual(15);
+  expect(small).toEqual([]);
+}, TEST_TIMEOUT_MS);
+
+test('at 390 px an admin confirms a due paid by bank transfer: asked, recorded and shown in that mode', async () => {
+  const { context, page } = await phoneFor('admin');
+  try {
+    await page.goto(`${stack.consoleUrl}/groups/${encodeURIComponent(fixture.groupId)}/dues`);
+    const row = page.getByTestId('due-row').filter({ hasText: 'Sam Okafor' });
+    await row.getByRole('button', { name: /Confirm paid: Sam Okafor/ }).tap();
+    await row.getByRole('combobox', { name: 'Paid by' }).selectOption('BANK_TRANSFER');
+    await row.getByRole('button', { name: 'Record ₹1,200.00' }).tap();
+    await row.getByRole('status').filter({ hasText: /^Recorded ₹1,200\.00 paid by Bank transfer · receipt R-\d{4}-\d{6}\.$/ }).waitFor();
+    await row.getByTestId('due-payment-mode').filter({ hasText: /^Bank transfer$/ }).waitFor();
+    expect((await horizontalOverflow(page, WIDTH)).scrollWidth).toBeLessThanOrEqual(WIDTH + 1);
+    await page.screenshot({ path: join(ARTIFACTS, 'mobile-due-confirmed.png'), fullPage: true });
+
+    const { token, groupId } = await apiSession(stack.apiUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+    const { transactions } = await graphqlAsApi<{ transactions: { edges: { node: { paymentMode: string; member: { name: string } | null } }[] } }>(
+      stack.apiUrl,
+      'query ($groupId: ID!) { transactions(groupId: $groupId, first: 100) { edges { node { paymentMode member { name } } } } }',
+      { groupId },
+      token,
+    );
+    expect(transactions.edges.map((edge) => edge.node).filter((node) => node.member?.name === 'Sam Okafor')).toEqual([{ paymentMode: 'BANK_TRANSFER', member: { name: 'Sam Okafor' } }]);
   } finally {
     await context.close();
   }

@@ -2,7 +2,7 @@
  * The console's formatters: amounts in the group's currency and the reader's locale, exactly
  * as the API's decimal strings say, and the locale picked from profile and browser.
  */
-import { formatDate, formatDateTime, formatMoney, formatMonth, minorToDecimal } from '../src/lib/format';
+import { amountExamples, decimalToMinor, exampleAmount, formatDate, formatDateTime, formatMoney, formatMonth, minorToDecimal } from '../src/lib/format';
 import { resolveLocale } from '../src/lib/locale-resolve';
 
 // Intl may put a no-break space (U+00A0 / U+202F) between symbol and number; compare with plain spaces.
@@ -40,9 +40,41 @@ describe('formatMoney', () => {
     expect(formatMoney({ amount: '0.00', currency: 'INR' }, 'en-IN')).toBe('₹0.00');
   });
 
+  test('an amount as typed reads like the same amount from the API: at least the currency’s digits', () => {
+    // A proposed change stores what was typed ("350"); the members table shows the API's "350.00".
+    expect(formatMoney({ amount: '350', currency: 'INR' }, 'en-IN')).toBe(formatMoney({ amount: '350.00', currency: 'INR' }, 'en-IN'));
+    expect(formatMoney({ amount: '350', currency: 'INR' }, 'en-IN')).toBe('₹350.00');
+    expect(plain(formatMoney({ amount: '10.5', currency: 'KWD' }, 'en-US'))).toBe('KWD 10.500');
+    expect(formatMoney({ amount: '350', currency: 'JPY' }, 'en-US')).toBe('¥350');
+  });
+
   test('says "—" for no amount and shows a non-decimal as it came rather than NaN', () => {
     expect(formatMoney(null, 'en')).toBe('—');
     expect(formatMoney({ amount: 'abc', currency: 'INR' }, 'en-IN')).toBe('abc INR');
+  });
+});
+
+describe('example amounts', () => {
+  test('placeholders carry exactly the currency’s decimals: none for JPY', () => {
+    expect(exampleAmount('499', 'INR')).toBe('499.00');
+    expect(exampleAmount('499', 'JPY')).toBe('499');
+    expect(exampleAmount('499', 'KWD', '5')).toBe('499.500');
+    expect(exampleAmount('499', null)).toBe('499.00');
+    expect(amountExamples('INR')).toBe('e.g. 500 or 499.50');
+    expect(amountExamples('JPY')).toBe('e.g. 500');
+  });
+});
+
+describe('decimalToMinor', () => {
+  test('a decimal string to minor units, refusing more decimals than the currency has', () => {
+    expect(decimalToMinor('1234.5', 'INR')).toBe(123450n);
+    expect(decimalToMinor('1200', 'INR')).toBe(120000n);
+    expect(decimalToMinor('-0.05', 'INR')).toBe(-5n);
+    expect(decimalToMinor('1500', 'JPY')).toBe(1500n);
+    expect(decimalToMinor('1500.5', 'JPY')).toBeNull();
+    expect(decimalToMinor('12.345', 'INR')).toBeNull();
+    expect(decimalToMinor('1,200', 'INR')).toBeNull();
+    expect(decimalToMinor('9007199254740993.12', 'INR')).toBe(900719925474099312n);
   });
 });
 

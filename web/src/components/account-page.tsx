@@ -80,7 +80,7 @@ function ProfileForm({ profile, options }: { profile: Profile; options: Options 
   }
 
   return (
-    <form className="form form--grid" onSubmit={onSubmit} noValidate aria-label="Profile">
+    <form method="post" className="form form--grid" onSubmit={onSubmit} noValidate aria-label="Profile">
       <FormError>{formError}</FormError>
       {saved ? (
         <p className="notice notice--ok form__full" role="status">
@@ -248,7 +248,7 @@ function DeleteSection({ email }: { email: string }) {
   }
 
   return (
-    <form className="form" onSubmit={onSubmit} noValidate aria-label="Delete account">
+    <form method="post" className="form" onSubmit={onSubmit} noValidate aria-label="Delete account">
       <p className="muted">
         Deleting your account signs you out everywhere, revokes the API keys you created and replaces your name, e-mail and
         phone with “Former member” in your groups. Payments and receipts stay in your groups’ books for as long as the law

@@ -5,6 +5,7 @@ import { useMutation } from '@apollo/client/react';
 import { AddMemberMutation } from '@/graphql/members';
 import type { AddMemberInput } from '@/gql/graphql';
 import { errorCode, errorMessage, fieldErrors } from '@/lib/graphql-errors';
+import { exampleAmount } from '@/lib/format';
 import { parseRole, ROLE_OPTIONS, unplacedErrors } from '@/lib/roles';
 import { FormError, SelectField, TextField } from './field';
 
@@ -84,7 +85,7 @@ export function AddMemberForm({ groupId, currency, onAdded }: Props) {
   return (
     <details className="panel">
       <summary>Add a member</summary>
-      <form ref={formRef} className="form form--grid" onSubmit={onSubmit} noValidate aria-label="Add member">
+      <form ref={formRef} method="post" className="form form--grid" onSubmit={onSubmit} noValidate aria-label="Add member">
         <FormError>{formError}</FormError>
         {added ? (
           <p className={added.pending ? 'notice form__full' : 'notice notice--ok form__full'} role="status">
@@ -108,7 +109,7 @@ export function AddMemberForm({ groupId, currency, onAdded }: Props) {
           label={currency ? `Custom amount (${currency})` : 'Custom amount'}
           name="customAmount"
           inputMode="decimal"
-          placeholder="e.g. 499.00"
+          placeholder={`e.g. ${exampleAmount('499', currency)}`}
           hint="Leave empty to use the group’s usual amount"
           autoComplete="off"
           error={amountError}

@@ -54,7 +54,7 @@ function CreateApiKeyForm({ groupId, onCreated }: { groupId: string; onCreated: 
   }
 
   return (
-    <form className="form form--grid" onSubmit={onSubmit} noValidate aria-label="Create API key">
+    <form method="post" className="form form--grid" onSubmit={onSubmit} noValidate aria-label="Create API key">
       <FormError>{formError}</FormError>
       <TextField label="Key name" name="name" autoComplete="off" required maxLength={100} error={errors.name} hint="e.g. Accounting sync" />
       <SelectField label="Role" name="role" defaultValue="MEMBER" required error={errors.role} options={ROLE_OPTIONS} hint="The key acts in this group with this role." />

@@ -44,7 +44,7 @@ export function ChangePasswordForm({ email }: { email: string }) {
   }
 
   return (
-    <form className="form" onSubmit={onSubmit} noValidate>
+    <form method="post" className="form" onSubmit={onSubmit} noValidate>
       <FormError>{formError}</FormError>
       {done ? <p role="status">Password changed. Taking you to your groups…</p> : null}
       <TextField

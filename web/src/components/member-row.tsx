@@ -148,7 +148,7 @@ export function MemberRow({ member, currency, showActions, onChanged }: Props) {
       {editing ? (
         <tr role="row" className="row--editor">
           <td role="cell" colSpan={columns}>
-            <form className="form form--grid" onSubmit={onSave} noValidate aria-label={`Edit ${member.name}`}>
+            <form method="post" className="form form--grid" onSubmit={onSave} noValidate aria-label={`Edit ${member.name}`}>
               <FormError>{formError}</FormError>
               {pending ? (
                 <p className="notice form__full" role="status">

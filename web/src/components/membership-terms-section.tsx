@@ -92,7 +92,7 @@ function RecordTermForm({ groupId, onRecorded }: { groupId: string; onRecorded: 
   return (
     <details className="panel" onToggle={(event) => setOpen(event.currentTarget.open)}>
       <summary>Record a membership fee</summary>
-      <form ref={formRef} className="form form--grid" onSubmit={onSubmit} noValidate aria-label="Record membership fee">
+      <form ref={formRef} method="post" className="form form--grid" onSubmit={onSubmit} noValidate aria-label="Record membership fee">
         <FormError>{formError}</FormError>
         {outcome ? (
           <p className={outcome.pending ? 'notice notice--warn form__full' : 'notice notice--ok form__full'} role="status">

@@ -60,7 +60,7 @@ export function NewGroupForm() {
   return (
     <details className="panel">
       <summary>New group</summary>
-      <form className="form form--grid" onSubmit={onSubmit} noValidate aria-label="New group">
+      <form method="post" className="form form--grid" onSubmit={onSubmit} noValidate aria-label="New group">
         <FormError>{formError}</FormError>
         <TextField label="Group name" name="name" required autoComplete="off" error={errors.name} />
         <SelectField label="Kind" name="kind" options={KIND_OPTIONS} defaultValue="CLUB" error={errors.kind} />

@@ -65,7 +65,7 @@ function ScheduleForm({ groupId, onCreated }: { groupId: string; onCreated: () =
   };
 
   return (
-    <form className="panel form" onSubmit={(event) => void submit(event)} aria-label="New reminder schedule">
+    <form method="post" className="panel form" onSubmit={(event) => void submit(event)} aria-label="New reminder schedule">
       <div className="form form--grid">
         <TextField label="Days" type="number" hint="0 to 365" required value={offsetDays} onChange={(e) => setOffsetDays(e.target.value)} error={fields.offsetDays} />
         <SelectField label="Before or after" value={direction} options={DIRECTION_OPTIONS} onChange={(e) => setDirection(e.target.value as ReminderDirection)} />

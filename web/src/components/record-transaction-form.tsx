@@ -5,7 +5,7 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import { MEMBER_OPTIONS_SIZE, MemberOptionsQuery, RecordTransactionMutation } from '@/graphql/transactions';
 import type { RecordTransactionInput, TransactionCategory, TransactionType } from '@/gql/graphql';
 import { errorCode, errorMessage, errorReason, fieldErrors } from '@/lib/graphql-errors';
-import { formatMoney } from '@/lib/format';
+import { amountExamples, exampleAmount, formatMoney } from '@/lib/format';
 import { newIdempotencyKey } from '@/lib/ids';
 import { CATEGORY_OPTIONS, labelOf, parseOption, PAYMENT_MODE_OPTIONS, TYPE_OPTIONS } from '@/lib/labels';
 import { useLocale } from '@/lib/locale';
@@ -88,7 +88,7 @@ export function RecordTransactionForm({ groupId, currency, onRecorded }: Props) 
     const paymentMode = parseOption(PAYMENT_MODE_OPTIONS, form.get('paymentMode')) ?? 'CASH';
 
     const local: Record<string, string> = {};
-    if (!amount) local.amount = 'Enter the amount, e.g. 500 or 499.50.';
+    if (!amount) local.amount = `Enter the amount, ${amountExamples(currency)}.`;
     setErrors(local);
     setFormError(null);
     setOutcome(null);
@@ -144,7 +144,7 @@ export function RecordTransactionForm({ groupId, currency, onRecorded }: Props) 
   return (
     <details className="panel" onToggle={(event) => setOpen(event.currentTarget.open)}>
       <summary>Record a transaction</summary>
-      <form ref={formRef} className="form form--grid" onSubmit={onSubmit} noValidate aria-label="Record transaction">
+      <form ref={formRef} method="post" className="form form--grid" onSubmit={onSubmit} noValidate aria-label="Record transaction">
         <FormError>{formError}</FormError>
         {outcome ? (
           <p className={outcome.pending ? 'notice notice--warn form__full' : 'notice notice--ok form__full'} role="status">
@@ -180,7 +180,7 @@ export function RecordTransactionForm({ groupId, currency, onRecorded }: Props) 
           label={`Amount (${currency})`}
           name="amount"
           inputMode="decimal"
-          placeholder="e.g. 500.00"
+          placeholder={`e.g. ${exampleAmount('500', currency)}`}
           autoComplete="off"
           required
           error={amountError}

@@ -16,7 +16,7 @@ import {
   RemittancesQuery,
 } from '@/graphql/remittances';
 import type { RemittanceQuoteMutation as QuoteData, RemittanceRowFragment, RemittanceStatus } from '@/gql/graphql';
-import { formatMoney } from '@/lib/format';
+import { exampleAmount, formatMoney } from '@/lib/format';
 import { errorExtension, errorMessage, errorReason, fieldErrors } from '@/lib/graphql-errors';
 import { newIdempotencyKey } from '@/lib/ids';
 import { useLocale } from '@/lib/locale';
@@ -138,7 +138,7 @@ function SendMoney({ groupId, currency, onCreated }: { groupId: string; currency
     const amount = text(form, 'amount').replace(/,/g, '');
     const local: Record<string, string> = {};
     if (!recipientId) local.recipientId = 'Choose who receives the money.';
-    if (!amount) local.amount = 'Enter the amount to send, e.g. 1500.00.';
+    if (!amount) local.amount = `Enter the amount to send, e.g. ${exampleAmount('1500', currency)}.`;
     setErrors(local);
     setFormError(null);
     setQuote(null);
@@ -172,7 +172,7 @@ function SendMoney({ groupId, currency, onCreated }: { groupId: string; currency
   return (
     <details className="panel" open>
       <summary>Send money</summary>
-      <form className="form form--grid" onSubmit={onQuote} noValidate aria-label="Send money">
+      <form method="post" className="form form--grid" onSubmit={onQuote} noValidate aria-label="Send money">
         <FormError>{formError}</FormError>
         <SelectField
           label="Recipient"
@@ -181,7 +181,7 @@ function SendMoney({ groupId, currency, onCreated }: { groupId: string; currency
           defaultValue=""
           error={errors.recipientId}
         />
-        <TextField label={`Amount (${currency})`} name="amount" inputMode="decimal" placeholder="e.g. 1500.00" autoComplete="off" required error={errors.amount} />
+        <TextField label={`Amount (${currency})`} name="amount" inputMode="decimal" placeholder={`e.g. ${exampleAmount('1500', currency)}`} autoComplete="off" required error={errors.amount} />
         <div className="form__actions">
           <button type="submit" className="button" disabled={quoting.loading}>
             {quoting.loading ? 'Getting a quote…' : 'Get quote'}
@@ -406,7 +406,7 @@ function Recipients({ groupId, isAdmin }: { groupId: string; isAdmin: boolean })
       {isAdmin ? (
         <details className="panel">
           <summary>Add a recipient</summary>
-          <form ref={formRef} className="form form--grid" onSubmit={onCreate} noValidate aria-label="Add recipient">
+          <form ref={formRef} method="post" className="form form--grid" onSubmit={onCreate} noValidate aria-label="Add recipient">
             <FormError>{formError}</FormError>
             <TextField label="Name" name="name" required maxLength={200} autoComplete="off" error={errors.name} />
             <SelectField

@@ -49,7 +49,7 @@ export function SignInForm({ callbackPath, initialError, googleEnabled }: Props)
 
   return (
     <>
-      <form className="form" onSubmit={onSubmit} noValidate>
+      <form method="post" className="form" onSubmit={onSubmit} noValidate>
         <FormError>{error}</FormError>
         <TextField label="E-mail" name="email" type="email" autoComplete="username" inputMode="email" required />
         <TextField label="Password" name="password" type="password" autoComplete="current-password" required />

@@ -81,7 +81,7 @@ export function SponsorForm({ groupId, sponsor, onDone, onCancel }: Props) {
   const busy = creating || updating;
   const label = sponsor ? `Edit ${sponsor.name}` : 'Add sponsor';
   return (
-    <form className="form form--grid" onSubmit={onSubmit} noValidate aria-label={label}>
+    <form method="post" className="form form--grid" onSubmit={onSubmit} noValidate aria-label={label}>
       <FormError>{formError}</FormError>
       {saved ? (
         <p className="notice notice--ok form__full" role="status">

@@ -5,7 +5,7 @@ import { useMutation } from '@apollo/client/react';
 import { CreateSponsorLinkMutation } from '@/graphql/sponsors';
 import type { CreateSponsorLinkInput, SponsorFieldsFragment, SponsorLinkFieldsFragment } from '@/gql/graphql';
 import { errorMessage, fieldErrors } from '@/lib/graphql-errors';
-import { formatMoney } from '@/lib/format';
+import { exampleAmount, formatMoney } from '@/lib/format';
 import { useLocale } from '@/lib/locale';
 import { unplacedErrors } from '@/lib/roles';
 import { CopyField } from './copy-field';
@@ -106,14 +106,14 @@ export function SponsorLinkForm({ groupId, currency, sponsors, onCreated }: Prop
           <CopyField label="Sponsor link URL" value={created.url} />
         </div>
       ) : null}
-      <form className="form form--grid" onSubmit={onSubmit} noValidate aria-label="Create sponsor link">
+      <form method="post" className="form form--grid" onSubmit={onSubmit} noValidate aria-label="Create sponsor link">
         <FormError>{formError}</FormError>
         <SelectField label="Sponsor" name="sponsorId" options={sponsorOptions} defaultValue="" error={errors.sponsorId} />
         <TextField
           label={`Amount (${currency})`}
           name="amount"
           inputMode="decimal"
-          placeholder="e.g. 25000.00"
+          placeholder={`e.g. ${exampleAmount('25000', currency)}`}
           autoComplete="off"
           required
           error={errors.amount ?? errors['amount.amount'] ?? errors['amount.currency'] ?? errors.currency}

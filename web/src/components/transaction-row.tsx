@@ -5,7 +5,7 @@ import { useMutation } from '@apollo/client/react';
 import { DeleteTransactionMutation, UpdateTransactionMutation } from '@/graphql/transactions';
 import type { ApprovalStatus, TransactionRowFragment, UpdateTransactionInput } from '@/gql/graphql';
 import { errorMessage, fieldErrors } from '@/lib/graphql-errors';
-import { formatDate, formatMoney } from '@/lib/format';
+import { amountExamples, formatDate, formatMoney } from '@/lib/format';
 import { CATEGORY_OPTIONS, labelOf, parseOption, PAYMENT_MODE_OPTIONS } from '@/lib/labels';
 import { useLocale } from '@/lib/locale';
 import { unplacedErrors } from '@/lib/roles';
@@ -81,7 +81,7 @@ export function TransactionRow({ txn, onChanged }: Props) {
     setFormError(null);
     setNotice(null);
     if (input.amount && !input.amount.amount) {
-      setErrors({ amount: 'Enter the amount, e.g. 500 or 499.50.' });
+      setErrors({ amount: `Enter the amount, ${amountExamples(txn.amount.currency)}.` });
       return;
     }
     if (Object.keys(input).length === 0) {
@@ -206,7 +206,7 @@ export function TransactionRow({ txn, onChanged }: Props) {
       {editing ? (
         <tr role="row" className="row--editor">
           <td role="cell" colSpan={COLUMNS}>
-            <form className="form form--grid" onSubmit={onSave} noValidate aria-label={`Correct ${name}`}>
+            <form method="post" className="form form--grid" onSubmit={onSave} noValidate aria-label={`Correct ${name}`}>
               <FormError>{formError}</FormError>
               {notice ? (
                 <p className="notice notice--warn form__full" role="status">

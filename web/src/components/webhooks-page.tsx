@@ -77,7 +77,7 @@ function CreateEndpointForm({ groupId, onCreated }: { groupId: string; onCreated
   return (
     <details className="panel">
       <summary>Add an endpoint</summary>
-      <form ref={formRef} className="form" onSubmit={onSubmit} noValidate aria-label="Add webhook endpoint">
+      <form ref={formRef} method="post" className="form" onSubmit={onSubmit} noValidate aria-label="Add webhook endpoint">
         <FormError>{formError}</FormError>
         <TextField label="URL" name="url" type="url" placeholder="https://example.com/coffer-webhooks" autoComplete="off" required error={errors.url} />
         <TextField label="Description" name="description" autoComplete="off" hint="Which system receives these, for the next admin" error={errors.description} />

@@ -51,6 +51,7 @@ export const DueRowFragment = graphql(`
     paidTransaction {
       id
       receiptNumber
+      paymentMode
     }
   }
 `);
@@ -87,15 +88,66 @@ export const CreateBillingPeriodMutation = graphql(`
   }
 `);
 
+/** What opening a period will bill depends on the group's billing mode and price (admins only). */
+export const OpenPeriodSettingsQuery = graphql(`
+  query OpenPeriodSettings($groupId: ID!) {
+    group(id: $groupId) {
+      id
+      currency
+      billingSettings {
+        mode
+        price {
+          amount
+          currency
+        }
+      }
+    }
+  }
+`);
+
+/** The API's page limit; the open-period form reads every active member, page by page. */
+export const BILLABLE_MEMBERS_PAGE_SIZE = 100;
+
+/** Who a new period bills: active primary members, with their own amounts (the form works out each due). */
+export const BillableMembersQuery = graphql(`
+  query BillableMembers($groupId: ID!, $first: Int, $after: String) {
+    members(groupId: $groupId, status: ACTIVE, first: $first, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          name
+          memberNumber
+          primaryMember {
+            id
+          }
+          customAmount {
+            amount
+            currency
+          }
+        }
+      }
+    }
+  }
+`);
+
 export const ConfirmPaymentMutation = graphql(`
-  mutation ConfirmPayment($dueId: ID!, $action: PaymentDecision!, $notes: String) {
-    confirmPayment(dueId: $dueId, action: $action, notes: $notes) {
+  mutation ConfirmPayment($dueId: ID!, $action: PaymentDecision!, $notes: String, $paymentMode: PaymentMode) {
+    confirmPayment(dueId: $dueId, action: $action, notes: $notes, paymentMode: $paymentMode) {
       due {
         ...DueRow
       }
       transaction {
         id
         receiptNumber
+        paymentMode
+        amount {
+          amount
+          currency
+        }
       }
     }
   }

@@ -8,7 +8,10 @@ import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { OperationTypeNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
+import { throwError } from 'rxjs';
 import { signOut } from './auth-client';
+import { announceHydrated } from './form-guard';
+import { sessionEnded, watchSession } from './session-sync';
 import type { PublicConfig } from './config';
 import { hasReason, isUnauthenticated } from './graphql-errors';
 import { CONSOLE_CLIENT_HEADER, CONSOLE_CLIENT_NAME, persistedDocumentHash } from './persisted-documents';
@@ -105,6 +108,11 @@ function createApolloClient(config: PublicConfig, accessToken: string | undefine
     retry: ({ error }) => hasReason(error, 'PERSISTED_QUERY_NOT_FOUND'),
   });
 
+  // Once the session has ended (here or in another tab), the old token goes nowhere.
+  const refuseAfterSessionEnd = new ApolloLink((operation, forward) =>
+    sessionEnded() ? throwError(() => new Error('You have been signed out. Sign in again to continue.')) : forward(operation),
+  );
+
   const signOutWhenTokenRejected = new ErrorLink(({ error }) => {
     if (accessToken && isUnauthenticated(error)) endSession();
   });
@@ -118,7 +126,7 @@ function createApolloClient(config: PublicConfig, accessToken: string | undefine
     : httpLink;
 
   return new ApolloClient({
-    link: ApolloLink.from([signOutWhenTokenRejected, persistedQueries, transport]),
+    link: ApolloLink.from([refuseAfterSessionEnd, signOutWhenTokenRejected, persistedQueries, transport]),
     cache: createCache(),
     ssrMode: typeof window === 'undefined',
     defaultOptions: {
@@ -176,6 +184,29 @@ export function Providers({ config, accessToken, locale, initialGroups, children
       void ws.dispose();
     };
   }, [ws, client]);
+
+  // Forms submitted before this point were held by the inline form guard (lib/form-guard.ts).
+  useEffect(() => {
+    announceHydrated();
+  }, []);
+
+  // Signed out in another tab, cookie cleared, or another sign-in: this tab stops acting for the
+  // old session (no request, no socket, no cached data) and follows the browser's session.
+  useEffect(() => {
+    if (!accessToken) return undefined;
+    return watchSession(accessToken, (change) => {
+      client.stop();
+      void client.clearStore();
+      void ws?.dispose();
+      if (change === 'replaced') {
+        window.location.reload();
+        return;
+      }
+      // Back to the sign-in page, which says the session has ended, then back here after signing in.
+      const here = `${window.location.pathname}${window.location.search}`;
+      window.location.replace(`/signin?error=SessionExpired&callbackUrl=${encodeURIComponent(here)}`);
+    });
+  }, [accessToken, client, ws]);
 
   const apiAccess = useMemo<ApiAccess>(
     () => ({ apiOrigin: new URL(config.apiUrl).origin, accessToken }),

@@ -5,6 +5,8 @@
 // (providers, csrf, callback, session); this needs one once the CSRF token is prefetched.
 // It speaks next-auth 4's documented REST interface under /api/auth.
 
+import { broadcastSessionChange, endSessionInThisTab } from './session-sync';
+
 const BASE = '/api/auth';
 
 let csrfPromise: Promise<string> | null = null;
@@ -44,6 +46,8 @@ export async function signInWithPassword(email: string, password: string, callba
     csrfPromise = null;
     return { ok: false, error: 'SignInFailed' };
   }
+  // Another tab still showing an earlier session re-reads it and follows.
+  broadcastSessionChange('signin');
   return { ok: true, url: `${url.pathname}${url.search}` };
 }
 
@@ -53,10 +57,18 @@ export async function signInWithGoogle(callbackUrl: string): Promise<void> {
   window.location.assign(url ? url.toString() : '/signin?error=SignInFailed');
 }
 
+/**
+ * Ends the session in every tab: next-auth clears its cookie; this tab stops sending the API
+ * token at once and the others drop theirs on the broadcast (see session-sync.ts). The API
+ * token itself stays valid until it expires: the API has no way to revoke it.
+ */
 export async function signOut(callbackUrl = '/signin'): Promise<void> {
+  endSessionInThisTab();
   try {
     await post('/signout', { callbackUrl });
   } finally {
+    // After the cookie is gone, so the other tabs' way to the sign-in page is not sent back.
+    broadcastSessionChange('signout');
     window.location.assign(callbackUrl);
   }
 }

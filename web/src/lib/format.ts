@@ -17,9 +17,11 @@ export function formatMoney(money: MoneyLike | null | undefined, locale: string)
   if (!money) return '—';
   // Not a decimal (never from the API): shown as it came rather than as "NaN".
   if (!DECIMAL.test(money.amount)) return `${money.amount} ${money.currency}`;
-  // Exactly the decimals the API sent: a browser whose locale data knows fewer (RSD shows 0
-  // in some) must not round away what a recipient receives.
-  const digits = money.amount.split('.')[1]?.length ?? 0;
+  // Every decimal the API sent: a browser whose locale data knows fewer (RSD shows 0 in some)
+  // must not round away what a recipient receives. At least the currency's own digits, so an
+  // amount as someone typed it ("350" in a proposed change) reads like the same amount from
+  // the API ("350.00"): ₹350.00 on the approval card and in the members table alike.
+  const digits = Math.max(money.amount.split('.')[1]?.length ?? 0, knownCurrencyDigits(money.currency) ?? 0);
   const amount = money.amount as `${number}`;
   try {
     return new Intl.NumberFormat(locale, { style: 'currency', currency: money.currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(amount);
@@ -76,11 +78,46 @@ export function safeCallbackPath(value: string | null | undefined): string {
 
 /** Digits after the decimal point in this currency (2 for INR, 0 for JPY). */
 export function currencyDigits(currency: string): number {
+  return knownCurrencyDigits(currency) ?? 2;
+}
+
+function knownCurrencyDigits(currency: string): number | null {
   try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? null;
   } catch {
-    return 2;
+    return null;
   }
+}
+
+/**
+ * An example amount for a placeholder or hint with exactly the currency's decimals:
+ * exampleAmount('499', 'INR') → "499.00", exampleAmount('499', 'JPY') → "499"; `fraction`
+ * fills the decimals ('5' → "499.50"). A zero-decimal currency must not suggest decimals it forbids.
+ */
+export function exampleAmount(whole: string, currency: string | null | undefined, fraction = ''): string {
+  const scale = currency ? currencyDigits(currency) : 2;
+  if (scale === 0) return whole;
+  return `${whole}.${fraction.padEnd(scale, '0').slice(0, scale)}`;
+}
+
+/** "Enter the amount, e.g. 500 or 499.50." in words that fit the currency: no decimals for JPY. */
+export function amountExamples(currency: string | null | undefined): string {
+  const withDecimals = exampleAmount('499', currency, '5');
+  return withDecimals === '499' ? 'e.g. 500' : `e.g. 500 or ${withDecimals}`;
+}
+
+/**
+ * "1234.5" in INR → 123450n minor units, by string arithmetic (no float); null for anything
+ * that is not a plain decimal with at most the currency's digits (the API would refuse it too).
+ */
+export function decimalToMinor(amount: string, currency: string): bigint | null {
+  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(amount.trim());
+  if (!match) return null;
+  const [, sign, whole, fraction = ''] = match;
+  const scale = currencyDigits(currency);
+  if (fraction.length > scale) return null;
+  const minor = BigInt(`${whole}${fraction.padEnd(scale, '0')}`);
+  return sign ? -minor : minor;
 }
 
 /** "123450" minor units of INR → "1234.50", by string arithmetic (no float). */
