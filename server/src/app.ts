@@ -262,16 +262,16 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
           graphQLErrorResponse(res, 400, ErrorCode.BAD_USER_INPUT, 'Body is not valid JSON', { reason: 'INVALID_JSON' });
           return;
         }
+        // A NUL would fail at the database as an internal error: refused here, as the client's (shared/nul-character.ts).
+        if (jsonMayHoldNul(raw)) {
+          const nul = (Array.isArray(body) ? body : [body]).map((item) => (item && typeof item === 'object' ? graphQLRequestNulError(item) : undefined)).find(Boolean);
+          if (nul) {
+            domainErrorResponse(res, httpStatusFor[nul.code], nul);
+            return;
+          }
+        }
       } else {
         body = raw.toString('utf8');
-      }
-      // A NUL would fail at the database as an internal error: refused here, as the client's (shared/nul-character.ts).
-      if (jsonMayHoldNul(raw)) {
-        const nul = (Array.isArray(body) ? body : [body]).map((item) => (item && typeof item === 'object' ? graphQLRequestNulError(item) : undefined)).find(Boolean);
-        if (nul) {
-          domainErrorResponse(res, httpStatusFor[nul.code], nul);
-          return;
-        }
       }
     }
     // Resolve the viewer before Apollo so a bad credential is a plain 401, not a "context creation failed" 500.

@@ -9,6 +9,7 @@ import { PrimedLoader } from './primed-loader';
 import { Role } from './roles';
 import { isUuid } from './validation';
 import { preparedAs } from '../db/prepared-statements';
+import { transactionKnex } from './row-lock';
 
 /**
  * Per-request batch loaders for what MikroORM's own dataloader does not cover
@@ -227,11 +228,14 @@ for (const name of Object.keys(loaderFactories) as (keyof RequestLoaders)[]) {
  * `em` may be a function giving the request's EntityManager: it is then
  * called (and the request's fork made) only when a loader first needs it.
  * `sharedKnex`, the ORM's knex (what `em().getKnex()` returns for any fork),
- * lets the loaders that read plain rows run without forking at all.
+ * lets the loaders that read plain rows run without forking at all. Without
+ * it, an `em` inside a database transaction has its loaders read on that
+ * transaction's connection (they then see its rows, and a context holding a
+ * row lock never needs a second pooled connection: shared/row-lock.ts).
  */
 export function createLoaders(requestEm: EntityManager | (() => EntityManager), viewer: Viewer, sharedKnex?: Knex): RequestLoaders {
   const em = typeof requestEm === 'function' ? requestEm : () => requestEm;
-  const knex = (): Knex => sharedKnex ?? em().getKnex();
+  const knex = (): Knex => sharedKnex ?? transactionKnex(em());
   // The prototype's getters (above) give it every property of RequestLoaders.
   return new RequestLoadersOnDemand({ em, knex, viewer }) as unknown as RequestLoaders;
 }

@@ -9,14 +9,15 @@ import { DomainError, ErrorCode } from './domain-error';
  * escape first, and only a body that has one is walked.
  */
 
-export const NUL_CHARACTER_REASON = 'NUL_CHARACTER';
+const NUL_CHARACTER_REASON = 'NUL_CHARACTER';
 
 /**
- * JSON text (a request body) that may hold a NUL: the JSON escape `\u0000`, a raw NUL, or the
- * start of a GraphQL `\u{…}` escape (a query's string literal) appears in it.
+ * JSON text (a request body) that may hold a NUL: the JSON escape `\u0000`, or the start of a
+ * GraphQL `\u{…}` escape (a query's string literal), appears in it. A raw NUL cannot: JSON.parse
+ * refuses control characters in strings.
  */
 export function jsonMayHoldNul(raw: Buffer | string): boolean {
-  return raw.indexOf('\\u0000') !== -1 || raw.indexOf('\\u{') !== -1 || raw.indexOf('\u0000') !== -1;
+  return raw.indexOf('\\u0000') !== -1 || raw.indexOf('\\u{') !== -1;
 }
 
 /** The path of the first string (or key) holding a NUL in a decoded JSON value, e.g. `variables.input.name`. */
@@ -44,7 +45,7 @@ export function whereNul(value: unknown, path: string): string | undefined {
  * A GraphQL document with a NUL: written as is, or as an escape inside a string
  * literal (`"\u0000"`, `"\u{0}"`), which becomes one when the literal is read.
  */
-export function documentHoldsNul(query: string): boolean {
+function documentHoldsNul(query: string): boolean {
   return query.includes('\u0000') || /\\u(?:0000|\{0+\})/i.test(query);
 }
 

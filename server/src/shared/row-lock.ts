@@ -22,7 +22,7 @@ import { LockMode } from '@mikro-orm/core';
 /** PostgreSQL's lock_not_available: a NOWAIT lock found the row locked. */
 const LOCK_NOT_AVAILABLE = '55P03';
 
-export function isLockNotAvailable(error: unknown): boolean {
+function isLockNotAvailable(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === LOCK_NOT_AVAILABLE;
 }
 

@@ -168,7 +168,7 @@ export interface TermOutcome {
  * an idempotency key, counts as the same click again (a double click, a
  * retry after a timeout) rather than another period paid.
  */
-export const DUPLICATE_TERM_WINDOW_MS = 2 * 60_000;
+const DUPLICATE_TERM_WINDOW_MS = 2 * 60_000;
 
 function termRequestHash(data: CreateMembershipTermData): string {
   // Named, so a key first used for a ledger transaction never matches a term request.

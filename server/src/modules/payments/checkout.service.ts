@@ -2,7 +2,7 @@ import { conflict, notFound } from '../../shared/domain-error';
 import { DeferredEventBus } from '../../shared/event-bus';
 import { createLoaders } from '../../shared/loaders';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
-import { rowLockMode, transactionKnex, withRowLock } from '../../shared/row-lock';
+import { rowLockMode, withRowLock } from '../../shared/row-lock';
 import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator } from '../../shared/validation';
 import { actorOf, recordActivity } from '../activity/activity.service';
@@ -151,7 +151,7 @@ export async function verifyRazorpayPayment(ctx: ServiceContext, input: { orderI
     if (!checkout) throw notFound('Order');
     // Under the checkout's lock: the request's loaders would read on another pooled connection (shared/row-lock.ts).
     return creditPayment(
-      { ...ctx, em, events, loaders: createLoaders(em, ctx.viewer, transactionKnex(em)) },
+      { ...ctx, em, events, loaders: createLoaders(em, ctx.viewer) },
       {
         provider: PaymentProvider.RAZORPAY,
         providerPaymentId: input.paymentId,

@@ -6,7 +6,6 @@ import { DeferredEventBus, EventBus } from '../../shared/event-bus';
 import { createLoaders } from '../../shared/loaders';
 import type { Logger } from '../../shared/logger';
 import { assertWithinLimit, consumeRateLimit, RateLimitRule, rateLimitUpsert } from '../../shared/rate-limit';
-import { transactionKnex } from '../../shared/row-lock';
 import type { ServiceContext } from '../../shared/service-context';
 import { anonymousViewer } from '../auth/viewer';
 import { ApprovalSource, PaymentProvider } from '../ledger/ledger.enums';
@@ -76,7 +75,7 @@ const MAX_BACKOFF_SECONDS = 3600;
  * holds row locks: the loaders read on its connection too, never on another pooled one (shared/row-lock.ts).
  */
 export function systemContext(deps: PaymentDeps, em: EntityManager, events: EventBus): ServiceContext {
-  return { em, viewer: anonymousViewer, config: deps.config, events, loaders: createLoaders(em, anonymousViewer, transactionKnex(em)) };
+  return { em, viewer: anonymousViewer, config: deps.config, events, loaders: createLoaders(em, anonymousViewer) };
 }
 
 function header(delivery: WebhookDelivery, name: string): string | null {

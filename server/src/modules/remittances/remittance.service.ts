@@ -9,7 +9,7 @@ import { consoleLogger, describeError, Logger } from '../../shared/logger';
 import { convertAmount, formatAmount, parseAmount } from '../../shared/money';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
-import { rowLockMode, transactionKnex, withRowLock } from '../../shared/row-lock';
+import { rowLockMode, withRowLock } from '../../shared/row-lock';
 import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator, isUuid } from '../../shared/validation';
 import { actorOf, recordActivity } from '../activity/activity.service';
@@ -50,7 +50,7 @@ const loggerFor = (deps: { config: CofferConfig; logger?: Logger }): Logger => d
 
 /** `em` is the transaction of the step, which holds the remittance's lock: the loaders read on its connection too (shared/row-lock.ts). */
 function systemContext(deps: RemittanceDeps, em: EntityManager, events: EventBus): ServiceContext {
-  return { em, viewer: anonymousViewer, config: deps.config, events, loaders: createLoaders(em, anonymousViewer, transactionKnex(em)) };
+  return { em, viewer: anonymousViewer, config: deps.config, events, loaders: createLoaders(em, anonymousViewer) };
 }
 
 export function remittanceSnapshot(r: Remittance): Record<string, unknown> {
@@ -583,7 +583,7 @@ async function cancelLocked(
   // Published after the commit (and dropped with a failed attempt).
   const events = new DeferredEventBus(ctx.events);
   // Everything under the lock on this transaction's connection, the loaders included.
-  const txCtx: ServiceContext = { ...ctx, em, events, loaders: createLoaders(em, ctx.viewer, transactionKnex(em)) };
+  const txCtx: ServiceContext = { ...ctx, em, events, loaders: createLoaders(em, ctx.viewer) };
   // The remittance, then its request: the order in which deciding the request takes them too (ApprovalHandler.lockTarget).
   // Both before anything changes, as withRowLock asks.
   const locked = await lockRemittance(em, id, wait);
