@@ -27,7 +27,7 @@
  */
 
 export const FORM_GUARD_STATUS_ID = 'form-guard-status';
-export const HYDRATED_EVENT = 'coffer:hydrated';
+const HYDRATED_EVENT = 'coffer:hydrated';
 
 /** Every 200 ms for a minute after hydration, then the user is told to reload. */
 const RETRY_MS = 200;
@@ -47,7 +47,7 @@ export const FORM_GUARD_SCRIPT = `(function () {
     if (!text) return;
     var note = document.createElement('p');
     note.className = 'notice notice--' + tone;
-    note.style.cssText = 'margin:0 auto 16px;max-width:32rem;pointer-events:auto;box-shadow:0 4px 16px rgba(0,0,0,.15)';
+    note.style.cssText = 'margin:0 auto 16px;max-width:32rem;box-shadow:0 4px 16px rgba(0,0,0,.15)';
     note.textContent = text;
     box.appendChild(note);
   }

@@ -81,12 +81,20 @@ export function currencyDigits(currency: string): number {
   return knownCurrencyDigits(currency) ?? 2;
 }
 
+/** Per currency code, once: formatMoney and the amount converters ask on every call (every row, every keystroke). */
+const knownDigitsByCurrency = new Map<string, number | null>();
+
 function knownCurrencyDigits(currency: string): number | null {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? null;
-  } catch {
-    return null;
+  let digits = knownDigitsByCurrency.get(currency);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? null;
+    } catch {
+      digits = null;
+    }
+    knownDigitsByCurrency.set(currency, digits);
   }
+  return digits;
 }
 
 /**

@@ -52,7 +52,7 @@ function parseMessage(value: string | null): SessionMessage | null {
   }
 }
 
-export type SessionChange = 'ended' | 'replaced';
+type SessionChange = 'ended' | 'replaced';
 
 /**
  * Watches the session this tab was rendered with (identified by its API token): `onChange` is
