@@ -375,6 +375,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
     shareKeys: { approvalEvents: approvalEventShareKey },
     formatResult: publicResult,
     maxBufferedBytes: config.wsMaxBufferedBytes,
+    maxQueuedEvents: config.wsMaxQueuedEvents,
   });
   const wsCleanup = useServer<Record<string, unknown>, SocketExtra>(
     {

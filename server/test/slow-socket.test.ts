@@ -1,9 +1,12 @@
 import type { Socket } from 'node:net';
 import { FALLING_BEHIND_CLOSE_CODE } from '../src/graphql/slow-socket';
+import { ApprovalRequest } from '../src/modules/approvals/approval-request.entity';
+import { publishApprovalEvent } from '../src/modules/approvals/approval.service';
 import { ADD_MEMBER, addUserToGroup, createGroup, createUser, uniqueEmail } from './support/factories';
+import { serviceContextFor } from './support/service-context';
 import { collect, startTestServer, TestServer } from './support/test-server';
 import { until } from './support/until';
-import { closeWatcher, waitForSubscribers } from './support/ws-helpers';
+import { closeWatcher, waitForSubscribers, wsErrors } from './support/ws-helpers';
 
 /*
  * A subscriber whose client stops reading (a phone asleep on a bad network)
@@ -23,8 +26,12 @@ const SUB = 'subscription($g: ID!) { approvalEvents(groupId: $g) { type pendingC
 type Event = { approvalEvents: { type: string; pendingCount: number; approval: { id: string } } };
 
 let t: TestServer;
+const logged: { message: string; fields?: Record<string, unknown> }[] = [];
 beforeAll(async () => {
-  t = await startTestServer({ env: { WS_MAX_BUFFERED_BYTES: String(LIMIT_BYTES), WS_MAX_QUEUED_EVENTS: String(LIMIT_EVENTS) } });
+  t = await startTestServer({
+    env: { WS_MAX_BUFFERED_BYTES: String(LIMIT_BYTES), WS_MAX_QUEUED_EVENTS: String(LIMIT_EVENTS) },
+    logger: { info: () => undefined, warn: () => undefined, error: (message, fields) => logged.push({ message, fields }) },
+  });
 });
 afterAll(async () => {
   await t?.close();
@@ -133,4 +140,31 @@ it('closes the socket (1013) of a member-list subscriber whose events wait unwri
   expect(sleepy.results.map((r) => r.data?.memberChanged.member.name)).toEqual(['Member 1', 'Member 2']);
   await add(added + 1);
   await awake.next(added + 1);
+});
+
+it('bounds what waits for a shared (fan-out) delivery by WS_MAX_QUEUED_EVENTS too: a burst it cannot keep up with ends its subscriptions with an error', async () => {
+  const group = await createGroup(t);
+  const operator = await createUser(t, { name: 'Burst Operator' });
+  await addUserToGroup(t, group, operator, 'OPERATOR');
+  // Requests made before anyone listens; their events are announced below, all at once.
+  const burst = LIMIT_EVENTS + 5;
+  const approvalIds: string[] = [];
+  for (let n = 1; n <= burst; n += 1) {
+    const response = await t.gql<{ addMember: { approval: { id: string } } }>(ADD_MEMBER, { input: { groupId: group.id, email: uniqueEmail(`b${n}`), name: `Burst ${n}` } }, operator.token);
+    approvalIds.push(response.data!.addMember.approval.id);
+  }
+  const inbox = collect<Event>(t.ws(group.admin.token), SUB, { g: group.id });
+  await waitForSubscribers(t.server, 'approvalEvents', { g: group.id });
+
+  // Published in one tick: one NOTIFY, whose events reach the fan-out's listener together, long before
+  // its one delivery (which reads the inbox for each event) has taken the first.
+  const ctx = await serviceContextFor(t, 'system');
+  const requests = await ctx.em.find(ApprovalRequest, { id: { $in: approvalIds } });
+  await Promise.all(requests.map((request) => publishApprovalEvent(ctx, request, 'QUEUED')));
+
+  // With the default limit (10 000) every event would arrive; past the configured one, the subscription ends.
+  await inbox.next(burst);
+  expect(inbox.results.length).toBeLessThan(burst);
+  expect(wsErrors(inbox).map((error) => error.extensions?.code)).toEqual(['INTERNAL_SERVER_ERROR']);
+  expect(logged.map((entry) => entry.fields?.error)).toContain(`More than ${LIMIT_EVENTS} events waited for this subscription; it was ended`);
 });

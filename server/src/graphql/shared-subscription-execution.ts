@@ -2,8 +2,9 @@ import { createSourceEventStream, execute, ExecutionArgs, ExecutionResult, Forma
 import { MessageType } from 'graphql-ws';
 import type { WebSocket } from 'ws';
 import { admittedEventsSourceOf, AdmittedEventsSource } from '../shared/admitted-events';
-import { CofferEvent, DEFAULT_MAX_QUEUED_EVENTS } from '../shared/event-bus';
+import type { CofferEvent } from '../shared/event-bus';
 import { oncePerEvent } from '../shared/once-per-event';
+import { stoppableStream } from '../shared/stoppable-stream';
 import type { GraphQLContext } from './context';
 import { closeIfFallingBehind } from './slow-socket';
 
@@ -27,45 +28,20 @@ export interface SharedSubscriptionOptions {
   formatResult: (result: ExecutionResult) => ExecutionResult | FormattedExecutionResult;
   /** A socket with more than this waiting to be sent is closed instead of written to (slow-socket.ts). */
   maxBufferedBytes: number;
+  /**
+   * Events that may wait for a fan-out group (WS_MAX_QUEUED_EVENTS): past this, the group stops
+   * listening and every subscriber in it gets the error (SubscriberFellBehindError).
+   */
+  maxQueuedEvents: number;
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof (value as { [Symbol.asyncIterator]?: unknown } | null)?.[Symbol.asyncIterator] === 'function';
 }
 
-/**
- * Each event of `source` run through `run`, as graphql-ws iterates them. Written out rather than
- * as an async generator, whose return() would wait for the pending next() (on a quiet topic, the
- * next event): graphql-ws calls return() when the client completes the subscription or its socket
- * closes, and that must stop the event-bus listener then, not at the topic's next event.
- */
+/** Each event of `source` run through `run`, as graphql-ws iterates them; return() stops the source at once (see stoppableStream). */
 function mapEvents(source: AsyncIterable<unknown>, run: (event: CofferEvent) => Promise<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
-  const iterator = source[Symbol.asyncIterator]();
-  let finished = false;
-  const finish = async (): Promise<IteratorReturnResult<undefined>> => {
-    if (!finished) {
-      finished = true;
-      await iterator.return?.();
-    }
-    return { value: undefined, done: true };
-  };
-  const mapped: AsyncIterableIterator<ExecutionResult> = {
-    [Symbol.asyncIterator]: () => mapped,
-    next: async () => {
-      try {
-        const next = await iterator.next();
-        if (next.done || finished) return await finish();
-        const result = await run(next.value as CofferEvent);
-        return finished ? await finish() : { value: result, done: false };
-      } catch (error) {
-        // graphql-ws reports the error and stops iterating without calling return(): stop the source here.
-        await finish();
-        throw error;
-      }
-    },
-    return: finish,
-  };
-  return mapped;
+  return stoppableStream(source[Symbol.asyncIterator]() as AsyncIterator<CofferEvent>, run);
 }
 
 const OPEN = 1; // WebSocket.OPEN
@@ -171,11 +147,12 @@ class FanoutGroup {
     source: AdmittedEventsSource,
     private readonly formatResult: SharedSubscriptionOptions['formatResult'],
     private readonly maxBufferedBytes: number,
+    maxQueuedEvents: number,
     private readonly onEmpty: () => void,
   ) {
     // Subscribed now, so no event published after this subscription was accepted is missed. With
     // options of its own: the group's subscription is not the socket's that happened to create it.
-    this.events = source.events.subscribe(source.topic, source.key, { maxQueuedEvents: DEFAULT_MAX_QUEUED_EVENTS });
+    this.events = source.events.subscribe(source.topic, source.key, { maxQueuedEvents });
     void this.run();
   }
 
@@ -291,7 +268,7 @@ export function createSharedSubscriptions(options: SharedSubscriptionOptions) {
       const groupKey = `${source.topic}\u0000${source.key}\u0000${documentKey}`;
       let group = groups.get(groupKey);
       if (!group) {
-        const created = new FanoutGroup(source, options.formatResult, options.maxBufferedBytes, () => {
+        const created = new FanoutGroup(source, options.formatResult, options.maxBufferedBytes, options.maxQueuedEvents, () => {
           if (groups.get(groupKey) === created) groups.delete(groupKey);
         });
         groups.set(groupKey, created);

@@ -1,5 +1,6 @@
-import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import type { EntityManager, EntityName, FilterQuery, Knex } from '@mikro-orm/postgresql';
 import { LockMode } from '@mikro-orm/core';
+import { notFound } from './domain-error';
 
 /*
  * Deciding something a person can click twice (approve, confirm a payment):
@@ -65,6 +66,38 @@ export async function withRowLock<T>(em: EntityManager, attempt: (tx: EntityMana
     await sleep(Math.min(delay * (0.5 + Math.random() / 2), Math.max(0, deadline - Date.now())));
   }
   return em.transactional((tx) => attempt(tx, true));
+}
+
+/**
+ * A row read for the checks made before its lock (who may change it, whether
+ * anything is left to do), outside `em`'s identity map as withRowLock asks;
+ * NOT_FOUND (`what`) when there is none.
+ */
+export async function readBeforeLock<T extends object>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, what: string): Promise<T> {
+  const row = await em.findOne(entity, where, { disableIdentityMap: true });
+  if (!row) throw notFound(what);
+  return row;
+}
+
+/**
+ * The row locked (`rowLockMode(wait)`) in `em`'s transaction, as it is now:
+ * refreshed, in case `em` holds a copy read before the lock. NOT_FOUND
+ * (`what`) when it is gone or no longer matches `where`.
+ */
+export async function readLocked<T extends object>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, what: string, wait = true): Promise<T> {
+  const row = await em.findOne(entity, where, { lockMode: rowLockMode(wait), refresh: true });
+  if (!row) throw notFound(what);
+  return row;
+}
+
+/**
+ * Locks the row of `table` with this id in `em`'s transaction (on its
+ * connection) without reading it: FOR UPDATE, NOWAIT when `wait` is false.
+ * Whether the row exists. `table` is a table name of ours, never input.
+ */
+export async function lockRow(em: EntityManager, table: string, id: string, wait = true): Promise<boolean> {
+  const rows: unknown[] = await em.execute(`select 1 from "${table}" where "id" = ? for update${wait ? '' : ' nowait'}`, [id]);
+  return rows.length > 0;
 }
 
 /** The knex of `em`'s transaction, for plain queries (and loaders) that must run on its connection. */

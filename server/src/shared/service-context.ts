@@ -1,8 +1,8 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { CofferConfig } from '../config';
-import type { Viewer } from '../modules/auth/viewer';
+import { anonymousViewer, Viewer } from '../modules/auth/viewer';
 import type { EventBus } from './event-bus';
-import type { RequestLoaders } from './loaders';
+import { createLoaders, RequestLoaders } from './loaders';
 
 /**
  * What every service function receives: one forked EntityManager and one set
@@ -29,6 +29,16 @@ export interface ServiceContext {
   approving?: boolean;
   /** The requester's address (shared/rate-limit.ts clientIp), where a request has one; kept with consents and privacy requests. */
   clientIp?: string;
+}
+
+/**
+ * For work that acts as the system (jobs, provider webhooks, payouts): no
+ * viewer, and loaders on `em`. `em` is the unit of work's transaction where it
+ * holds row locks, so the loaders read on its connection too, never on another
+ * pooled one (shared/row-lock.ts). `events` usually waits for the commit.
+ */
+export function systemContext(deps: { config: CofferConfig }, em: EntityManager, events: EventBus): ServiceContext {
+  return { em, viewer: anonymousViewer, config: deps.config, events, loaders: createLoaders(em, anonymousViewer) };
 }
 
 /** The ORM's knex without forking the request's EntityManager when the context has it (same instance as `ctx.em.getKnex()`). */

@@ -4,7 +4,7 @@ import { CofferEvent, DeferredEventBus } from '../../shared/event-bus';
 import { createLoaders } from '../../shared/loaders';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
-import { rowLockMode, transactionKnex, withRowLock } from '../../shared/row-lock';
+import { readBeforeLock, readLocked, transactionKnex, withRowLock } from '../../shared/row-lock';
 import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator } from '../../shared/validation';
 import { ActorKind } from '../activity/activity-log.entity';
@@ -123,20 +123,6 @@ export async function publishApprovalEvent(ctx: ServiceContext, request: Approva
   await ctx.events.publish(event);
 }
 
-/** Read for the checks before the lock, outside `em`'s identity map (see withRowLock). */
-async function findRequest(em: EntityManager, id: string): Promise<ApprovalRequest> {
-  const request = await em.findOne(ApprovalRequest, { id: requireId(id, 'Approval') }, { disableIdentityMap: true });
-  if (!request) throw notFound('Approval');
-  return request;
-}
-
-/** Refreshed, in case the manager holds the copy read before the lock. */
-async function lockRequest(em: EntityManager, id: string, wait: boolean): Promise<ApprovalRequest> {
-  const request = await em.findOne(ApprovalRequest, { id }, { lockMode: rowLockMode(wait), refresh: true });
-  if (!request) throw notFound('Approval');
-  return request;
-}
-
 function assertPending(request: ApprovalRequest): void {
   if (request.status !== ApprovalRequestStatus.PENDING) {
     throw conflict(`This request was already ${request.status.toLowerCase()}`, 'ALREADY_DECIDED');
@@ -174,7 +160,7 @@ async function decide(ctx: ServiceContext, id: string, decision: Decision, notes
   // Who may decide, and whether anything is left to decide, are checked before the lock (shared/row-lock.ts): the
   // checks read through the request's loaders, on connections of their own. Who asked and the group never change;
   // a click on a request already decided is answered here, without a transaction.
-  const seen = await findRequest(ctx.em, id);
+  const seen = await readBeforeLock(ctx.em, ApprovalRequest, { id: requireId(id, 'Approval') }, 'Approval');
   await assertMayDecide(ctx, seen, decision);
   assertPending(seen);
   const { request, events } = await withRowLock(ctx.em, (em, wait) => decideLocked(ctx, em, seen, decision, notes, wait));
@@ -200,7 +186,7 @@ async function decideLocked(
   // in one order never deadlock. The request's target never changes, so the copy read before the lock names it.
   if (seen.targetId !== null && handler.lockTarget) await handler.lockTarget(em, seen.targetId, wait);
   // The row lock makes concurrent decisions one after the other: the second sees the first's outcome.
-  const locked = await lockRequest(em, seen.id, wait);
+  const locked = await readLocked(em, ApprovalRequest, { id: seen.id }, 'Approval', wait);
   assertPending(locked);
   const before = approvalSnapshot(locked);
   // The change is applied on this transaction's connection only: the services' role checks and loaders

@@ -6,7 +6,7 @@ import { convertAmount, isCurrencyCode, parseAmount } from '../../shared/money';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
 import { preparedAs } from '../../db/prepared-statements';
-import { rowLockMode, withRowLock } from '../../shared/row-lock';
+import { readBeforeLock, readLocked, withRowLock } from '../../shared/row-lock';
 import { knexOf, ServiceContext } from '../../shared/service-context';
 import { FieldValidator, isUpiId, isUuid } from '../../shared/validation';
 import { ActorKind } from '../activity/activity-log.entity';
@@ -453,8 +453,7 @@ function assertChangeable(txn: LedgerTransaction): void {
  * identity map, as withRowLock asks. A transaction's group never changes.
  */
 async function checkChange(ctx: ServiceContext, id: string): Promise<{ id: string; role: Role }> {
-  const seen = await ctx.em.findOne(LedgerTransaction, { id: requireId(id, 'Transaction') }, { disableIdentityMap: true });
-  if (!seen) throw notFound('Transaction');
+  const seen = await readBeforeLock(ctx.em, LedgerTransaction, { id: requireId(id, 'Transaction') }, 'Transaction');
   const role = await assertGroupRole(ctx, seen.group.id, STAFF_ROLES, 'Transaction');
   assertChangeable(seen);
   return { id: seen.id, role };
@@ -462,7 +461,7 @@ async function checkChange(ctx: ServiceContext, id: string): Promise<{ id: strin
 
 /** In an attempt of withRowLock (`wait: false` is NOWAIT): the transaction locked, so two corrections of it run one after the other. */
 async function lockForChange(em: EntityManager, id: string, wait: boolean): Promise<{ txn: LedgerTransaction; group: Group }> {
-  const txn = await em.findOneOrFail(LedgerTransaction, { id }, { lockMode: rowLockMode(wait), refresh: true });
+  const txn = await readLocked(em, LedgerTransaction, { id }, 'Transaction', wait);
   const group = await em.findOneOrFail(Group, { id: txn.group.id });
   assertGroupActive(group);
   assertChangeable(txn);

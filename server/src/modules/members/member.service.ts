@@ -5,6 +5,7 @@ import { conflict, forbidden, notFound } from '../../shared/domain-error';
 import { parseAmount } from '../../shared/money';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
+import { lockRow, readLocked } from '../../shared/row-lock';
 import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator, isEmail, isNonBlank, isPhone, normalizeEmail } from '../../shared/validation';
 import { recordActivity } from '../activity/activity.service';
@@ -254,7 +255,7 @@ export async function addSubMember(ctx: ServiceContext, data: AddSubMemberData):
   const member = await ctx.em
     .transactional(async (em) => {
       // Lock the primary so two concurrent adds pick slots one after the other.
-      await em.execute('select 1 from "members" where "id" = ? for update', [primary.id]);
+      await lockRow(em, 'members', primary.id);
       const taken: { sub_index: number }[] = await em.execute(
         `select "sub_index" from "members" where "primary_member_id" = ? and "status" = 'ACTIVE'`,
         [primary.id],
@@ -350,7 +351,7 @@ export async function updateMember(ctx: ServiceContext, id: string, data: Update
  */
 async function lockForChange(em: EntityManager, member: Member, mayRemoveAdmin: boolean): Promise<Member> {
   if (mayRemoveAdmin) await em.execute('select 1 from "groups" where "id" = ? for no key update', [member.group.id]);
-  const locked = await em.findOneOrFail(Member, { id: member.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  const locked = await readLocked(em, Member, { id: member.id }, 'Member');
   if (locked.status !== MemberStatus.ACTIVE) throw conflict('This member has been removed', 'MEMBER_REMOVED');
   return locked;
 }

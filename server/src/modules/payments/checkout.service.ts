@@ -2,7 +2,7 @@ import { conflict, notFound } from '../../shared/domain-error';
 import { DeferredEventBus } from '../../shared/event-bus';
 import { createLoaders } from '../../shared/loaders';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
-import { rowLockMode, withRowLock } from '../../shared/row-lock';
+import { readBeforeLock, readLocked, withRowLock } from '../../shared/row-lock';
 import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator } from '../../shared/validation';
 import { actorOf, recordActivity } from '../activity/activity.service';
@@ -201,13 +201,12 @@ export async function resolvePaymentFlag(ctx: ServiceContext, id: string, note: 
   new FieldValidator().check('note', trimmed.length > 0 && trimmed.length <= 2000, 'Say what was done, in at most 2000 characters').throwIfInvalid();
   // Checked before the lock: the role check reads through the request's loaders, on a connection of its own,
   // which is never waited for under the lock (shared/row-lock.ts). A flag's group never changes.
-  const seen = await ctx.em.findOne(PaymentFlag, { id }, { disableIdentityMap: true });
-  if (!seen) throw notFound('Flagged payment');
+  const seen = await readBeforeLock(ctx.em, PaymentFlag, { id }, 'Flagged payment');
   await assertGroupRole(ctx, seen.groupId, ADMIN_ONLY, 'Flagged payment');
   assertFlagOpen(seen);
   // Clicked twice (or by two admins): one attempt resolves it, the others find it resolved (withRowLock).
   return withRowLock(ctx.em, async (em, wait) => {
-    const flag = await em.findOneOrFail(PaymentFlag, { id }, { lockMode: rowLockMode(wait), refresh: true });
+    const flag = await readLocked(em, PaymentFlag, { id }, 'Flagged payment', wait);
     assertFlagOpen(flag);
     flag.status = PaymentFlagStatus.RESOLVED;
     flag.resolvedAt = new Date();

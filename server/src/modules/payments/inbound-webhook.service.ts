@@ -3,11 +3,9 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type Stripe from 'stripe';
 import type { CofferConfig } from '../../config';
 import { DeferredEventBus, EventBus } from '../../shared/event-bus';
-import { createLoaders } from '../../shared/loaders';
 import type { Logger } from '../../shared/logger';
 import { assertWithinLimit, consumeRateLimit, RateLimitRule, rateLimitUpsert } from '../../shared/rate-limit';
-import type { ServiceContext } from '../../shared/service-context';
-import { anonymousViewer } from '../auth/viewer';
+import { systemContext } from '../../shared/service-context';
 import { ApprovalSource, PaymentProvider } from '../ledger/ledger.enums';
 import type { InboundWebhookProcessor } from './inbound-webhook-processor';
 import { InboundWebhookStatus } from './payment.entities';
@@ -69,14 +67,6 @@ async function notConfigured(deps: PaymentDeps, provider: PaymentProvider, deliv
 /** An event processed by nobody (a crashed instance) is picked up by the retry job after this long. */
 const STALE_RECEIVED_SECONDS = 60;
 const MAX_BACKOFF_SECONDS = 3600;
-
-/**
- * Webhooks and jobs act as the system; events wait for the commit. `em` is the processing transaction's, which
- * holds row locks: the loaders read on its connection too, never on another pooled one (shared/row-lock.ts).
- */
-export function systemContext(deps: PaymentDeps, em: EntityManager, events: EventBus): ServiceContext {
-  return { em, viewer: anonymousViewer, config: deps.config, events, loaders: createLoaders(em, anonymousViewer) };
-}
 
 function header(delivery: WebhookDelivery, name: string): string | null {
   const value = delivery.headers[name];

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { notFound } from '../../shared/domain-error';
 import { decryptSecret, encryptSecret } from '../../shared/crypto';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
-import { rowLockMode, withRowLock } from '../../shared/row-lock';
+import { readBeforeLock, readLocked, withRowLock } from '../../shared/row-lock';
 import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator } from '../../shared/validation';
 import { recordActivity } from '../activity/activity.service';
@@ -143,18 +143,13 @@ export async function createRecipient(ctx: ServiceContext, groupId: string, inpu
  * the identity map, as withRowLock asks. A recipient's group never changes.
  */
 async function assertMayChangeRecipient(ctx: ServiceContext, id: string): Promise<string> {
-  const seen = await ctx.em.findOne(Recipient, { id: requireId(id, 'Recipient'), deletedAt: null }, { disableIdentityMap: true });
-  if (!seen) throw notFound('Recipient');
+  const seen = await readBeforeLock(ctx.em, Recipient, { id: requireId(id, 'Recipient'), deletedAt: null }, 'Recipient');
   await assertGroupRole(ctx, seen.group.id, ADMIN_ONLY, 'Recipient');
   return seen.id;
 }
 
 /** In an attempt of withRowLock (`wait: false` is NOWAIT). Deleted by a click before this one: NOT_FOUND, as it would have been before. */
-async function lockRecipient(em: EntityManager, id: string, wait: boolean): Promise<Recipient> {
-  const recipient = await em.findOne(Recipient, { id, deletedAt: null }, { lockMode: rowLockMode(wait), refresh: true });
-  if (!recipient) throw notFound('Recipient');
-  return recipient;
-}
+const lockRecipient = (em: EntityManager, id: string, wait: boolean): Promise<Recipient> => readLocked(em, Recipient, { id, deletedAt: null }, 'Recipient', wait);
 
 export async function updateRecipient(ctx: ServiceContext, id: string, input: RecipientInputData): Promise<Recipient> {
   const recipientId = await assertMayChangeRecipient(ctx, id);

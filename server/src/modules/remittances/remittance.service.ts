@@ -9,15 +9,14 @@ import { consoleLogger, describeError, Logger } from '../../shared/logger';
 import { convertAmount, formatAmount, parseAmount } from '../../shared/money';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
-import { rowLockMode, withRowLock } from '../../shared/row-lock';
-import type { ServiceContext } from '../../shared/service-context';
+import { lockRow, readBeforeLock, readLocked, rowLockMode, withRowLock } from '../../shared/row-lock';
+import { ServiceContext, systemContext } from '../../shared/service-context';
 import { FieldValidator, isUuid } from '../../shared/validation';
 import { actorOf, recordActivity } from '../activity/activity.service';
 import { ApprovalAction, ApprovalEntityType, ApprovalRequest, ApprovalRequestStatus } from '../approvals/approval-request.entity';
 import { publishApprovalEvent, requestApproval } from '../approvals/approval.service';
 import { recordAudit } from '../audit/audit.service';
 import { ADMIN_ONLY, assertGroupRole, requireId, requireSignedIn, STAFF_ROLES, viewerRoleIn } from '../auth/authorization';
-import { anonymousViewer } from '../auth/viewer';
 import { Group } from '../groups/group.entity';
 import { assertGroupActive } from '../groups/group.service';
 import { TRANSACTION_CHANGED_TOPIC } from '../ledger/ledger.service';
@@ -47,11 +46,6 @@ export function registerRemittanceLogger(config: CofferConfig, logger: Logger): 
 }
 
 const loggerFor = (deps: { config: CofferConfig; logger?: Logger }): Logger => deps.logger ?? loggers.get(deps.config) ?? consoleLogger;
-
-/** `em` is the transaction of the step, which holds the remittance's lock: the loaders read on its connection too (shared/row-lock.ts). */
-function systemContext(deps: RemittanceDeps, em: EntityManager, events: EventBus): ServiceContext {
-  return { em, viewer: anonymousViewer, config: deps.config, events, loaders: createLoaders(em, anonymousViewer) };
-}
 
 export function remittanceSnapshot(r: Remittance): Record<string, unknown> {
   return {
@@ -277,7 +271,7 @@ export async function createRemittance(ctx: ServiceContext, quoteId: string, ide
     assertGroupActive(group);
     // The same quote at once under different keys: the quote's row lock queues them, so the ones
     // after the first see its remittance below (QUOTE_USED) rather than hit remittances_quote_once.
-    await em.execute('select 1 from "remittance_quotes" where "id" = ? for update', [quote.id]);
+    await lockRow(em, 'remittance_quotes', quote.id);
     if (await em.findOne(Remittance, { quote: quote.id })) throw conflict('This quote was already used; ask for a new one', 'QUOTE_USED');
     if (quote.expiresAt.getTime() <= Date.now()) throw conflict('This quote has expired; ask for a new one', 'QUOTE_EXPIRED');
     const recipient = await em.findOne(Recipient, { id: quote.recipient.id, deletedAt: null });
@@ -332,11 +326,8 @@ export async function remittanceVersion(em: EntityManager, id: string): Promise<
 }
 
 /** `wait: false` is NOWAIT, for an attempt of withRowLock. */
-async function lockRemittance(em: EntityManager, id: string, wait = true): Promise<Remittance> {
-  const remittance = await em.findOne(Remittance, { id: requireId(id, 'Remittance') }, { lockMode: rowLockMode(wait), refresh: true });
-  if (!remittance) throw notFound('Remittance');
-  return remittance;
-}
+const lockRemittance = (em: EntityManager, id: string, wait = true): Promise<Remittance> =>
+  readLocked(em, Remittance, { id: requireId(id, 'Remittance') }, 'Remittance', wait);
 
 /**
  * Locks the remittance's row without reading it (`wait: false` is NOWAIT): for
@@ -344,7 +335,7 @@ async function lockRemittance(em: EntityManager, id: string, wait = true): Promi
  * request, as cancelling does (ApprovalHandler.lockTarget).
  */
 export async function lockRemittanceRow(em: EntityManager, id: string, wait: boolean): Promise<void> {
-  await em.execute(`select 1 from "remittances" where "id" = ? for update${wait ? '' : ' nowait'}`, [id]);
+  await lockRow(em, 'remittances', id, wait);
 }
 
 function isCreator(ctx: ServiceContext, remittance: Remittance): boolean {
@@ -554,8 +545,7 @@ export async function cancelRemittance(ctx: ServiceContext, id: string, reason?:
   // Who may cancel, checked before the lock: the role check reads through the request's loaders, on a connection
   // of its own, which is never waited for under the lock (shared/row-lock.ts). Who created it and its group never
   // change; a click on one already cancelled (or sent) is answered here, without a transaction.
-  const seen = await ctx.em.findOne(Remittance, { id: requireId(id, 'Remittance') }, { disableIdentityMap: true });
-  if (!seen) throw notFound('Remittance');
+  const seen = await readBeforeLock(ctx.em, Remittance, { id: requireId(id, 'Remittance') }, 'Remittance');
   const role = await assertGroupRole(ctx, seen.group.id, STAFF_ROLES, 'Remittance');
   if (role !== Role.ADMIN && !isCreator(ctx, seen)) throw forbidden('Only an admin or whoever created it can cancel a remittance');
   assertCancellable(seen);

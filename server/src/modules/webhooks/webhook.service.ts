@@ -1,6 +1,7 @@
 import { conflict, notFound } from '../../shared/domain-error';
 import { encryptSecret, randomToken } from '../../shared/crypto';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
+import { lockRow } from '../../shared/row-lock';
 import type { ServiceContext } from '../../shared/service-context';
 import { FieldValidator } from '../../shared/validation';
 import { recordActivity } from '../activity/activity.service';
@@ -121,7 +122,7 @@ export async function createWebhookEndpoint(ctx: ServiceContext, groupId: string
   const secret = newSecret();
   const endpoint = await ctx.em.transactional(async (em) => {
     // Serialises creations in the group so the limit holds under concurrency.
-    await em.execute('select 1 from "groups" where "id" = ? for update', [group.id]);
+    await lockRow(em, 'groups', group.id);
     if ((await em.count(WebhookEndpoint, { group })) >= MAX_ENDPOINTS_PER_GROUP) {
       throw conflict(`A group can have at most ${MAX_ENDPOINTS_PER_GROUP} webhook endpoints`, 'ENDPOINT_LIMIT');
     }
