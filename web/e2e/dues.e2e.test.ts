@@ -51,6 +51,15 @@ test('an admin opens a period; a member says they paid; the admin sees it live, 
     expect(await dueRow(page, 'Ravi Kumar').textContent()).toContain('₹1,200.00');
     // What the form said is what was billed.
     await page.getByTestId('dues-total').filter({ hasText: '₹6,000.00' }).waitFor();
+    // A second period over some of the same days is refused: the form names the period in the way, next to the dates.
+    await form.getByRole('textbox', { name: 'Label' }).fill('Spring 2027');
+    await form.getByLabel('First day').fill('2027-03-15');
+    await form.getByLabel('Last day').fill('2027-04-14');
+    await form.getByRole('button', { name: 'Open period' }).click();
+    const overlap = form.getByText(/^These days overlap “Season 2027” \(.+ – .+\): its members would be billed twice\. Choose days outside it\.$/);
+    await overlap.waitFor();
+    expect(await overlap.getAttribute('id')).toBe(await form.getByLabel('First day').getAttribute('aria-describedby'));
+    expect(await page.getByTestId('due-row').count()).toBe(5);
     await page.waitForTimeout(500); // the dues subscription is registered
 
     // Ravi follows his link on his phone: no sign-in, a thank-you page.

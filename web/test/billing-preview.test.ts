@@ -40,6 +40,13 @@ describe('previewPeriod', () => {
     expect(previewPeriod({ mode: 'CUSTOM_AMOUNTS', price: null, currency: 'INR', members: five, total: '' })).toEqual({ ok: false, reason: 'NO_PRICE' });
   });
 
+  test('custom amounts without a price bill when every primary member has their own amount', () => {
+    const members = [member(1, { customAmount: { amount: '350.00' } }), member(2, { customAmount: { amount: '100.00' } })];
+    const preview = previewPeriod({ mode: 'CUSTOM_AMOUNTS', price: null, currency: 'INR', members, total: '' });
+    expect(preview.ok && [preview.dues.length, preview.total, preview.ownAmounts]).toEqual([2, '450.00', 2]);
+    expect(previewPeriod({ mode: 'CUSTOM_AMOUNTS', price: null, currency: 'INR', members: [...members, member(3)], total: '' })).toEqual({ ok: false, reason: 'NO_PRICE' });
+  });
+
   test('equal split: floor(total / n) each, the remainder on the lowest member number', () => {
     const preview = previewPeriod({ mode: 'EQUAL_SPLIT', price: null, currency: 'INR', members: withSub, total: '1,000' });
     expect(preview.ok && preview.share).toBe('200.00');

@@ -17,10 +17,11 @@ import {
 } from '@/graphql/dues';
 import type { BillableMembersQuery as BillableMembersData, BillingMode, BillingPeriodsQuery as BillingPeriodsData, DueRowFragment as DueRowData, DueStatus, PaymentMode } from '@/gql/graphql';
 import { previewPeriod, splitsTotal, sumAmounts, type BillableMember, type PeriodPreview } from '@/lib/billing-preview';
-import { errorMessage, fieldErrors } from '@/lib/graphql-errors';
+import { errorCode, errorExtension, errorMessage, errorReason, fieldErrors } from '@/lib/graphql-errors';
 import { exampleAmount, formatDate, formatMoney } from '@/lib/format';
 import { labelOf, parseOption, PAYMENT_MODE_OPTIONS, type Option } from '@/lib/labels';
 import { useLocale } from '@/lib/locale';
+import { unplacedErrors } from '@/lib/roles';
 import { useSeed } from '@/lib/seed';
 import { FormError, TextField } from './field';
 import { LoadError } from './load-error';
@@ -116,9 +117,10 @@ function describePreview(basis: PeriodBasis, preview: PeriodPreview, currency: s
   const price = basis.price === null ? null : money(basis.price);
   if (!preview.ok) {
     if (preview.reason === 'NO_PRICE') {
+      const without = basis.members.filter((member) => member.primaryMember === null && !member.customAmount).length;
       return basis.mode === 'MEMBERSHIP_FEE'
-        ? 'This group bills each member the group’s price, but its billing settings have no price, so nobody would owe anything. Set the price in the billing settings first.'
-        : 'This group bills each member their own amount or the group’s price, but its billing settings have no price, and the API opens no period without one. Set the price in the billing settings first.';
+        ? 'This group bills each member the group’s price, but its billing settings have no price (or a price of zero), so nobody would owe anything. Set the price in the billing settings first.'
+        : `This group bills each member their own amount or the group’s price, but its billing settings have no price and ${count(without, 'member has', 'members have')} no amount of their own. Set the price in the billing settings, or give each member their own amount.`;
     }
     if (preview.reason === 'BAD_TOTAL') return `Enter the total as an amount, e.g. ${exampleAmount('649', currency)}.`;
     return `${basis.mode === 'VARIABLE_TOTAL' ? 'Enter this period’s total' : 'Enter a total (the group has no price to fall back on)'}: it is split equally among the ${count(primaries, 'member', 'members')}.${covered}`;
@@ -132,9 +134,25 @@ function describePreview(basis: PeriodBasis, preview: PeriodPreview, currency: s
   }
   if (basis.mode === 'CUSTOM_AMOUNTS') {
     const own = preview.ownAmounts ?? 0;
+    if (price === null) {
+      return `This group bills each member’s own amount (every member has one), so there is no total to enter. ${count(preview.dues.length, 'due', 'dues')}; ${money(preview.total)} in all.${skipped}${none}${covered}`;
+    }
     return `This group bills each member’s own amount, or the group’s price of ${price} without one, so there is no total to enter. ${count(preview.dues.length, 'due', 'dues')}: ${own} at the member’s own amount, ${primaries - own} at ${price}; ${money(preview.total)} in all.${skipped}${none}${covered}`;
   }
   return `This group bills each member the group’s price, so there is no total to enter. ${count(preview.dues.length, 'member', 'members')} × ${price} = ${money(preview.total)} in all.${none}${covered}`;
+}
+
+/**
+ * CONFLICT PERIOD_OVERLAP / PERIOD_EXISTS in words: which of the group's periods already has
+ * some of the days (`extensions.period`). Null for any other error.
+ */
+function periodConflict(error: unknown, locale: string): string | null {
+  const reason = errorReason(error);
+  if (errorCode(error) !== 'CONFLICT' || (reason !== 'PERIOD_OVERLAP' && reason !== 'PERIOD_EXISTS')) return null;
+  const period = errorExtension(error, 'period') as { label?: unknown; periodStart?: unknown; periodEnd?: unknown } | undefined;
+  if (typeof period?.label !== 'string' || typeof period.periodStart !== 'string' || typeof period.periodEnd !== 'string') return errorMessage(error);
+  const days = `${formatDate(period.periodStart, locale)} – ${formatDate(period.periodEnd, locale)}`;
+  return `These days overlap “${period.label}” (${days}): its members would be billed twice. Choose days outside it.`;
 }
 
 /**
@@ -188,9 +206,17 @@ function OpenPeriodForm({ groupId, currency, onOpened }: { groupId: string; curr
       setOutcome(`Opened ${created.period.label}: ${created.dueCount} ${created.dueCount === 1 ? 'due' : 'dues'} created.`);
       onOpened(created.period.id);
     } catch (error) {
+      // Another period already has some of these days: say which, next to the dates.
+      const overlap = periodConflict(error, locale);
+      if (overlap) {
+        setErrors({ periodStart: overlap });
+        return;
+      }
       const fields = fieldErrors(error);
       setErrors(fields);
-      if (Object.keys(fields).length === 0 || (!split && fields.totalPrice)) setFormError(errorMessage(error));
+      // What the form has no input for (the group's price in its billing settings, a total it does not ask for) goes on top.
+      const unplaced = unplacedErrors(fields, ['label', 'periodStart', 'periodEnd', 'dueDate', ...(split ? ['totalPrice'] : [])]);
+      if (Object.keys(fields).length === 0 || unplaced) setFormError(unplaced ?? errorMessage(error));
     }
   }
 

@@ -57,7 +57,7 @@ export type PeriodPreview =
     }
   | {
       ok: false;
-      /** NO_TOTAL: a split mode without a total to split; NO_PRICE: a per-member mode without a price; BAD_TOTAL: not an amount. */
+      /** NO_TOTAL: a split mode without a total to split; NO_PRICE: a per-member mode without a price (custom amounts: and members without their own); BAD_TOTAL: not an amount. */
       reason: 'NO_TOTAL' | 'NO_PRICE' | 'BAD_TOTAL';
     };
 
@@ -94,18 +94,19 @@ export function previewPeriod(input: PreviewInput): PeriodPreview {
       remainder: rest > 0n && carrier ? { member: carrier, amount: toDecimal(base + rest, currency) } : undefined,
     };
   } else if (mode === 'CUSTOM_AMOUNTS') {
-    // The API will not open a period without a price here, even though members with their own amount would not need one.
-    if (priceMinor === null) return { ok: false, reason: 'NO_PRICE' };
     let own = 0;
-    amounts = primaries.map((member) => {
+    const customs = primaries.map((member) => {
       const custom = member.customAmount ? decimalToMinor(member.customAmount.amount, currency) : null;
       if (custom !== null) own += 1;
-      return { member, minor: custom ?? priceMinor };
+      return { member, custom };
     });
+    // Without a price, a member without their own amount would owe nothing: the API refuses (NO_PRICE).
+    if (priceMinor === null && own < primaries.length) return { ok: false, reason: 'NO_PRICE' };
+    amounts = customs.map(({ member, custom }) => ({ member, minor: custom ?? priceMinor ?? 0n }));
     extra = { ownAmounts: own };
   } else {
-    // MEMBERSHIP_FEE: each member owes the price; without one nobody would owe anything.
-    if (priceMinor === null) return { ok: false, reason: 'NO_PRICE' };
+    // MEMBERSHIP_FEE: each member owes the price; without one (or at zero) nobody would owe anything.
+    if (priceMinor === null || priceMinor <= 0n) return { ok: false, reason: 'NO_PRICE' };
     amounts = primaries.map((member) => ({ member, minor: priceMinor }));
   }
 

@@ -1,13 +1,12 @@
-import { LockMode } from '@mikro-orm/core';
 import { GROUP_TODAY_CTE } from '../../jobs/group-calendar';
 import { withJobLock } from '../../jobs/job-runner';
 import type { JobDeps } from '../../jobs/job-types';
 import { createLoaders } from '../../shared/loaders';
 import { recordActivity } from '../activity/activity.service';
 import { anonymousViewer } from '../auth/viewer';
-import { BillingCycle, Group, GroupStatus } from '../groups/group.entity';
+import { BillingCycle, GroupStatus } from '../groups/group.entity';
 import { addDays, addMonths } from './dates';
-import { defaultDueDate, DUE_CHANGED_TOPIC, openBillingPeriod } from './due.service';
+import { defaultDueDate, DUE_CHANGED_TOPIC, lockGroupForBilling, openBillingPeriod, UnbillableReason } from './due.service';
 
 /*
  * The billing job: every active group with a price (or custom amounts) gets
@@ -18,8 +17,16 @@ import { defaultDueDate, DUE_CHANGED_TOPIC, openBillingPeriod } from './due.serv
  * (openBillingPeriod: three statements per group, whatever its size).
  * VARIABLE_TOTAL groups are left to their admins: only they know the total.
  * One query finds the groups still without their current period; each is
- * then opened in its own transaction, and the period's unique
- * (group, start) makes a repeated or concurrent run create nothing more.
+ * then opened in its own transaction under the group's lock, as an admin's
+ * period is, so a repeated or concurrent run creates nothing more.
+ *
+ * A period of the group that shares a day with the one due (an admin opened
+ * e.g. 12-15..01-14 by hand, or moved a period's dates) is the admin's
+ * call: the job opens nothing over it and reports the group under
+ * `skipped` (PERIOD_OVERLAP) on every run while it lasts, as it does a group
+ * whose settings would bill nobody or leave members out (NO_PRICE,
+ * NOTHING_TO_BILL). A report holds ids and dates, never a group's labels
+ * (admins of any group see the job's reports).
  */
 
 const MONTHS: Record<BillingCycle, number> = { [BillingCycle.MONTHLY]: 1, [BillingCycle.QUARTERLY]: 3, [BillingCycle.ANNUAL]: 12 };
@@ -33,7 +40,8 @@ current_period as (
       else date_trunc('month', gt.today) end)::date as period_start
   from groups g join group_today gt on gt.group_id = g.id
   where g.billing_settings->>'mode' <> 'VARIABLE_TOTAL'
-    and (g.billing_settings->>'priceMinor' is not null or g.billing_settings->>'mode' = 'CUSTOM_AMOUNTS')
+    -- A price of zero bills nobody: such a group is not billed (custom amounts may still be).
+    and ((g.billing_settings->>'priceMinor')::bigint > 0 or g.billing_settings->>'mode' = 'CUSTOM_AMOUNTS')
 )
 select c.id, c.cycle, c.period_start::text as period_start from current_period c
 -- Only periods that began while the group existed: a group created mid-period starts with the next one.
@@ -58,14 +66,28 @@ export interface OpenedPeriod {
   dueCount: number;
 }
 
+/** A group whose current period the job did not open, and why. */
+export interface SkippedPeriod {
+  groupId: string;
+  periodStart: string;
+  periodEnd: string;
+  reason: 'PERIOD_OVERLAP' | UnbillableReason;
+  /** PERIOD_OVERLAP: the group's period in the way. */
+  overlappingPeriodId?: string;
+}
+
 type BillingDeps = Pick<JobDeps, 'orm' | 'pool' | 'config' | 'events' | 'logger'>;
 
-/** Opens one group's period in its own transaction; null when it exists already or the group is gone. */
-async function openOne(deps: BillingDeps, groupId: string, cycle: BillingCycle, periodStart: string): Promise<OpenedPeriod | null> {
+/**
+ * Opens one group's period in its own transaction: the period opened, why it
+ * was skipped, or null when it exists already (another run or instance was
+ * first) or the group is gone.
+ */
+async function openOne(deps: BillingDeps, groupId: string, cycle: BillingCycle, periodStart: string): Promise<OpenedPeriod | SkippedPeriod | null> {
   const periodEnd = addDays(addMonths(periodStart, MONTHS[cycle]), -1);
   return deps.orm.em.fork().transactional(async (em) => {
-    // As for a period opened by hand: member changes wait while the shares are computed.
-    const group = await em.findOne(Group, { id: groupId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    // As for a period opened by hand: other periods' openings, member and settings changes wait while the shares are computed.
+    const group = await lockGroupForBilling(em, groupId);
     if (!group || group.status !== GroupStatus.ACTIVE) return null;
     const outcome = await openBillingPeriod(em, group, {
       label: periodLabel(cycle, periodStart),
@@ -76,7 +98,12 @@ async function openOne(deps: BillingDeps, groupId: string, cycle: BillingCycle, 
       remainderMemberId: null,
       notes: null,
     });
-    if (!outcome) return null;
+    if (outcome.kind === 'OVERLAP') {
+      // The very period, opened since the candidates were read: nothing to do, nothing to report.
+      if (outcome.existing.periodStart === periodStart) return null;
+      return { groupId, periodStart, periodEnd, reason: 'PERIOD_OVERLAP', overlappingPeriodId: outcome.existing.id };
+    }
+    if (outcome.kind === 'UNBILLABLE') return { groupId, periodStart, periodEnd, reason: outcome.reason };
     const ctx = { em, viewer: anonymousViewer, config: deps.config, events: deps.events, loaders: createLoaders(em, anonymousViewer) };
     recordActivity(ctx, {
       groupId: group.id,
@@ -90,23 +117,29 @@ async function openOne(deps: BillingDeps, groupId: string, cycle: BillingCycle, 
   });
 }
 
-export async function openDuePeriods(deps: BillingDeps): Promise<{ opened: OpenedPeriod[]; failures: number }> {
+export async function openDuePeriods(deps: BillingDeps): Promise<{ opened: OpenedPeriod[]; skipped: SkippedPeriod[]; failures: number }> {
   const outcome = await withJobLock(deps.pool, 'billing', async () => {
     const candidates = await deps.pool.query<{ id: string; cycle: BillingCycle; period_start: string }>(GROUPS_TO_BILL);
     const opened: OpenedPeriod[] = [];
+    const skipped: SkippedPeriod[] = [];
     let failures = 0;
     for (const candidate of candidates.rows) {
       const cycle = MONTHS[candidate.cycle] ? candidate.cycle : BillingCycle.MONTHLY;
       try {
         const period = await openOne(deps, candidate.id, cycle, candidate.period_start);
-        if (period) opened.push(period);
+        if (period && 'reason' in period) {
+          deps.logger.info('Billing skipped a group', { ...period });
+          skipped.push(period);
+        } else if (period) {
+          opened.push(period);
+        }
       } catch (error) {
         // One group's problem must not leave every other group unbilled; it is tried again next run.
         deps.logger.error('Billing failed for a group', { groupId: candidate.id, error: error instanceof Error ? error.message : String(error) });
         failures += 1;
       }
     }
-    return { opened, failures };
+    return { opened, skipped, failures };
   });
   for (const period of outcome.opened) {
     await deps.events.publish({ topic: DUE_CHANGED_TOPIC, key: period.groupId, data: { periodId: period.periodId, change: 'CREATED' } }).catch((error: unknown) => {
@@ -118,6 +151,6 @@ export async function openDuePeriods(deps: BillingDeps): Promise<{ opened: Opene
 
 /** The billing job and cron route: the periods it opened, per group. */
 export async function billingJob(deps: JobDeps): Promise<Record<string, unknown>> {
-  const { opened, failures } = await openDuePeriods(deps);
-  return { periodsCreated: opened.length, duesCreated: opened.reduce((sum, period) => sum + period.dueCount, 0), failedGroups: failures, periods: opened };
+  const { opened, skipped, failures } = await openDuePeriods(deps);
+  return { periodsCreated: opened.length, duesCreated: opened.reduce((sum, period) => sum + period.dueCount, 0), failedGroups: failures, periods: opened, skipped };
 }

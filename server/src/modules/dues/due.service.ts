@@ -3,7 +3,7 @@ import { enqueueIntegratorEvent } from '../webhooks/webhook-outbox';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/postgresql';
-import { conflict, notFound } from '../../shared/domain-error';
+import { conflict, DomainError, ErrorCode, notFound } from '../../shared/domain-error';
 import { parseAmount } from '../../shared/money';
 import { CursorSort, decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
@@ -85,51 +85,163 @@ export interface OpenPeriodSpec {
   notes: string | null;
 }
 
+/** Another period of the group, as a refusal names it. */
+export interface PeriodSummary {
+  id: string;
+  label: string;
+  periodStart: string;
+  periodEnd: string;
+}
+
+/**
+ * Why the group's billing settings cannot open a period: NO_MEMBERSHIP_FEE
+ * (MEMBERSHIP_FEE mode without a price above zero), NO_PRICE (CUSTOM_AMOUNTS
+ * mode without a price, and members without an amount of their own),
+ * NOTHING_TO_BILL (members, but every one would owe zero).
+ */
+export type UnbillableReason = 'NO_MEMBERSHIP_FEE' | 'NO_PRICE' | 'NOTHING_TO_BILL';
+
+export type OpenPeriodOutcome =
+  | { kind: 'OPENED'; period: BillingPeriod; dueCount: number }
+  /** A period of the group shares at least one day with it (the same start day included): nothing was written. */
+  | { kind: 'OVERLAP'; existing: PeriodSummary }
+  /** The group's settings would bill nobody, or leave members out: nothing was written. */
+  | { kind: 'UNBILLABLE'; reason: UnbillableReason; message: string };
+
 /** Shares are split among active primary members: sub-members are covered by their primary. */
 const ELIGIBLE_MEMBERS = `select "id", "custom_amount_minor", "member_number" from "members" where "group_id" = ? and "status" = 'ACTIVE' and "sub_index" = 0`;
 
 /**
+ * Locks the group's row FOR NO KEY UPDATE, then reads the group afresh. Every
+ * change to a group's periods (opened by hand or by the billing job, dates
+ * moved) holds it to the end of its transaction, so they run one after the
+ * other and each checks for overlaps among the periods the previous one left:
+ * two overlapping periods cannot both be opened, however many clicks. Member
+ * additions and settings changes lock the row too, so they wait while the
+ * shares are computed. NO KEY rather than FOR UPDATE: rows that merely
+ * reference the group (activity, transactions) are not held up by it.
+ * `wait: false` is NOWAIT, for an attempt of withRowLock.
+ */
+export async function lockGroupForBilling(em: EntityManager, groupId: string, wait = true): Promise<Group | null> {
+  await em.execute(`select 1 from "groups" where "id" = ? for no key update${wait ? '' : ' nowait'}`, [groupId]);
+  return em.findOne(Group, { id: groupId }, { refresh: true });
+}
+
+/**
+ * The group's periods sharing a day with periodStart..periodEnd (parameters:
+ * group, end, start). Both days are included, as the periods' own dates are:
+ * 11-01..11-30 and 12-01..12-31 share none. Only under lockGroupForBilling,
+ * where no other period can appear before the commit.
+ */
+const OVERLAPPING_PERIODS = `select "id", "label", "period_start", "period_end" from "billing_periods" where "group_id" = ? and "period_start" <= ? and "period_end" >= ?`;
+const OVERLAPPING_PERIOD = `${OVERLAPPING_PERIODS} order by "period_start" limit 1`;
+
+/** The group's earliest period other than `exceptId` sharing a day with the dates (OVERLAPPING_PERIODS). */
+async function overlappingPeriod(em: EntityManager, groupId: string, periodStart: string, periodEnd: string, exceptId: string): Promise<PeriodSummary | null> {
+  const rows: { id: string; label: string; period_start: string; period_end: string }[] = await em.execute(
+    `select "id", "label", "period_start"::text as "period_start", "period_end"::text as "period_end" from (${OVERLAPPING_PERIODS}) p where "id" <> ? order by "period_start" limit 1`,
+    [groupId, periodEnd, periodStart, exceptId],
+  );
+  const row = rows[0];
+  return row ? { id: row.id, label: row.label, periodStart: row.period_start, periodEnd: row.period_end } : null;
+}
+
+/**
+ * CONFLICT naming the period in the way (extensions.period): PERIOD_EXISTS
+ * when it starts the same day (what a retried "open December" meets),
+ * PERIOD_OVERLAP otherwise.
+ */
+function periodOverlapError(existing: PeriodSummary, periodStart: string): DomainError {
+  const sameStart = existing.periodStart === periodStart;
+  const message = sameStart
+    ? `The group already has a billing period starting on ${periodStart}: "${existing.label}" (${existing.periodStart} to ${existing.periodEnd})`
+    : `These dates overlap the billing period "${existing.label}" (${existing.periodStart} to ${existing.periodEnd}): members would be billed twice for the same days`;
+  return new DomainError(ErrorCode.CONFLICT, message, { reason: sameStart ? 'PERIOD_EXISTS' : 'PERIOD_OVERLAP', extra: { period: existing } });
+}
+
+/** BAD_USER_INPUT on the group's price, which is where the admin fixes it (updateGroup's billingSettings.price). */
+function unbillableError(reason: UnbillableReason, message: string): DomainError {
+  return new DomainError(ErrorCode.BAD_USER_INPUT, message, { reason, fields: { 'billingSettings.price': message } });
+}
+
+const plural = (n: bigint, one: string, many: string): string => `${n} ${n === 1n ? one : many}`;
+
+/**
  * Creates a period and every member's due in three statements, whatever the
  * group's size: the dues are one INSERT … SELECT, never one flush per due.
- * Returns null when the group already has a period starting that day (a
- * second cron run, another instance): opening is idempotent.
+ * The caller holds lockGroupForBilling. Writes nothing when the period would
+ * share a day with another of the group's (OVERLAP: the billing job leaves it,
+ * an admin is told which) or when the group's settings would bill nobody or
+ * leave members out (UNBILLABLE) — never a period without the dues it stands for.
  *
  * Splitting: each member owes floor(total / n); the remainder (< n minor
  * units) goes to one stated member, so the dues add up to the total exactly.
  */
-export async function openBillingPeriod(em: EntityManager, group: Group, spec: OpenPeriodSpec): Promise<{ period: BillingPeriod; dueCount: number } | null> {
+export async function openBillingPeriod(em: EntityManager, group: Group, spec: OpenPeriodSpec): Promise<OpenPeriodOutcome> {
   const settings = billingSettingsOf(group);
   const split = settings.mode === BillingMode.EQUAL_SPLIT || settings.mode === BillingMode.VARIABLE_TOTAL;
-  const [eligible]: { n: string; first_id: string | null }[] = await em.execute(
-    `select count(*) as n, (array_agg("id" order by "member_number"))[1] as first_id from (${ELIGIBLE_MEMBERS}) m`,
-    [group.id],
-  );
-  const memberCount = BigInt(eligible.n);
-  const remainderMemberId = split ? (spec.remainderMemberId ?? eligible.first_id) : null;
-  const inserted: Record<string, unknown>[] = await em.execute(
-    `insert into "billing_periods" ("id", "created_at", "updated_at", "group_id", "label", "period_start", "period_end", "due_date", "total_minor", "currency", "remainder_member_id", "status", "notes", "version")
-     values (gen_random_uuid(), now(), now(), ?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, 1)
-     on conflict ("group_id", "period_start") do nothing returning *`,
-    [group.id, spec.label, spec.periodStart, spec.periodEnd, spec.dueDate, split ? spec.totalMinor : null, group.currency, remainderMemberId, spec.notes],
-  );
-  if (inserted.length === 0) return null;
-  // The returned row becomes the managed entity: no read-back.
-  const period = em.map(BillingPeriod, inserted[0]);
-  const periodId = period.id;
+  // What each member owes: the split modes' shares are worked out below; the per-member modes' in SQL.
   let amountSql: string;
   let amountParams: unknown[];
-  if (split) {
-    const total = spec.totalMinor ?? 0n;
-    const base = memberCount === 0n ? 0n : total / memberCount;
-    const remainder = memberCount === 0n ? 0n : total % memberCount;
-    amountSql = `(?::bigint + case when m."id" = ?::uuid then ?::bigint else 0 end)`;
-    amountParams = [base.toString(), remainderMemberId, remainder.toString()];
-  } else if (settings.mode === BillingMode.CUSTOM_AMOUNTS) {
+  if (settings.mode === BillingMode.CUSTOM_AMOUNTS) {
     amountSql = `coalesce(m."custom_amount_minor", ?::bigint)`;
     amountParams = [settings.priceMinor];
   } else {
     amountSql = `?::bigint`;
-    amountParams = [settings.priceMinor];
+    amountParams = [split ? null : settings.priceMinor];
+  }
+  // One statement: who would be billed what, and the earliest period of the group sharing a day with this one.
+  const [eligible]: { n: string; first_id: string | null; unpriced: string; billed: string; overlap_id: string | null; overlap_label: string; overlap_start: string; overlap_end: string }[] = await em.execute(
+    `select s.*, o."id" as overlap_id, o."label" as overlap_label, o."period_start"::text as overlap_start, o."period_end"::text as overlap_end
+     from (select count(*) as n, (array_agg(m."id" order by m."member_number"))[1] as first_id,
+             count(*) filter (where a."amount" is null) as unpriced, count(*) filter (where a."amount" > 0) as billed
+           from (${ELIGIBLE_MEMBERS}) m cross join lateral (select ${amountSql} as "amount") a) s
+     left join lateral (${OVERLAPPING_PERIOD}) o on true`,
+    [group.id, ...amountParams, group.id, spec.periodEnd, spec.periodStart],
+  );
+  if (eligible.overlap_id !== null) {
+    return { kind: 'OVERLAP', existing: { id: eligible.overlap_id, label: eligible.overlap_label, periodStart: eligible.overlap_start, periodEnd: eligible.overlap_end } };
+  }
+  const memberCount = BigInt(eligible.n);
+  if (settings.mode === BillingMode.MEMBERSHIP_FEE && !(settings.priceMinor !== null && BigInt(settings.priceMinor) > 0n)) {
+    return {
+      kind: 'UNBILLABLE',
+      reason: 'NO_MEMBERSHIP_FEE',
+      message: "The group bills each member its membership fee, but no fee is set: set the price (what each member owes) in the group's billing settings first",
+    };
+  }
+  if (settings.mode === BillingMode.CUSTOM_AMOUNTS && BigInt(eligible.unpriced) > 0n) {
+    return {
+      kind: 'UNBILLABLE',
+      reason: 'NO_PRICE',
+      message: `${plural(BigInt(eligible.unpriced), 'member has', 'members have')} no amount of their own and the group's billing settings have no price to bill instead: set the price, or give each member their own amount`,
+    };
+  }
+  const total = split ? (spec.totalMinor ?? 0n) : 0n;
+  const billed = split ? (memberCount > 0n && total > 0n ? 1n : 0n) : BigInt(eligible.billed);
+  if (memberCount > 0n && billed === 0n) {
+    return {
+      kind: 'UNBILLABLE',
+      reason: 'NOTHING_TO_BILL',
+      message: split ? 'The total to split is zero: nobody would owe anything' : "Every member would owe zero (their own amounts and the group's price): nobody would owe anything",
+    };
+  }
+
+  const remainderMemberId = split ? (spec.remainderMemberId ?? eligible.first_id) : null;
+  const inserted: Record<string, unknown>[] = await em.execute(
+    `insert into "billing_periods" ("id", "created_at", "updated_at", "group_id", "label", "period_start", "period_end", "due_date", "total_minor", "currency", "remainder_member_id", "status", "notes", "version")
+     values (gen_random_uuid(), now(), now(), ?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, 1)
+     returning *`,
+    [group.id, spec.label, spec.periodStart, spec.periodEnd, spec.dueDate, split ? spec.totalMinor : null, group.currency, remainderMemberId, spec.notes],
+  );
+  // The returned row becomes the managed entity: no read-back.
+  const period = em.map(BillingPeriod, inserted[0]);
+  const periodId = period.id;
+  if (split) {
+    const base = memberCount === 0n ? 0n : total / memberCount;
+    const remainder = memberCount === 0n ? 0n : total % memberCount;
+    amountSql = `(?::bigint + case when m."id" = ?::uuid then ?::bigint else 0 end)`;
+    amountParams = [base.toString(), remainderMemberId, remainder.toString()];
   }
   const result: { affectedRows?: number } = await em.execute(
     `insert into "dues" ("id", "created_at", "updated_at", "group_id", "period_id", "member_id", "amount_minor", "currency", "due_date", "status", "version")
@@ -140,7 +252,7 @@ export async function openBillingPeriod(em: EntityManager, group: Group, spec: O
     [group.id, periodId, group.currency, spec.dueDate, group.id, ...amountParams],
     'run',
   );
-  return { period, dueCount: result.affectedRows ?? 0 };
+  return { kind: 'OPENED', period, dueCount: result.affectedRows ?? 0 };
 }
 
 export function defaultDueDate(group: Group, periodStart: string, periodEnd: string): string {
@@ -151,25 +263,34 @@ export function defaultDueDate(group: Group, periodStart: string, periodEnd: str
   return candidate > periodEnd ? periodEnd : candidate;
 }
 
-/** Admins open a period by hand (the billing job opens the regular ones). */
+/** A period's dates: both days included, the end not before the start, at most a year. */
+function checkPeriodDates(validator: FieldValidator, periodStart: string, periodEnd: string): void {
+  validator.check('periodStart', isIsoDate(periodStart), 'Use a date like 2026-12-01');
+  validator.check('periodEnd', isIsoDate(periodEnd), 'Use a date like 2026-12-31');
+  if (!isIsoDate(periodStart) || !isIsoDate(periodEnd)) return;
+  validator.check('periodEnd', periodEnd >= periodStart, 'Must not be before the start');
+  // At most a year, both ends included: 2026-03-15 runs to 2027-03-14 at the latest, as the billing job's annual periods do.
+  const lastDay = addDays(addMonths(periodStart, 12), -1);
+  validator.check('periodEnd', periodEnd <= lastDay, `A period lasts at most a year: end it by ${lastDay}`);
+}
+
+/**
+ * Admins open a period by hand (the billing job opens the regular ones).
+ * Under the group's lock (lockGroupForBilling), taken NOWAIT by withRowLock:
+ * of many clicks at once, or overlapping periods opened at once, exactly one
+ * opens its period and the others find it and get CONFLICT.
+ */
 export async function createBillingPeriod(ctx: ServiceContext, data: CreateBillingPeriodData): Promise<{ period: BillingPeriod; dueCount: number }> {
   await assertGroupRole(ctx, data.groupId, ADMIN_ONLY);
-  const outcome = await ctx.em.transactional(async (em) => {
-    // Locks out member changes (they bump the group's counter row) while the shares are computed.
-    const group = await em.findOneOrFail(Group, { id: data.groupId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  const outcome = await withRowLock(ctx.em, async (em, wait) => {
+    // Locks out member changes, settings changes and other periods' openings while the shares are computed.
+    const group = await lockGroupForBilling(em, data.groupId, wait);
+    if (!group) throw notFound('Group');
     assertGroupActive(group);
     const settings = billingSettingsOf(group);
     const validator = new FieldValidator();
     validator.check('label', isNonBlank(data.label ?? '', 100), 'Give the period a label of at most 100 characters');
-    validator.check('periodStart', isIsoDate(data.periodStart), 'Use a date like 2026-12-01');
-    validator.check('periodEnd', isIsoDate(data.periodEnd), 'Use a date like 2026-12-31');
-    const datesValid = isIsoDate(data.periodStart) && isIsoDate(data.periodEnd);
-    if (datesValid) {
-      validator.check('periodEnd', data.periodEnd >= data.periodStart, 'Must not be before the start');
-      // At most a year, both ends included: 2026-03-15 runs to 2027-03-14 at the latest, as the billing job's annual periods do.
-      const lastDay = addDays(addMonths(data.periodStart, 12), -1);
-      validator.check('periodEnd', data.periodEnd <= lastDay, `A period lasts at most a year: end it by ${lastDay}`);
-    }
+    checkPeriodDates(validator, data.periodStart, data.periodEnd);
     if (data.dueDate !== undefined && data.dueDate !== null) {
       validator.check('dueDate', isIsoDate(data.dueDate), 'Use a date like 2026-12-05');
       if (isIsoDate(data.periodStart)) validator.check('dueDate', data.dueDate >= data.periodStart, `Must not be before the period starts (${data.periodStart})`);
@@ -183,9 +304,12 @@ export async function createBillingPeriod(ctx: ServiceContext, data: CreateBilli
       totalMinor = parsed ?? null;
     } else if (settings.mode === BillingMode.VARIABLE_TOTAL) {
       validator.check('totalPrice', false, 'The group bills a variable total: give this period\'s total');
-    } else if (settings.priceMinor === null) {
+    } else if (settings.mode === BillingMode.EQUAL_SPLIT && totalMinor === null) {
       validator.check('totalPrice', false, 'The group has no price in its billing settings: give a total');
+    } else if (settings.mode === BillingMode.EQUAL_SPLIT && totalMinor === 0n) {
+      validator.check('totalPrice', false, "The group's price is zero: give this period's total");
     }
+    // The per-member modes (custom amounts, membership fee) ignore a total; openBillingPeriod refuses what they cannot bill.
     if (data.remainderMemberId) {
       const member = isUuid(data.remainderMemberId)
         ? await em.findOne(Member, { id: data.remainderMemberId, group, status: MemberStatus.ACTIVE, subIndex: 0 })
@@ -202,7 +326,8 @@ export async function createBillingPeriod(ctx: ServiceContext, data: CreateBilli
       remainderMemberId: data.remainderMemberId ?? null,
       notes: data.notes?.trim() || null,
     });
-    if (!opened) throw conflict('The group already has a billing period starting on this day', 'PERIOD_EXISTS');
+    if (opened.kind === 'OVERLAP') throw periodOverlapError(opened.existing, data.periodStart);
+    if (opened.kind === 'UNBILLABLE') throw unbillableError(opened.reason, opened.message);
     recordActivity({ ...ctx, em }, {
       groupId: group.id,
       action: 'billingPeriod.create',
@@ -211,7 +336,7 @@ export async function createBillingPeriod(ctx: ServiceContext, data: CreateBilli
       after: { label: opened.period.label, periodStart: opened.period.periodStart, periodEnd: opened.period.periodEnd, totalMinor: opened.period.totalMinor?.toString() ?? null, dueCount: opened.dueCount },
     });
     await em.flush();
-    return opened;
+    return { period: opened.period, dueCount: opened.dueCount };
   });
   await ctx.events.publish({ topic: DUE_CHANGED_TOPIC, key: data.groupId, data: { periodId: outcome.period.id, change: 'CREATED' } });
   return outcome;
@@ -221,6 +346,9 @@ export interface UpdateBillingPeriodData {
   notes?: string | null;
   /** true closes the period: its dues stay as they are, nothing new is billed to it. */
   close?: boolean | null;
+  /** New dates for an open period (either or both; omitted: as they are). Its dues stay as they are. */
+  periodStart?: string | null;
+  periodEnd?: string | null;
 }
 
 export async function updateBillingPeriod(ctx: ServiceContext, id: string, data: UpdateBillingPeriodData): Promise<BillingPeriod> {
@@ -228,17 +356,45 @@ export async function updateBillingPeriod(ctx: ServiceContext, id: string, data:
   const seen = await ctx.em.findOne(BillingPeriod, { id: requireId(id, 'Billing period') }, { disableIdentityMap: true });
   if (!seen) throw notFound('Billing period');
   await assertGroupRole(ctx, seen.group.id, ADMIN_ONLY, 'Billing period');
+  const validator = new FieldValidator();
+  if (data.notes) validator.check('notes', data.notes.length <= 2000, 'At most 2000 characters');
+  if (data.periodStart != null) validator.check('periodStart', isIsoDate(data.periodStart), 'Use a date like 2026-12-01');
+  if (data.periodEnd != null) validator.check('periodEnd', isIsoDate(data.periodEnd), 'Use a date like 2026-12-31');
+  validator.throwIfInvalid();
+  const movesDates = data.periodStart != null || data.periodEnd != null;
   return ctx.em.transactional(async (em) => {
+    // New dates are checked against the group's other periods under the group's lock, taken first as opening a period takes it.
+    const group = movesDates ? await lockGroupForBilling(em, seen.group.id) : null;
     const period = await em.findOneOrFail(BillingPeriod, { id: seen.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    if (data.notes) new FieldValidator().check('notes', data.notes.length <= 2000, 'At most 2000 characters').throwIfInvalid();
     if (data.close === false && period.status === BillingPeriodStatus.CLOSED) throw conflict('A closed period stays closed', 'PERIOD_CLOSED');
-    const before = { notes: period.notes, status: period.status };
+    const before = { notes: period.notes, status: period.status, periodStart: period.periodStart, periodEnd: period.periodEnd };
+    if (movesDates) {
+      if (period.status === BillingPeriodStatus.CLOSED) throw conflict('A closed period keeps its dates', 'PERIOD_CLOSED');
+      assertGroupActive(group!);
+      const periodStart = data.periodStart ?? period.periodStart;
+      const periodEnd = data.periodEnd ?? period.periodEnd;
+      const dates = new FieldValidator();
+      checkPeriodDates(dates, periodStart, periodEnd);
+      dates.check('periodStart', period.dueDate >= periodStart, `Must not be after the period's due date (${period.dueDate})`);
+      dates.throwIfInvalid();
+      const existing = await overlappingPeriod(em, period.group.id, periodStart, periodEnd, period.id);
+      if (existing) throw periodOverlapError(existing, periodStart);
+      period.periodStart = periodStart;
+      period.periodEnd = periodEnd;
+    }
     if (data.notes !== undefined) period.notes = data.notes?.trim() || null;
     if (data.close && period.status === BillingPeriodStatus.OPEN) {
       period.status = BillingPeriodStatus.CLOSED;
       period.closedAt = new Date();
     }
-    recordActivity({ ...ctx, em }, { groupId: period.group.id, action: 'billingPeriod.update', entityType: 'BillingPeriod', entityId: period.id, before, after: { notes: period.notes, status: period.status } });
+    recordActivity({ ...ctx, em }, {
+      groupId: period.group.id,
+      action: 'billingPeriod.update',
+      entityType: 'BillingPeriod',
+      entityId: period.id,
+      before,
+      after: { notes: period.notes, status: period.status, periodStart: period.periodStart, periodEnd: period.periodEnd },
+    });
     await em.flush();
     return period;
   });

@@ -43,12 +43,15 @@ interface GroupArgs {
 
 @Resolver(() => BillingPeriodType)
 export class BillingPeriodResolver {
-  @Mutation(() => CreateBillingPeriodPayload, { description: "Admins: opens a period and creates every active primary member's due in one step" })
+  @Mutation(() => CreateBillingPeriodPayload, {
+    description:
+      "Admins: opens a period and creates every active primary member's due in one step. Never a period that shares a day with another of the group's (CONFLICT PERIOD_OVERLAP or PERIOD_EXISTS), nor one the group's billing settings would leave without the dues it stands for (BAD_USER_INPUT)",
+  })
   async createBillingPeriod(@Ctx() ctx: GraphQLContext, @Arg('input', () => CreateBillingPeriodInput) input: CreateBillingPeriodInput) {
     return dues.createBillingPeriod(ctx, input);
   }
 
-  @Mutation(() => BillingPeriodType, { description: 'Admins: notes, or close the period' })
+  @Mutation(() => BillingPeriodType, { description: "Admins: notes, an open period's dates, or close the period" })
   async updateBillingPeriod(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('input', () => UpdateBillingPeriodInput) input: UpdateBillingPeriodInput): Promise<BillingPeriod> {
     return dues.updateBillingPeriod(ctx, id, input);
   }

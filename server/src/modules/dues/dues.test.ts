@@ -5,7 +5,7 @@ import { oneConnectionContext } from '../../../test/support/one-connection';
 import { BURST_BOUND_MS, clickInParallel, outcomeOf } from '../../../test/support/parallel-clicks';
 import { startTestServer, TestServer } from '../../../test/support/test-server';
 import { approve } from '../approvals/approval.service';
-import { confirmPayment, updateBillingPeriod, waiveDue } from './due.service';
+import { confirmPayment, createBillingPeriod, updateBillingPeriod, waiveDue } from './due.service';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -170,6 +170,181 @@ describe('billing periods and the split', () => {
       group.members[0].user.token,
     );
     expect(listed.data!.billingPeriods.edges.map((e) => e.node.id)).toEqual([periodId]);
+  });
+});
+
+describe('billing periods never share a day', () => {
+  const UPDATE = 'mutation($id: ID!, $input: UpdateBillingPeriodInput!) { updateBillingPeriod(id: $id, input: $input) { id periodStart periodEnd status } }';
+  const input = (groupId: string, label: string, periodStart: string, periodEnd: string) => ({ groupId, label, totalPrice: { amount: '30.00', currency: 'INR' }, periodStart, periodEnd });
+  const periodsOf = async (groupId: string) =>
+    (await t.query<{ label: string; period_start: string; period_end: string }>('select label, period_start::text, period_end::text from billing_periods where group_id = $1 order by period_start', [groupId])).rows;
+  const dueCountOf = async (groupId: string) => (await t.query('select 1 from dues where group_id = $1', [groupId])).rowCount;
+
+  it('refuses a period that overlaps another with CONFLICT naming it; adjacent periods (ends included) open', async () => {
+    const group = await createBilledGroup(t, { memberCount: 2 });
+    const november = await openPeriod(t, group, '30.00', { label: 'November 2026', periodStart: '2026-11-01', periodEnd: '2026-11-30' });
+    const named = { id: november.periodId, label: 'November 2026', periodStart: '2026-11-01', periodEnd: '2026-11-30' };
+    const refused = {
+      'the second half of November and more': ['2026-11-15', '2026-12-15', 'PERIOD_OVERLAP'],
+      'around November': ['2026-10-01', '2026-12-31', 'PERIOD_OVERLAP'],
+      'its last day alone': ['2026-11-30', '2026-11-30', 'PERIOD_OVERLAP'],
+      'ending on its first day': ['2026-10-15', '2026-11-01', 'PERIOD_OVERLAP'],
+      'the same start day': ['2026-11-01', '2026-11-10', 'PERIOD_EXISTS'],
+    } as const;
+    const outcomes: Record<string, unknown> = {};
+    for (const [label, [start, end]] of Object.entries(refused)) {
+      const response = await t.gql(CREATE_PERIOD, { input: input(group.id, label, start, end) }, group.admin.token);
+      const extensions = response.errors?.[0].extensions;
+      outcomes[label] = [extensions?.code, extensions?.reason, extensions?.period];
+    }
+    expect(outcomes).toEqual(Object.fromEntries(Object.entries(refused).map(([label, [, , reason]]) => [label, ['CONFLICT', reason, named]])));
+    expect(await periodsOf(group.id)).toEqual([{ label: 'November 2026', period_start: '2026-11-01', period_end: '2026-11-30' }]);
+    expect(await dueCountOf(group.id)).toBe(3);
+
+    for (const [label, start, end] of [
+      ['December 2026', '2026-12-01', '2026-12-31'],
+      ['October 2026', '2026-10-01', '2026-10-31'],
+    ]) {
+      const response = await t.gql(CREATE_PERIOD, { input: input(group.id, label, start, end) }, group.admin.token);
+      expect(response.errors).toBeUndefined();
+    }
+    expect((await periodsOf(group.id)).map((period) => period.label)).toEqual(['October 2026', 'November 2026', 'December 2026']);
+    expect(await dueCountOf(group.id)).toBe(9);
+  });
+
+  it('moves an open period\'s dates, but never onto another period: refused with the period named and nothing changed', async () => {
+    const group = await createBilledGroup(t, { memberCount: 1 });
+    const november = await openPeriod(t, group, '30.00', { label: 'November 2026', periodStart: '2026-11-01', periodEnd: '2026-11-30' });
+    const december = await openPeriod(t, group, '30.00', { label: 'December 2026', periodStart: '2026-12-01', periodEnd: '2026-12-31' });
+    const stored = async (id: string) =>
+      (await t.query<{ period_start: string; period_end: string; version: number }>('select period_start::text, period_end::text, version from billing_periods where id = $1', [id])).rows[0];
+    const before = await stored(december.periodId);
+
+    const overlapping = await t.gql(UPDATE, { id: december.periodId, input: { periodStart: '2026-11-30' } }, group.admin.token);
+    expect(overlapping.errors?.[0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'PERIOD_OVERLAP',
+      period: { id: november.periodId, label: 'November 2026', periodStart: '2026-11-01', periodEnd: '2026-11-30' },
+    });
+    const onto = await t.gql(UPDATE, { id: november.periodId, input: { periodStart: '2026-11-05', periodEnd: '2026-12-01' } }, group.admin.token);
+    expect(onto.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'PERIOD_OVERLAP', period: { id: december.periodId } });
+    expect(await stored(december.periodId)).toEqual(before);
+    expect(await stored(november.periodId)).toMatchObject({ period_start: '2026-11-01', period_end: '2026-11-30' });
+
+    // Dates that keep clear of November are fine; the dues stay as they were.
+    const dues = (await t.query('select id, amount_minor, due_date::text, version from dues where period_id = $1 order by id', [december.periodId])).rows;
+    const moved = await t.gql<{ updateBillingPeriod: { periodStart: string; periodEnd: string } }>(UPDATE, { id: december.periodId, input: { periodEnd: '2027-01-05' } }, group.admin.token);
+    expect(moved.data?.updateBillingPeriod).toMatchObject({ periodStart: '2026-12-01', periodEnd: '2027-01-05' });
+    expect((await t.query('select id, amount_minor, due_date::text, version from dues where period_id = $1 order by id', [december.periodId])).rows).toEqual(dues);
+    // Its own dates never count against it; a start after its due date, a closed period's dates are refused.
+    expect((await t.gql(UPDATE, { id: november.periodId, input: { periodStart: '2026-11-02' } }, group.admin.token)).errors).toBeUndefined();
+    const late = await t.gql(UPDATE, { id: december.periodId, input: { periodStart: '2026-12-20' } }, group.admin.token);
+    expect(late.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { periodStart: "Must not be after the period's due date (2026-12-05)" } });
+    await t.gql(UPDATE, { id: november.periodId, input: { close: true } }, group.admin.token);
+    expect((await t.gql(UPDATE, { id: november.periodId, input: { periodEnd: '2026-11-20' } }, group.admin.token)).errors?.[0].extensions?.reason).toBe('PERIOD_CLOSED');
+    expect(await stored(november.periodId)).toMatchObject({ period_start: '2026-11-02', period_end: '2026-11-30' });
+  });
+
+  it('opens and moves periods on their transaction\'s connection alone (the group\'s lock never waits for a second one)', async () => {
+    const group = await createBilledGroup(t, { memberCount: 1 });
+    const { ctx, close } = await oneConnectionContext(t, { userId: group.admin.id });
+    try {
+      const opened = await createBillingPeriod(ctx, input(group.id, 'November 2026', '2026-11-01', '2026-11-30'));
+      expect(opened.dueCount).toBe(2);
+      await expect(createBillingPeriod(ctx, input(group.id, 'Late November', '2026-11-20', '2026-12-10'))).rejects.toMatchObject({ details: { reason: 'PERIOD_OVERLAP' } });
+      expect((await updateBillingPeriod(ctx, opened.period.id, { periodEnd: '2026-12-04' })).periodEnd).toBe('2026-12-04');
+    } finally {
+      await close();
+    }
+  });
+
+  it('opens exactly one of many overlapping periods created at once; the rest are CONFLICT and the server stays responsive', async () => {
+    const group = await createBilledGroup(t, { memberCount: 2 });
+    // Twelve 30-day periods starting a day apart: every two of them share days.
+    const starts = Array.from({ length: 12 }, (_, i) => `2026-11-${String(i + 1).padStart(2, '0')}`);
+    const started = performance.now();
+    const clicks = starts.map((start, i) => t.gql(CREATE_PERIOD, { input: input(group.id, `Try ${i + 1}`, start, new Date(Date.parse(`${start}T00:00:00Z`) + 29 * 86_400_000).toISOString().slice(0, 10)) }, group.admin.token));
+    // Sent after the clicks, so it queues for a connection behind them.
+    const health = fetch(`${t.url}/api/health`).then((response) => response.status);
+    const results = await Promise.all(clicks);
+    expect(await health).toBe(200);
+    expect(performance.now() - started).toBeLessThan(BURST_BOUND_MS);
+    const outcomes = results.map((response) => (response.errors ? `${codeOf(response)} ${response.errors[0].extensions?.reason}` : 'OPENED')).sort();
+    expect(outcomes).toEqual([...Array.from({ length: 11 }, () => 'CONFLICT PERIOD_OVERLAP'), 'OPENED']);
+    const periods = await t.query<{ id: string }>('select id from billing_periods where group_id = $1', [group.id]);
+    expect(periods.rowCount).toBe(1);
+    const winner = results.find((response) => !response.errors)!.data as { createBillingPeriod: { period: { id: string } } };
+    expect(periods.rows[0].id).toBe(winner.createBillingPeriod.period.id);
+    // One set of dues, adding up to the period's total.
+    const dues = await t.query<{ period_id: string; amount_minor: string }>('select period_id, amount_minor from dues where group_id = $1', [group.id]);
+    expect(dues.rows.map((row) => row.period_id)).toEqual([winner.createBillingPeriod.period.id, winner.createBillingPeriod.period.id, winner.createBillingPeriod.period.id]);
+    expect(dues.rows.reduce((sum, row) => sum + BigInt(row.amount_minor), 0n)).toBe(3000n);
+    // Every refusal names the period that won.
+    expect(new Set(results.filter((response) => response.errors).map((response) => (response.errors![0].extensions!.period as { id: string }).id))).toEqual(new Set([winner.createBillingPeriod.period.id]));
+  });
+});
+
+describe('every billing mode bills what a treasurer expects, or refuses', () => {
+  const base = (groupId: string) => ({ groupId, label: 'March 2027', periodStart: '2027-03-01', periodEnd: '2027-03-31' });
+  const written = async (groupId: string) => ({
+    periods: (await t.query('select 1 from billing_periods where group_id = $1', [groupId])).rowCount,
+    dues: (await t.query('select 1 from dues where group_id = $1', [groupId])).rowCount,
+    activity: (await t.query("select 1 from activity_logs where group_id = $1 and entity_type = 'BillingPeriod'", [groupId])).rowCount,
+  });
+
+  it('membership fee without a price: BAD_USER_INPUT telling the admin to set it, a total given or not, and nothing written', async () => {
+    const group = await createBilledGroup(t, { memberCount: 2, billingSettings: { mode: 'MEMBERSHIP_FEE', cycle: 'ANNUAL' } });
+    for (const totalPrice of [undefined, { amount: '500.00', currency: 'INR' }]) {
+      const response = await t.gql(CREATE_PERIOD, { input: { ...base(group.id), totalPrice } }, group.admin.token);
+      expect(response.errors?.[0].extensions).toEqual({
+        code: 'BAD_USER_INPUT',
+        reason: 'NO_MEMBERSHIP_FEE',
+        fields: { 'billingSettings.price': expect.stringMatching(/set the price .* in the group's billing settings/) },
+      });
+    }
+    expect(await written(group.id)).toEqual({ periods: 0, dues: 0, activity: 0 });
+
+    // With the fee set, each primary member owes it.
+    const update = await t.gql(
+      'mutation($id: ID!, $input: UpdateGroupInput!) { updateGroup(id: $id, input: $input) { id } }',
+      { id: group.id, input: { billingSettings: { mode: 'MEMBERSHIP_FEE', cycle: 'ANNUAL', price: { amount: '1200.00', currency: 'INR' } } } },
+      group.admin.token,
+    );
+    expect(update.errors).toBeUndefined();
+    const opened = await t.gql<{ createBillingPeriod: { dueCount: number } }>(CREATE_PERIOD, { input: base(group.id) }, group.admin.token);
+    expect(opened.data?.createBillingPeriod.dueCount).toBe(3);
+    expect((await t.query<{ amount_minor: string }>('select amount_minor from dues where group_id = $1', [group.id])).rows.map((row) => row.amount_minor)).toEqual(['120000', '120000', '120000']);
+  });
+
+  it('refuses the other modes when they would bill nobody or leave members out; bills custom amounts alone when every member has one', async () => {
+    const setCustom = async (memberId: string, amount: string, token: string) => {
+      const response = await t.gql('mutation($id: ID!, $input: UpdateMemberInput!) { updateMember(id: $id, input: $input) { member { id } } }', { id: memberId, input: { customAmount: { amount, currency: 'INR' } } }, token);
+      expect(response.errors).toBeUndefined();
+    };
+    // Custom amounts without a price: a member without their own amount would silently owe nothing.
+    const custom = await createBilledGroup(t, { memberCount: 2, billingSettings: { mode: 'CUSTOM_AMOUNTS', cycle: 'MONTHLY' } });
+    await setCustom(custom.members[0].id, '99.50', custom.admin.token);
+    const unpriced = await t.gql(CREATE_PERIOD, { input: { ...base(custom.id), totalPrice: { amount: '300', currency: 'INR' } } }, custom.admin.token);
+    expect(unpriced.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'NO_PRICE', fields: { 'billingSettings.price': expect.stringMatching(/^2 members have no amount of their own/) } });
+    expect(await written(custom.id)).toEqual({ periods: 0, dues: 0, activity: 0 });
+    await setCustom(custom.adminMemberId, '10.00', custom.admin.token);
+    await setCustom(custom.members[1].id, '20.00', custom.admin.token);
+    const allOwn = await t.gql<{ createBillingPeriod: { dueCount: number } }>(CREATE_PERIOD, { input: base(custom.id) }, custom.admin.token);
+    expect(allOwn.data?.createBillingPeriod.dueCount).toBe(3);
+
+    // Zero everywhere: members, but nobody would owe anything.
+    const zero = await createBilledGroup(t, { memberCount: 1, billingSettings: { mode: 'CUSTOM_AMOUNTS', cycle: 'MONTHLY', price: { amount: '0', currency: 'INR' } } });
+    const nothing = await t.gql(CREATE_PERIOD, { input: base(zero.id) }, zero.admin.token);
+    expect(nothing.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'NOTHING_TO_BILL', fields: { 'billingSettings.price': expect.any(String) } });
+    const freeFee = await createBilledGroup(t, { memberCount: 1, billingSettings: { mode: 'MEMBERSHIP_FEE', cycle: 'MONTHLY', price: { amount: '0', currency: 'INR' } } });
+    expect((await t.gql(CREATE_PERIOD, { input: base(freeFee.id) }, freeFee.admin.token)).errors?.[0].extensions?.reason).toBe('NO_MEMBERSHIP_FEE');
+    // An equal split of a zero price asks for the period's total.
+    const split = await createBilledGroup(t, { memberCount: 1, billingSettings: { mode: 'EQUAL_SPLIT', cycle: 'MONTHLY', price: { amount: '0', currency: 'INR' } } });
+    const noTotal = await t.gql(CREATE_PERIOD, { input: base(split.id) }, split.admin.token);
+    expect(noTotal.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { totalPrice: "The group's price is zero: give this period's total" } });
+    expect([await written(zero.id), await written(freeFee.id), await written(split.id)]).toEqual(Array.from({ length: 3 }, () => ({ periods: 0, dues: 0, activity: 0 })));
+    const withTotal = await t.gql<{ createBillingPeriod: { dueCount: number } }>(CREATE_PERIOD, { input: { ...base(split.id), totalPrice: { amount: '100', currency: 'INR' } } }, split.admin.token);
+    expect(withTotal.data?.createBillingPeriod.dueCount).toBe(2);
   });
 });
 

@@ -112,10 +112,17 @@ export class CreateBillingPeriodInput {
   @Field({ description: 'e.g. "December 2026"; at most 100 characters' })
   label: string;
 
-  @Field(() => MoneyInput, { nullable: true, description: "Required in VARIABLE_TOTAL mode; defaults to the group's price in the split modes; ignored for custom amounts and membership fees" })
+  @Field(() => MoneyInput, {
+    nullable: true,
+    description:
+      "Required in VARIABLE_TOTAL mode; defaults to the group's price in EQUAL_SPLIT (required when that price is not set or zero); ignored for custom amounts and membership fees, which bill the group's price: without one (or with members left without an amount) the period is refused with BAD_USER_INPUT on `billingSettings.price`, reason NO_MEMBERSHIP_FEE, NO_PRICE or NOTHING_TO_BILL, and nothing is written",
+  })
   totalPrice?: MoneyInput | null;
 
-  @Field({ description: 'YYYY-MM-DD; one period per group and start day' })
+  @Field({
+    description:
+      "YYYY-MM-DD. A group's periods never share a day (both ends are included: 2026-11-01..2026-11-30 and 2026-12-01..2026-12-31 are fine side by side): CONFLICT PERIOD_EXISTS when a period starts the same day, PERIOD_OVERLAP when one shares another day; `extensions.period` names it (id, label, periodStart, periodEnd)",
+  })
   periodStart: string;
 
   @Field({ description: 'YYYY-MM-DD, not before the start; a period lasts at most a year, both days included (2026-03-15 to 2027-03-14 at the longest)' })
@@ -138,6 +145,16 @@ export class UpdateBillingPeriodInput {
 
   @Field(() => Boolean, { nullable: true, description: 'true closes the period (dues stay as they are); a closed period cannot reopen' })
   close?: boolean | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "YYYY-MM-DD, a new first day for an open period (CONFLICT PERIOD_CLOSED otherwise), not after its due date; its dues stay as they are. Sharing a day with another of the group's periods is CONFLICT PERIOD_OVERLAP (PERIOD_EXISTS when that one starts the same day), `extensions.period` naming it, and nothing changes",
+  })
+  periodStart?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD, a new last day (included) for an open period: not before its start, at most a year after it; overlaps are refused as for periodStart' })
+  periodEnd?: string | null;
 }
 
 @InputType({ description: 'A membership term for one member; its amount and dates follow the group\'s billing settings' })
