@@ -190,7 +190,7 @@ test('at 1280 × 800 every group tab is in sight and can be clicked: none hides 
     const nav = page.getByRole('navigation', { name: 'Group sections' });
     const tabs = nav.getByRole('link');
     await nav.getByRole('link', { name: 'API keys' }).waitFor({ state: 'attached' });
-    expect(await tabs.count()).toBe(11);
+    expect(await tabs.count()).toBe(12);
 
     // A tab is in sight when it lies inside the strip's box and the window; a strip that scrolls must show that it does.
     const strip = await nav.evaluate((element: HTMLElement) => {

@@ -139,6 +139,7 @@ export function mainPages(fixture: Fixture): MainPage[] {
     { name: 'activity', visitor: 'admin', path: `${group}/activity`, ready: heading(2, 'Audit & activity') },
     { name: 'group-notifications', visitor: 'admin', path: `${group}/notifications`, ready: heading(2, 'Reminder schedules') },
     { name: 'remittances', visitor: 'admin', path: `${group}/remittances`, ready: heading(2, 'Remittances') },
+    { name: 'settings', visitor: 'admin', path: `${group}/settings`, ready: all(heading(2, 'Settings'), async (page) => page.getByRole('form', { name: 'Payment settings' }).waitFor()) },
     { name: 'webhooks', visitor: 'admin', path: `${group}/settings/webhooks`, ready: heading(2, 'Webhooks') },
     { name: 'api-keys', visitor: 'admin', path: `${group}/api-keys`, ready: heading(2, 'API keys') },
     { name: 'inbox', visitor: 'admin', path: '/notifications', ready: heading(1, 'Notifications') },

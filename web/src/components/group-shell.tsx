@@ -41,6 +41,7 @@ function tabsFor(groupId: string): Tab[] {
     { href: `${base}/approvals`, label: 'Approvals', roles: STAFF },
     { href: `${base}/sponsors`, label: 'Sponsors', roles: STAFF },
     { href: `${base}/activity`, label: 'Audit & activity', short: 'Audit', roles: STAFF },
+    { href: `${base}/settings`, label: 'Settings', roles: ['ADMIN'] },
     { href: `${base}/settings/webhooks`, label: 'Webhooks', roles: ['ADMIN'] },
     { href: `${base}/notifications`, label: 'Notifications', roles: ['ADMIN'] },
     { href: `${base}/api-keys`, label: 'API keys', short: 'API', roles: ['ADMIN'] },
@@ -125,7 +126,13 @@ export function GroupShell({ groupId, initialGroup, initialPendingCount, childre
             {formatKind(group.kind)} · {group.currency} · you are {formatRole(group.viewerRole).toLowerCase()}
           </span>
         ) : null}
+        {group?.status === 'DEACTIVATED' ? <span className="badge badge--warn">Deactivated</span> : null}
       </div>
+      {group?.status === 'DEACTIVATED' ? (
+        <p className="notice notice--warn" data-testid="group-deactivated">
+          This group is deactivated: it is kept for the record and can no longer be changed.
+        </p>
+      ) : null}
       {tabs.length > 1 ? (
         <nav className="tabs" aria-label="Group sections">
           {tabs.map((tab) => (
