@@ -356,8 +356,8 @@ async function main() {
         `Under load: ${ours.total > 0 ? (underLoad / ours.total).toFixed(2) : '—'} per response (slightly over the true figure: requests still in flight when a window ends are counted but their responses are not).`,
       '',
       `Same answer: ${sameAnswer ? "the baseline's response is deep-equal to ours" : '**NO: the baseline and our server disagree** (see the log)'}. ` +
-        "The baseline verifies the same bearer token as our server (HS256 signature and expiry, the server's own `verifyAccessToken`, same secret) and takes the user id from it; " +
-        'the "user exists and is not deleted" check is part of its single statement. It answers only this query text: no GraphQL parsing, validation, limits or per-request context. ' +
+        "The baseline verifies the same bearer token as our server (HS256 signature and expiry, the server's own `verifyAccessToken`, same secret) and takes the user id and token generation from it; " +
+        'the "user exists, is not deleted and the token was not revoked (its generation is current)" check is part of its single statement. It answers only this query text: no GraphQL parsing, validation, limits or per-request context. ' +
         "Server CPU counts the Node process only: PostgreSQL's work (where the baseline builds its JSON) is not in it.",
       '',
     );

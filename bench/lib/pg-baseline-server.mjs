@@ -1,7 +1,8 @@
 // @ts-check
 // The shared skeleton of the hand-written baselines: node:http, a pg Pool of 10
 // (like the server's), the same bearer-token check as the server (its own
-// verifyAccessToken, same secret), the GraphQL body's `query` read as text.
+// verifyAccessToken, same secret: the user id and token generation come from
+// it), the GraphQL body's `query` read as text.
 // Each baseline supplies only how it answers one query with one SQL statement.
 import { createServer } from 'node:http';
 import path from 'node:path';
@@ -22,7 +23,7 @@ function send(res, status, payload) {
 export const errorBody = (message) => JSON.stringify({ errors: [{ message }] });
 
 /**
- * @typedef {{ pool: pg.Pool, userId: string, query: string }} BaselineRequest
+ * @typedef {{ pool: pg.Pool, userId: string, tokenGeneration: number, query: string }} BaselineRequest
  * @typedef {{ status: number, body: string }} BaselineAnswer
  * @param {(request: BaselineRequest) => Promise<BaselineAnswer>} answer
  */
@@ -48,7 +49,7 @@ export function servePgBaseline(answer) {
         } catch {
           return send(res, 400, errorBody('Body is not valid JSON'));
         }
-        answer({ pool, userId: claims.sub, query: String(query) }).then(
+        answer({ pool, userId: claims.sub, tokenGeneration: claims.gen, query: String(query) }).then(
           (result) => send(res, result.status, result.body),
           (error) => send(res, 500, errorBody(String(error))),
         );

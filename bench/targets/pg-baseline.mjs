@@ -6,7 +6,8 @@
 // Authentication: it verifies the same bearer token as the server (HS256
 // signature and expiry with the same secret, via the server's own
 // verifyAccessToken) and takes the user id from the token's `sub`; the
-// "user exists and is not deleted" check is folded into the one statement.
+// "user exists, is not deleted and the token's generation is current (not
+// revoked)" check is folded into the one statement, as in listMyGroups.
 // It only answers the one query text the bench sends.
 import { GROUPS_QUERY } from '../lib/paths.mjs';
 import { errorBody, servePgBaseline } from '../lib/pg-baseline-server.mjs';
@@ -18,7 +19,7 @@ with mine as (
   from members m
   join groups g on g.id = m.group_id
   where m.user_id = $1 and m.status = 'ACTIVE'
-    and exists (select 1 from users u where u.id = $1 and u.deleted_at is null)
+    and exists (select 1 from users u where u.id = $1 and u.deleted_at is null and u.token_generation = $3)
 ), page as (
   select * from mine order by created_at, id limit $2
 )
@@ -35,8 +36,8 @@ select json_build_object('data', json_build_object('groups', json_build_object(
   ), '[]'::json)
 )))::text as body`;
 
-servePgBaseline(async ({ pool, userId, query }) => {
+servePgBaseline(async ({ pool, userId, tokenGeneration, query }) => {
   if (query !== GROUPS_QUERY) return { status: 400, body: errorBody('This baseline answers one query only') };
-  const result = await pool.query(SQL, [userId, PAGE_SIZE]);
+  const result = await pool.query(SQL, [userId, PAGE_SIZE, tokenGeneration]);
   return { status: 200, body: result.rows[0].body };
 });

@@ -6,7 +6,8 @@
 // Authentication and authorisation: the same bearer token as the server
 // (HS256 signature and expiry with the same secret, via the server's own
 // verifyAccessToken); the user id comes from the token's `sub`, and "the user
-// exists, is not deleted and is an active ADMIN or OPERATOR of the group" is
+// exists, is not deleted, the token's generation is current (not revoked) and
+// the user is an active ADMIN or OPERATOR of the group" is
 // folded into the one statement (members, who would see only their own rows,
 // are refused). Amounts are formatted with two decimals (the group's INR and
 // every other two-decimal currency). It only answers the query shape of
@@ -17,7 +18,7 @@ import { TRANSACTIONS_QUERY_PATTERN } from '../lib/scale.mjs';
 const SQL = `
 with allowed as (
   select 1 from members m join users u on u.id = m.user_id
-   where m.group_id = $2 and m.user_id = $1 and m.status = 'ACTIVE' and m.role in ('ADMIN', 'OPERATOR') and u.deleted_at is null
+   where m.group_id = $2 and m.user_id = $1 and m.status = 'ACTIVE' and m.role in ('ADMIN', 'OPERATOR') and u.deleted_at is null and u.token_generation = $4
 ), page as (
   select t.id, t.occurred_at, t.type, t.category, t.amount_minor, t.currency, t.approval_status, t.member_id
     from transactions t
@@ -42,11 +43,11 @@ select exists (select 1 from allowed) as allowed,
     ), '[]'::json)
   )))::text as body`;
 
-servePgBaseline(async ({ pool, userId, query }) => {
+servePgBaseline(async ({ pool, userId, tokenGeneration, query }) => {
   const shape = TRANSACTIONS_QUERY_PATTERN.exec(query);
   const first = Number(shape?.[2]);
   if (!shape || first < 1 || first > 100) return { status: 400, body: errorBody('This baseline answers one query shape only') };
-  const row = (await pool.query(SQL, [userId, shape[1], first])).rows[0];
+  const row = (await pool.query(SQL, [userId, shape[1], first, tokenGeneration])).rows[0];
   if (!row.allowed) return { status: 200, body: JSON.stringify({ errors: [{ message: 'Group not found', extensions: { code: 'NOT_FOUND' } }], data: null }) };
   return { status: 200, body: row.body };
 });

@@ -1,12 +1,13 @@
 import { signAccessToken } from '../src/shared/crypto';
-import { ADD_MEMBER, createApiKey, createGroup, createUser, signInToken, TestGroup, TestUser } from './support/factories';
+import { ADD_MEMBER, addUserToGroup, createApiKey, createGroup, createUser, signInToken, TestGroup, TestUser } from './support/factories';
 import { collect, startTestServer, TestServer } from './support/test-server';
 import { closeWatcher, silenceExpectedCloses, sleep, waitForListeners, wsErrors } from './support/ws-helpers';
 
 /*
  * graphql-ws shares the HTTP port and path. A socket needs a valid credential
  * to open (4403 otherwise), and every subscribe checks it again, since access
- * tokens expire and API keys get revoked while sockets stay open.
+ * tokens expire or are revoked (signOut, changePassword) and API keys get
+ * revoked while sockets stay open.
  */
 
 const FORBIDDEN = 4403;
@@ -133,6 +134,69 @@ describe('graphql-ws authentication', () => {
     expect((await watcher.wait()).code).toBe(FORBIDDEN);
     await sleep(100);
     expectNoInternalSocketError();
+  });
+
+  it('refuses a new socket for a signed-out token, and closes an open one with 4403 on its next subscribe', async () => {
+    const user = await createUser(t, { name: 'Signing Out' });
+    const otherDevice = await signInToken(t, user.email, user.password);
+    await addUserToGroup(t, group, user, 'ADMIN');
+    const watcher = closeWatcher();
+    const client = t.ws(user.token, { onClose: watcher.onClose });
+    const me = collect<Me>(client, ME, {});
+    await me.next();
+    expect(me.results[0].data?.me.user?.email).toBe(user.email);
+
+    // Signed out from another device: every token of the person goes.
+    const signedOut = await t.gql<{ signOut: boolean }>('mutation { signOut }', {}, otherDevice);
+    expect(signedOut.data).toEqual({ signOut: true });
+
+    expect(watcher.closedWith).toBeUndefined();
+    collect(client, MEMBER_CHANGED, { groupId: group.id });
+    expect((await watcher.wait()).code).toBe(FORBIDDEN);
+
+    for (const token of [user.token, otherDevice]) {
+      const refused = closeWatcher();
+      t.ws(token, { onClose: refused.onClose });
+      expect((await refused.wait()).code).toBe(FORBIDDEN);
+    }
+
+    // Signed in again, the person gets a socket that works.
+    const fresh = await signInToken(t, user.email, user.password);
+    const again = closeWatcher();
+    const freshClient = t.ws(fresh, { onClose: again.onClose });
+    const sub = collect<MemberChanged>(freshClient, MEMBER_CHANGED, { groupId: group.id });
+    await waitForListeners(t.server.events, 'memberChanged', group.id);
+    const added = await t.gql(ADD_MEMBER, { input: { groupId: group.id, email: 'after-signout@example.com', name: 'Fresh Socket' } }, admin.token);
+    expect(added.errors).toBeUndefined();
+    await sub.next(1);
+    expect(sub.results[0].data?.memberChanged).toMatchObject({ action: 'ADDED', member: { name: 'Fresh Socket' } });
+    expect(again.closedWith).toBeUndefined();
+    sub.dispose();
+    await sleep(100);
+    expectNoInternalSocketError();
+  });
+
+  it('refuses a socket for a token from before a password change, and closes an open one on its next subscribe', async () => {
+    const user = await createUser(t, { name: 'Changing Password' });
+    const watcher = closeWatcher();
+    const client = t.ws(user.token, { onClose: watcher.onClose });
+    const me = collect<Me>(client, ME, {});
+    await me.next();
+    expect(me.results[0].data?.me.user?.email).toBe(user.email);
+
+    const changed = await t.gql('mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { id } }', { c: user.password, n: 'changed-password-1' }, user.token);
+    expect(changed.errors).toBeUndefined();
+
+    collect(client, ME, {});
+    expect((await watcher.wait()).code).toBe(FORBIDDEN);
+    const refused = closeWatcher();
+    t.ws(user.token, { onClose: refused.onClose });
+    expect((await refused.wait()).code).toBe(FORBIDDEN);
+
+    const fresh = await signInToken(t, user.email, 'changed-password-1');
+    const freshMe = collect<Me>(t.ws(fresh), ME, {});
+    await freshMe.next();
+    expect(freshMe.results[0].data?.me.user?.email).toBe(user.email);
   });
 
   it('refuses a new socket for a revoked API key', async () => {

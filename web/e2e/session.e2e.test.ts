@@ -4,11 +4,25 @@
  *   form typed in and submitted as soon as it shows, before React has hydrated it, never puts its
  *   fields in the URL and is not lost: it is sent once the page is ready (lib/form-guard.ts);
  * - a tab stops acting for a session that ended elsewhere: signed out in another tab, or its
- *   cookie cleared (lib/session-sync.ts).
+ *   cookie cleared (lib/session-sync.ts);
+ * - signing out, and changing the password, revoke the API token (a copy of it is refused), and
+ *   the console goes on working after a sign-in.
  */
 import { randomBytes } from 'node:crypto';
 import type { CDPSession, Locator, Page } from 'playwright-core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, apiSession, DEMO_GROUP, graphqlAsApi, OPERATOR_EMAIL, OPERATOR_PASSWORD, TEST_TIMEOUT_MS, useStack } from './support/stack';
+import {
+  addMemberWithTemporaryPassword,
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  apiSession,
+  DEMO_GROUP,
+  graphqlAsApi,
+  OPERATOR_EMAIL,
+  OPERATOR_PASSWORD,
+  signInFirstTime,
+  TEST_TIMEOUT_MS,
+  useStack,
+} from './support/stack';
 import { signIn } from './support/pages';
 
 const stack = useStack();
@@ -63,6 +77,25 @@ async function transactionsDescribed(apiUrl: string, description: string): Promi
     token,
   );
   return data.transactions.edges.filter((edge) => edge.node.description === description).length;
+}
+
+/** How the API answers `me` for a token: 200, or 401 with UNAUTHENTICATED once it is revoked. */
+async function apiAnswerFor(apiUrl: string, token: string): Promise<{ status: number; code: string | undefined }> {
+  const response = await fetch(apiUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: '{ me { user { email } } }' }),
+  });
+  const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+  return { status: response.status, code: body.errors?.[0]?.extensions?.code };
+}
+
+/** The API token of the session the page's browser holds (next-auth's session endpoint). */
+function sessionToken(page: Page): Promise<string | undefined> {
+  return page.evaluate(async () => {
+    const session = (await (await fetch('/api/auth/session')).json()) as { accessToken?: string } | null;
+    return session?.accessToken;
+  });
 }
 
 function transactionsPath(groupId: string): string {
@@ -213,6 +246,75 @@ test('signed out in one tab, the other tab stops: on its next action it is on th
     expect(new URL(first.url()).searchParams.get('callbackUrl')).toBe(transactionsPath(groupId));
     expect(await transactionsDescribed(stack.apiUrl, description)).toBe(0);
     expect(sentWithToken).toEqual([]);
+  } finally {
+    await context.close();
+  }
+}, TEST_TIMEOUT_MS);
+
+test("signing out revokes the API token: the console's copy and one from another device are refused, and signing in again works", async () => {
+  const { context, page } = await stack.newPage();
+  try {
+    await signIn(page, stack.consoleUrl, OPERATOR_EMAIL, OPERATOR_PASSWORD);
+    const consoleToken = await sessionToken(page);
+    expect(consoleToken).toEqual(expect.any(String));
+    const { token: otherDevice } = await apiSession(stack.apiUrl, OPERATOR_EMAIL, OPERATOR_PASSWORD);
+    expect(await apiAnswerFor(stack.apiUrl, consoleToken!)).toEqual({ status: 200, code: undefined });
+
+    const revoked = page.waitForResponse((response) => response.url() === stack.apiUrl && response.request().method() === 'POST' && (response.request().postData() ?? '').includes('signOut'));
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    expect((await revoked).status()).toBe(200);
+    await page.waitForURL(/\/signin/);
+    for (const token of [consoleToken!, otherDevice]) expect(await apiAnswerFor(stack.apiUrl, token)).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+
+    // The next sign-in gets a token that works.
+    await signIn(page, stack.consoleUrl, OPERATOR_EMAIL, OPERATOR_PASSWORD);
+    const fresh = await sessionToken(page);
+    expect(fresh).not.toBe(consoleToken);
+    expect(await apiAnswerFor(stack.apiUrl, fresh!)).toEqual({ status: 200, code: undefined });
+  } finally {
+    await context.close();
+  }
+}, TEST_TIMEOUT_MS);
+
+test('signing out does not wait on an API that does not answer: the sign-out completes within a few seconds', async () => {
+  const { context, page } = await stack.newPage();
+  try {
+    await signIn(page, stack.consoleUrl, OPERATOR_EMAIL, OPERATOR_PASSWORD);
+    // The API never answers the revocation (a network that drops it, an API that hangs).
+    let asked = false;
+    await page.route(stack.apiUrl, async (route) => {
+      if (route.request().method() === 'POST' && (route.request().postData() ?? '').includes('signOut')) {
+        asked = true;
+        return; // left hanging
+      }
+      await route.continue();
+    });
+    const clicked = Date.now();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/signin/, { timeout: 15_000 });
+    expect(asked).toBe(true);
+    expect(Date.now() - clicked).toBeLessThan(15_000);
+    await page.getByRole('heading', { level: 1, name: 'Sign in to Coffer' }).waitFor();
+  } finally {
+    await context.close();
+  }
+}, TEST_TIMEOUT_MS);
+
+test('after the first sign-in\'s forced password change the console keeps working, and the temporary-password token is refused', async () => {
+  const { context, page } = await stack.newPage();
+  try {
+    const member = await addMemberWithTemporaryPassword(stack.apiUrl, 'Pavan Password');
+    const { token: beforeChange } = await apiSession(stack.apiUrl, member.email, member.temporaryPassword);
+    await signInFirstTime(page, stack.consoleUrl, member.email, member.temporaryPassword, 'pavan-new-password');
+    // Signed in again with the new password: the groups page, and the group itself, load.
+    const groupLink = page.getByRole('link', { name: new RegExp(DEMO_GROUP) });
+    await groupLink.waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    await groupLink.click();
+    await page.getByRole('heading', { level: 1, name: DEMO_GROUP }).waitFor();
+    expect(new URL(page.url()).pathname).not.toMatch(/signin|change-password/);
+    expect(await apiAnswerFor(stack.apiUrl, beforeChange)).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+    expect(await apiAnswerFor(stack.apiUrl, (await sessionToken(page))!)).toEqual({ status: 200, code: undefined });
   } finally {
     await context.close();
   }

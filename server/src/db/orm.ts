@@ -25,6 +25,7 @@ import { Migration20261121190000_privacy } from './migrations/Migration202611211
 import { Migration20261121210000_api_key_rate_limits } from './migrations/Migration20261121210000_api_key_rate_limits';
 import { Migration20261121220000_webhook_outbox_notify_rows } from './migrations/Migration20261121220000_webhook_outbox_notify_rows';
 import { Migration20261121230000_membership_term_idempotency } from './migrations/Migration20261121230000_membership_term_idempotency';
+import { Migration20261122010000_user_token_generation } from './migrations/Migration20261122010000_user_token_generation';
 import { Consent, DataExportRequest, ErasureRequest } from '../modules/privacy/privacy.entities';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from '../modules/ledger/ledger.entities';
 import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../modules/webhooks/webhook.entities';
@@ -57,6 +58,7 @@ export const migrationsList = [
   { name: 'Migration20261121210000_api_key_rate_limits', class: Migration20261121210000_api_key_rate_limits },
   { name: 'Migration20261121220000_webhook_outbox_notify_rows', class: Migration20261121220000_webhook_outbox_notify_rows },
   { name: 'Migration20261121230000_membership_term_idempotency', class: Migration20261121230000_membership_term_idempotency },
+  { name: 'Migration20261122010000_user_token_generation', class: Migration20261122010000_user_token_generation },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -1,8 +1,9 @@
 import { Kind, OperationDefinitionNode, parse } from 'graphql';
 
 /**
- * Root fields whose first statement also checks that the token's user exists
- * and is not deleted (PendingViewerUser): `groups` (listMyGroups reads the
+ * Root fields whose first statement also checks that the token's user exists,
+ * is not deleted and is still at the token's generation, i.e. the token was
+ * not revoked (PendingViewerUser): `groups` (listMyGroups reads the
  * user's row with the page) and `transactions` (the role check reads it with
  * the role). For an operation made of these only, the separate check
  * statement is skipped. Which fields are listed affects only how many

@@ -89,7 +89,7 @@ describe('PERSISTED_DOCUMENTS=console', () => {
     const user = await createUser(t);
     await t.query('update users set deleted_at = now() where id = $1', [user.id]);
     const answer = await send(t, { hash: SET_CONSENT.hash, query: '{ groups(first: 1) { totalCount } }', variables: { type: 'MARKETING', granted: true }, auth: user.token, from: 'console-header' });
-    expect(answer).toEqual({ status: 401, body: { errors: [{ message: 'This account no longer exists', extensions: { code: 'UNAUTHENTICATED' } }] } });
+    expect(answer).toEqual({ status: 401, body: { errors: [{ message: 'This access token is no longer valid (signed out, password changed or account deleted); sign in again', extensions: { code: 'UNAUTHENTICATED' } }] } });
     expect((await t.query('select count(*)::int as n from consents where user_id = $1', [user.id])).rows[0].n).toBe(0);
   });
 

@@ -90,13 +90,19 @@ export interface AccessTokenClaims {
   sub: string;
   iat: number;
   exp: number;
+  /**
+   * The user's token generation when the token was issued (users.token_generation). A sign-out
+   * or password change moves the user's generation on, and every token of an older one is refused.
+   * Tokens issued before the claim existed have none: they count as generation 0.
+   */
+  gen: number;
 }
 
 const base64urlJson = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-export function signAccessToken(userId: string, secret: string, ttlSeconds: number, now = Date.now()): { token: string; expiresAt: Date } {
+export function signAccessToken(userId: string, secret: string, ttlSeconds: number, now = Date.now(), generation = 0): { token: string; expiresAt: Date } {
   const iat = Math.floor(now / 1000);
-  const claims: AccessTokenClaims = { sub: userId, iat, exp: iat + ttlSeconds };
+  const claims: AccessTokenClaims = { sub: userId, iat, exp: iat + ttlSeconds, gen: generation };
   const signingInput = `${base64urlJson({ alg: 'HS256', typ: 'JWT' })}.${base64urlJson({ ...claims, typ: 'access' })}`;
   const signature = createHmac('sha256', secret).update(signingInput).digest('base64url');
   return { token: `${signingInput}.${signature}`, expiresAt: new Date(claims.exp * 1000) };
@@ -116,7 +122,10 @@ export function verifyAccessToken(token: string, secret: string, now = Date.now(
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<AccessTokenClaims> & { typ?: string };
     if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.exp !== 'number') return null;
     if (claims.exp * 1000 <= now) return null;
-    return { sub: claims.sub, iat: claims.iat ?? 0, exp: claims.exp };
+    const gen = claims.gen ?? 0;
+    // A signed token only ever carries a generation the server wrote; anything else is not ours.
+    if (typeof gen !== 'number' || !Number.isSafeInteger(gen) || gen < 0) return null;
+    return { sub: claims.sub, iat: claims.iat ?? 0, exp: claims.exp, gen };
   } catch {
     return null;
   }

@@ -105,7 +105,7 @@ const VIEWER_ROLES_SQL = `select group_id, role from members where user_id = ? a
 const FOLDED_VIEWER_ROLES_SQL = `select u.email, u.name, u.phone, u.must_change_password, m.group_id, m.role
    from users u
    left join members m on m.user_id = u.id and m.status = 'ACTIVE' and m.group_id = any(cast(? as uuid[]))
-  where u.id = ? and u.deleted_at is null`;
+  where u.id = ? and u.deleted_at is null and u.token_generation = ?`;
 
 /** Ids as one PostgreSQL array literal (knex would spread a JS array into a list of placeholders). */
 function uuidArray(ids: readonly string[]): string {
@@ -117,12 +117,13 @@ function uuidArray(ids: readonly string[]): string {
 /**
  * The viewer's roles and the viewer check in one statement, for a request
  * that left the check to its first statement (PendingViewerUser): one row per
- * matching membership, or one row with no membership, when the user exists
- * and is not deleted; no row when they are gone.
+ * matching membership, or one row with no membership, when the user exists,
+ * is not deleted and the token's generation is current; no row when they are
+ * gone or the token was revoked.
  */
 async function foldedViewerRoles(knex: Knex, user: PendingViewerUser, groupIds: readonly string[]): Promise<(Role | null)[]> {
   const { rows } = await knex
-    .raw<{ rows: ({ group_id: string | null; role: Role | null } & ViewerUserColumns)[] }>(FOLDED_VIEWER_ROLES_SQL, [uuidArray(groupIds), user.id])
+    .raw<{ rows: ({ group_id: string | null; role: Role | null } & ViewerUserColumns)[] }>(FOLDED_VIEWER_ROLES_SQL, [uuidArray(groupIds), user.id, user.tokenGeneration])
     .options(preparedAs(FOLDED_VIEWER_ROLES_SQL));
   if (rows.length === 0) {
     user.refuse();

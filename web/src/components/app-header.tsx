@@ -57,6 +57,7 @@ function DocsLink() {
 }
 
 export function AppHeader({ userName, showGroups }: Props) {
+  const { apiUrl, accessToken } = useApiAccess();
   return (
     <header className="app-header">
       <Link href="/" className="app-header__brand">
@@ -73,7 +74,8 @@ export function AppHeader({ userName, showGroups }: Props) {
           <span className="app-header__full">{userName}</span>
           <span className="app-header__short">Account</span>
         </Link>
-        <button type="button" className="button button--ghost" onClick={() => void signOut('/signin')}>
+        {/* Revokes the API token too: a copy of it (another browser, a script) stops working. */}
+        <button type="button" className="button button--ghost" onClick={() => void signOut('/signin', { apiUrl, accessToken })}>
           Sign out
         </button>
       </div>

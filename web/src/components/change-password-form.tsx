@@ -2,7 +2,8 @@
 
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
-import { signInWithPassword } from '@/lib/auth-client';
+import { signInWithPassword, signOut } from '@/lib/auth-client';
+import { endSessionInThisTab } from '@/lib/session-sync';
 import { ChangePasswordMutation } from '@/graphql/account';
 import { errorCode, errorMessage, fieldErrors } from '@/lib/graphql-errors';
 import { FormError, TextField } from './field';
@@ -38,9 +39,14 @@ export function ChangePasswordForm({ email }: { email: string }) {
       return;
     }
     setDone(true);
-    // Sign in again so the session carries a fresh token without the "must change" flag.
+    // The change revoked every token of the person, this tab's included: nothing more goes out with
+    // it (a refusal would sign out the session about to replace it). Sign in again so the session
+    // carries a fresh token without the "must change" flag.
+    endSessionInThisTab();
     const result = await signInWithPassword(email, newPassword, '/').catch(() => null);
-    window.location.assign(result?.ok ? '/' : '/signin');
+    if (result?.ok) window.location.assign('/');
+    // The session left holds the revoked token: end it, and sign in by hand.
+    else await signOut('/signin');
   }
 
   return (

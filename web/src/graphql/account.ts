@@ -9,6 +9,13 @@ export const ChangePasswordMutation = graphql(`
   }
 `);
 
+/** Revokes every API token of the person (the console's sign-out; see lib/auth-client.ts). */
+export const SignOutMutation = graphql(`
+  mutation SignOut {
+    signOut
+  }
+`);
+
 export const MyAccountQuery = graphql(`
   query MyAccount {
     me {

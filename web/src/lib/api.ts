@@ -16,9 +16,23 @@ export async function serverGraphql<TData, TVariables extends Record<string, unk
   accessToken?: string,
   timeoutMs = 15_000,
 ): Promise<ApiResult<TData>> {
+  return graphqlRequest(serverApiUrl(), document, variables, accessToken, timeoutMs);
+}
+
+/**
+ * One GraphQL request to the API at `apiUrl`, outside Apollo Client: from the console's server,
+ * or from the browser where Apollo's links must not see it (signing out, lib/auth-client.ts).
+ */
+export async function graphqlRequest<TData, TVariables extends Record<string, unknown>>(
+  apiUrl: string,
+  document: TypedDocumentNode<TData, TVariables>,
+  variables: TVariables,
+  accessToken: string | undefined,
+  timeoutMs: number,
+): Promise<ApiResult<TData>> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', [CONSOLE_CLIENT_HEADER]: CONSOLE_CLIENT_NAME };
   if (accessToken) headers.authorization = `Bearer ${accessToken}`;
-  const response = await fetch(serverApiUrl(), {
+  const response = await fetch(apiUrl, {
     method: 'POST',
     headers,
     // __typename as Apollo Client would ask for it, so results can seed the browser's cache. The hash

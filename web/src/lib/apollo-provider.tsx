@@ -11,7 +11,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { throwError } from 'rxjs';
 import { signOut } from './auth-client';
 import { announceHydrated } from './form-guard';
-import { sessionEnded, watchSession } from './session-sync';
+import { browserSessionToken, endSessionInThisTab, sessionEnded, watchSession } from './session-sync';
 import type { PublicConfig } from './config';
 import { hasReason, isUnauthenticated } from './graphql-errors';
 import { CONSOLE_CLIENT_HEADER, CONSOLE_CLIENT_NAME, persistedDocumentHash } from './persisted-documents';
@@ -65,17 +65,23 @@ function createCache(): InMemoryCache {
           myNotifications: cursorList(['unreadOnly']),
         },
       },
+      // A group's settings have no id of their own: the dues page reads a few billing fields, the
+      // settings page all of them. Merged, neither answer wipes the fields the other one read.
+      BillingSettings: { merge: true },
+      MembershipFees: { merge: true },
+      PaymentSettings: { merge: true },
     },
   });
 }
 
-/** For the few calls that are not GraphQL (printable receipts on the REST sidecar). */
+/** For the few calls that are not Apollo's (printable receipts on the REST sidecar, revoking the token on sign-out). */
 export interface ApiAccess {
   apiOrigin: string;
+  apiUrl: string;
   accessToken: string | undefined;
 }
 
-const ApiAccessContext = createContext<ApiAccess>({ apiOrigin: '', accessToken: undefined });
+const ApiAccessContext = createContext<ApiAccess>({ apiOrigin: '', apiUrl: '', accessToken: undefined });
 
 export function useApiAccess(): ApiAccess {
   return useContext(ApiAccessContext);
@@ -83,11 +89,26 @@ export function useApiAccess(): ApiAccess {
 
 let signingOut = false;
 
-/** The API no longer accepts our token (expired or revoked): back to the sign-in page, once. */
-function endSession(): void {
-  if (signingOut) return;
+/**
+ * The API no longer accepts our token (expired, or revoked: signed out elsewhere, password
+ * changed): back to the sign-in page, once. Not while this tab's session is already over (it
+ * is signing out, or following a new session), and not when the browser already holds another
+ * session (signed in again in another tab, as after a password change): signing out would end
+ * that one too, so the tab reloads with it instead.
+ */
+function endSession(rejectedToken: string): void {
+  if (signingOut || sessionEnded()) return;
   signingOut = true;
-  void signOut('/signin?error=SessionExpired');
+  void browserSessionToken().then((current) => {
+    if (sessionEnded()) return;
+    if (current && current !== rejectedToken) {
+      endSessionInThisTab();
+      window.location.reload();
+      return;
+    }
+    // The API refused the token: nothing to revoke.
+    void signOut('/signin?error=SessionExpired');
+  });
 }
 
 // graphql-ws closes with 4401/4403 when the connection's token is refused; retrying with the
@@ -114,7 +135,7 @@ function createApolloClient(config: PublicConfig, accessToken: string | undefine
   );
 
   const signOutWhenTokenRejected = new ErrorLink(({ error }) => {
-    if (accessToken && isUnauthenticated(error)) endSession();
+    if (accessToken && isUnauthenticated(error)) endSession(accessToken);
   });
 
   const transport = ws
@@ -157,7 +178,7 @@ export function Providers({ config, accessToken, locale, initialGroups, children
       shouldRetry: (event) => !isAuthClose(event),
       on: {
         closed: (event) => {
-          if (isAuthClose(event)) endSession();
+          if (isAuthClose(event)) endSession(accessToken);
         },
       },
     });
@@ -209,7 +230,7 @@ export function Providers({ config, accessToken, locale, initialGroups, children
   }, [accessToken, client, ws]);
 
   const apiAccess = useMemo<ApiAccess>(
-    () => ({ apiOrigin: new URL(config.apiUrl).origin, accessToken }),
+    () => ({ apiOrigin: new URL(config.apiUrl).origin, apiUrl: config.apiUrl, accessToken }),
     [config.apiUrl, accessToken],
   );
 

@@ -5,9 +5,13 @@
 // (providers, csrf, callback, session); this needs one once the CSRF token is prefetched.
 // It speaks next-auth 4's documented REST interface under /api/auth.
 
+import { SignOutMutation } from '@/graphql/account';
+import { graphqlRequest } from './api';
 import { broadcastSessionChange, endSessionInThisTab } from './session-sync';
 
 const BASE = '/api/auth';
+/** How long signing out waits for the API to revoke the token before it goes on without it. */
+const REVOKE_TIMEOUT_MS = 3_000;
 
 let csrfPromise: Promise<string> | null = null;
 
@@ -57,14 +61,37 @@ export async function signInWithGoogle(callbackUrl: string): Promise<void> {
   window.location.assign(url ? url.toString() : '/signin?error=SignInFailed');
 }
 
+/** The session's API token, to revoke on sign-out, and the API that issued it. */
+export interface ApiToken {
+  apiUrl: string;
+  accessToken: string | undefined;
+}
+
 /**
- * Ends the session in every tab: next-auth clears its cookie; this tab stops sending the API
- * token at once and the others drop theirs on the broadcast (see session-sync.ts). The API
- * token itself stays valid until it expires: the API has no way to revoke it.
+ * Asks the API to revoke every token of the person (its signOut mutation): a copy of the token,
+ * kept by a script or left in another browser, stops working too. Best effort: if the API is
+ * slow or unreachable, signing out here goes on without it, and the token expires on its own.
  */
-export async function signOut(callbackUrl = '/signin'): Promise<void> {
+async function revokeApiToken({ apiUrl, accessToken }: ApiToken): Promise<void> {
+  if (!accessToken) return;
+  try {
+    await graphqlRequest(apiUrl, SignOutMutation, {}, accessToken, REVOKE_TIMEOUT_MS);
+  } catch {
+    // Offline, timed out or refused (the token was already revoked or expired): nothing to undo.
+  }
+}
+
+/**
+ * Ends the session in every tab: the API revokes the token when `apiToken` is given (every
+ * token of the person, so every browser and script signed in as them is signed out), next-auth
+ * clears its cookie, this tab stops sending the API token at once and the others drop theirs
+ * on the broadcast (see session-sync.ts). Leave `apiToken` out when the API has already
+ * refused the token or the account is gone: there is nothing left to revoke.
+ */
+export async function signOut(callbackUrl = '/signin', apiToken?: ApiToken): Promise<void> {
   endSessionInThisTab();
   try {
+    if (apiToken) await revokeApiToken(apiToken);
     await post('/signout', { callbackUrl });
   } finally {
     // After the cookie is gone, so the other tabs' way to the sign-in page is not sent back.

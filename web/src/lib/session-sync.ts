@@ -4,7 +4,8 @@
  * One session for every tab of the browser. The console's API token lives in each tab's memory
  * (Apollo's headers, the subscription socket), while the session itself is next-auth's cookie: a
  * tab would go on acting with the token of a session that was ended in another tab, or whose
- * cookie was cleared, until the token expired (up to an hour; the API cannot revoke it).
+ * cookie was cleared, until the API refused the token (signing out revokes it, but only when the
+ * API could be reached) or it expired (up to an hour).
  *
  * next-auth 4's own client (next-auth/react, not used here: see auth-client.ts) tells the other
  * tabs through a localStorage key, 'nextauth.message', and re-reads the session when a tab comes
@@ -52,6 +53,21 @@ function parseMessage(value: string | null): SessionMessage | null {
   }
 }
 
+/**
+ * The API token of the session the browser holds now (next-auth's cookie): null when there is
+ * none (signed out, cookie cleared, expired), undefined when it could not be read (offline).
+ */
+export async function browserSessionToken(): Promise<string | null | undefined> {
+  try {
+    const response = await fetch('/api/auth/session', { cache: 'no-store', credentials: 'same-origin' });
+    if (!response.ok) return undefined;
+    const session = (await response.json()) as { accessToken?: string } | null;
+    return session?.accessToken ?? null;
+  } catch {
+    return undefined;
+  }
+}
+
 type SessionChange = 'ended' | 'replaced';
 
 /**
@@ -71,14 +87,12 @@ export function watchSession(accessToken: string, onChange: (change: SessionChan
 
   function check(): void {
     if (ended || checking) return;
-    checking = fetch('/api/auth/session', { cache: 'no-store', credentials: 'same-origin' })
-      .then(async (response) => {
-        if (!response.ok) return;
-        const session = (await response.json()) as { accessToken?: string } | null;
-        if (!session?.accessToken) finish('ended');
-        else if (session.accessToken !== accessToken) finish('replaced');
+    checking = browserSessionToken()
+      .then((current) => {
+        if (current === undefined) return;
+        if (current === null) finish('ended');
+        else if (current !== accessToken) finish('replaced');
       })
-      .catch(() => undefined)
       .finally(() => {
         checking = null;
       });

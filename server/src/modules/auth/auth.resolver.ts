@@ -44,13 +44,27 @@ export class AuthResolver {
     return auth.signIn(ctx, email, password);
   }
 
-  @Mutation(() => UserType, { description: 'The signed-in person (not an API key) sets a new password and clears mustChangePassword' })
+  @Mutation(() => UserType, {
+    description:
+      'The signed-in person (not an API key) sets a new password and clears mustChangePassword. ' +
+      "Every access token of the person stops working, the caller's included (as after signOut): sign in again with the new password.",
+  })
   async changePassword(
     @Ctx() ctx: GraphQLContext,
     @Arg('currentPassword', { description: 'The password in use now; if wrong, BAD_USER_INPUT on currentPassword' }) currentPassword: string,
     @Arg('newPassword', { description: '10 to 200 characters, different from the current one' }) newPassword: string,
   ): Promise<User> {
     return auth.changePassword(ctx, currentPassword, newPassword);
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Signs the person out everywhere: every access token issued to them until now (this one included, in every browser and script) ' +
+      'is refused from the next request on with UNAUTHENTICATED (HTTP 401; over graphql-ws a new connection or subscribe is closed with 4403). ' +
+      'Returns true; sign in again for a new token. An API key gets FORBIDDEN with reason API_KEY_CANNOT_SIGN_OUT: a group admin revokes a key with revokeApiKey.',
+  })
+  async signOut(@Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return auth.signOut(ctx);
   }
 }
 

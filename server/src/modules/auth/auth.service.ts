@@ -1,4 +1,4 @@
-import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import { raw, type EntityManager, type Knex } from '@mikro-orm/postgresql';
 import type { CofferConfig } from '../../config';
 import { preparedAs } from '../../db/prepared-statements';
 import {
@@ -34,7 +34,7 @@ export interface SignInResult {
 }
 
 function issueToken(config: CofferConfig, user: User): SignInResult {
-  const { token, expiresAt } = signAccessToken(user.id, config.jwtSecret, config.accessTokenTtlSeconds);
+  const { token, expiresAt } = signAccessToken(user.id, config.jwtSecret, config.accessTokenTtlSeconds, Date.now(), user.tokenGeneration);
   return { accessToken: token, expiresAt, user };
 }
 
@@ -81,6 +81,11 @@ export async function signInFederated(ctx: ServiceContext, emailInput: string): 
   return issueToken(ctx.config, user);
 }
 
+/**
+ * Also revokes every access token of the person, the caller's included: tokens live
+ * an hour, and one copied before the change must not outlast it. The console signs
+ * in again with the new password; a script does the same.
+ */
 export async function changePassword(ctx: ServiceContext, currentPassword: string, newPassword: string): Promise<User> {
   const viewer = requireUser(ctx);
   const validator = new FieldValidator()
@@ -96,9 +101,30 @@ export async function changePassword(ctx: ServiceContext, currentPassword: strin
   }
   user.passwordHash = await hashPassword(newPassword);
   user.mustChangePassword = false;
+  // Incremented in SQL, in the flush's one UPDATE: a concurrent signOut is never lost.
+  user.tokenGeneration = raw('token_generation + 1');
   recordActivity(ctx, { groupId: null, action: 'user.change-password', entityType: 'User', entityId: user.id });
   await ctx.em.flush();
   return user;
+}
+
+/**
+ * Signs the person out everywhere: moves their token generation on, so every
+ * access token issued to them so far (the caller's included) is refused from
+ * the next request on. API keys have their own revocation (revokeApiKey).
+ */
+export async function signOut(ctx: ServiceContext): Promise<true> {
+  if (ctx.viewer.kind === 'apiKey') {
+    throw new DomainError(ErrorCode.FORBIDDEN, 'An API key cannot sign out; a group admin revokes it with revokeApiKey', { reason: 'API_KEY_CANNOT_SIGN_OUT' });
+  }
+  const viewer = requireUser(ctx);
+  // No read first: the request's viewer check has just found the user. The UPDATE and the
+  // activity entry go in one flush (one transaction); concurrent sign-outs each add one.
+  const user = ctx.em.getReference(User, viewer.id);
+  user.tokenGeneration = raw('token_generation + 1');
+  recordActivity(ctx, { groupId: null, action: 'user.sign-out', entityType: 'User', entityId: viewer.id });
+  await ctx.em.flush();
+  return true;
 }
 
 /** Last-used times are written at most once a minute per key: not a write per request. */
@@ -137,20 +163,20 @@ export interface ViewerSources {
 
 type ViewerUserRow = { id: string } & ViewerUserColumns;
 
-const VIEWER_USER_SQL = 'select id, email, name, phone, must_change_password from users where id = ? and deleted_at is null';
+const VIEWER_USER_SQL = 'select id, email, name, phone, must_change_password from users where id = ? and deleted_at is null and token_generation = ?';
 
-/** The user a verified token names, if it exists and is not deleted. */
-async function findViewerUser(knex: Knex, id: string): Promise<ViewerUser | null> {
-  const { rows } = await knex.raw<{ rows: ViewerUserRow[] }>(VIEWER_USER_SQL, [id]).options(preparedAs(VIEWER_USER_SQL));
+/** The user a verified token names, if it exists, is not deleted and the token's generation is still theirs. */
+async function findViewerUser(knex: Knex, id: string, tokenGeneration: number): Promise<ViewerUser | null> {
+  const { rows } = await knex.raw<{ rows: ViewerUserRow[] }>(VIEWER_USER_SQL, [id, tokenGeneration]).options(preparedAs(VIEWER_USER_SQL));
   const row = rows[0];
   if (!row) return null;
-  return { id: row.id, ...viewerUserFields(row) };
+  return { id: row.id, tokenGeneration, ...viewerUserFields(row) };
 }
 
 /** Runs the viewer check a request's statements did not fold in (see PendingViewerUser). */
 export async function checkPendingViewerUser(knex: Knex, user: PendingViewerUser): Promise<void> {
   if (!user.pending) return;
-  const found = await findViewerUser(knex, user.id);
+  const found = await findViewerUser(knex, user.id, user.tokenGeneration);
   if (found) user.confirm(found);
   else user.refuse();
 }
@@ -194,8 +220,8 @@ export async function resolveViewer(sources: ViewerSources, config: CofferConfig
   }
   const claims = verifyAccessToken(credential, config.jwtSecret);
   if (!claims) throw unauthenticated('Invalid or expired access token');
-  if (options.deferUserCheck) return { kind: 'user', user: new PendingViewerUser(claims.sub) };
-  const user = await findViewerUser(sources.knex, claims.sub);
+  if (options.deferUserCheck) return { kind: 'user', user: new PendingViewerUser(claims.sub, claims.gen) };
+  const user = await findViewerUser(sources.knex, claims.sub, claims.gen);
   if (!user) throw viewerUserGone();
   return { kind: 'user', user };
 }

@@ -2,7 +2,7 @@ import { Entity, Property, Unique } from '@mikro-orm/core';
 import { BaseEntity } from '../../shared/base.entity';
 
 @Entity({ tableName: 'users' })
-export class User extends BaseEntity<'mustChangePassword' | 'deletedAt' | 'phone' | 'language' | 'displayCurrency' | 'notificationPreferences'> {
+export class User extends BaseEntity<'mustChangePassword' | 'deletedAt' | 'phone' | 'language' | 'displayCurrency' | 'notificationPreferences' | 'tokenGeneration'> {
   /** Stored lower-cased so uniqueness is case-insensitive. */
   @Property({ type: 'string', length: 320 })
   @Unique()
@@ -34,4 +34,12 @@ export class User extends BaseEntity<'mustChangePassword' | 'deletedAt' | 'phone
 
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   deletedAt: Date | null = null;
+
+  /**
+   * Carried in every access token as its `gen` claim; a token whose claim is not the current value
+   * is refused. signOut and changePassword move it on (in SQL, `token_generation + 1`), which
+   * revokes every token issued before, with no clock involved.
+   */
+  @Property({ type: 'integer', default: 0 })
+  tokenGeneration: number = 0;
 }

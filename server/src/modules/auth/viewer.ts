@@ -6,11 +6,12 @@ import type { User } from './user.entity';
 /**
  * The signed-in person as a request sees them: a plain row read by
  * `resolveViewer`, not a managed entity. A service that changes the user
- * (changePassword) loads the entity itself.
+ * (changePassword) loads the entity itself. `tokenGeneration` is the
+ * generation of the request's token, which the check found current.
  */
-export type ViewerUser = Pick<User, 'id' | 'email' | 'name' | 'phone' | 'mustChangePassword'>;
+export type ViewerUser = Pick<User, 'id' | 'email' | 'name' | 'phone' | 'mustChangePassword' | 'tokenGeneration'>;
 
-type ViewerUserFields = Omit<ViewerUser, 'id'>;
+type ViewerUserFields = Omit<ViewerUser, 'id' | 'tokenGeneration'>;
 
 /** The `users` columns a statement that checks the viewer reads. */
 export interface ViewerUserColumns {
@@ -24,24 +25,32 @@ export function viewerUserFields(row: ViewerUserColumns): ViewerUserFields {
   return { email: row.email, name: row.name, phone: row.phone, mustChangePassword: row.must_change_password };
 }
 
-/** The answer to a token whose user is gone (deleted or erased), wherever that is found out. */
+/**
+ * The answer to a token whose user is gone (deleted or erased) or that was revoked (signed out,
+ * password changed: its generation is no longer the user's), wherever that is found out. One
+ * answer for both: the check is one condition, and a revoked token learns nothing more.
+ */
 export function viewerUserGone(): DomainError {
-  return unauthenticated('This account no longer exists');
+  return unauthenticated('This access token is no longer valid (signed out, password changed or account deleted); sign in again');
 }
 
 /**
- * A token user whose "exists and is not deleted" check has not run yet: for
- * the read-only operations that fold that check into their first statement
- * (graphql/folded-user-check.ts). That statement confirms the user (and
- * fills in the row) or refuses them; if none does, the HTTP handler runs the
- * check itself before anything is sent. The row's fields throw until then:
- * nothing can read a placeholder.
+ * A token user whose "exists, is not deleted and the token's generation is
+ * current" check has not run yet: for the read-only operations that fold that
+ * check into their first statement (graphql/folded-user-check.ts). That
+ * statement confirms the user (and fills in the row) or refuses them; if none
+ * does, the HTTP handler runs the check itself before anything is sent. The
+ * row's fields throw until then: nothing can read a placeholder. The id and
+ * the generation come from the token, so a statement can use them.
  */
 export class PendingViewerUser implements ViewerUser {
   private fields: ViewerUserFields | undefined;
   private outcome: 'pending' | 'confirmed' | 'refused' = 'pending';
 
-  constructor(readonly id: string) {}
+  constructor(
+    readonly id: string,
+    readonly tokenGeneration: number,
+  ) {}
 
   get pending(): boolean {
     return this.outcome === 'pending';
@@ -51,14 +60,14 @@ export class PendingViewerUser implements ViewerUser {
     return this.outcome === 'refused';
   }
 
-  /** The statement found the user, not deleted. */
+  /** The statement found the user, not deleted, at the token's generation. */
   confirm(fields: ViewerUserFields): void {
     if (this.outcome === 'refused') return;
     this.fields = fields;
     this.outcome = 'confirmed';
   }
 
-  /** The statement found no such user, or a deleted one: the request is answered 401. */
+  /** The statement found no such user, a deleted one, or another generation: the request is answered 401. */
   refuse(): void {
     this.outcome = 'refused';
   }

@@ -320,8 +320,8 @@ export async function listMyGroups(ctx: ServiceContext, request: PageRequest): P
     return toPage(after ? [] : [group], size, groupCursor, 1, after);
   }
   if (viewer.kind !== 'user') throw forbidden();
-  // One statement: the viewer's row (the "exists and is not deleted" check, which a request may have
-  // left to this statement: PendingViewerUser), their total, and the page of their groups with roles
+  // One statement: the viewer's row (the "exists, is not deleted and the token's generation is current"
+  // check, which a request may have left to this statement: PendingViewerUser), their total, and the page of their groups with roles
   // and member counts. A user with no group (or a page past the end) still gets one row, with no group.
   // Named bindings (:name) in knex.raw: casts are spelled cast(… as …) because `::` would read as one.
   const sql = `select u.email, u.name as viewer_name, u.phone, u.must_change_password,
@@ -338,10 +338,15 @@ export async function listMyGroups(ctx: ServiceContext, request: PageRequest): P
           order by g.created_at, g.id
           limit :limit
        ) p on true
-      where u.id = :userId and u.deleted_at is null
+      where u.id = :userId and u.deleted_at is null and u.token_generation = :tokenGeneration
       order by p.created_at, p.id`;
   const result = await knexOf(ctx)
-    .raw<{ rows: (MyGroupRow & ViewerUserColumns)[] }>(sql, { userId: viewer.user.id, limit: size + 1, ...(after ? { afterSort: after.sort, afterId: after.id } : {}) })
+    .raw<{ rows: (MyGroupRow & ViewerUserColumns)[] }>(sql, {
+      userId: viewer.user.id,
+      tokenGeneration: viewer.user.tokenGeneration,
+      limit: size + 1,
+      ...(after ? { afterSort: after.sort, afterId: after.id } : {}),
+    })
     .options(preparedAs(sql));
   const pending = pendingViewerUser(viewer);
   const first = result.rows[0];

@@ -387,7 +387,7 @@ describe('a deleted account whose access token has not expired', () => {
       const answers = await Promise.all(operations.map(([query, variables]) => t.gql(query, variables, token)));
       for (const answer of answers) {
         expect(answer.status).toBe(401);
-        expect(answer).toEqual({ status: 401, errors: [{ message: 'This account no longer exists', extensions: { code: 'UNAUTHENTICATED' } }] });
+        expect(answer).toEqual({ status: 401, errors: [{ message: 'This access token is no longer valid (signed out, password changed or account deleted); sign in again', extensions: { code: 'UNAUTHENTICATED' } }] });
       }
     }
   });
