@@ -8,7 +8,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError, GraphQLSchema, parse, specifiedRules, validate, getOperationAST, getVariableValues, DocumentNode, ExecutionResult, FormattedExecutionResult } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { CofferConfig } from './config';
 import { initOrm, migrate } from './db/orm';
 import { cofferJobs } from './jobs/job-list';
@@ -19,6 +19,7 @@ import { closeTransports } from './modules/notifications/notification-channels';
 import { createRequestContext, GraphQLContext } from './graphql/context';
 import { foldsUserCheck, operationFolds } from './graphql/folded-user-check';
 import { checkPendingViewerUser } from './modules/auth/auth.service';
+import { credentialKeyOf, CREDENTIALS_REVOKED_TOPIC } from './modules/auth/credential-revocation';
 import { PendingViewerUser, viewerUserGone } from './modules/auth/viewer';
 import { domainErrorExtensions, formatPublicError, publicGraphQLError, requestError } from './graphql/errors';
 import { buildCofferSchema } from './graphql/schema';
@@ -34,7 +35,7 @@ import { startRemittances } from './modules/remittances/remittance.runtime';
 import { verifyAccessToken } from './shared/crypto';
 import { graphQLRequestNulError, jsonMayHoldNul } from './shared/nul-character';
 import { DomainError, ErrorCode, httpStatusFor } from './shared/domain-error';
-import { EventBus, PostgresEventBus, RedisEventBus } from './shared/event-bus';
+import { CofferEvent, EventBus, PostgresEventBus, RedisEventBus } from './shared/event-bus';
 import { consoleLogger, describeError, Logger } from './shared/logger';
 import { startInboundWebhookProcessor } from './modules/payments/inbound-webhook-processor';
 import { startWebhookDispatcher } from './modules/webhooks/webhook-dispatcher';
@@ -368,7 +369,36 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
   // No per-message compression (ws's default, stated on purpose): it would deflate every frame once per
   // socket, so one event to a thousand admins would be compressed a thousand times.
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.bodyLimitBytes, perMessageDeflate: false });
-  type SocketExtra = { authorization?: string; expiryTimer?: NodeJS.Timeout; fromConsole?: boolean };
+  type SocketExtra = { authorization?: string; expiryTimer?: NodeJS.Timeout; fromConsole?: boolean; revocations?: AsyncIterableIterator<CofferEvent> };
+  /** Whether the socket's credential still names someone (a revocation event made it check). */
+  const credentialStillValid = async (authorization: string): Promise<boolean> => {
+    try {
+      return (await createRequestContext(contextDeps, authorization)).viewer.kind !== 'anonymous';
+    } catch (error) {
+      // Past an API key's rate limit the key is still the key: only a refusal of the credential counts.
+      if (error instanceof ApiKeyRateLimitedError) return true;
+      if (error instanceof DomainError) return false;
+      throw error;
+    }
+  };
+  /**
+   * Closes the socket (4403) when its credential is revoked: a sign-out, a password change, an
+   * erasure or an API key's revocation, on any instance (credential-revocation.ts). Without this,
+   * subscriptions already running would go on until the token expired, or for ever with a key.
+   */
+  const closeOnRevocation = (extra: SocketExtra & { socket: WebSocket }, key: string, authorization: string): void => {
+    // Closed while its credential was being checked: onClose has run, and nothing may be left listening.
+    if (extra.socket.readyState !== WebSocket.OPEN) return;
+    const revocations = events.subscribe(CREDENTIALS_REVOKED_TOPIC, key);
+    extra.revocations = revocations;
+    void (async () => {
+      for await (const _revocation of revocations) {
+        if (await credentialStillValid(authorization)) continue; // say, a new sign-in's socket after an older token's sign-out
+        extra.socket.close(CloseCode.Forbidden, 'Access revoked');
+        return;
+      }
+    })().catch(logError);
+  };
   const publicResult = (result: ExecutionResult): ExecutionResult | FormattedExecutionResult =>
     result.errors?.length ? { ...result, errors: result.errors.map((error) => publicGraphQLError(error, logError)) } : result;
   const sharedSubscriptions = createSharedSubscriptions({
@@ -385,9 +415,11 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const authorization = typeof raw === 'string' ? raw : undefined;
         if (!authorization) return false;
+        let credentialKey: string | undefined;
         try {
           const viewer = (await createRequestContext(contextDeps, authorization)).viewer;
           if (viewer.kind === 'anonymous') return false;
+          credentialKey = credentialKeyOf(viewer);
         } catch (error) {
           // An API key past its limit may not open a socket either; the reason says when to retry.
           if (error instanceof ApiKeyRateLimitedError) ctx.extra.socket.close(RATE_LIMITED_CLOSE_CODE, `Rate limited; retry in ${error.state.resetSeconds} s`);
@@ -402,6 +434,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
           ctx.extra.expiryTimer = setTimeout(() => socket.close(CloseCode.Forbidden, 'Access token expired'), Math.max(claims.exp * 1000 - Date.now(), 0));
           ctx.extra.expiryTimer.unref();
         }
+        if (credentialKey) closeOnRevocation(ctx.extra, credentialKey, authorization);
         return true;
       },
       // Checked again on every subscribe: tokens expire and keys get revoked while sockets stay open.
@@ -456,6 +489,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
       onComplete: (ctx, id) => liveSubscriptions.closed(ctx.extra, id),
       onClose: (ctx) => {
         clearTimeout(ctx.extra.expiryTimer);
+        void ctx.extra.revocations?.return?.();
         liveSubscriptions.socketClosed(ctx.extra);
       },
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => publicGraphQLError(error, logError)),

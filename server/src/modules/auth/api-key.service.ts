@@ -1,3 +1,4 @@
+import { announceRevokedCredentials, apiKeyCredentialKey } from './credential-revocation';
 import { randomBytes } from 'node:crypto';
 import { notFound } from '../../shared/domain-error';
 import { randomToken, sha256Hex } from '../../shared/crypto';
@@ -52,6 +53,8 @@ export async function revokeApiKey(ctx: ServiceContext, id: string): Promise<Api
     apiKey.revokedAt = new Date();
     recordActivity(ctx, { groupId: apiKey.group.id, action: 'api-key.revoke', entityType: 'ApiKey', entityId: apiKey.id, after: { revokedAt: apiKey.revokedAt.toISOString() } });
     await ctx.em.flush();
+    // Sockets opened with the key hear it and close (credential-revocation.ts).
+    await announceRevokedCredentials(ctx.events, [apiKeyCredentialKey(apiKey.id)]);
   }
   return apiKey;
 }

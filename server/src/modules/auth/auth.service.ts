@@ -1,3 +1,4 @@
+import { announceRevokedCredentials, userCredentialKey } from './credential-revocation';
 import { raw, type EntityManager, type Knex } from '@mikro-orm/postgresql';
 import type { CofferConfig } from '../../config';
 import { preparedAs } from '../../db/prepared-statements';
@@ -105,6 +106,7 @@ export async function changePassword(ctx: ServiceContext, currentPassword: strin
   user.tokenGeneration = raw('token_generation + 1');
   recordActivity(ctx, { groupId: null, action: 'user.change-password', entityType: 'User', entityId: user.id });
   await ctx.em.flush();
+  await announceRevokedCredentials(ctx.events, [userCredentialKey(user.id)]);
   return user;
 }
 
@@ -124,6 +126,8 @@ export async function signOut(ctx: ServiceContext): Promise<true> {
   user.tokenGeneration = raw('token_generation + 1');
   recordActivity(ctx, { groupId: null, action: 'user.sign-out', entityType: 'User', entityId: viewer.id });
   await ctx.em.flush();
+  // Open sockets hear it and close (credential-revocation.ts).
+  await announceRevokedCredentials(ctx.events, [userCredentialKey(viewer.id)]);
   return true;
 }
 

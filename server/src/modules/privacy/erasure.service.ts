@@ -1,3 +1,4 @@
+import { announceRevokedCredentials, apiKeyCredentialKey, userCredentialKey } from '../auth/credential-revocation';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { conflict, unauthenticated } from '../../shared/domain-error';
@@ -150,7 +151,7 @@ export interface ErasureOutcome {
  */
 export async function deleteMyAccount(ctx: ServiceContext, confirmation: string): Promise<ErasureOutcome> {
   const viewer = requireUser(ctx);
-  return ctx.em.transactional(async (em) => {
+  const outcome = await ctx.em.transactional(async (em) => {
     const user = await em.findOne(User, { id: viewer.id, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!user) throw unauthenticated('This account no longer exists');
     new FieldValidator().check('confirmation', normalizeEmail(confirmation) === user.email, "Type your account's e-mail address to confirm").throwIfInvalid();
@@ -182,7 +183,10 @@ export async function deleteMyAccount(ctx: ServiceContext, confirmation: string)
       [...emails, ...phones],
     );
     await em.execute(`delete from sign_in_failures where email = ?`, [user.email]);
-    await em.execute(`update api_keys set revoked_at = ?, updated_at = ? where created_by_id = ? and revoked_at is null`, [now, now, user.id]);
+    const revokedKeys: { id: string }[] = await em.execute(
+      `update api_keys set revoked_at = ?, updated_at = ? where created_by_id = ? and revoked_at is null returning id`,
+      [now, now, user.id],
+    );
 
     for (const member of members) {
       const wasActive = member.status === MemberStatus.ACTIVE;
@@ -218,6 +222,9 @@ export async function deleteMyAccount(ctx: ServiceContext, confirmation: string)
     });
     em.persist(request);
     recordActivity({ ...ctx, em }, { groupId: null, action: 'user.erase', entityType: 'User', entityId: user.id, after: { erasureRequestId: request.id } });
-    return { request, scrubbedSnapshots };
+    return { request, scrubbedSnapshots, revokedKeyIds: revokedKeys.map((key) => key.id) };
   });
+  // Sockets opened with the account's tokens or its keys hear it and close (credential-revocation.ts).
+  await announceRevokedCredentials(ctx.events, [userCredentialKey(viewer.id), ...outcome.revokedKeyIds.map(apiKeyCredentialKey)]);
+  return { request: outcome.request, scrubbedSnapshots: outcome.scrubbedSnapshots };
 }
