@@ -89,6 +89,12 @@ export function useApiAccess(): ApiAccess {
 
 let signingOut = false;
 
+/** The sign-in page, which says the session has ended, and brings the person back here after signing in. */
+function sessionExpiredSignInUrl(): string {
+  const here = `${window.location.pathname}${window.location.search}`;
+  return `/signin?error=SessionExpired&callbackUrl=${encodeURIComponent(here)}`;
+}
+
 /**
  * The API no longer accepts our token (expired, or revoked: signed out elsewhere, password
  * changed): back to the sign-in page, once. Not while this tab's session is already over (it
@@ -107,7 +113,7 @@ function endSession(rejectedToken: string): void {
       return;
     }
     // The API refused the token: nothing to revoke.
-    void signOut('/signin?error=SessionExpired');
+    void signOut(sessionExpiredSignInUrl());
   });
 }
 
@@ -223,9 +229,7 @@ export function Providers({ config, accessToken, locale, initialGroups, children
         window.location.reload();
         return;
       }
-      // Back to the sign-in page, which says the session has ended, then back here after signing in.
-      const here = `${window.location.pathname}${window.location.search}`;
-      window.location.replace(`/signin?error=SessionExpired&callbackUrl=${encodeURIComponent(here)}`);
+      window.location.replace(sessionExpiredSignInUrl());
     });
   }, [accessToken, client, ws]);
 
