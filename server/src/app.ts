@@ -33,7 +33,7 @@ import { BodyTooLargeError, readBody, RequestAbortedError, sendJson } from './re
 import { handleRest } from './rest/router';
 import { startRemittances } from './modules/remittances/remittance.runtime';
 import { verifyAccessToken } from './shared/crypto';
-import { graphQLRequestNulError, jsonMayHoldNul } from './shared/nul-character';
+import { graphQLRequestTextError, jsonMayHoldUnstorableText } from './shared/storable-text';
 import { DomainError, ErrorCode, httpStatusFor } from './shared/domain-error';
 import { CofferEvent, EventBus, PostgresEventBus, RedisEventBus } from './shared/event-bus';
 import { consoleLogger, describeError, Logger } from './shared/logger';
@@ -263,11 +263,11 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
           graphQLErrorResponse(res, 400, ErrorCode.BAD_USER_INPUT, 'Body is not valid JSON', { reason: 'INVALID_JSON' });
           return;
         }
-        // A NUL would fail at the database as an internal error: refused here, as the client's (shared/nul-character.ts).
-        if (jsonMayHoldNul(raw)) {
-          const nul = (Array.isArray(body) ? body : [body]).map((item) => (item && typeof item === 'object' ? graphQLRequestNulError(item) : undefined)).find(Boolean);
-          if (nul) {
-            domainErrorResponse(res, httpStatusFor[nul.code], nul);
+        // A NUL or a lone surrogate would fail at the database as an internal error: refused here, as the client's (shared/storable-text.ts).
+        if (jsonMayHoldUnstorableText(raw)) {
+          const unstorable = (Array.isArray(body) ? body : [body]).map((item) => (item && typeof item === 'object' ? graphQLRequestTextError(item) : undefined)).find(Boolean);
+          if (unstorable) {
+            domainErrorResponse(res, httpStatusFor[unstorable.code], unstorable);
             return;
           }
         }
@@ -300,6 +300,7 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         extensions = undefined; // Apollo answers the malformed parameter itself
       }
       const query = params.get('query') ?? undefined;
+      // A raw NUL arrives as %00; a lone surrogate only as a `\u` escape in a JSON parameter (percent-encoded invalid UTF-8 decodes to U+FFFD).
       if (urlSearch.includes('%00') || /%5Cu|\\u/i.test(urlSearch)) {
         let variables: unknown;
         try {
@@ -307,9 +308,9 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         } catch {
           variables = undefined; // Apollo answers the malformed parameter itself
         }
-        const nul = graphQLRequestNulError({ query, variables, operationName: params.get('operationName') ?? undefined, extensions });
-        if (nul) {
-          domainErrorResponse(res, httpStatusFor[nul.code], nul);
+        const unstorable = graphQLRequestTextError({ query, variables, operationName: params.get('operationName') ?? undefined, extensions });
+        if (unstorable) {
+          domainErrorResponse(res, httpStatusFor[unstorable.code], unstorable);
           return;
         }
       }
@@ -455,8 +456,9 @@ export async function startCoffer(options: StartOptions): Promise<CofferServer> 
         const resolved = resolvePersistedDocument(persistedDocuments, { query: payload.query, extensions: payload.extensions }, enforcePersisted);
         if ('error' in resolved) return [new GraphQLError(resolved.error.message, { extensions: domainErrorExtensions(resolved.error) })];
         const query = typeof resolved.query === 'string' ? resolved.query : '';
-        const nul = graphQLRequestNulError({ query, variables: payload.variables, operationName: payload.operationName, extensions: payload.extensions });
-        if (nul) return [new GraphQLError(nul.message, { extensions: domainErrorExtensions(nul) })];
+        // A NUL or a lone surrogate (a `\u` escape in the message's JSON) would fail at the database (shared/storable-text.ts).
+        const unstorable = graphQLRequestTextError({ query, variables: payload.variables, operationName: payload.operationName, extensions: payload.extensions });
+        if (unstorable) return [new GraphQLError(unstorable.message, { extensions: domainErrorExtensions(unstorable) })];
         let document: DocumentNode;
         try {
           document = parse(query);

@@ -60,11 +60,46 @@ describe('with the database up', () => {
     expect(response.body).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String), details: {} } });
   });
 
-  it('answers a wrong method with the error envelope and the allowed methods', async () => {
+  it('answers a wrong method with 405, the error envelope and the allowed methods', async () => {
     const response = await get(t, '/api/health', { method: 'DELETE' });
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET');
     expect(response.body).toEqual({ error: { code: 'BAD_USER_INPUT', message: expect.stringContaining('DELETE'), details: { reason: 'METHOD_NOT_ALLOWED' } } });
+    // A provider webhook route and a cron route the same way (POST only).
+    for (const path of ['/api/webhooks/razorpay', '/api/webhooks/stripe', '/api/cron/billing']) {
+      const wrong = await get(t, path);
+      expect({ path, status: wrong.status, allow: wrong.headers.get('allow'), body: wrong.body }).toEqual({
+        path,
+        status: 405,
+        allow: 'POST',
+        body: { error: { code: 'BAD_USER_INPUT', message: expect.stringContaining('GET'), details: { reason: 'METHOD_NOT_ALLOWED' } } },
+      });
+    }
+  });
+});
+
+describe('a body over BODY_LIMIT_BYTES on a REST route', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ env: { BODY_LIMIT_BYTES: '2000', CONSOLE_SHARED_SECRET: 'console-secret-for-health-tests' } });
+  });
+  afterAll(async () => t.close());
+
+  it('is refused with 413 BODY_TOO_LARGE in the envelope, as /graphql refuses it', async () => {
+    const body = JSON.stringify({ email: 'someone@example.com', padding: 'x'.repeat(5_000) });
+    const requests: [string, Record<string, string>][] = [
+      ['/api/webhooks/razorpay', { 'x-razorpay-signature': '00' }],
+      ['/api/webhooks/stripe', { 'stripe-signature': 't=1,v1=00' }],
+      ['/api/auth/federated-sign-in', { 'x-console-secret': 'console-secret-for-health-tests' }],
+    ];
+    for (const [path, headers] of requests) {
+      const response = await get(t, path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      expect({ path, status: response.status, body: response.body }).toEqual({
+        path,
+        status: 413,
+        body: { error: { code: 'BAD_USER_INPUT', message: expect.any(String), details: { reason: 'BODY_TOO_LARGE' } } },
+      });
+    }
   });
 });
 

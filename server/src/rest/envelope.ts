@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainError, ErrorCode, httpStatusFor } from '../shared/domain-error';
-import { jsonMayHoldNul, nulCharacterError, whereNul } from '../shared/nul-character';
+import { jsonMayHoldUnstorableText, unstorableTextError, whereUnstorableText } from '../shared/storable-text';
 
 /** REST envelope: `{ data }` on success, `{ error: { code, message, details } }` otherwise. */
 export function sendData(res: ServerResponse, status: number, data: unknown): void {
   sendJson(res, status, { data });
 }
 
-export function sendError(res: ServerResponse, code: ErrorCode, message: string, details: Record<string, unknown> = {}): void {
-  sendJson(res, httpStatusFor[code], { error: { code, message, details } });
+/** `status` defaults to the code's (httpStatusFor); HTTP-level refusals (405, 413) name their own and keep the code. */
+export function sendError(res: ServerResponse, code: ErrorCode, message: string, details: Record<string, unknown> = {}, status = httpStatusFor[code]): void {
+  sendJson(res, status, { error: { code, message, details } });
 }
 
 export function sendDomainError(res: ServerResponse, error: DomainError): void {
@@ -101,9 +102,9 @@ export async function readJsonObject(req: IncomingMessage, limit: number, res: S
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new DomainError(ErrorCode.BAD_USER_INPUT, 'Body must be a JSON object', { reason: 'INVALID_JSON' });
   }
-  // PostgreSQL text cannot hold a NUL: refused as the client's mistake (shared/nul-character.ts).
-  const nul = jsonMayHoldNul(text) ? whereNul(body, '') : undefined;
-  if (nul) throw nulCharacterError(nul);
+  // PostgreSQL cannot store a NUL or a lone surrogate: refused as the client's mistake (shared/storable-text.ts).
+  const unstorable = jsonMayHoldUnstorableText(text) ? whereUnstorableText(body, '') : undefined;
+  if (unstorable) throw unstorableTextError(unstorable);
   return body as Record<string, unknown>;
 }
 

@@ -66,3 +66,15 @@ it('refuses a NUL in a JSON body as BAD_USER_INPUT naming the field, not a datab
   const response = await post('/api/auth/federated-sign-in', JSON.stringify({ email: 'a\u0000b@example.com', name: 'N' }), { 'x-console-secret': CONSOLE_SECRET });
   expect(response).toEqual({ status: 400, error: expect.objectContaining({ code: 'BAD_USER_INPUT', details: { reason: 'NUL_CHARACTER', fields: { email: expect.any(String) } } }) });
 });
+
+it('refuses a lone UTF-16 surrogate (a JSON escape without its pair) as BAD_USER_INPUT INVALID_UNICODE naming the field; a pair passes', async () => {
+  const body = JSON.stringify({ email: 'a\ud800b@example.com', name: 'N' });
+  expect(body).toContain('\\ud800');
+  const response = await post('/api/auth/federated-sign-in', body, { 'x-console-secret': CONSOLE_SECRET });
+  expect(response).toEqual({ status: 400, error: expect.objectContaining({ code: 'BAD_USER_INPUT', details: { reason: 'INVALID_UNICODE', fields: { email: expect.any(String) } } }) });
+  const checkout = await post(`/api/sponsor-links/${sponsorToken}/checkout`, '{"provider":"RAZORPAY","note":["\\uDFFF"]}');
+  expect(checkout).toEqual({ status: 400, error: expect.objectContaining({ code: 'BAD_USER_INPUT', details: { reason: 'INVALID_UNICODE', fields: { 'note.0': expect.any(String) } } }) });
+  // A surrogate pair is a character like any other: this one reaches the route (an unknown e-mail is its own answer).
+  const pair = await post('/api/auth/federated-sign-in', '{"email":"emoji\\ud83d\\ude00@example.com"}', { 'x-console-secret': CONSOLE_SECRET });
+  expect(pair).toEqual({ status: 404, error: expect.objectContaining({ code: 'NOT_FOUND' }) });
+});

@@ -289,14 +289,15 @@ export async function handleRest(req: IncomingMessage, res: ServerResponse, path
   const handler = route[req.method ?? 'GET'];
   if (!handler) {
     res.setHeader('allow', Object.keys(route).join(', '));
-    sendError(res, ErrorCode.BAD_USER_INPUT, `Method ${req.method} not allowed on ${pathname}`, { reason: 'METHOD_NOT_ALLOWED' });
+    sendError(res, ErrorCode.BAD_USER_INPUT, `Method ${req.method} not allowed on ${pathname}`, { reason: 'METHOD_NOT_ALLOWED' }, 405);
     return;
   }
   try {
     await handler(req, res, deps, params);
   } catch (error) {
     if (error instanceof DomainError) sendDomainError(res, error);
-    else if (error instanceof BodyTooLargeError) sendError(res, ErrorCode.BAD_USER_INPUT, 'Request body too large', { reason: 'BODY_TOO_LARGE' });
+    // 413 as on /graphql; readBody has marked the response `connection: close`, so the unread rest of the body is dropped.
+    else if (error instanceof BodyTooLargeError) sendError(res, ErrorCode.BAD_USER_INPUT, 'Request body too large', { reason: 'BODY_TOO_LARGE' }, 413);
     else if (error instanceof RequestAbortedError) return; // the client left: nothing to answer, nothing to log
     else if (error instanceof SyntaxError) sendError(res, ErrorCode.BAD_USER_INPUT, 'Body is not valid JSON', { reason: 'INVALID_JSON' });
     else {

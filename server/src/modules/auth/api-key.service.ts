@@ -44,14 +44,20 @@ export async function createApiKey(ctx: ServiceContext, groupId: string, name: s
   return { apiKey, secret };
 }
 
+/** What the activity log keeps of a key: never its secret or hash. */
+function apiKeySnapshot(apiKey: ApiKey): Record<string, unknown> {
+  return { name: apiKey.name, prefix: apiKey.prefix, role: apiKey.role, rateLimit: apiKey.rateLimit, revokedAt: apiKey.revokedAt?.toISOString() ?? null };
+}
+
 export async function revokeApiKey(ctx: ServiceContext, id: string): Promise<ApiKey> {
   requireUser(ctx);
   const apiKey = await ctx.em.findOne(ApiKey, { id: requireId(id, 'API key') });
   if (!apiKey) throw notFound('API key');
   await assertGroupRole(ctx, apiKey.group.id, ADMIN_ONLY, 'API key');
   if (!apiKey.revokedAt) {
+    const before = apiKeySnapshot(apiKey);
     apiKey.revokedAt = new Date();
-    recordActivity(ctx, { groupId: apiKey.group.id, action: 'api-key.revoke', entityType: 'ApiKey', entityId: apiKey.id, after: { revokedAt: apiKey.revokedAt.toISOString() } });
+    recordActivity(ctx, { groupId: apiKey.group.id, action: 'api-key.revoke', entityType: 'ApiKey', entityId: apiKey.id, before, after: apiKeySnapshot(apiKey) });
     await ctx.em.flush();
     // Sockets opened with the key hear it and close (credential-revocation.ts).
     await announceRevokedCredentials(ctx.events, [apiKeyCredentialKey(apiKey.id)]);

@@ -47,6 +47,16 @@ it('stops working once revoked, and a wrong secret with a real prefix fails', as
   expect(codeOf(await t.gql('{ me { apiKey { id } } }', {}, `${secret.slice(0, -3)}abc`))).toBe('UNAUTHENTICATED');
   const revoked = await t.gql<{ revokeApiKey: { revokedAt: string } }>('mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', { id: apiKey.id }, group.admin.token);
   expect(revoked.data?.revokeApiKey.revokedAt).toBeTruthy();
+  // The activity entry shows the key as it was and as it is; never its secret.
+  const logged = await t.query("select before, after from activity_logs where action = 'api-key.revoke' and entity_id = $1", [apiKey.id]);
+  const prefix = secret.split('_').slice(0, 2).join('_');
+  expect(logged.rows).toEqual([
+    {
+      before: { name: 'Zapier', prefix, role: 'ADMIN', rateLimit: null, revokedAt: null },
+      after: { name: 'Zapier', prefix, role: 'ADMIN', rateLimit: null, revokedAt: revoked.data?.revokeApiKey.revokedAt },
+    },
+  ]);
+  expect(JSON.stringify(logged.rows)).not.toContain(secret);
   const after = await t.gql('{ me { apiKey { id } } }', {}, secret);
   expect(after.status).toBe(401);
   expect(codeOf(after)).toBe('UNAUTHENTICATED');

@@ -86,8 +86,8 @@ export function memberSnapshot(member: Member): Record<string, unknown> {
   };
 }
 
-/** Tells the group's integrators, in the transaction of the change (em). */
-function emitMemberEvent(em: EntityManager, member: Member, type: IntegratorEventType): void {
+/** Tells the group's integrators, in the transaction of the change (em). Erasure tells them too (member.removed). */
+export function emitMemberEvent(em: EntityManager, member: Member, type: IntegratorEventType): void {
   enqueueIntegratorEvent(em, { groupId: member.group.id, type, data: { member: { id: member.id, primaryMemberId: member.primaryMember?.id ?? null, ...memberSnapshot(member) } } });
 }
 
@@ -125,7 +125,7 @@ function rethrowUniqueViolation(error: unknown): never {
   throw error;
 }
 
-async function publishMemberChange(ctx: ServiceContext, member: Member, action: MemberChangeAction): Promise<void> {
+export async function publishMemberChange(ctx: ServiceContext, member: Member, action: MemberChangeAction): Promise<void> {
   await ctx.events.publish({ topic: MEMBER_CHANGED_TOPIC, key: member.group.id, data: { memberId: member.id, action } });
 }
 

@@ -66,7 +66,7 @@ describe('with the local outbox (no SMTP, no WhatsApp)', () => {
     expect(runs.rows[0].n).toBe(0);
     // GET is not a way in either.
     const get = await fetch(`${t.url}/api/cron/notification-tasks`, { headers: { 'x-cron-secret': SECRET } });
-    expect(get.status).toBe(400);
+    expect(get.status).toBe(405);
   });
 
   it('delivers welcome e-mails to the outbox through the notification-tasks route, once', async () => {

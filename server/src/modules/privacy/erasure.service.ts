@@ -8,6 +8,9 @@ import { recordActivity } from '../activity/activity.service';
 import { requireUser } from '../auth/authorization';
 import { User } from '../auth/user.entity';
 import { Member, MemberStatus } from '../members/member.entity';
+import { emitMemberEvent, publishMemberChange } from '../members/member.service';
+import type { WebhookAttemptRecord } from '../webhooks/webhook.entities';
+import { IntegratorEventType } from '../webhooks/webhook.entities';
 import { ErasureRequest } from './privacy.entities';
 
 /** What an erased person is called wherever their name used to be. */
@@ -45,6 +48,48 @@ export function scrubSnapshot(value: unknown, replacements: Map<string, string |
     return changed ? next : value;
   }
   return value;
+}
+
+/**
+ * scrubSnapshot for an integrator event's `data`, which is about several records at
+ * once (`{ member: {…} }`, `{ transaction: {…} }`): an object whose `id` is one of the
+ * person's records is scrubbed as their own record, everything else by value.
+ */
+export function scrubEventData(value: unknown, replacements: Map<string, string | null>, ownIds: ReadonlySet<string>): unknown {
+  if (Array.isArray(value)) {
+    const next = value.map((item) => scrubEventData(item, replacements, ownIds));
+    return next.some((item, index) => item !== value[index]) ? next : value;
+  }
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (typeof record.id === 'string' && ownIds.has(record.id)) return scrubSnapshot(record, replacements, true);
+    let changed = false;
+    const next: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(record)) {
+      next[key] = scrubEventData(item, replacements, ownIds);
+      if (next[key] !== item) changed = true;
+    }
+    return changed ? next : value;
+  }
+  return scrubSnapshot(value, replacements, false);
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Free text (an integrator's response to a delivery, which may echo the body) with each
+ * of the person's values replaced where it stands as a whole word, case-insensitively:
+ * names by FORMER_MEMBER, e-mails and phones by `[erased]`.
+ */
+export function scrubFreeText(text: string, replacements: Map<string, string | null>): string {
+  // Longest first, so an e-mail goes as a whole before a name inside it is looked for.
+  const values = [...replacements.keys()].sort((a, b) => b.length - a.length);
+  let scrubbed = text;
+  for (const value of values) {
+    const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(value)}(?![\\p{L}\\p{N}])`, 'giu');
+    scrubbed = scrubbed.replace(pattern, () => replacements.get(value) ?? '[erased]');
+  }
+  return scrubbed;
 }
 
 /** LIKE pattern for a literal fragment (ids, e-mails contain `_`). */
@@ -103,6 +148,60 @@ async function scrubSnapshots(em: EntityManager, subjectIds: string[], emails: s
 }
 
 /**
+ * Integrator webhooks keep what they sent: the outbox event (`webhook_events.data`,
+ * the envelope of every delivery and redelivery of it, and of events still waiting
+ * to be fanned out) and the first bytes of each response, which may echo it. Events
+ * that name the person's records or e-mail are scrubbed like the activity log, and so
+ * are the response excerpts of their deliveries (and of any delivery whose log holds
+ * the e-mail). Returns the events changed.
+ */
+async function scrubWebhookPayloads(em: EntityManager, subjectIds: string[], emails: string[], replacements: Map<string, string | null>): Promise<number> {
+  const patterns = [...subjectIds, ...emails].map(likeLiteral);
+  const events: { id: string; data: Record<string, unknown> }[] = await em.execute(
+    `select id, data from webhook_events where data::text ilike any (array[${placeholders(patterns.length)}])`,
+    patterns,
+  );
+  const own = new Set(subjectIds);
+  const changed = events.flatMap((event) => {
+    const data = scrubEventData(event.data, replacements, own);
+    return data === event.data ? [] : [{ id: event.id, data }];
+  });
+  if (changed.length > 0) {
+    await em.execute(
+      `update webhook_events e set data = v.data, updated_at = now()
+       from jsonb_to_recordset(?::jsonb) as v(id uuid, data jsonb) where e.id = v.id`,
+      [JSON.stringify(changed)],
+    );
+  }
+  const emailPatterns = emails.map(likeLiteral);
+  const deliveries: { id: string; attempt_log: WebhookAttemptRecord[] }[] = await em.execute(
+    `select id, attempt_log from webhook_deliveries
+     where jsonb_array_length(attempt_log) > 0
+       and (event_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
+            or attempt_log::text ilike any (array[${placeholders(emailPatterns.length)}]))`,
+    [JSON.stringify(events.map((event) => event.id)), ...emailPatterns],
+  );
+  const scrubbedLogs = deliveries.flatMap((delivery) => {
+    let touched = false;
+    const log = delivery.attempt_log.map((attempt) => {
+      const excerpt = typeof attempt.responseExcerpt === 'string' ? scrubFreeText(attempt.responseExcerpt, replacements) : attempt.responseExcerpt;
+      if (excerpt === attempt.responseExcerpt) return attempt;
+      touched = true;
+      return { ...attempt, responseExcerpt: excerpt };
+    });
+    return touched ? [{ id: delivery.id, log }] : [];
+  });
+  if (scrubbedLogs.length > 0) {
+    await em.execute(
+      `update webhook_deliveries d set attempt_log = v.log, updated_at = now()
+       from jsonb_to_recordset(?::jsonb) as v(id uuid, log jsonb) where d.id = v.id`,
+      [JSON.stringify(scrubbedLogs)],
+    );
+  }
+  return changed.length;
+}
+
+/**
  * Groups (active) where this user is the only active admin with a live
  * account. Locks those groups first, so two admins deleting their accounts at
  * once cannot both pass the check and leave the group with nobody in charge.
@@ -143,7 +242,10 @@ export interface ErasureOutcome {
  * - soft-deletes the user (sign-in and every access token stop working: tokens are checked against deleted_at),
  *   revokes the API keys they created, and drops their failed sign-in records;
  * - anonymises name, e-mail and phone on the user and each of their memberships (which become REMOVED, shown
- *   as "Former member"), in activity-log and approval snapshots, and on the messages queued for them;
+ *   as "Former member"), in activity-log and approval snapshots, in what integrator webhooks carried or are
+ *   waiting to carry (and the responses they got), and on the messages queued for them;
+ * - tells the group's integrators (member.removed, with the anonymised member) and live consoles of each
+ *   membership that was active, as removeMember does;
  * - keeps ledger transactions and the audit log untouched (books of account): the erasure request records
  *   until when (FINANCIAL_RETENTION_YEARS).
  * `confirmation` must be the account's e-mail: a typed confirmation, checked here too, so no client can erase
@@ -174,7 +276,8 @@ export async function deleteMyAccount(ctx: ServiceContext, confirmation: string)
     for (const value of [...emails, ...phones]) addReplacement(value, null);
     const subjectIds = [user.id, ...members.map((m) => m.id)];
 
-    const scrubbedSnapshots = await scrubSnapshots(em, subjectIds, [...new Set(emails)], replacements);
+    const distinctEmails = [...new Set(emails)];
+    const scrubbedSnapshots = (await scrubSnapshots(em, subjectIds, distinctEmails, replacements)) + (await scrubWebhookPayloads(em, subjectIds, distinctEmails, replacements));
     await em.execute(
       `update notification_tasks set recipient = 'erased', payload = '{}'::jsonb, updated_at = now(),
          status = case when status = 'PENDING' then 'FAILED'::notification_status else status end,
@@ -188,6 +291,7 @@ export async function deleteMyAccount(ctx: ServiceContext, confirmation: string)
       [now, now, user.id],
     );
 
+    const removed: Member[] = [];
     for (const member of members) {
       const wasActive = member.status === MemberStatus.ACTIVE;
       member.name = FORMER_MEMBER;
@@ -197,6 +301,9 @@ export async function deleteMyAccount(ctx: ServiceContext, confirmation: string)
       if (wasActive) {
         member.status = MemberStatus.REMOVED;
         member.removedAt = now;
+        // In this transaction, after the scrub above: the event carries only the anonymised member.
+        emitMemberEvent(em, member, IntegratorEventType.MEMBER_REMOVED);
+        removed.push(member);
       }
       recordActivity({ ...ctx, em }, {
         groupId: member.group.id,
@@ -222,9 +329,10 @@ export async function deleteMyAccount(ctx: ServiceContext, confirmation: string)
     });
     em.persist(request);
     recordActivity({ ...ctx, em }, { groupId: null, action: 'user.erase', entityType: 'User', entityId: user.id, after: { erasureRequestId: request.id } });
-    return { request, scrubbedSnapshots, revokedKeyIds: revokedKeys.map((key) => key.id) };
+    return { request, scrubbedSnapshots, revokedKeyIds: revokedKeys.map((key) => key.id), removed };
   });
   // Sockets opened with the account's tokens or its keys hear it and close (credential-revocation.ts).
   await announceRevokedCredentials(ctx.events, [userCredentialKey(viewer.id), ...outcome.revokedKeyIds.map(apiKeyCredentialKey)]);
+  for (const member of outcome.removed) await publishMemberChange(ctx, member, 'REMOVED');
   return { request: outcome.request, scrubbedSnapshots: outcome.scrubbedSnapshots };
 }

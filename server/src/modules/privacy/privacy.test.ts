@@ -4,6 +4,7 @@ import { createBilledGroup, openPeriod } from '../../../test/support/dues-factor
 import { startTestServer, TestServer } from '../../../test/support/test-server';
 import { closeWatcher, silenceExpectedCloses } from '../../../test/support/ws-helpers';
 import { hasMarketingConsent, hasMarketingConsentForRecipient } from './consent.service';
+import { scrubEventData, scrubFreeText } from './erasure.service';
 import { runDataRetention } from './retention.service';
 
 let t: TestServer;
@@ -350,6 +351,30 @@ describe('deleteMyAccount', () => {
 
     // The request is on record.
     expect((await t.query('select completed_at, retain_financial_until from erasure_requests where user_id = $1', [user.id])).rowCount).toBe(1);
+  });
+});
+
+describe('scrubbing what integrator webhooks carried', () => {
+  const replacements = new Map<string, string | null>([
+    ['al rao', 'Former member'],
+    ['al', 'Former member'],
+    ['al@example.com', null],
+    ['+91 98765 43210', null],
+  ]);
+
+  it("scrubs the person's own record in an event as a whole, and their values elsewhere", () => {
+    const data = { member: { id: 'm1', name: 'Al Rao', email: 'AL@example.com', phone: '+91 98765 43210', nickname: 'Ally', memberNumber: 'TC-1' }, other: { id: 'm2', name: 'Bea', senderName: 'Al Rao' } };
+    expect(scrubEventData(data, replacements, new Set(['m1']))).toEqual({
+      member: { id: 'm1', name: 'Former member', email: null, phone: null, nickname: null, memberNumber: 'TC-1' },
+      other: { id: 'm2', name: 'Bea', senderName: 'Former member' },
+    });
+    const untouched = { member: { id: 'm2', name: 'Bea' } };
+    expect(scrubEventData(untouched, replacements, new Set(['m1']))).toBe(untouched);
+  });
+
+  it('replaces their values in free text where they stand as words, longest first', () => {
+    expect(scrubFreeText('Saved Al Rao <al@example.com> (+91 98765 43210); Allowed: AL', replacements)).toBe('Saved Former member <[erased]> ([erased]); Allowed: Former member');
+    expect(scrubFreeText('nothing of theirs', replacements)).toBe('nothing of theirs');
   });
 });
 

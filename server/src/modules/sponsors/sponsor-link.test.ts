@@ -281,7 +281,8 @@ describe('GET /api/sponsor-links/:token', () => {
       expect({ token, status: response.status, code: (response.body.error as { code: string }).code }).toEqual({ token, status: 404, code: 'NOT_FOUND' });
     }
     const post = await fetch(`${t.url}/api/sponsor-links/${tokenOf(expired)}`, { method: 'POST', headers: { 'x-forwarded-for': fakeIp() } });
-    expect(post.status).toBe(400);
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET');
   });
 
   it('allows 30 requests a minute from one address, then 429 with Retry-After; other addresses are unaffected', async () => {

@@ -6,6 +6,7 @@ import { FieldValidator, isEmail, isNonBlank, isPhone, normalizeEmail, stripMark
 import { recordActivity } from '../activity/activity.service';
 import { assertGroupRole, requireId, STAFF_ROLES } from '../auth/authorization';
 import { assertGroupActive, loadGroupForWrite } from '../groups/group.service';
+import { sponsorLinkSnapshot } from './sponsor-link.service';
 import { Sponsor, SponsorLink, SponsorLinkStatus } from './sponsor.entities';
 
 export const MAX_SPONSOR_NAME = 200;
@@ -114,9 +115,11 @@ export async function deleteSponsor(ctx: ServiceContext, id: string): Promise<Sp
     sponsor.deletedAt = now;
     const links = await em.find(SponsorLink, { sponsor, status: SponsorLinkStatus.ACTIVE }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     for (const link of links) {
+      const linkBefore = sponsorLinkSnapshot(link);
       link.status = SponsorLinkStatus.INACTIVE;
       link.deactivatedAt = now;
-      recordActivity({ ...ctx, em }, { groupId: sponsor.group.id, action: 'sponsor-link.deactivate', entityType: 'SponsorLink', entityId: link.id, after: { reason: 'sponsor deleted' } });
+      // The same entry as deactivateSponsorLink's, saying why.
+      recordActivity({ ...ctx, em }, { groupId: sponsor.group.id, action: 'sponsor-link.deactivate', entityType: 'SponsorLink', entityId: link.id, before: linkBefore, after: { ...sponsorLinkSnapshot(link), reason: 'sponsor deleted' } });
     }
     recordActivity({ ...ctx, em }, { groupId: sponsor.group.id, action: 'sponsor.delete', entityType: 'Sponsor', entityId: sponsor.id, before, after: sponsorSnapshot(sponsor) });
     await em.flush();

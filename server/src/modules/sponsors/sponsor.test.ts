@@ -154,6 +154,14 @@ describe('sponsors', () => {
     const after = await t.gql<{ sponsorLink: { status: string; deactivatedAt: string | null } }>(LINK_STATUS, { id: link.data!.createSponsorLink.id }, group.admin.token);
     expect(after.data?.sponsorLink.status).toBe('INACTIVE');
     expect(after.data?.sponsorLink.deactivatedAt).not.toBeNull();
+    // Its activity entry says what the link was, as deactivateSponsorLink's does, and why it closed.
+    const logged = await t.query("select before, after from activity_logs where action = 'sponsor-link.deactivate' and entity_id = $1", [link.data!.createSponsorLink.id]);
+    expect(logged.rows).toEqual([
+      {
+        before: expect.objectContaining({ sponsorId: sponsor.id, amountMinor: '500000', purpose: 'Kit', status: 'ACTIVE' }),
+        after: expect.objectContaining({ sponsorId: sponsor.id, amountMinor: '500000', purpose: 'Kit', status: 'INACTIVE', reason: 'sponsor deleted' }),
+      },
+    ]);
     // A deleted sponsor cannot get new links.
     const again = await t.gql(LINK, { input: { groupId: group.id, sponsorId: sponsor.id, amount: { amount: '1', currency: 'INR' }, purpose: 'x', expiresAt: new Date(Date.now() + 86_400_000).toISOString() } }, group.admin.token);
     expect(again.errors?.[0].extensions?.fields).toEqual({ sponsorId: 'No sponsor of this group has this id' });

@@ -344,6 +344,64 @@ describe('redeliverWebhook', () => {
   });
 });
 
+describe('a member who erases their account', () => {
+  const ERASE = 'mutation($c: String!) { deleteMyAccount(confirmation: $c) { erasureRequestId } }';
+  const PHONE = '+91 98765 43210';
+
+  it('is scrubbed from stored deliveries and their responses, redelivered and retried only anonymised, and announced as member.removed', async () => {
+    const group = await createGroup(t);
+    const person = await createUser(t, { name: 'Esha Erased' });
+    const path = freshPath('erased');
+    const waiting = freshPath('erased-waiting');
+    // Integrators that echo what they were sent: their answers hold the person's data too.
+    receiver.on(path, { status: 200, body: `stored Esha Erased <${person.email}>, ${PHONE}` });
+    receiver.on(waiting, { status: 500, body: `no room for ${person.email}` });
+    const { id: endpointId } = await createEndpoint(group, path, ['MEMBER_ADDED', 'MEMBER_REMOVED']);
+    const { id: waitingId } = await createEndpoint(group, waiting, ['MEMBER_ADDED']);
+    const added = await t.gql<{ addMember: { member: { id: string } } }>(ADD_MEMBER, { input: { groupId: group.id, email: person.email, name: 'Esha Erased', phone: PHONE, nickname: 'Eshu', role: 'MEMBER' } }, group.admin.token);
+    const memberId = added.data!.addMember.member.id;
+    const bystanderEmail = uniqueEmail('bystander');
+    const bystanderId = await addMember(group, bystanderEmail);
+    await waitForRows(endpointId, (rows) => rows.length === 2 && rows.every((r) => r.status === 'SUCCEEDED'));
+    const [waitingRow] = await waitForRows(waitingId, (rows) => rows.length === 2 && rows.every((r) => r.status === 'PENDING' && r.attempts === 1));
+    expect(JSON.stringify(await deliveries(endpointId, group.admin.token))).toContain(person.email);
+    receiver.on(path, { status: 200, body: 'ok' });
+
+    const erased = await t.gql(ERASE, { c: person.email }, person.token);
+    expect(erased.errors).toBeUndefined();
+
+    // The integrator hears of it as of a removal, with nothing left of who it was.
+    const requests = await receiver.waitFor(path, 3);
+    const removed = JSON.parse(requests[2].body) as DeliveryNode['envelope'];
+    expect(removed).toMatchObject({ type: 'member.removed', groupId: group.id });
+    expect(removed.data.member).toEqual({ id: memberId, primaryMemberId: null, name: 'Former member', email: null, phone: null, nickname: null, role: 'MEMBER', customAmountMinor: null, memberNumber: expect.any(String), status: 'REMOVED' });
+
+    // What webhookDeliveries shows: the envelope and the response excerpts, scrubbed.
+    const personal = [person.email, 'Esha Erased', 'Eshu', '98765'];
+    const stored = await deliveries(endpointId, group.admin.token);
+    const addedDelivery = stored.find((d) => d.eventType === 'MEMBER_ADDED' && d.envelope.data.member.id === memberId)!;
+    expect(addedDelivery.envelope.data.member).toMatchObject({ id: memberId, name: 'Former member', email: null, phone: null, nickname: null });
+    expect(addedDelivery.attemptLog.map((a) => a.responseExcerpt)).toEqual(['stored Former member <[erased]>, [erased]']);
+    const shown = JSON.stringify([stored, await deliveries(waitingId, group.admin.token)]);
+    for (const value of personal) expect(shown).not.toContain(value);
+    // Another member's event is theirs, untouched.
+    expect(stored.find((d) => d.envelope.data.member.id === bystanderId)!.envelope.data.member).toMatchObject({ name: 'Hooked Member', email: bystanderEmail });
+
+    // A redelivery, and a retry of a delivery still waiting, send only the anonymised member.
+    const redelivered = await t.gql(REDELIVER, { id: addedDelivery.id }, group.admin.token);
+    expect(redelivered.errors).toBeUndefined();
+    const resent = (await receiver.waitFor(path, 4))[3];
+    expect((JSON.parse(resent.body) as DeliveryNode['envelope']).data.member).toMatchObject({ id: memberId, name: 'Former member', email: null, phone: null });
+    receiver.on(waiting, { status: 200 });
+    await deliverAt(new Date(new Date(waitingRow.next_attempt_at).getTime() + 60_000));
+    const retried = receiver.at(waiting).slice(2);
+    expect(retried).toHaveLength(2);
+    const sentAfter = [resent, ...retried].map((r) => r.body).join('\n');
+    for (const value of personal) expect(sentAfter).not.toContain(value);
+    expect(sentAfter).toContain(bystanderEmail);
+  });
+});
+
 describe('rotateWebhookSecret', () => {
   it('signs later deliveries with the new secret only; the old one no longer verifies', async () => {
     const group = await createGroup(t);
