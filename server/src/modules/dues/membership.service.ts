@@ -83,13 +83,62 @@ export function effectiveTermStatus(term: MembershipTerm, group: Group, today = 
   return addDays(term.endsOn, billingSettingsOf(group).graceDays) < today ? MembershipTermStatus.EXPIRED : term.status;
 }
 
-/** Where the member's paid membership currently ends (null: none, or lifetime when `lifetime`). */
+/** The last day the member's paid MONTHLY and ANNUAL terms cover (null: none); a lifetime membership is not counted here. */
 async function currentTermEnd(em: EntityManager, memberId: string): Promise<string | null> {
   const rows: { ends_on: string | null }[] = await em.execute(
     `select max("ends_on")::text as ends_on from "membership_terms" where "member_id" = ? and "status" = 'ACTIVE' and "type" in ('MONTHLY', 'ANNUAL')`,
     [memberId],
   );
   return rows[0]?.ends_on ?? null;
+}
+
+const termLabel = (type: MembershipTermType): string => type.toLowerCase().replace('_', ' ');
+
+/**
+ * What the member already has that a term of `type` would pay for again, as
+ * the CONFLICT to answer, or null. `paying` is the member's PENDING term
+ * about to be paid (an approval, an online payment); null for a new term.
+ * - An active LIFETIME membership covers every other MONTHLY, ANNUAL or
+ *   LIFETIME term (LIFETIME_EXISTS); a new LIFETIME is also refused while
+ *   another waits for its payment.
+ * - The APPLICATION_FEE is paid once per member, unless that payment was
+ *   cancelled or refunded (APPLICATION_FEE_PAID).
+ * - MONTHLY and ANNUAL terms never pay for the same days twice. A new term is
+ *   dated after the member's paid ones (termDates: an early renewal starts
+ *   when the current term ends), so only a term that waited — for an
+ *   approval, for the member's online payment — while another paid the days
+ *   it was dated from can overlap; paying it is refused (TERM_OVERLAP).
+ * Runs under the member's row lock, so two payments for one member see each other.
+ */
+async function termConflict(em: EntityManager, member: Member, type: MembershipTermType, paying: MembershipTerm | null): Promise<DomainError | null> {
+  const found: { id: string; type: MembershipTermType; status: MembershipTermStatus; ends_on: string | null }[] = await em.execute(
+    `select "id", "type", "status", "ends_on"::text as "ends_on" from "membership_terms"
+      where "member_id" = ? and "status" in ('ACTIVE', 'PENDING', 'EXPIRED') order by "ends_on" desc nulls first, "created_at" desc`,
+    [member.id],
+  );
+  const rows = found.filter((row) => row.id !== paying?.id);
+  const refuse = (message: string, reason: string, termId: string) => new DomainError(ErrorCode.CONFLICT, message, { reason, extra: { termId } });
+  if (type !== MembershipTermType.APPLICATION_FEE) {
+    const lifetime = rows.find((row) => row.type === MembershipTermType.LIFETIME && row.status === MembershipTermStatus.ACTIVE);
+    if (lifetime && type === MembershipTermType.LIFETIME) return refuse(`${member.name} already has a lifetime membership`, 'LIFETIME_EXISTS', lifetime.id);
+    if (lifetime) return refuse(`${member.name} has a lifetime membership: a ${termLabel(type)} membership would pay for what it already covers`, 'LIFETIME_EXISTS', lifetime.id);
+    const waiting = rows.find((row) => row.type === MembershipTermType.LIFETIME && row.status === MembershipTermStatus.PENDING);
+    if (waiting && type === MembershipTermType.LIFETIME && paying === null) return refuse(`${member.name} is already paying for a lifetime membership`, 'LIFETIME_EXISTS', waiting.id);
+  } else {
+    const paid = rows.find((row) => row.type === MembershipTermType.APPLICATION_FEE && row.status !== MembershipTermStatus.PENDING);
+    if (paid) return refuse(`${member.name} has already paid the application fee; it is charged once (unless that payment was cancelled or refunded)`, 'APPLICATION_FEE_PAID', paid.id);
+  }
+  if (paying && (type === MembershipTermType.MONTHLY || type === MembershipTermType.ANNUAL)) {
+    const covering = rows.find((row) => row.status === MembershipTermStatus.ACTIVE && (row.type === MembershipTermType.MONTHLY || row.type === MembershipTermType.ANNUAL) && row.ends_on !== null);
+    if (covering && covering.ends_on! >= paying.startsOn) {
+      return refuse(
+        `While this ${termLabel(type)} membership (from ${paying.startsOn}) waited, ${member.name}'s membership was paid up to ${covering.ends_on}: paying it would pay for the same days twice. Reject or leave it, and record a new term to pay ahead`,
+        'TERM_OVERLAP',
+        covering.id,
+      );
+    }
+  }
+  return null;
 }
 
 export function termSnapshot(term: MembershipTerm): Record<string, unknown> {
@@ -250,10 +299,8 @@ export async function createMembershipTerm(ctx: ServiceContext, data: CreateMemb
     if (locked.status !== MemberStatus.ACTIVE) throw badInput({ memberId: 'This member was removed' });
     const fee = termFee(group, data.type);
     if (fee === null || fee === 0n) throw badInput({ type: `The group does not offer a ${data.type.toLowerCase().replace('_', ' ')} membership (no fee in its billing settings)` });
-    if (data.type === MembershipTermType.LIFETIME) {
-      const lifetime = await em.count(MembershipTerm, { member: locked, type: MembershipTermType.LIFETIME, status: { $in: [MembershipTermStatus.ACTIVE, MembershipTermStatus.PENDING] } });
-      if (lifetime > 0) throw conflict('This member already has (or is paying for) a lifetime membership', 'LIFETIME_EXISTS');
-    }
+    const refused = await termConflict(em, locked, data.type, null);
+    if (refused) throw refused;
     if (key === null) await assertNotRepeated(em, locked, data.type);
     const today = toIsoDate(new Date());
     const term = em.create(MembershipTerm, {
@@ -302,6 +349,10 @@ export async function approvePendingTerm(ctx: ServiceContext, termId: string, in
   const term = await ctx.em.findOne(MembershipTerm, { id: termId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
   if (!term) throw notFound('Membership term');
   if (term.status !== MembershipTermStatus.PENDING) throw conflict('This membership term is no longer pending', 'NOT_PENDING');
+  // What the member paid since the request counts: the same rules as a new term's, under the member's lock.
+  const member = await ctx.em.findOneOrFail(Member, { id: term.member.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  const refused = await termConflict(ctx.em, member, term.type, term);
+  if (refused) throw refused;
   const before = termSnapshot(term);
   const transaction = await recordTermPayment(ctx, ctx.em, term, input.paymentMode as PaymentMode, ApprovalSource.MANUAL);
   logTerm(ctx, ctx.em, term, 'membershipTerm.approve', before, true);
@@ -358,10 +409,22 @@ export async function listMembershipTerms(ctx: ServiceContext, filter: Membershi
 registerPaymentTarget(PaymentTargetKind.MEMBERSHIP_TERM, {
   async describe(em, id, options) {
     if (!isUuid(id)) return null;
-    const term = await em.findOne(MembershipTerm, { id }, options?.forUpdate ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {});
+    const lock = options?.forUpdate ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {};
+    const term = await em.findOne(MembershipTerm, { id }, lock);
     if (!term) return null;
-    const [group, member] = await Promise.all([em.findOneOrFail(Group, { id: term.group.id }), em.findOneOrFail(Member, { id: term.member.id })]);
-    const payable = term.status === MembershipTermStatus.PENDING && group.status === 'ACTIVE' && member.status === MemberStatus.ACTIVE;
+    // The term, then its member: a credit and an approval of two terms of one member run one after the other.
+    const group = await em.findOneOrFail(Group, { id: term.group.id });
+    const member = await em.findOneOrFail(Member, { id: term.member.id }, lock);
+    let payable = term.status === MembershipTermStatus.PENDING && group.status === 'ACTIVE' && member.status === MemberStatus.ACTIVE;
+    let notPayableReason = payable ? null : `TERM_${term.status}`;
+    if (payable) {
+      // Already covered since the term was created (a lifetime membership, the application fee paid, the same days paid).
+      const refused = await termConflict(em, member, term.type, term);
+      if (refused) {
+        payable = false;
+        notPayableReason = refused.details.reason ?? 'TERM_CONFLICT';
+      }
+    }
     return {
       groupId: group.id,
       amountMinor: term.amountMinor,
@@ -372,7 +435,7 @@ registerPaymentTarget(PaymentTargetKind.MEMBERSHIP_TERM, {
       payerName: member.name,
       payerEmail: member.email,
       payable,
-      notPayableReason: payable ? null : `TERM_${term.status}`,
+      notPayableReason,
     };
   },
   async assertCanPay(ctx, id) {

@@ -211,6 +211,171 @@ describe('a membership fee is recorded once, however often the button is pressed
   });
 });
 
+describe('a member pays only for what is not covered yet', () => {
+  const CREATE = `mutation($input: CreateMembershipTermInput!) {
+    createMembershipTerm(input: $input) { pendingApproval term { id type status startsOn endsOn } }
+  }`;
+  type Created = { createMembershipTerm: { pendingApproval: boolean; term: { id: string; type: string; status: string; startsOn: string; endsOn: string | null } } };
+  type Failure = { errors?: { extensions?: Record<string, unknown> }[] };
+  const refusal = (response: Failure) => {
+    const extensions = response.errors?.[0]?.extensions ?? {};
+    return { code: extensions.code, reason: extensions.reason, termId: extensions.termId };
+  };
+  const SETTINGS = { ...CLUB_SETTINGS, membershipFees: { ...CLUB_SETTINGS.membershipFees, applicationFee: { amount: '500.00', currency: 'INR' } } };
+
+  /** The member's terms (oldest first) and the membership fees booked for the group. */
+  async function booked(groupId: string, memberId: string) {
+    const terms = await t.query<{ type: string; status: string }>('select type, status from membership_terms where member_id = $1 order by created_at', [memberId]);
+    const fees = await t.query<{ amount: string }>(
+      `select amount_minor::text as amount from transactions where group_id = $1 and category = 'MEMBERSHIP_FEE' and approval_status = 'APPROVED' and member_id = $2 order by created_at`,
+      [groupId, memberId],
+    );
+    return { terms: terms.rows.map((row) => `${row.type} ${row.status}`), fees: fees.rows.map((row) => row.amount) };
+  }
+
+  async function created(response: Promise<{ data?: Created | null; errors?: unknown }>): Promise<Created['createMembershipTerm']> {
+    const answer = await response;
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.createMembershipTerm;
+  }
+
+  it('a lifetime member gets no monthly, annual or second lifetime term, paid in cash or waiting to be paid online (CONFLICT LIFETIME_EXISTS)', async () => {
+    const club = await createBilledGroup(t, { kind: 'CLUB', memberCount: 1, billingSettings: SETTINGS });
+    const member = club.members[0];
+    const lifetime = await created(t.gql<Created>(CREATE, { input: { memberId: member.id, type: 'LIFETIME', paymentMode: 'BANK_TRANSFER' } }, club.admin.token));
+    expect(lifetime.term).toMatchObject({ status: 'ACTIVE', endsOn: null });
+    const expected = { code: 'CONFLICT', reason: 'LIFETIME_EXISTS', termId: lifetime.term.id };
+    for (const [type, paymentMode, key] of [['ANNUAL', 'CASH', 'a'], ['MONTHLY', 'UPI', 'b'], ['LIFETIME', 'CASH', 'c'], ['ANNUAL', null, null]] as const) {
+      expect(refusal(await t.gql(CREATE, { input: { memberId: member.id, type, paymentMode, idempotencyKey: key } }, club.admin.token))).toEqual(expected);
+    }
+    // Nor the member's own pending term, to pay online.
+    expect(refusal(await t.gql(CREATE, { input: { memberId: member.id, type: 'MONTHLY' } }, member.user.token))).toEqual(expected);
+    // The application fee is another matter.
+    expect((await t.gql(CREATE, { input: { memberId: member.id, type: 'APPLICATION_FEE', paymentMode: 'CASH' } }, club.admin.token)).errors).toBeUndefined();
+    expect(await booked(club.id, member.id)).toEqual({ terms: ['LIFETIME ACTIVE', 'APPLICATION_FEE ACTIVE'], fees: ['1500000', '50000'] });
+  });
+
+  it('charges the application fee once, unless that payment was cancelled or refunded (CONFLICT APPLICATION_FEE_PAID)', async () => {
+    const club = await createBilledGroup(t, { kind: 'CLUB', memberCount: 1, billingSettings: SETTINGS });
+    const member = club.members[0];
+    const first = await created(t.gql<Created>(CREATE, { input: { memberId: member.id, type: 'APPLICATION_FEE', paymentMode: 'CASH' } }, club.admin.token));
+    const expected = { code: 'CONFLICT', reason: 'APPLICATION_FEE_PAID', termId: first.term.id };
+    // A new idempotency key (a deliberate second submission) does not make it a second fee, nor does waiting.
+    expect(refusal(await t.gql(CREATE, { input: { memberId: member.id, type: 'APPLICATION_FEE', paymentMode: 'UPI', idempotencyKey: 'second' } }, club.admin.token))).toEqual(expected);
+    await t.query("update membership_terms set created_at = created_at - interval '10 minutes' where member_id = $1", [member.id]);
+    expect(refusal(await t.gql(CREATE, { input: { memberId: member.id, type: 'APPLICATION_FEE', paymentMode: 'CASH' } }, club.admin.token))).toEqual(expected);
+    expect(refusal(await t.gql(CREATE, { input: { memberId: member.id, type: 'APPLICATION_FEE' } }, member.user.token))).toEqual(expected);
+    // Past its day (and the grace days) it is still paid.
+    await t.query("update membership_terms set starts_on = starts_on - 400, ends_on = ends_on - 400 where id = $1", [first.term.id]);
+    expect(refusal(await t.gql(CREATE, { input: { memberId: member.id, type: 'APPLICATION_FEE', paymentMode: 'CASH', idempotencyKey: 'third' } }, club.admin.token))).toEqual(expected);
+    // Refunded (the term cancelled), it can be charged again.
+    await t.query("update membership_terms set status = 'CANCELLED', cancelled_at = now() where id = $1", [first.term.id]);
+    expect((await t.gql(CREATE, { input: { memberId: member.id, type: 'APPLICATION_FEE', paymentMode: 'CASH' } }, club.admin.token)).errors).toBeUndefined();
+    expect(await booked(club.id, member.id)).toEqual({ terms: ['APPLICATION_FEE CANCELLED', 'APPLICATION_FEE ACTIVE'], fees: ['50000', '50000'] });
+  });
+
+  it('an early renewal starts when the current term ends, in cash or online, never paying the same days twice', async () => {
+    const club = await createBilledGroup(t, { kind: 'CLUB', memberCount: 1, billingSettings: SETTINGS });
+    const member = club.members[0];
+    const annual = await created(t.gql<Created>(CREATE, { input: { memberId: member.id, type: 'ANNUAL', paymentMode: 'CASH' } }, club.admin.token));
+    expect(annual.term).toMatchObject({ startsOn: today, endsOn: addDays(addMonths(today, 12), -1) });
+    const renewal = await created(t.gql<Created>(CREATE, { input: { memberId: member.id, type: 'ANNUAL', paymentMode: 'CASH', idempotencyKey: 'next-year' } }, club.admin.token));
+    expect(renewal.term).toMatchObject({ status: 'ACTIVE', startsOn: addDays(annual.term.endsOn!, 1) });
+    const pending = await created(t.gql<Created>(CREATE, { input: { memberId: member.id, type: 'MONTHLY' } }, member.user.token));
+    expect(pending.term).toMatchObject({ status: 'PENDING', startsOn: addDays(renewal.term.endsOn!, 1) });
+  });
+
+  it('approving a queued term checks again what the member paid meanwhile: TERM_OVERLAP, APPLICATION_FEE_PAID, LIFETIME_EXISTS', async () => {
+    const club = await createBilledGroup(t, { kind: 'CLUB', memberCount: 1, billingSettings: SETTINGS });
+    const member = club.members[0];
+    const operator = await createUser(t);
+    await addUserToGroup(t, club, operator, 'OPERATOR');
+    const request = async (type: string, key: string) => {
+      const queued = await created(t.gql<Created>(CREATE, { input: { memberId: member.id, type, paymentMode: 'CASH', idempotencyKey: key } }, operator.token));
+      expect(queued).toMatchObject({ pendingApproval: true, term: { status: 'PENDING' } });
+      const approval = await t.query<{ id: string }>("select id from approval_requests where entity_type = 'MEMBERSHIP_TERM' and target_id = $1", [queued.term.id]);
+      return { term: queued.term, approvalId: approval.rows[0].id };
+    };
+    const approve = (id: string) => t.gql('mutation($id: ID!) { approve(id: $id) { status } }', { id }, club.admin.token);
+    const termStatus = async (id: string) => (await t.query<{ status: string }>('select status from membership_terms where id = $1', [id])).rows[0].status;
+
+    // The operator collected this year's fee; an admin, not knowing, recorded it too before approving.
+    const annual = await request('ANNUAL', 'op-annual');
+    const adminAnnual = await created(t.gql<Created>(CREATE, { input: { memberId: member.id, type: 'ANNUAL', paymentMode: 'CASH', idempotencyKey: 'admin-annual' } }, club.admin.token));
+    expect(adminAnnual.term).toMatchObject({ status: 'ACTIVE', startsOn: today });
+    expect(refusal(await approve(annual.approvalId))).toEqual({ code: 'CONFLICT', reason: 'TERM_OVERLAP', termId: adminAnnual.term.id });
+    expect(await termStatus(annual.term.id)).toBe('PENDING');
+    expect((await t.gql('mutation($id: ID!) { reject(id: $id) { status } }', { id: annual.approvalId }, club.admin.token)).errors).toBeUndefined();
+    expect(await termStatus(annual.term.id)).toBe('CANCELLED');
+
+    const fee = await request('APPLICATION_FEE', 'op-fee');
+    const adminFee = await created(t.gql<Created>(CREATE, { input: { memberId: member.id, type: 'APPLICATION_FEE', paymentMode: 'CASH', idempotencyKey: 'admin-fee' } }, club.admin.token));
+    expect(refusal(await approve(fee.approvalId))).toEqual({ code: 'CONFLICT', reason: 'APPLICATION_FEE_PAID', termId: adminFee.term.id });
+
+    // A renewal asked for while the member is covered is dated after the cover, and approved as such.
+    const renewal = await request('MONTHLY', 'op-monthly');
+    expect(renewal.term.startsOn).toBe(addDays(adminAnnual.term.endsOn!, 1));
+    expect((await approve(renewal.approvalId)).errors).toBeUndefined();
+    const renewed = await t.query<{ status: string; starts_on: string }>('select status, starts_on::text from membership_terms where id = $1', [renewal.term.id]);
+    expect(renewed.rows[0]).toEqual({ status: 'ACTIVE', starts_on: addDays(adminAnnual.term.endsOn!, 1) });
+
+    const another = await request('ANNUAL', 'op-annual-2');
+    const adminLifetime = await created(t.gql<Created>(CREATE, { input: { memberId: member.id, type: 'LIFETIME', paymentMode: 'CASH' } }, club.admin.token));
+    expect(refusal(await approve(another.approvalId))).toEqual({ code: 'CONFLICT', reason: 'LIFETIME_EXISTS', termId: adminLifetime.term.id });
+
+    expect(await booked(club.id, member.id)).toEqual({
+      terms: ['ANNUAL CANCELLED', 'ANNUAL ACTIVE', 'APPLICATION_FEE PENDING', 'APPLICATION_FEE ACTIVE', 'MONTHLY ACTIVE', 'ANNUAL PENDING', 'LIFETIME ACTIVE'],
+      fees: ['120000', '50000', '15000', '1500000'],
+    });
+    await assertLedgerReconciles(t, [{ groupId: club.id, token: club.admin.token }]);
+  });
+
+  it('online: a term covered since it was created cannot be paid; a payment already under way is flagged for an admin, not booked', async () => {
+    const club = await createBilledGroup(t, { kind: 'CLUB', memberCount: 2, billingSettings: SETTINGS });
+    const enabled = await t.gql('mutation($id: ID!, $input: UpdateGroupInput!) { updateGroup(id: $id, input: $input) { id } }', { id: club.id, input: { paymentSettings: { stripeEnabled: true } } }, club.admin.token);
+    expect(enabled.errors).toBeUndefined();
+    const INTENT = 'mutation($t: ID) { createStripePaymentIntent(termId: $t) { providerOrderId checkoutUrl } }';
+    type Intent = { createStripePaymentIntent: { providerOrderId: string; checkoutUrl: string } };
+    const openIntent = async (termId: string, token: string) => {
+      const response = await t.gql<Intent>(INTENT, { t: termId }, token);
+      expect(response.errors).toBeUndefined();
+      return response.data!.createStripePaymentIntent;
+    };
+    /** The sandbox's pay page: Stripe's signed webhook to our endpoint, processed before it answers. */
+    const pay = async (checkoutUrl: string) => {
+      const response = await fetch(`${t.url}${new URL(checkoutUrl).pathname}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: 'outcome=success' });
+      const body = (await response.json()) as { data: { webhooks: { outcome: string }[] } };
+      return body.data.webhooks[0].outcome;
+    };
+    const flags = async (termId: string) =>
+      (await t.query<{ reason: string; details: string }>("select reason, details from payment_flags where target_kind = 'MEMBERSHIP_TERM' and target_id = $1", [termId])).rows;
+
+    // A member starts paying an annual term; meanwhile an admin records a lifetime membership paid in cash.
+    const [first, second] = club.members;
+    const annual = await created(t.gql<Created>(CREATE, { input: { memberId: first.id, type: 'ANNUAL' } }, first.user.token));
+    const underWay = await openIntent(annual.term.id, first.user.token);
+    const lifetime = await created(t.gql<Created>(CREATE, { input: { memberId: first.id, type: 'LIFETIME', paymentMode: 'CASH' } }, club.admin.token));
+    expect(refusal(await t.gql(INTENT, { t: annual.term.id }, first.user.token))).toMatchObject({ code: 'CONFLICT', reason: 'LIFETIME_EXISTS' });
+    expect(await pay(underWay.checkoutUrl)).toBe('FLAGGED');
+    expect(await flags(annual.term.id)).toEqual([{ reason: 'TARGET_NOT_PAYABLE', details: expect.stringContaining('LIFETIME_EXISTS') }]);
+    expect(await booked(club.id, first.id)).toEqual({ terms: ['ANNUAL PENDING', 'LIFETIME ACTIVE'], fees: ['1500000'] });
+    expect(lifetime.term.status).toBe('ACTIVE');
+
+    // The second member's monthly term, paid in cash by an admin for the same days while the online payment ran.
+    const monthly = await created(t.gql<Created>(CREATE, { input: { memberId: second.id, type: 'MONTHLY' } }, second.user.token));
+    const monthlyIntent = await openIntent(monthly.term.id, second.user.token);
+    const desk = await created(t.gql<Created>(CREATE, { input: { memberId: second.id, type: 'MONTHLY', paymentMode: 'CASH', idempotencyKey: 'desk' } }, club.admin.token));
+    expect(await pay(monthlyIntent.checkoutUrl)).toBe('FLAGGED');
+    expect(await flags(monthly.term.id)).toEqual([{ reason: 'TARGET_NOT_PAYABLE', details: expect.stringContaining('TERM_OVERLAP') }]);
+    // Renewing online from there is fine: the term starts when the paid one ends.
+    const renewal = await created(t.gql<Created>(CREATE, { input: { memberId: second.id, type: 'MONTHLY', idempotencyKey: 'renew' } }, second.user.token));
+    expect(renewal.term.startsOn).toBe(addDays(desk.term.endsOn!, 1));
+    expect(await pay((await openIntent(renewal.term.id, second.user.token)).checkoutUrl)).toBe('CREDITED');
+    expect(await booked(club.id, second.id)).toEqual({ terms: ['MONTHLY PENDING', 'MONTHLY ACTIVE', 'MONTHLY ACTIVE'], fees: ['15000', '15000'] });
+    await assertLedgerReconciles(t, [{ groupId: club.id, token: club.admin.token }]);
+  });
+});
+
 describe('term dates from the group rules', () => {
   const groupWith = (settings: Record<string, unknown>): Group =>
     ({ billingSettings: { mode: 'MEMBERSHIP_FEE', cycle: 'ANNUAL', priceMinor: null, dueDay: null, graceDays: 10, ...settings } }) as unknown as Group;
@@ -229,6 +394,16 @@ describe('term dates from the group rules', () => {
     expect(termDates(fixed, MembershipTermType.ANNUAL, '2027-01-10', null)).toEqual({ startsOn: '2027-01-10', endsOn: '2027-03-31' });
     expect(termDates(fixed, MembershipTermType.ANNUAL, '2027-03-05', null)).toEqual({ startsOn: '2027-04-01', endsOn: '2028-03-31' });
     expect(termDates(fixed, MembershipTermType.ANNUAL, '2027-04-01', null)).toEqual({ startsOn: '2027-04-01', endsOn: '2028-03-31' });
+  });
+
+  it('a renewal while the current term runs starts the day after it ends', () => {
+    const rolling = groupWith({});
+    expect(termDates(rolling, MembershipTermType.ANNUAL, '2027-03-05', '2027-06-30')).toEqual({ startsOn: '2027-07-01', endsOn: '2028-06-30' });
+    expect(termDates(rolling, MembershipTermType.MONTHLY, '2027-03-05', '2027-03-05')).toEqual({ startsOn: '2027-03-06', endsOn: '2027-04-05' });
+    // Fixed annual: renewed inside the window, the next year starts on the fixed date the current term runs up to.
+    expect(termDates(fixed, MembershipTermType.ANNUAL, '2027-03-05', '2027-03-31')).toEqual({ startsOn: '2027-04-01', endsOn: '2028-03-31' });
+    // A term that has already ended (in its grace days, say) no longer pushes the start: it is the payment day.
+    expect(termDates(rolling, MembershipTermType.MONTHLY, '2027-03-05', '2027-03-01')).toEqual({ startsOn: '2027-03-05', endsOn: '2027-04-04' });
   });
 
   it('counts an active term as EXPIRED only after its end plus the grace days', () => {

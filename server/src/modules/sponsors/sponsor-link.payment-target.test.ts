@@ -164,6 +164,12 @@ describe('the SPONSOR_LINK payment target', () => {
     const group = await createGroup(t);
     const link = await newLink(group);
     await t.query("update sponsor_links set expires_at = now() - interval '1 second' where id = $1", [link.id]);
+    // Payable for the payment of a checkout opened before the expiry; not for one opened after, nor without a checkout.
+    const { em } = await system();
+    const expiresAt = (await t.query<{ expires_at: Date }>('select expires_at from sponsor_links where id = $1', [link.id])).rows[0].expires_at;
+    expect(await sponsorLinkPaymentTarget.describe(em, link.id, { checkoutOpenedAt: new Date(expiresAt.getTime() - 30_000) })).toMatchObject({ payable: true, notPayableReason: null });
+    expect(await sponsorLinkPaymentTarget.describe(em, link.id, { checkoutOpenedAt: expiresAt })).toMatchObject({ payable: false, notPayableReason: 'SPONSOR_LINK_EXPIRED' });
+    expect(await sponsorLinkPaymentTarget.describe(em, link.id)).toMatchObject({ payable: false, notPayableReason: 'SPONSOR_LINK_EXPIRED' });
     await creditLink(link.id, 'pay_in_flight');
     const row = await t.query('select status from sponsor_links where id = $1', [link.id]);
     expect(row.rows[0].status).toBe('PAID');

@@ -32,16 +32,22 @@ async function lockedLinkOrFail(em: EntityManager, id: string): Promise<SponsorL
  *   SPONSOR_LINK_PAID (the payments flow flags it for an admin / refunds it);
  *   markPaid again with the same transaction is a no-op;
  * - describe() says not payable once the link is paid, deactivated or
- *   expired (or its group deactivated);
- * - markPaid still accepts a link that expired while its checkout was in
- *   flight (the sponsor's money has already moved), but never a deactivated one;
+ *   expired (or its group deactivated) — except that a link that expired
+ *   while a checkout of ours for it was open stays payable for that
+ *   checkout's payment (the sponsor started paying in time; the money has
+ *   already moved): describe() with the checkout's `checkoutOpenedAt` before
+ *   the expiry says payable, and markPaid accepts it. A payment that names
+ *   the link without a checkout of ours, or through one opened after the
+ *   expiry, is not payable (the payments flow flags it);
+ * - markPaid never accepts a deactivated link;
  * - markRefunded reopens the link (ACTIVE again, or EXPIRED if past its date).
  */
 export const sponsorLinkPaymentTarget: PaymentTargetHandler = {
   async describe(em, id, options = {}) {
     const link = await lockedLink(em, id, options.forUpdate === true);
     if (!link) return null;
-    const reason = sponsorLinkNotPayableReason(link, link.group);
+    let reason = sponsorLinkNotPayableReason(link, link.group);
+    if (reason === 'SPONSOR_LINK_EXPIRED' && options.checkoutOpenedAt !== undefined && options.checkoutOpenedAt.getTime() < link.expiresAt.getTime()) reason = null;
     const sponsorName = link.sponsor?.name ?? null;
     return {
       groupId: link.group.id,
