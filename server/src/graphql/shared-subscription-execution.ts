@@ -2,11 +2,11 @@ import { createSourceEventStream, execute, ExecutionArgs, ExecutionResult, Forma
 import { MessageType } from 'graphql-ws';
 import type { WebSocket } from 'ws';
 import { admittedEventsSourceOf, AdmittedEventsSource } from '../shared/admitted-events';
-import type { CofferEvent } from '../shared/event-bus';
+import { CofferEvent, SubscriberFellBehindError } from '../shared/event-bus';
 import { oncePerEvent } from '../shared/once-per-event';
 import { stoppableStream } from '../shared/stoppable-stream';
 import type { GraphQLContext } from './context';
-import { closeIfFallingBehind } from './slow-socket';
+import { closeAsFallingBehind, closeIfFallingBehind } from './slow-socket';
 
 /**
  * For a root subscription field: the part of a subscriber that can change
@@ -30,7 +30,7 @@ export interface SharedSubscriptionOptions {
   maxBufferedBytes: number;
   /**
    * Events that may wait for a fan-out group (WS_MAX_QUEUED_EVENTS): past this, the group stops
-   * listening and every subscriber in it gets the error (SubscriberFellBehindError).
+   * listening and every subscriber's socket is closed with 1013 (reconnect and refetch).
    */
   maxQueuedEvents: number;
 }
@@ -93,6 +93,12 @@ class FanoutSubscriber implements AsyncIterableIterator<ExecutionResult> {
     this.detach(this);
     this.waiting?.resolve({ value: undefined, done: true });
     this.waiting = undefined;
+  }
+
+  /** Ends the subscription by closing its socket with 1013 (slow-socket.ts): graphql-ws sends nothing more on it. */
+  closeSocketAsFallingBehind(): void {
+    closeAsFallingBehind(this.target.socket);
+    this.end();
   }
 
   fail(error: unknown): void {
@@ -170,10 +176,17 @@ class FanoutGroup {
         await this.deliver(event).catch(() => undefined);
       }
     } catch (error) {
-      // Events came faster than this group could deliver them (SubscriberFellBehindError): every
-      // subscriber gets the error rather than a stream that silently skipped events.
       this.onEmpty();
-      for (const member of [...this.subscribers]) member.fail(error);
+      const members = [...this.subscribers];
+      if (error instanceof SubscriberFellBehindError) {
+        // Events came faster than this group could deliver them. Its subscribers are not at fault
+        // and must not miss events silently: each socket is closed as a slow client's would be
+        // (1013), so the console reconnects and refetches; an error result would only say
+        // "internal error" and leave the client to guess.
+        for (const member of members) member.closeSocketAsFallingBehind();
+        return;
+      }
+      for (const member of members) member.fail(error);
     }
   }
 

@@ -21,7 +21,8 @@ export function closeIfFallingBehind(socket: WebSocket, maxBufferedBytes: number
   return true;
 }
 
-function closeAsFallingBehind(socket: WebSocket): void {
+/** 1013: the client reconnects and refetches, so nothing it missed stays missed. */
+export function closeAsFallingBehind(socket: WebSocket): void {
   socket.close(FALLING_BEHIND_CLOSE_CODE, 'Falling behind: reconnect and refetch');
 }
 
