@@ -61,8 +61,13 @@ export async function memberCounts(ctx: ServiceContext, scope: DashboardScope): 
 
 /*
  * Approved money only, in the group's currency; a reversal counts against
- * the side of what it reverses, in the period it happened (like the totals of
- * the transactions query: a closed month's figures never change afterwards).
+ * the side of what it reverses, in the month of its occurredAt (like the
+ * totals of the transactions query). A deletion or correction is dated on the
+ * original's occurredAt (ledger.service.ts reverseTransaction), so it changes
+ * that month's figures, back-dated or closed, to what was true: a 1000.00
+ * corrected to 900.00 shows 900.00 in its month, however often it is
+ * corrected. A provider's refund happened when it happened and counts in its
+ * own month, leaving the month of the payment as it was.
  */
 const SIGNED_AMOUNT = `case when t."reverses_id" is null then t."group_amount_minor" else -t."group_amount_minor" end`;
 const INCOME = `coalesce(sum(${SIGNED_AMOUNT}) filter (where t."type" = 'CASH_IN'), 0)::text as "income"`;

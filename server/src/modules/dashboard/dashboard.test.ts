@@ -89,7 +89,8 @@ describe('dashboard figures', () => {
     await record(group, { amount: { amount: '10', currency: 'USD' }, fxRate: '83', category: 'SPONSORSHIP', occurredAt: thisMonth });
     await record(group, { type: 'CASH_OUT', category: 'EXPENSE', amount: { amount: '200' }, occurredAt: thisMonth });
     await reverse(group, await record(group, { amount: { amount: '300' }, occurredAt: thisMonth }));
-    // Last month: 2000 + 400 in, 750.50 out. The 400 is reversed now: last month keeps it, this month pays it back.
+    // Last month: 2000 + 400 in, 750.50 out. The 400 is deleted now: its reversal is dated as it was, so last month
+    // shows the truth (2000) and this month is untouched.
     await record(group, { amount: { amount: '2000' }, occurredAt: lastMonth });
     await record(group, { type: 'CASH_OUT', category: 'EXPENSE', amount: { amount: '750.50' }, occurredAt: lastMonth });
     await reverse(group, await record(group, { amount: { amount: '400' }, occurredAt: lastMonth }));
@@ -110,8 +111,8 @@ describe('dashboard figures', () => {
       from: monthStart(0, now).toISOString(),
       to: monthStart(1, now).toISOString(),
       members: { total: 4, active: 3 },
-      // 1000 + 500.25 + 830 + (300 − 300) − 400
-      income: { amount: '1930.25', currency: 'INR' },
+      // 1000 + 500.25 + 830 + (300 − 300)
+      income: { amount: '2330.25', currency: 'INR' },
       expenses: { amount: '200.00', currency: 'INR' },
       // 1000 + 500.25 + 830 + 2000 + 100 + 5000 − 200 − 750.50
       balance: { amount: '8479.75', currency: 'INR' },
@@ -122,7 +123,7 @@ describe('dashboard figures', () => {
 
   it('covers any period asked for', async () => {
     const lastMonthOnly = await dashboard(group, { from: monthStart(-1, now), to: monthStart(0, now) });
-    expect(lastMonthOnly.data?.dashboard).toMatchObject({ income: { amount: '2400.00' }, expenses: { amount: '750.50' } });
+    expect(lastMonthOnly.data?.dashboard).toMatchObject({ income: { amount: '2000.00' }, expenses: { amount: '750.50' } });
     const sinceLastMonth = await dashboard(group, { from: monthStart(-1, now) });
     expect(sinceLastMonth.data?.dashboard).toMatchObject({ to: monthStart(1, now).toISOString(), income: { amount: '4330.25' }, expenses: { amount: '950.50' } });
     const empty = await dashboard(group, { from: monthStart(-2, now), to: monthStart(-1, now) });
@@ -137,8 +138,8 @@ describe('dashboard figures', () => {
     expect(monthly.map((m) => m.month)).toEqual(Array.from({ length: 12 }, (_, i) => monthKey(monthStart(i - 11, now))));
     const byMonth = Object.fromEntries(monthly.map((m) => [m.month, [m.income.amount, m.expenses.amount]]));
     const expected: Record<string, [string, string]> = {
-      [monthKey(monthStart(0, now))]: ['1930.25', '200.00'],
-      [monthKey(monthStart(-1, now))]: ['2400.00', '750.50'],
+      [monthKey(monthStart(0, now))]: ['2330.25', '200.00'],
+      [monthKey(monthStart(-1, now))]: ['2000.00', '750.50'],
       [monthKey(monthStart(-3, now))]: ['100.00', '0.00'],
     };
     for (const [month, amounts] of Object.entries(byMonth)) expect([month, ...amounts]).toEqual([month, ...(expected[month] ?? ['0.00', '0.00'])]);
@@ -166,6 +167,38 @@ describe('dashboard figures', () => {
     expect(board.recentActivity.map((e) => e.id)).toEqual(logs.data!.activityLog.edges.map((e) => e.node.id));
     expect(board.recentAudit.map((e) => e.id)).toEqual(logs.data!.auditLog.edges.map((e) => e.node.id));
     expect(board.recentActivity.some((e) => e.action === 'transaction.delete' && e.actor.name === 'Asha Treasurer')).toBe(true);
+  });
+
+  it('shows a back-dated transaction corrected twice once, as corrected, in its own month; the current month is untouched', async () => {
+    const own = await createGroup(t);
+    const when = new Date(monthStart(-2, now).getTime() + days(9));
+    const window = { from: monthStart(-2, now), to: monthStart(-1, now) };
+    const id = await record(own, { amount: { amount: '1000' }, occurredAt: when });
+    expect((await dashboard(own, window)).data!.dashboard.income.amount).toBe('1000.00');
+    const correct = async (txnId: string, amount: string): Promise<string> => {
+      const response = await t.gql<{ updateTransaction: { transaction: { id: string } } }>(
+        'mutation($id: ID!, $a: String!) { updateTransaction(id: $id, input: { amount: { amount: $a, currency: "INR" } }) { transaction { id } } }',
+        { id: txnId, a: amount },
+        own.admin.token,
+      );
+      if (!response.data) throw new Error(JSON.stringify(response.errors));
+      return response.data.updateTransaction.transaction.id;
+    };
+    const first = await correct(id, '900');
+    expect((await dashboard(own, window)).data!.dashboard.income.amount).toBe('900.00');
+    const second = await correct(first, '850');
+    const board = (await dashboard(own, window)).data!.dashboard;
+    expect(board.income.amount).toBe('850.00');
+    expect(board.balance.amount).toBe('850.00');
+    // Nothing spills into the month the corrections were made in.
+    expect((await dashboard(own)).data!.dashboard.income.amount).toBe('0.00');
+    const byMonth = Object.fromEntries(board.monthly.map((m) => [m.month, m.income.amount]));
+    expect(byMonth[monthKey(monthStart(-2, now))]).toBe('850.00');
+    expect(byMonth[monthKey(monthStart(0, now))]).toBe('0.00');
+    // Deleted: gone from its month too.
+    await reverse(own, second);
+    expect((await dashboard(own, window)).data!.dashboard.income.amount).toBe('0.00');
+    expect((await dashboard(own)).data!.dashboard.income.amount).toBe('0.00');
   });
 
   it('costs the same number of SQL statements for a quiet group and a busy one', async () => {

@@ -122,7 +122,8 @@ describe('the signed "I\'ve paid" link', () => {
     const approved = await t.gql('mutation($id: ID!) { approve(id: $id) { id status } }', { id: approvalId }, group.admin.token);
     expect(approved.errors).toBeUndefined();
     const due = await t.gql<{ due: { status: string; paidTransaction: { approvalSource: string } } }>(DUE, { id: dueId }, group.admin.token);
-    expect(due.data!.due).toMatchObject({ status: 'PAID', paidTransaction: { approvalSource: 'ADMIN_DIRECT' } });
+    // The member asked, an admin approved: maker–checker (MANUAL), not an admin's own direct confirmation.
+    expect(due.data!.due).toMatchObject({ status: 'PAID', paidTransaction: { approvalSource: 'MANUAL' } });
 
     const other = await setup();
     await visit(await linkFor(other.dueId, other.member.token));

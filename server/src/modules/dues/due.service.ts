@@ -1,6 +1,7 @@
 import { IntegratorEventType } from '../webhooks/webhook.entities';
 import { enqueueIntegratorEvent } from '../webhooks/webhook-outbox';
 import { LockMode } from '@mikro-orm/core';
+import { GROUP_TODAY_CTE } from '../../jobs/group-calendar';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/postgresql';
 import { conflict, DomainError, ErrorCode, notFound } from '../../shared/domain-error';
@@ -587,7 +588,8 @@ export async function confirmPayment(ctx: ServiceContext, dueId: string, data: C
         category: dueCategory(group),
         amountMinor: due.amountMinor,
         paymentMode: data.paymentMode ?? PaymentMode.UPI,
-        source: ApprovalSource.ADMIN_DIRECT,
+        // Approving the member's "I've paid" from the inbox is maker–checker (the member asked, an admin approved).
+        source: ctx.approving ? ApprovalSource.MANUAL : ApprovalSource.ADMIN_DIRECT,
         description: `${period.label}: ${member.name}`,
         member,
       });
@@ -703,6 +705,21 @@ export async function dueVersion(em: EntityManager, dueId: string): Promise<numb
   return due?.version ?? null;
 }
 
+/**
+ * An unpaid due is late (the follow-up job marks it OVERDUE) once its date
+ * plus the group's grace days is before the group's today: a condition on
+ * `dues d`, `groups g` and GROUP_TODAY_CTE's `group_today gt`.
+ */
+export const DUE_PAST_GRACE = `d.due_date + coalesce((g.billing_settings->>'graceDays')::int, 0) < gt.today`;
+
+async function isPastGrace(em: EntityManager, dueId: string): Promise<boolean> {
+  const rows: { late: boolean }[] = await em.execute(
+    `with ${GROUP_TODAY_CTE} select ${DUE_PAST_GRACE} as "late" from dues d join groups g on g.id = d.group_id join group_today gt on gt.group_id = d.group_id where d.id = ?`,
+    [dueId],
+  );
+  return rows[0]?.late === true;
+}
+
 // ---------------------------------------------------------------------------
 // Provider payments (see payments/payment-target.ts)
 
@@ -757,9 +774,13 @@ registerPaymentTarget(PaymentTargetKind.DUE, {
     const due = await lockDue(em, id);
     if (due.status !== DueStatus.PAID) return;
     const before = dueSnapshot(due);
-    due.status = DueStatus.UNPAID;
+    // Reopened where the follow-up job would have left it unpaid: OVERDUE once past its date and grace.
+    const late = await isPastGrace(em, due.id);
+    due.status = late ? DueStatus.OVERDUE : DueStatus.UNPAID;
+    if (late) due.overdueAt = new Date();
     due.paidTransaction = null;
     due.paidAt = null;
+    if (late) enqueueIntegratorEvent(em, { groupId: due.group.id, type: IntegratorEventType.DUE_OVERDUE, data: dueSnapshot(due) });
     auditDue(ctx, em, due, 'due.refunded', before);
     await em.flush();
     await publishDueChange(ctx, due, 'REOPENED');

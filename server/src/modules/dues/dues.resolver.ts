@@ -207,7 +207,7 @@ export class MembershipTermResolver {
 
   @Mutation(() => MembershipTermPayload, {
     description:
-      "Amount and dates come from the group's rules. With paymentMode, staff record a fee they collected (admins at once, operators after approval); without it the term waits PENDING for an online payment. Members may create their own pending terms. CONFLICT reasons: LIFETIME_EXISTS, DUPLICATE_TERM (the same term again within two minutes, without an idempotency key), IDEMPOTENCY_KEY_REUSED.",
+      "Amount and dates come from the group's rules. With paymentMode, staff record a fee they collected (admins at once, operators after approval); without it the term waits PENDING for an online payment. Members may create their own pending terms. A MONTHLY or ANNUAL term starts when the member's paid one ends (paying early renews ahead, never for the same days twice). CONFLICT reasons: LIFETIME_EXISTS (the member has a lifetime membership), APPLICATION_FEE_PAID, DUPLICATE_TERM (the same term again within two minutes, without an idempotency key), IDEMPOTENCY_KEY_REUSED. Paying a pending term (approval, online) checks the same again, and refuses a MONTHLY or ANNUAL term whose days were paid while it waited (CONFLICT TERM_OVERLAP).",
   })
   async createMembershipTerm(@Ctx() ctx: GraphQLContext, @Arg('input', () => CreateMembershipTermInput) input: CreateMembershipTermInput): Promise<memberships.TermOutcome> {
     return memberships.createMembershipTerm(ctx, input);

@@ -162,7 +162,10 @@ export class CreateMembershipTermInput {
   @Field(() => ID, { description: 'The active member it is for; members may only give their own id' })
   memberId: string;
 
-  @Field(() => MembershipTermType, { description: 'Must have a fee in the group\'s billing settings, else BAD_USER_INPUT; a second LIFETIME is CONFLICT LIFETIME_EXISTS' })
+  @Field(() => MembershipTermType, {
+    description:
+      'Must have a fee in the group\'s billing settings, else BAD_USER_INPUT. A member with a lifetime membership gets no other MONTHLY, ANNUAL or LIFETIME term (CONFLICT LIFETIME_EXISTS, also for a second LIFETIME while one waits for payment); the APPLICATION_FEE is charged once unless cancelled or refunded (CONFLICT APPLICATION_FEE_PAID)',
+  })
   type: MembershipTermType;
 
   @Field(() => PaymentMode, {

@@ -3,7 +3,7 @@ import { withJobLock } from '../../jobs/job-runner';
 import type { JobDeps } from '../../jobs/job-types';
 import { RECIPIENT_SQL } from '../notifications/notification.service';
 import { runNotificationWorker, workerSummary } from '../notifications/notification-worker';
-import { DUE_CHANGED_TOPIC } from './due.service';
+import { DUE_CHANGED_TOPIC, DUE_PAST_GRACE } from './due.service';
 
 /*
  * Follow-ups: unpaid dues past their due date plus the group's grace days
@@ -20,7 +20,7 @@ overdue as (
   update dues d set status = 'OVERDUE', overdue_at = now(), updated_at = now(), version = d.version + 1
   from groups g, group_today gt
   where g.id = d.group_id and gt.group_id = d.group_id and d.status = 'UNPAID'
-    and d.due_date + coalesce((g.billing_settings->>'graceDays')::int, 0) < gt.today
+    and ${DUE_PAST_GRACE}
   returning d.id, d.group_id, d.member_id, d.version
 ),
 logged as (

@@ -35,12 +35,20 @@ export class TransactionResolver {
     return ledger.recordTransaction(ctx, input);
   }
 
-  @Mutation(() => TransactionChangePayload, { description: 'A pending transaction is edited; an approved one is reversed and recorded again corrected. Operators and changes over the threshold wait for approval.' })
+  @Mutation(() => TransactionChangePayload, {
+    description:
+      'A pending transaction is edited; an approved one is reversed (dated as the original) and recorded again corrected. Operators and changes over the threshold wait for approval. ' +
+      'CONFLICT with reason PAYS_TARGET for one that paid a due or membership term (delete it to reopen that, then pay again), MANAGED_BY_PROVIDER for a Razorpay or Stripe payment (refunds come from the provider), MANAGED_BY_REMITTANCE for a remittance\'s.',
+  })
   async updateTransaction(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('input', () => UpdateTransactionInput) input: UpdateTransactionInput) {
     return changePayload(await ledger.updateTransaction(ctx, id, input));
   }
 
-  @Mutation(() => TransactionChangePayload, { description: 'An approved transaction is reversed (history kept); a pending one is rejected. Operators and amounts over the threshold wait for approval.' })
+  @Mutation(() => TransactionChangePayload, {
+    description:
+      'An approved transaction is reversed (history kept; the reversal dated as the original) and what it paid reopens in the same database transaction (a due UNPAID, or OVERDUE past its date and grace; a membership term CANCELLED); a pending one is rejected. ' +
+      'Operators and amounts over the threshold wait for approval. CONFLICT MANAGED_BY_PROVIDER for a Razorpay or Stripe payment, MANAGED_BY_REMITTANCE for a remittance\'s.',
+  })
   async deleteTransaction(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string) {
     return changePayload(await ledger.deleteTransaction(ctx, id));
   }
@@ -139,7 +147,7 @@ export class TransactionResolver {
     return txn.reversedBy ? ctx.loaders.transactionById.load(txn.reversedBy.id) : null;
   }
 
-  @FieldResolver(() => Boolean, { description: 'Whether the console should offer correct and delete' })
+  @FieldResolver(() => Boolean, { description: "Whether the console should offer correct and delete: false for a rejected or reversed transaction, a reversal, a remittance's and a provider's payment" })
   async viewerCanChange(@Root() txn: ledger.TransactionView, @Ctx() ctx: GraphQLContext): Promise<boolean> {
     return ledger.viewerCanChangeTransaction(ctx, txn);
   }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { conflict, notFound } from '../../shared/domain-error';
+import { conflict, DomainError, ErrorCode, notFound } from '../../shared/domain-error';
+import { DeferredEventBus } from '../../shared/event-bus';
 import { convertAmount, isCurrencyCode, parseAmount } from '../../shared/money';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { Role } from '../../shared/roles';
@@ -21,6 +22,7 @@ import { Member, MemberStatus } from '../members/member.entity';
 import { MEMBER_VIEW_COLUMNS, memberView, MemberViewRow } from '../../shared/loaders';
 import { enqueueIntegratorEvent } from '../webhooks/webhook-outbox';
 import { IntegratorEventType } from '../webhooks/webhook.entities';
+import { PaymentTargetKind, paymentTargetHandler, targetsPaidBy } from '../payments/payment-target';
 import { IdempotencyKey, LedgerAccount, LedgerEntry, LedgerTransaction } from './ledger.entities';
 import { AccountKind, ApprovalSource, ApprovalStatus, PaymentMode, PaymentProvider, TransactionCategory, TransactionType } from './ledger.enums';
 import { AccountSpec, PostingLeg, postingFor } from './posting';
@@ -245,11 +247,28 @@ export function markRejected(txn: LedgerTransaction): void {
   txn.decidedAt = new Date();
 }
 
+export interface ReversalOptions {
+  /**
+   * Date the reversal on the original's occurredAt rather than now: for a
+   * deletion or a correction, which say the original should never have been
+   * booked as it was, so the month it sits in shows the truth (a correction's
+   * corrected transaction keeps that date too). A refund or a released
+   * reservation happened now, and is dated now (the default).
+   */
+  datedAsOriginal?: boolean;
+}
+
 /**
  * Cancels an approved transaction with a new one whose entries negate it leg
  * for leg. History stays as it was; balances return to what they were.
  */
-export async function reverseTransaction(ctx: ServiceContext, em: EntityManager, original: LedgerTransaction, reason: string): Promise<LedgerTransaction> {
+export async function reverseTransaction(
+  ctx: ServiceContext,
+  em: EntityManager,
+  original: LedgerTransaction,
+  reason: string,
+  options: ReversalOptions = {},
+): Promise<LedgerTransaction> {
   if (original.approvalStatus !== ApprovalStatus.APPROVED) throw conflict('Only an approved transaction can be reversed', 'NOT_APPROVED');
   if (original.reversedBy || original.reverses) throw conflict('This transaction is already reversed or is itself a reversal', 'ALREADY_REVERSED');
   const actor = actorOf(ctx);
@@ -267,7 +286,7 @@ export async function reverseTransaction(ctx: ServiceContext, em: EntityManager,
     approvalStatus: ApprovalStatus.APPROVED,
     approvalSource: ApprovalSource.ADMIN_DIRECT,
     reverses: original,
-    occurredAt: new Date(),
+    occurredAt: options.datedAsOriginal ? original.occurredAt : new Date(),
     createdByKind: actor.kind,
     createdById: actor.id,
     decidedAt: new Date(),
@@ -439,11 +458,56 @@ export async function recordTransaction(ctx: ServiceContext, data: RecordTransac
   return outcome;
 }
 
+/** Sources of money a provider took: changed only by the provider's own word (a refund). */
+const PROVIDER_SOURCES: readonly ApprovalSource[] = [ApprovalSource.RAZORPAY_WEBHOOK, ApprovalSource.STRIPE_WEBHOOK, ApprovalSource.PAYMENT_VERIFICATION];
+
+/**
+ * A payment a provider took: a refund arrives from the provider and reverses
+ * it by its provider payment id, so a hand-made correction (a copy without
+ * that id) or deletion would leave the provider's clearing account wrong and
+ * turn the refund into a no-op.
+ */
+function isProviderPayment(txn: Pick<TransactionView, 'provider' | 'providerPaymentId' | 'approvalSource'>): boolean {
+  return txn.provider !== null || txn.providerPaymentId !== null || PROVIDER_SOURCES.includes(txn.approvalSource);
+}
+
+/** Why no one may correct or delete the transaction by hand, or null; the same rule feeds viewerCanChange. */
+function unchangeableReason(txn: Pick<TransactionView, 'approvalStatus' | 'approvalSource' | 'reversedBy' | 'reverses' | 'provider' | 'providerPaymentId'>): { message: string; reason: string } | null {
+  if (txn.approvalStatus === ApprovalStatus.REJECTED) return { message: 'A rejected transaction cannot change', reason: 'REJECTED' };
+  if (txn.reversedBy || txn.reverses) return { message: 'A reversed transaction or a reversal cannot change', reason: 'ALREADY_REVERSED' };
+  if (txn.approvalSource === ApprovalSource.REMITTANCE) return { message: 'This transaction belongs to a remittance; cancel the remittance instead', reason: 'MANAGED_BY_REMITTANCE' };
+  if (isProviderPayment(txn)) {
+    return { message: 'This payment was taken by a payment provider; refund it with the provider, and its refund reverses it here', reason: 'MANAGED_BY_PROVIDER' };
+  }
+  return null;
+}
+
 /** What makes a transaction unchangeable; checked before the lock (a click on one already reversed is answered at once) and again under it. */
 function assertChangeable(txn: LedgerTransaction): void {
-  if (txn.approvalStatus === ApprovalStatus.REJECTED) throw conflict('A rejected transaction cannot change', 'REJECTED');
-  if (txn.reversedBy || txn.reverses) throw conflict('A reversed transaction or a reversal cannot change', 'ALREADY_REVERSED');
-  if (txn.approvalSource === ApprovalSource.REMITTANCE) throw conflict('This transaction belongs to a remittance; cancel the remittance instead', 'MANAGED_BY_REMITTANCE');
+  const refused = unchangeableReason(txn);
+  if (refused) throw conflict(refused.message, refused.reason);
+}
+
+const TARGET_NAMES: Record<PaymentTargetKind, { what: string; redo: string }> = {
+  [PaymentTargetKind.DUE]: { what: 'a due', redo: 'delete it to reopen the due, then confirm the payment again' },
+  [PaymentTargetKind.MEMBERSHIP_TERM]: { what: 'a membership term', redo: 'delete it to cancel the term, then record the membership again' },
+  [PaymentTargetKind.SPONSOR_LINK]: { what: 'a sponsor link', redo: 'delete it to reopen the link' },
+};
+
+/**
+ * A transaction that paid a due, a membership term or a sponsor link is not
+ * corrected: the target would stay paid by the reversed original (or, moved
+ * to the correction, by a different amount). CONFLICT PAYS_TARGET, saying how.
+ */
+async function assertPaysNothing(em: EntityManager, txn: LedgerTransaction): Promise<void> {
+  if (txn.approvalStatus !== ApprovalStatus.APPROVED) return;
+  const [target] = await targetsPaidBy(em, txn);
+  if (!target) return;
+  const names = TARGET_NAMES[target.kind];
+  throw new DomainError(ErrorCode.CONFLICT, `This transaction paid ${names.what}, so it cannot be corrected: ${names.redo}`, {
+    reason: 'PAYS_TARGET',
+    extra: { targetKind: target.kind, targetId: target.id },
+  });
 }
 
 /**
@@ -519,6 +583,7 @@ export async function updateTransaction(ctx: ServiceContext, id: string, changes
   // Clicked twice (or by two admins): one attempt corrects it, the others find it reversed (withRowLock).
   const result = await withRowLock(ctx.em, async (em, wait) => {
     const { txn, group } = await lockForChange(em, txnId, wait);
+    await assertPaysNothing(em, txn);
     const before = transactionSnapshot(txn);
     const merged: TransactionInputData = {
       type: changes.type ?? txn.type,
@@ -545,7 +610,7 @@ export async function updateTransaction(ctx: ServiceContext, id: string, changes
       await em.flush();
       return { changed: txn, reversed: null, approval: null };
     }
-    const reversal = await reverseTransaction(ctx, em, txn, `Correction of ${txn.receiptNumber ?? txn.id}`);
+    const reversal = await reverseTransaction(ctx, em, txn, `Correction of ${txn.receiptNumber ?? txn.id}`, { datedAsOriginal: true });
     const actor = actorOf(ctx);
     const corrected = em.create(LedgerTransaction, {
       group: txn.group,
@@ -598,7 +663,10 @@ function fieldsFrom(input: TransactionInputData, valid: ValidatedInput) {
   };
 }
 
-/** Deleting an approved transaction reverses it; a pending one is rejected. Admins only here. */
+/**
+ * Deleting an approved transaction reverses it; a pending one is rejected. Admins only here.
+ * What it paid (a due, a membership term) is reopened in the same database transaction.
+ */
 export async function deleteTransaction(ctx: ServiceContext, id: string): Promise<TransactionChangeOutcome> {
   const { id: txnId, role } = await checkChange(ctx, id);
   const result = await withRowLock(ctx.em, async (em, wait) => {
@@ -607,27 +675,33 @@ export async function deleteTransaction(ctx: ServiceContext, id: string): Promis
     if (changeNeedsApproval(ctx, role, group, txn.groupAmountMinor)) {
       const approval = queueTransactionChange(ctx, em, txn, ApprovalAction.DELETE, { operation: 'deleteTransaction', input: {} });
       await em.flush();
-      return { txn, reversal: null, approval };
+      return { txn, reversal: null, approval, events: null };
     }
     if (txn.approvalStatus === ApprovalStatus.PENDING) {
       markRejected(txn);
       recordActivity({ ...ctx, em }, { groupId: txn.group.id, action: 'transaction.delete', entityType: 'Transaction', entityId: txn.id, before, after: transactionSnapshot(txn) });
       auditTransaction(ctx, em, txn, 'transaction.reject', before);
       await em.flush();
-      return { txn, reversal: null, approval: null };
+      return { txn, reversal: null, approval: null, events: null };
     }
-    const reversal = await reverseTransaction(ctx, em, txn, `Deletion of ${txn.receiptNumber ?? txn.id}`);
+    // Locked after the transaction (as a refund does), before anything changes.
+    const paid = await targetsPaidBy(em, txn, wait ? 'wait' : 'nowait');
+    const reversal = await reverseTransaction(ctx, em, txn, `Deletion of ${txn.receiptNumber ?? txn.id}`, { datedAsOriginal: true });
     recordActivity({ ...ctx, em }, { groupId: txn.group.id, action: 'transaction.delete', entityType: 'Transaction', entityId: txn.id, before, after: transactionSnapshot(txn) });
     auditTransaction(ctx, em, txn, 'transaction.reverse', before);
     auditTransaction(ctx, em, reversal, 'transaction.record-reversal', null);
+    // The targets' live events go out after the commit, never for a rolled-back deletion.
+    const events = new DeferredEventBus(ctx.events);
+    for (const target of paid) await paymentTargetHandler(target.kind).markRefunded({ ...ctx, em, events }, em, target.id, reversal);
     await em.flush();
-    return { txn, reversal, approval: null };
+    return { txn, reversal, approval: null, events };
   });
   if (result.approval) {
     await publishApprovalEvent(ctx, result.approval, 'QUEUED');
     return { transaction: result.txn, approval: result.approval };
   }
   await publishChange(ctx, result.reversal ?? result.txn, result.reversal ? 'REVERSED' : 'REJECTED');
+  await result.events?.flush();
   return { transaction: result.txn, approval: null };
 }
 
@@ -908,9 +982,15 @@ export async function groupBalance(ctx: ServiceContext, groupId: string): Promis
   return { currency: group!.currency, accounts, cashPositionMinor };
 }
 
+/**
+ * Whether to offer correct and delete: staff, on a transaction that is not
+ * refused outright (rejected, reversed, a remittance's or a provider's). One
+ * that paid a due or a term is still offered: deleting it reopens the target,
+ * and a correction answers PAYS_TARGET saying so.
+ */
 export async function viewerCanChangeTransaction(ctx: ServiceContext, txn: TransactionView): Promise<boolean> {
   const role = await viewerRoleIn(ctx, txn.group.id);
   if (role !== Role.ADMIN && role !== Role.OPERATOR) return false;
-  return txn.approvalStatus !== ApprovalStatus.REJECTED && !txn.reversedBy && !txn.reverses && txn.approvalSource !== ApprovalSource.REMITTANCE;
+  return unchangeableReason(txn) === null;
 }
 

@@ -638,3 +638,99 @@ describe('membership terms', () => {
     expect(again.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT' });
   });
 });
+
+describe("provider payments stay the provider's to undo", () => {
+  const TXN = 'query($id: ID!) { transaction(id: $id) { id viewerCanChange } }';
+  const UPDATE = 'mutation($id: ID!, $input: UpdateTransactionInput!) { updateTransaction(id: $id, input: $input) { transaction { id } } }';
+  const DELETE = 'mutation($id: ID!) { deleteTransaction(id: $id) { transaction { id } } }';
+
+  async function accountSums(groupId: string): Promise<Record<string, string>> {
+    const rows = await t.query<{ code: string; sum: string }>(
+      'select a.code, coalesce(sum(e.amount_minor), 0)::text as sum from ledger_accounts a left join ledger_entries e on e.account_id = a.id where a.group_id = $1 group by a.code',
+      [groupId],
+    );
+    return Object.fromEntries(rows.rows.map((r) => [r.code, r.sum]));
+  }
+
+  async function footprint(groupId: string): Promise<Record<string, number>> {
+    const rows = await t.query<Record<string, number>>(
+      `select (select count(*)::int from transactions where group_id = $1) as transactions,
+              (select count(*)::int from audit_logs where group_id = $1) as audit,
+              (select count(*)::int from approval_requests where group_id = $1) as approvals`,
+      [groupId],
+    );
+    return rows.rows[0];
+  }
+
+  it('a Stripe payment cannot be corrected or deleted by hand (CONFLICT MANAGED_BY_PROVIDER, nothing written, no buttons); its refund still reverses it and reopens the due', async () => {
+    const f = await fixture();
+    const intent = await stripeIntentFor(f);
+    await processed(t, postStripe(t, stripeEvent('payment_intent.succeeded', stripeIntent({ id: intent.providerOrderId, amount: 15000 }))));
+    const [paid] = await transactionsOf(f.group.id);
+    expect((await t.gql<{ transaction: { viewerCanChange: boolean } }>(TXN, { id: paid.id }, f.group.admin.token)).data!.transaction.viewerCanChange).toBe(false);
+    const before = await footprint(f.group.id);
+    for (const response of [await t.gql(UPDATE, { id: paid.id, input: { description: 'Card payment for December' } }, f.group.admin.token), await t.gql(DELETE, { id: paid.id }, f.group.admin.token)]) {
+      expect(response.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'MANAGED_BY_PROVIDER' });
+    }
+    expect(await footprint(f.group.id)).toEqual(before);
+    expect(await accountSums(f.group.id)).toEqual({ CLEARING_STRIPE: '15000', INCOME_SUBSCRIPTION_SHARE: '-15000' });
+
+    const refund = await processed(t, postStripe(t, stripeEvent('charge.refunded', stripeCharge({ intentId: intent.providerOrderId, amount: 15000, refunded: 15000 }))));
+    expect(refund.body.data!.outcome).toBe('REFUNDED');
+    expect(await dueStatus(f.dueId)).toBe('UNPAID');
+    expect(await accountSums(f.group.id)).toEqual({ CLEARING_STRIPE: '0', INCOME_SUBSCRIPTION_SHARE: '0' });
+    await assertLedgerReconciles(t, [{ groupId: f.group.id, token: f.group.admin.token }]);
+  });
+
+  it('a payment matched only by its metadata (no intent of ours), refunded in full, reopens its due, which can be paid again', async () => {
+    const f = await fixture();
+    const intentId = providerId('pi');
+    const credited = await processed(t, postStripe(t, stripeEvent('payment_intent.succeeded', stripeIntent({ id: intentId, amount: 15000, metadata: { coffer_target_kind: 'DUE', coffer_target_id: f.dueId } }))));
+    expect(credited.body.data!.outcome).toBe('CREDITED');
+    expect(await dueStatus(f.dueId)).toBe('PAID');
+    const refund = await processed(t, postStripe(t, stripeEvent('charge.refunded', stripeCharge({ intentId, amount: 15000, refunded: 15000 }))));
+    expect(refund.body.data!.outcome).toBe('REFUNDED');
+    expect(await dueStatus(f.dueId)).toBe('UNPAID');
+    expect((await t.query('select paid_transaction_id from dues where id = $1', [f.dueId])).rows[0].paid_transaction_id).toBeNull();
+    expect(await accountSums(f.group.id)).toEqual({ CLEARING_STRIPE: '0', INCOME_SUBSCRIPTION_SHARE: '0' });
+    // Payable again: a new intent, and its payment credits.
+    const again = await stripeIntentFor(f);
+    expect((await processed(t, postStripe(t, stripeEvent('payment_intent.succeeded', stripeIntent({ id: again.providerOrderId, amount: 15000 }))))).body.data!.outcome).toBe('CREDITED');
+    expect(await dueStatus(f.dueId)).toBe('PAID');
+    await assertLedgerReconciles(t, [{ groupId: f.group.id, token: f.group.admin.token }]);
+  });
+
+  it('a sponsor link paid through metadata only and refunded in full is payable again on its public page', async () => {
+    const f = await fixture();
+    const sponsor = await t.gql<{ createSponsor: { id: string } }>('mutation($input: CreateSponsorInput!) { createSponsor(input: $input) { id } }', { input: { groupId: f.group.id, name: 'Acme Sports' } }, f.group.admin.token);
+    const link = await t.gql<{ createSponsorLink: { id: string; url: string } }>(
+      'mutation($input: CreateSponsorLinkInput!) { createSponsorLink(input: $input) { id url } }',
+      { input: { groupId: f.group.id, sponsorId: sponsor.data!.createSponsor.id, amount: { amount: '150.00', currency: 'INR' }, upiId: 'club@okaxis', purpose: 'Kit', expiresAt: new Date(Date.now() + 86_400_000).toISOString() } },
+      f.group.admin.token,
+    );
+    const { id: linkId, url } = link.data!.createSponsorLink;
+    const page = () => fetch(`${t.url}/api/sponsor-links/${url.split('/').pop()!}`).then((r) => r.status);
+    const intentId = providerId('pi');
+    await processed(t, postStripe(t, stripeEvent('payment_intent.succeeded', stripeIntent({ id: intentId, amount: 15000, metadata: { coffer_target_kind: 'SPONSOR_LINK', coffer_target_id: linkId } }))));
+    expect(await page()).toBe(410);
+    expect((await processed(t, postStripe(t, stripeEvent('charge.refunded', stripeCharge({ intentId, amount: 15000, refunded: 15000 }))))).body.data!.outcome).toBe('REFUNDED');
+    expect((await t.query('select status, paid_transaction_id from sponsor_links where id = $1', [linkId])).rows[0]).toEqual({ status: 'ACTIVE', paid_transaction_id: null });
+    expect(await page()).toBe(200);
+  });
+
+  it('a partial refund flagged earlier is resolved automatically, with a note, once the rest is refunded and the payment reversed', async () => {
+    const f = await fixture();
+    const intent = await stripeIntentFor(f);
+    await processed(t, postStripe(t, stripeEvent('payment_intent.succeeded', stripeIntent({ id: intent.providerOrderId, amount: 15000 }))));
+    expect((await processed(t, postStripe(t, stripeEvent('charge.refunded', stripeCharge({ intentId: intent.providerOrderId, amount: 15000, refunded: 5000 }))))).body.data!.outcome).toBe('FLAGGED');
+    const open = await t.gql<{ flaggedPayments: { totalCount: number } }>(FLAGS, { g: f.group.id, status: 'OPEN' }, f.group.admin.token);
+    expect(open.data!.flaggedPayments.totalCount).toBe(1);
+    expect((await processed(t, postStripe(t, stripeEvent('charge.refunded', stripeCharge({ intentId: intent.providerOrderId, amount: 15000, refunded: 15000 }))))).body.data!.outcome).toBe('REFUNDED');
+    expect(await dueStatus(f.dueId)).toBe('UNPAID');
+    const flags = await t.gql<{ flaggedPayments: { edges: { node: { reason: string; status: string; resolutionNote: string } }[] } }>(FLAGS, { g: f.group.id }, f.group.admin.token);
+    const [receipt] = (await transactionsOf(f.group.id)).map((row) => row.receipt_number);
+    expect(flags.data!.flaggedPayments.edges.map((e) => e.node)).toEqual([
+      expect.objectContaining({ reason: 'PARTIAL_REFUND', status: 'RESOLVED', resolutionNote: `Resolved automatically: the payment was refunded in full and ${receipt} reversed` }),
+    ]);
+  });
+});

@@ -11,7 +11,7 @@ import { publishChange, recordApprovedCashIn, reverseTransaction, transactionSna
 import { Member } from '../members/member.entity';
 import { NotificationChannel } from '../notifications/notification-task.entity';
 import { PaymentFlagReason, ProviderCheckout, ProviderCheckoutStatus } from './payment.entities';
-import { PaymentTargetRef, paymentTargetHandler } from './payment-target';
+import { PaymentTargetRef, paymentTargetHandler, targetsPaidBy } from './payment-target';
 import type { PaymentEventAction, ProviderPayment } from './provider-events';
 
 /*
@@ -177,7 +177,7 @@ export async function creditPayment(ctx: ServiceContext, payment: ProviderPaymen
   const target: PaymentTargetRef | null = checkout ? { kind: checkout.targetKind, id: checkout.targetId } : payment.target;
   if (!target) return outcome('UNMATCHED', { detail: 'No order of ours and no target in the notes' });
   const handler = paymentTargetHandler(target.kind);
-  const description = await handler.describe(em, target.id, { forUpdate: true });
+  const description = await handler.describe(em, target.id, { forUpdate: true, checkoutOpenedAt: checkout?.createdAt });
   if (!description) return outcome('UNMATCHED', { detail: `No ${target.kind} ${target.id}` });
   const groupId = description.groupId;
   if (checkout && checkout.groupId !== groupId) return outcome('UNMATCHED', { detail: 'The order belongs to another group than its target' });
@@ -282,20 +282,41 @@ export async function refundPayment(ctx: ServiceContext, action: Extract<Payment
       inboundEventId,
     });
   }
+  const paidCheckout = checkout ?? (await em.findOne(ProviderCheckout, { transactionId: txn.id }, { lockMode: LockMode.PESSIMISTIC_WRITE }));
+  // What the payment paid, from the link the target keeps to it: a payment matched by an order of ours and one
+  // matched only by its metadata or notes (no checkout) alike. Locked before anything changes.
+  const paid = await targetsPaidBy(em, txn, 'wait');
   const before = transactionSnapshot(txn);
+  // Dated now: the refund happened now, whenever the payment was.
   const reversal = await reverseTransaction(ctx, em, txn, `Refund of ${txn.receiptNumber ?? txn.id} by ${action.provider}`);
   reversal.approvalSource = source;
   recordActivity(ctx, { groupId, action: 'transaction.refund', entityType: 'Transaction', entityId: txn.id, before, after: transactionSnapshot(txn) });
   recordAudit(ctx, { groupId, entityType: 'Transaction', entityId: txn.id, action: 'transaction.reverse', previousData: before, newData: transactionSnapshot(txn), snapshot: transactionSnapshot(txn) });
   recordAudit(ctx, { groupId, entityType: 'Transaction', entityId: reversal.id, action: 'transaction.record-reversal', previousData: null, newData: transactionSnapshot(reversal), snapshot: transactionSnapshot(reversal) });
-  const paidCheckout = checkout ?? (await em.findOne(ProviderCheckout, { transactionId: txn.id }, { lockMode: LockMode.PESSIMISTIC_WRITE }));
-  if (paidCheckout) {
-    await paymentTargetHandler(paidCheckout.targetKind).markRefunded(ctx, em, paidCheckout.targetId, reversal);
-    paidCheckout.status = ProviderCheckoutStatus.REFUNDED;
-  }
+  for (const target of paid) await paymentTargetHandler(target.kind).markRefunded(ctx, em, target.id, reversal);
+  if (paidCheckout) paidCheckout.status = ProviderCheckoutStatus.REFUNDED;
+  await resolvePartialRefundFlags(ctx, action.provider, action.providerPaymentId, txn);
   await em.flush();
   await publishChange(ctx, reversal, 'REVERSED');
   return outcome('REFUNDED', { groupId, transactionId: reversal.id });
+}
+
+/**
+ * A partial refund flagged earlier is settled once the rest is refunded and
+ * the payment reversed: nothing is left for an admin to decide. Closed by the
+ * system, with a note saying why.
+ */
+async function resolvePartialRefundFlags(ctx: ServiceContext, provider: PaymentProvider, providerPaymentId: string, txn: LedgerTransaction): Promise<void> {
+  const note = `Resolved automatically: the payment was refunded in full and ${txn.receiptNumber ?? 'its transaction'} reversed`;
+  const rows: { id: string; group_id: string }[] = await ctx.em.execute(
+    `update "payment_flags" set "status" = 'RESOLVED', "resolved_at" = now(), "updated_at" = now(), "resolved_by_id" = null, "resolution_note" = ?
+      where "provider" = ? and "provider_payment_id" = ? and "reason" = ? and "status" = 'OPEN'
+      returning "id", "group_id"`,
+    [note, provider, providerPaymentId, PaymentFlagReason.PARTIAL_REFUND],
+  );
+  for (const row of rows) {
+    recordActivity(ctx, { groupId: row.group_id, action: 'payment.flag.resolve', entityType: 'PaymentFlag', entityId: row.id, after: { note, automatic: true } });
+  }
 }
 
 /** Dispatches a parsed event; `source` says which path (webhook or verification) it came by. */

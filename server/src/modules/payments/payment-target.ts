@@ -44,8 +44,11 @@ export interface PaymentTargetHandler {
    * Describes the target, or null when there is none with this id. With
    * `forUpdate` the target's row is locked for the caller's database
    * transaction, so a concurrent credit of the same target waits.
+   * `checkoutOpenedAt`: the payment came through an order or intent of ours
+   * opened then (when the target was payable); a target may honour it after
+   * it has lapsed since (a sponsor link that expired while its checkout was open).
    */
-  describe(em: EntityManager, id: string, options?: { forUpdate?: boolean }): Promise<PayableDescription | null>;
+  describe(em: EntityManager, id: string, options?: { forUpdate?: boolean; checkoutOpenedAt?: Date }): Promise<PayableDescription | null>;
   /**
    * The target's viewer-facing check before an order or intent is created for
    * it (e.g. only the member themself or staff of the group). Throws a DomainError.
@@ -59,8 +62,11 @@ export interface PaymentTargetHandler {
    */
   markPaid(ctx: ServiceContext, em: EntityManager, id: string, transaction: LedgerTransaction): Promise<void>;
   /**
-   * Called inside the database transaction that reversed the payment's
-   * transaction after a refund: reopen the target (due UNPAID again, term cancelled).
+   * Called inside the database transaction that reversed the transaction that
+   * paid the target — a provider's full refund, or an admin deleting a payment
+   * recorded by hand — with the target's row already locked: reopen it (due
+   * UNPAID again, or OVERDUE when past its date and grace; term cancelled;
+   * sponsor link payable again).
    */
   markRefunded(ctx: ServiceContext, em: EntityManager, id: string, reversal: LedgerTransaction): Promise<void>;
 }
@@ -76,4 +82,41 @@ export function paymentTargetHandler(kind: PaymentTargetKind): PaymentTargetHand
   const handler = handlers.get(kind);
   if (!handler) throw new Error(`No payment target handler registered for ${kind}`);
   return handler;
+}
+
+/**
+ * Where each kind keeps the transaction that paid it (set by its markPaid),
+ * and the status it has while that transaction stands. Read here, in one
+ * place, so the ledger can ask what a transaction paid without knowing the
+ * modules (a refund that came without an order of ours, a deleted payment).
+ */
+const PAID_LINKS: Record<PaymentTargetKind, { table: string; paidStatus: string }> = {
+  [PaymentTargetKind.DUE]: { table: 'dues', paidStatus: 'PAID' },
+  [PaymentTargetKind.MEMBERSHIP_TERM]: { table: 'membership_terms', paidStatus: 'ACTIVE' },
+  [PaymentTargetKind.SPONSOR_LINK]: { table: 'sponsor_links', paidStatus: 'PAID' },
+};
+
+/**
+ * What the transaction paid and still stands paid by it: the due, term or
+ * sponsor link linked to it (normally one, none for other money). With
+ * `lock` their rows are locked FOR UPDATE in `em`'s transaction (`'nowait'`
+ * in an attempt of withRowLock), before anything is changed; callers lock the
+ * transaction first, as a refund does. One statement.
+ */
+export async function targetsPaidBy(
+  em: EntityManager,
+  transaction: { id: string; group: { id: string } },
+  lock: 'none' | 'wait' | 'nowait' = 'none',
+): Promise<PaymentTargetRef[]> {
+  const locking = lock === 'none' ? '' : lock === 'wait' ? ' for update' : ' for update nowait';
+  const kinds = Object.values(PaymentTargetKind);
+  // The group's own rows only (each table has an index that starts with it).
+  const parts = kinds.map(
+    (kind, i) => `"k${i}" as (select ?::text as "kind", "id" from "${PAID_LINKS[kind].table}" where "group_id" = ? and "status" = ? and "paid_transaction_id" = ?${locking})`,
+  );
+  const rows: { kind: PaymentTargetKind; id: string }[] = await em.execute(
+    `with ${parts.join(', ')} ${kinds.map((_, i) => `select * from "k${i}"`).join(' union all ')}`,
+    kinds.flatMap((kind) => [kind, transaction.group.id, PAID_LINKS[kind].paidStatus, transaction.id]),
+  );
+  return rows.map((row) => ({ kind: row.kind, id: row.id }));
 }
