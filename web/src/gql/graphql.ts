@@ -182,7 +182,7 @@ export type CreateMembershipTermInput = {
   memberId: string | number;
   /** Staff collected the fee this way: the term is paid now (at once for admins, after approval for operators). Leave out to let the member pay online. */
   paymentMode?: PaymentMode | null | undefined;
-  /** Must have a fee in the group's billing settings, else BAD_USER_INPUT; a second LIFETIME is CONFLICT LIFETIME_EXISTS */
+  /** Must have a fee in the group's billing settings, else BAD_USER_INPUT. A member with a lifetime membership gets no other MONTHLY, ANNUAL or LIFETIME term (CONFLICT LIFETIME_EXISTS, also for a second LIFETIME while one waits for payment); the APPLICATION_FEE is charged once unless cancelled or refunded (CONFLICT APPLICATION_FEE_PAID) */
   type: MembershipTermType;
 };
 

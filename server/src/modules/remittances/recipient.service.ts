@@ -1,5 +1,6 @@
+import { createHash, createHmac } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { notFound } from '../../shared/domain-error';
+import { DomainError, ErrorCode, notFound } from '../../shared/domain-error';
 import { decryptSecret, encryptSecret } from '../../shared/crypto';
 import { decodeCursor, Page, PageRequest, pageSize, toPage } from '../../shared/pagination';
 import { readBeforeLock, readLocked, withRowLock } from '../../shared/row-lock';
@@ -10,7 +11,7 @@ import { ADMIN_ONLY, assertGroupRole, requireId, STAFF_ROLES } from '../auth/aut
 import { Group } from '../groups/group.entity';
 import { assertGroupActive } from '../groups/group.service';
 import { assertCorridor } from './corridors';
-import { Recipient } from './remittance.entities';
+import { Recipient, Remittance, RemittanceStatus } from './remittance.entities';
 
 export interface RecipientInputData {
   name?: string | null;
@@ -52,6 +53,47 @@ export function recipientSnapshot(recipient: Recipient): Record<string, unknown>
 /** The decrypted account, for the payout provider only. */
 export function bankAccountOf(recipient: Recipient, encryptionKey: string): string {
   return decryptSecret(recipient.bankAccountEncrypted, encryptionKey);
+}
+
+/**
+ * Everything that decides where and how a payout arrives (name, country,
+ * currency, account, bank, SWIFT), as one keyed hash: what a remittance's
+ * approval records, so that approving and paying can tell whether the
+ * recipient is still the one the second admin saw. Keyed (HMAC with a key
+ * derived from ENCRYPTION_KEY) because an account number is too guessable to
+ * hash in the clear. Notes are left out: they move no money.
+ */
+export function recipientFingerprint(recipient: Recipient, encryptionKey: string): string {
+  const key = createHash('sha256').update(`coffer-recipient-fingerprint:${encryptionKey}`).digest();
+  const details = [recipient.id, recipient.name, recipient.country, recipient.currency, bankAccountOf(recipient, encryptionKey), recipient.bankName, recipient.swiftCode];
+  return createHmac('sha256', key).update(JSON.stringify(details)).digest('hex');
+}
+
+/** A remittance in these states will still pay its recipient (or wait for a second admin to let it). */
+const OPEN_REMITTANCE_STATES: RemittanceStatus[] = [RemittanceStatus.PENDING_APPROVAL, RemittanceStatus.APPROVED, RemittanceStatus.PROCESSING];
+
+/**
+ * A recipient with an open remittance keeps where the money goes: changing
+ * it would let the payout go somewhere other than what the approver saw
+ * (and approved). Runs under the recipient's row lock, which createRemittance
+ * also takes (FOR SHARE) before it reads the recipient, so a remittance
+ * created at the same moment is either seen here or sees the change.
+ */
+async function assertNoOpenRemittance(em: EntityManager, recipient: Recipient, doing: string): Promise<void> {
+  const open = await em.findOne(Remittance, { recipient: recipient.id, status: { $in: OPEN_REMITTANCE_STATES } }, { orderBy: { createdAt: 'asc' }, fields: ['id', 'status'], disableIdentityMap: true });
+  if (!open) return;
+  throw new DomainError(
+    ErrorCode.CONFLICT,
+    `Cannot ${doing} this recipient while remittance ${open.id} to them is ${open.status}: wait until it is completed or failed, or cancel (or reject) it first`,
+    { reason: 'RECIPIENT_IN_USE', extra: { remittanceId: open.id, remittanceStatus: open.status } },
+  );
+}
+
+/** Whether the cleaned input changes a detail of where the money arrives (not just the notes, or the same values again). */
+function changesPayout(recipient: Recipient, clean: CleanRecipient, encryptionKey: string): boolean {
+  const differs = <K extends 'name' | 'country' | 'currency' | 'bankName' | 'swiftCode'>(field: K): boolean => clean[field] !== undefined && clean[field] !== recipient[field];
+  if (differs('name') || differs('country') || differs('currency') || differs('bankName') || differs('swiftCode')) return true;
+  return clean.bankAccount !== undefined && clean.bankAccount !== bankAccountOf(recipient, encryptionKey);
 }
 
 interface CleanRecipient {
@@ -151,6 +193,10 @@ async function assertMayChangeRecipient(ctx: ServiceContext, id: string): Promis
 /** In an attempt of withRowLock (`wait: false` is NOWAIT). Deleted by a click before this one: NOT_FOUND, as it would have been before. */
 const lockRecipient = (em: EntityManager, id: string, wait: boolean): Promise<Recipient> => readLocked(em, Recipient, { id, deletedAt: null }, 'Recipient', wait);
 
+/**
+ * Notes can always change; name, country, currency, account, bank and SWIFT
+ * not while a remittance to the recipient is open (RECIPIENT_IN_USE).
+ */
 export async function updateRecipient(ctx: ServiceContext, id: string, input: RecipientInputData): Promise<Recipient> {
   const recipientId = await assertMayChangeRecipient(ctx, id);
   const clean = cleanInput(input, false);
@@ -159,6 +205,7 @@ export async function updateRecipient(ctx: ServiceContext, id: string, input: Re
     const group = await em.findOneOrFail(Group, { id: recipient.group.id });
     assertGroupActive(group);
     assertCorridor(ctx.config.remittances, group.currency, clean.country ?? recipient.country, clean.currency ?? recipient.currency);
+    if (changesPayout(recipient, clean, ctx.config.encryptionKey)) await assertNoOpenRemittance(em, recipient, 'change the payout details of');
     const before = recipientSnapshot(recipient);
     applyClean(ctx, recipient, clean);
     recordActivity({ ...ctx, em }, { groupId: group.id, action: 'recipient.update', entityType: 'Recipient', entityId: recipient.id, before, after: recipientSnapshot(recipient) });
@@ -167,11 +214,15 @@ export async function updateRecipient(ctx: ServiceContext, id: string, input: Re
   });
 }
 
-/** Soft: remittances already made keep their recipient; no new quote can name it. */
+/**
+ * Soft: remittances already made keep their recipient; no new quote can name
+ * it. Refused (RECIPIENT_IN_USE) while one of them is still open.
+ */
 export async function deleteRecipient(ctx: ServiceContext, id: string): Promise<Recipient> {
   const recipientId = await assertMayChangeRecipient(ctx, id);
   return withRowLock(ctx.em, async (em, wait) => {
     const recipient = await lockRecipient(em, recipientId, wait);
+    await assertNoOpenRemittance(em, recipient, 'delete');
     const before = recipientSnapshot(recipient);
     recipient.deletedAt = new Date();
     recordActivity({ ...ctx, em }, { groupId: recipient.group.id, action: 'recipient.delete', entityType: 'Recipient', entityId: recipient.id, before, after: recipientSnapshot(recipient) });

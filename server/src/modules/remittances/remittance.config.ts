@@ -31,6 +31,8 @@ export interface RemittanceConfig {
   /** Real payout API; empty = the offline sandbox. */
   payoutApiUrl: string | undefined;
   payoutApiKey: string | undefined;
+  /** How long a payout API call may take; a submission not answered in time is in doubt, not refused. */
+  payoutApiTimeoutMs: number;
   sandboxDelayMs: number;
   /** Every sandbox payout fails (for tests and demos of the failure path). */
   sandboxForceFailure: boolean;
@@ -117,6 +119,7 @@ export function loadRemittanceConfig(env: NodeJS.ProcessEnv): RemittanceConfig {
     rateAdminEmails: (env.EXCHANGE_RATE_ADMIN_EMAILS ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
     payoutApiUrl: env.PAYOUT_API_URL || undefined,
     payoutApiKey: env.PAYOUT_API_KEY || undefined,
+    payoutApiTimeoutMs: int(env, 'PAYOUT_API_TIMEOUT_MS', 10_000),
     sandboxDelayMs: int(env, 'PAYOUT_SANDBOX_DELAY_MS', 2000),
     sandboxForceFailure: bool(env, 'PAYOUT_SANDBOX_FORCE_FAILURE', false),
     sandboxCallbacks: bool(env, 'PAYOUT_SANDBOX_CALLBACKS', true),

@@ -1,5 +1,5 @@
 import { refreshExchangeRates, RefreshResult } from './exchange-rate.service';
-import { dispatchRemittance, reconcileOne, RemittanceDeps } from './remittance.service';
+import { dispatchRemittance, DispatchResultKind, reconcileOne, RemittanceDeps } from './remittance.service';
 import { RemittanceStatus } from './remittance.entities';
 
 /*
@@ -11,8 +11,12 @@ import { RemittanceStatus } from './remittance.entities';
 
 export interface DispatchResult {
   dispatched: string[];
-  /** Refused or unreachable at the provider; still APPROVED, tried again next run. */
+  /** Refused or unreachable at the provider (it holds no payout); still APPROVED, tried again next run. */
   failed: string[];
+  /** Sent, but the provider's answer was lost: PROCESSING with no payout id; reconciliation learns the outcome. */
+  inDoubt: string[];
+  /** Not sent: the recipient is no longer what was approved; FAILED, the reservation released. */
+  recipientChanged: string[];
 }
 
 /**
@@ -21,11 +25,13 @@ export interface DispatchResult {
  * it never blocks the others. Suggested: every minute.
  */
 export async function dispatchApprovedRemittances(deps: RemittanceDeps, limit = 100): Promise<DispatchResult> {
-  const result: DispatchResult = { dispatched: [], failed: [] };
-  while (result.dispatched.length + result.failed.length < limit) {
+  const result: DispatchResult = { dispatched: [], failed: [], inDoubt: [], recipientChanged: [] };
+  const lists: Record<DispatchResultKind, string[]> = { SENT: result.dispatched, NOT_TAKEN: result.failed, IN_DOUBT: result.inDoubt, RECIPIENT_CHANGED: result.recipientChanged };
+  for (let tried = 0; tried < limit; tried += 1) {
+    // Only NOT_TAKEN ones are still APPROVED afterwards: skipping them is enough to never claim one twice.
     const outcome = await dispatchRemittance(deps, null, result.failed);
     if (!outcome) break;
-    (outcome.error ? result.failed : result.dispatched).push(outcome.id);
+    lists[outcome.result].push(outcome.id);
   }
   return result;
 }
@@ -40,7 +46,9 @@ export interface ReconcileResult {
 /**
  * Asks the provider about every PROCESSING remittance older than
  * `olderThanMinutes` and feeds each answer through the same status handler
- * as a callback: a lost callback costs minutes, never money. Suggested: every 5 minutes, olderThanMinutes 10.
+ * as a callback: a lost callback costs minutes, never money. One whose
+ * submission's answer was lost (no payout id yet) is asked about by its
+ * idempotency key. Suggested: every 5 minutes, olderThanMinutes 10.
  */
 export async function reconcileProcessingRemittances(deps: RemittanceDeps, olderThanMinutes: number, limit = 500): Promise<ReconcileResult> {
   const cutOff = new Date(Date.now() - olderThanMinutes * 60_000);

@@ -63,12 +63,12 @@ export class RecipientResolver {
     return recipients.createRecipient(ctx, groupId, data);
   }
 
-  @Mutation(() => RecipientType, { description: 'Admins only' })
+  @Mutation(() => RecipientType, { description: 'Admins only. Notes can always change; the payout details (name, country, currency, account, bank, SWIFT) not while a remittance to the recipient is PENDING_APPROVAL, APPROVED or PROCESSING (CONFLICT RECIPIENT_IN_USE, with remittanceId).' })
   async updateRecipient(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID, { description: 'Recipient id' }) id: string, @Arg('input', () => UpdateRecipientInput, { description: 'The fields to change' }) input: UpdateRecipientInput): Promise<Recipient> {
     return recipients.updateRecipient(ctx, id, input);
   }
 
-  @Mutation(() => RecipientType, { description: 'Soft delete (admins only): past remittances keep it, new quotes cannot name it' })
+  @Mutation(() => RecipientType, { description: 'Soft delete (admins only): past remittances keep it, new quotes cannot name it. CONFLICT RECIPIENT_IN_USE (with remittanceId) while a remittance to it is PENDING_APPROVAL, APPROVED or PROCESSING.' })
   async deleteRecipient(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID, { description: 'Recipient id' }) id: string): Promise<Recipient> {
     return recipients.deleteRecipient(ctx, id);
   }
@@ -181,7 +181,7 @@ export class RemittanceResolver {
     return remittances.getQuote(ctx, id);
   }
 
-  @Mutation(() => CreateRemittancePayload, { description: 'From a live quote; waits for a second admin. CONFLICT reasons: QUOTE_EXPIRED, QUOTE_USED, INSUFFICIENT_FUNDS (with shortfall), IDEMPOTENCY_KEY_REUSED.' })
+  @Mutation(() => CreateRemittancePayload, { description: 'From a live quote; waits for a second admin, who must approve before the quote expires (else CONFLICT QUOTE_EXPIRED). CONFLICT reasons: QUOTE_EXPIRED, QUOTE_USED, QUOTE_RECIPIENT_CHANGED (the recipient changed after the quote), INSUFFICIENT_FUNDS (with shortfall), IDEMPOTENCY_KEY_REUSED.' })
   async createRemittance(
     @Ctx() ctx: GraphQLContext,
     @Arg('quoteId', () => ID, { description: 'From remittanceQuote, before it expires' }) quoteId: string,
@@ -191,7 +191,7 @@ export class RemittanceResolver {
     return remittances.createRemittance(ctx, quoteId, idempotencyKey, reference);
   }
 
-  @Mutation(() => RemittanceType, { description: 'Before PROCESSING only; an approved one has its reservation released' })
+  @Mutation(() => RemittanceType, { description: 'Before PROCESSING only (a payout the provider may have, even one whose answer was lost, cannot be cancelled); an approved one has its reservation released' })
   async cancelRemittance(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID, { description: 'Remittance id' }) id: string, @Arg('reason', () => String, { nullable: true, description: 'Kept on the timeline, at most 500 characters' }) reason: string | null): Promise<Remittance> {
     return remittances.cancelRemittance(ctx, id, reason);
   }

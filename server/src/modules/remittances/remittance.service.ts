@@ -1,8 +1,9 @@
 import { IntegratorEventType } from '../webhooks/webhook.entities';
 import { enqueueIntegratorEvent } from '../webhooks/webhook-outbox';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CofferConfig } from '../../config';
-import { conflict, forbidden, notFound } from '../../shared/domain-error';
+import { conflict, DomainError, ErrorCode, forbidden, notFound } from '../../shared/domain-error';
 import { DeferredEventBus, EventBus } from '../../shared/event-bus';
 import { createLoaders } from '../../shared/loaders';
 import { consoleLogger, describeError, Logger } from '../../shared/logger';
@@ -22,8 +23,8 @@ import { assertGroupActive } from '../groups/group.service';
 import { TRANSACTION_CHANGED_TOPIC } from '../ledger/ledger.service';
 import { assertCorridor, etaFor } from './corridors';
 import { rateForQuote } from './exchange-rate.service';
-import { PayoutStatus, payoutProviderFor } from './payout-provider';
-import { bankAccountOf, maskAccount, stripMarkup } from './recipient.service';
+import { mayHaveBeenTaken, PayoutCallback, PayoutProvider, PayoutRequest, PayoutStatus, payoutProviderFor } from './payout-provider';
+import { bankAccountOf, maskAccount, recipientFingerprint, stripMarkup } from './recipient.service';
 import { Recipient, Remittance, RemittanceEvent, RemittanceQuote, RemittanceSettings, RemittanceStatus } from './remittance.entities';
 import { availableBalance, insufficientFunds, releaseFunds, reserveFunds, settleFunds } from './remittance-ledger';
 
@@ -236,6 +237,28 @@ function approvalView(r: Remittance, recipient: Recipient): Record<string, unkno
   };
 }
 
+/**
+ * A quote prices a payout to the recipient as it was when quoted: its currency
+ * (what arrives), its corridor (ETA). If the recipient has changed since,
+ * the quote no longer says what this remittance would do: ask for a new one.
+ */
+function assertQuoteFitsRecipient(config: CofferConfig, group: Group, quote: RemittanceQuote, recipient: Recipient): void {
+  const corridor = config.remittances.corridors.find((c) => c.sourceCurrency === group.currency && c.country === recipient.country && c.currency === recipient.currency);
+  const fits =
+    quote.receiveCurrency === recipient.currency &&
+    corridor !== undefined &&
+    corridor.eea === quote.eea &&
+    etaFor(corridor) === quote.eta &&
+    // Any change made through updateRecipient after the quote (a country with the same currency included).
+    recipient.updatedAt.getTime() <= quote.createdAt.getTime();
+  if (!fits) {
+    throw new DomainError(ErrorCode.CONFLICT, `The recipient changed after this quote (now ${recipient.country}/${recipient.currency}, ${maskAccount(recipient.bankAccountLast4)}); ask for a new quote`, {
+      reason: 'QUOTE_RECIPIENT_CHANGED',
+      extra: { quoted: { currency: quote.receiveCurrency }, recipient: { country: recipient.country, currency: recipient.currency } },
+    });
+  }
+}
+
 export interface CreateRemittanceOutcome {
   remittance: Remittance;
   approval: ApprovalRequest | null;
@@ -274,8 +297,12 @@ export async function createRemittance(ctx: ServiceContext, quoteId: string, ide
     await lockRow(em, 'remittance_quotes', quote.id);
     if (await em.findOne(Remittance, { quote: quote.id })) throw conflict('This quote was already used; ask for a new one', 'QUOTE_USED');
     if (quote.expiresAt.getTime() <= Date.now()) throw conflict('This quote has expired; ask for a new one', 'QUOTE_EXPIRED');
-    const recipient = await em.findOne(Recipient, { id: quote.recipient.id, deletedAt: null });
+    // The recipient as it is now, held (FOR SHARE) until this transaction ends: updateRecipient and deleteRecipient
+    // lock it FOR UPDATE before they look for open remittances, so they either wait for this one and see it, or
+    // changed the recipient first and this read sees the change (shared/row-lock.ts; quote, then recipient).
+    const recipient = await em.findOne(Recipient, { id: quote.recipient.id, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true });
     if (!recipient) throw conflict('The recipient was deleted after this quote', 'RECIPIENT_DELETED');
+    assertQuoteFitsRecipient(ctx.config, group, quote, recipient);
     const available = await availableBalance(em, groupId);
     if (available < quote.totalMinor) throw insufficientFunds(available, quote.totalMinor, quote.sendCurrency);
     const actor = actorOf(ctx.viewer);
@@ -303,7 +330,9 @@ export async function createRemittance(ctx: ServiceContext, quoteId: string, ide
       action: ApprovalAction.CREATE,
       targetId: remittance.id,
       targetVersion: remittance.version,
-      proposedData: { operation: 'sendRemittance', input: approvalView(remittance, recipient) },
+      // What the approver sees (input), and the recipient's payout details as one keyed hash, which approving and
+      // paying compare with the recipient as it is then (approvedRecipientDrift).
+      proposedData: { operation: 'sendRemittance', input: approvalView(remittance, recipient), recipient: { id: recipient.id, fingerprint: recipientFingerprint(recipient, ctx.config.encryptionKey) } },
     });
     remittance.approvalRequestId = approval.id;
     em.persist(remittance);
@@ -346,7 +375,34 @@ function isCreator(ctx: ServiceContext, remittance: Remittance): boolean {
 const ledgerDescription = (remittance: Remittance, recipient: Recipient): string =>
   `Remittance to ${recipient.name}${remittance.reference ? ` (${remittance.reference})` : ''}`;
 
-/** Approving reserves the funds (or fails with INSUFFICIENT_FUNDS and changes nothing). */
+/**
+ * Why paying `recipient` now would not pay what the remittance's approval
+ * request showed the approver, or null when it would. The request records the
+ * recipient's payout details as a keyed hash (recipientFingerprint); a
+ * request made before it did is compared on what its card showed.
+ */
+function approvedRecipientDrift(config: CofferConfig, remittance: Remittance, recipient: Recipient | null, request: ApprovalRequest | null): string | null {
+  if (!recipient) return 'the recipient is gone';
+  if (recipient.deletedAt) return 'the recipient was deleted';
+  if (recipient.currency !== remittance.receiveCurrency) return `the recipient now takes ${recipient.currency}, not ${remittance.receiveCurrency}`;
+  if (!request) return 'the approval request is missing';
+  const proposed = request.proposedData as { input?: Record<string, unknown>; recipient?: { id?: unknown; fingerprint?: unknown } };
+  const approved = proposed.recipient;
+  if (typeof approved?.fingerprint === 'string') {
+    return approved.id === recipient.id && approved.fingerprint === recipientFingerprint(recipient, config.encryptionKey) ? null : "the recipient's payout details changed";
+  }
+  const shown = proposed.input ?? {};
+  return shown.name === recipient.name && shown.country === recipient.country && shown.account === maskAccount(recipient.bankAccountLast4) ? null : "the recipient's payout details changed";
+}
+
+/**
+ * Approving reserves the funds (or fails with INSUFFICIENT_FUNDS and changes
+ * nothing). Refused as stale (STALE_REQUEST) when the recipient is no longer
+ * what the request showed, and QUOTE_EXPIRED once the quote's rate hold is
+ * over: approving is when the group commits its money at that rate, so the
+ * hold is measured here. The payout follows within seconds, and a provider
+ * outage after approval is not the group's to re-price.
+ */
 export async function applyRemittanceApproval(ctx: ServiceContext, request: ApprovalRequest): Promise<void> {
   const em = ctx.em;
   const remittance = await lockRemittance(em, request.targetId!);
@@ -355,8 +411,19 @@ export async function applyRemittanceApproval(ctx: ServiceContext, request: Appr
   if (remittance.status !== RemittanceStatus.PENDING_APPROVAL) throw conflict(`This remittance is ${remittance.status}`, 'NOT_PENDING');
   assertGroupActive(await em.findOneOrFail(Group, { id: remittance.group.id }));
   const before = remittanceSnapshot(remittance);
-  const recipient = await em.findOneOrFail(Recipient, { id: remittance.recipient.id });
-  const txn = await reserveFunds(ctx, em, remittance, ledgerDescription(remittance, recipient));
+  // No lock needed: while this remittance is open, updateRecipient and deleteRecipient refuse (RECIPIENT_IN_USE).
+  // This is the check behind that one, for a recipient changed some other way.
+  const recipient = await em.findOne(Recipient, { id: remittance.recipient.id }, { refresh: true });
+  const drift = approvedRecipientDrift(ctx.config, remittance, recipient, request);
+  if (drift) throw conflict(`The record changed after this request was made (${drift}); reject it and ask again`, 'STALE_REQUEST');
+  const quote = await em.findOneOrFail(RemittanceQuote, { id: remittance.quote.id });
+  if (quote.expiresAt.getTime() <= Date.now()) {
+    throw new DomainError(ErrorCode.CONFLICT, `The quoted rate was held until ${quote.expiresAt.toISOString()}; reject this request and ask for a new quote`, {
+      reason: 'QUOTE_EXPIRED',
+      extra: { quoteExpiredAt: quote.expiresAt.toISOString() },
+    });
+  }
+  const txn = await reserveFunds(ctx, em, remittance, ledgerDescription(remittance, recipient!));
   remittance.status = RemittanceStatus.APPROVED;
   remittance.approvedAt = new Date();
   remittance.ledgerTransactionId = txn.id;
@@ -387,24 +454,70 @@ export function dispatchAfterApproval(ctx: ServiceContext, request: ApprovalRequ
   const deps: RemittanceDeps = { em: ctx.em, config: ctx.config, events: ctx.events };
   const logger = loggerFor(deps);
   void dispatchRemittance(deps, request.targetId)
-    .then((outcome) => (outcome && !outcome.error ? logger.info('Remittance handed to the payout provider', { remittanceId: outcome.id }) : undefined))
+    .then((outcome) => (outcome?.result === 'SENT' ? logger.info('Remittance handed to the payout provider', { remittanceId: outcome.id }) : undefined))
     .catch((error: unknown) => logger.error('Remittance dispatch failed; the dispatch job will retry', { remittanceId: request.targetId, ...describeError(error) }));
 }
 
 /* ---------- payout ---------- */
 
+/**
+ * What became of one dispatch. SENT: the provider has the payout (PROCESSING,
+ * or already settled). NOT_TAKEN: the provider certainly holds no payout (it
+ * refused, or was never reached); it stays APPROVED for the next run or a
+ * cancel. IN_DOUBT: sent, but the answer was lost (a timeout, a 5xx); it is
+ * PROCESSING without a payout id, cannot be cancelled, and reconciliation asks
+ * the provider. RECIPIENT_CHANGED: not sent, because the recipient is no
+ * longer what was approved; FAILED, the reservation released.
+ */
+export type DispatchResultKind = 'SENT' | 'NOT_TAKEN' | 'IN_DOUBT' | 'RECIPIENT_CHANGED';
+
 export interface DispatchOutcome {
   id: string;
-  /** Why the provider did not take it; it stays APPROVED for the next run. */
+  result: DispatchResultKind;
+  /** Why it was not SENT (the provider's error, or what changed); null when SENT. */
   error: string | null;
+}
+
+/** The provider's report of settlement, through the same status handler as reconciliation. */
+function settlementCallback(deps: RemittanceDeps): PayoutCallback {
+  return (settledId, settled) =>
+    handlePayoutUpdate(deps, settledId, settled).then(
+      () => undefined,
+      // A lost callback is what reconciliation is for: log it, the job settles the remittance later.
+      (error: unknown) => loggerFor(deps).error('Payout callback could not be applied', { remittanceId: settledId, ...describeError(error) }),
+    );
+}
+
+/**
+ * The recipient of a remittance about to be paid, as it is now, checked
+ * against what the approval showed. Not locked: the remittance is open, so
+ * updateRecipient and deleteRecipient refuse to touch it (RECIPIENT_IN_USE),
+ * and a lock held through the provider's call would only make their clicks
+ * queue on it.
+ */
+async function payableRecipient(config: CofferConfig, em: EntityManager, remittance: Remittance): Promise<{ recipient: Recipient; drift: null } | { recipient: Recipient | null; drift: string }> {
+  const recipient = await em.findOne(Recipient, { id: remittance.recipient.id }, { refresh: true });
+  const approval = remittance.approvalRequestId ? await em.findOne(ApprovalRequest, { id: remittance.approvalRequestId }) : null;
+  const drift = approvedRecipientDrift(config, remittance, recipient, approval);
+  return drift === null ? { recipient: recipient!, drift } : { recipient, drift };
+}
+
+function payoutRequestOf(config: CofferConfig, remittance: Remittance, recipient: Recipient): PayoutRequest {
+  return {
+    remittanceId: remittance.id,
+    amountMinor: remittance.receiveMinor,
+    currency: remittance.receiveCurrency,
+    reference: remittance.reference,
+    recipient: { name: recipient.name, country: recipient.country, bankAccount: bankAccountOf(recipient, config.encryptionKey), bankName: recipient.bankName, swiftCode: recipient.swiftCode },
+  };
 }
 
 /**
  * Hands one APPROVED remittance (the given one, or the oldest unclaimed not in
  * `skip`) to the payout provider and marks it PROCESSING. The row is claimed
  * with SKIP LOCKED, and the remittance id is the provider's idempotency key,
- * so two instances (or a retry after a crash) never pay twice. Returns null
- * when there was nothing to do.
+ * so two instances (or a retry after a crash) never pay twice. Pays only the
+ * recipient the approver saw. Returns null when there was nothing to do.
  */
 export async function dispatchRemittance(deps: RemittanceDeps, remittanceId: string | null = null, skip: string[] = []): Promise<DispatchOutcome | null> {
   const provider = payoutProviderFor(deps.config.remittances);
@@ -416,44 +529,62 @@ export async function dispatchRemittance(deps: RemittanceDeps, remittanceId: str
       [remittanceId ?? `{${skip.join(',')}}`],
     );
     if (rows.length === 0) return null;
-    const remittance = await em.findOneOrFail(Remittance, { id: rows[0].id }, { populate: ['recipient'] });
+    const remittance = await em.findOneOrFail(Remittance, { id: rows[0].id });
     const ctx = systemContext(deps, em, events);
-    const recipient = remittance.recipient as Recipient;
+    const payee = await payableRecipient(deps.config, em, remittance);
+    if (payee.drift !== null) {
+      // Nothing was sent, and nothing will be: the approval was for someone else's account.
+      const reason = `Not sent: ${payee.drift} after approval`;
+      await failRemittance(ctx, em, remittance, reason);
+      return { id: remittance.id, result: 'RECIPIENT_CHANGED', error: reason };
+    }
     let status: PayoutStatus;
     try {
-      status = await provider.submit(
-        {
-          remittanceId: remittance.id,
-          amountMinor: remittance.receiveMinor,
-          currency: remittance.receiveCurrency,
-          reference: remittance.reference,
-          recipient: { name: recipient.name, country: recipient.country, bankAccount: bankAccountOf(recipient, deps.config.encryptionKey), bankName: recipient.bankName, swiftCode: recipient.swiftCode },
-        },
-        (settledId, settled) =>
-          handlePayoutUpdate(deps, settledId, settled).then(
-            () => undefined,
-            // A lost callback is what reconciliation is for: log it, the job settles the remittance later.
-            (error: unknown) => loggerFor(deps).error('Payout callback could not be applied', { remittanceId: settledId, ...describeError(error) }),
-          ),
-      );
+      status = await provider.submit(payoutRequestOf(deps.config, remittance, payee.recipient), settlementCallback(deps));
     } catch (error) {
+      const message = (error as Error).message;
       // Nothing was written: the remittance stays APPROVED (funds reserved) for the next run or a cancel.
-      return { id: remittance.id, error: (error as Error).message };
+      if (!mayHaveBeenTaken(error)) return { id: remittance.id, result: 'NOT_TAKEN', error: message };
+      // The provider may have it (and pay it): treated as sent until it says otherwise, so it can no longer be cancelled.
+      await startProcessing(ctx, em, remittance, provider, null, 'Sent to the payout provider, whose answer was lost; the outcome is being checked with the provider');
+      return { id: remittance.id, result: 'IN_DOUBT', error: message };
     }
-    const before = remittanceSnapshot(remittance);
-    remittance.status = RemittanceStatus.PROCESSING;
-    remittance.processingAt = new Date();
-    remittance.provider = provider.name;
-    remittance.providerPayoutId = status.payoutId;
-    recordStep(ctx, em, remittance, before, 'remittance.dispatch');
-    await em.flush();
-    await publishRemittance(events, remittance);
+    await startProcessing(ctx, em, remittance, provider, status.payoutId);
     if (status.state !== 'PROCESSING') await applyStatusLocked(ctx, em, remittance, status);
-    return { id: remittance.id, error: null };
+    return { id: remittance.id, result: 'SENT', error: null };
   });
   await events.flush();
-  if (outcome?.error) loggerFor(deps).warn('Payout provider did not take the remittance; it stays APPROVED', { remittanceId: outcome.id, error: outcome.error });
+  const logger = loggerFor(deps);
+  if (outcome?.result === 'NOT_TAKEN') logger.warn('Payout provider did not take the remittance; it stays APPROVED', { remittanceId: outcome.id, error: outcome.error });
+  if (outcome?.result === 'IN_DOUBT') logger.warn('Payout provider did not answer; the remittance is PROCESSING until reconciliation learns the outcome', { remittanceId: outcome.id, error: outcome.error });
+  if (outcome?.result === 'RECIPIENT_CHANGED') logger.error('Remittance not paid: its recipient differs from what was approved; it FAILED and the funds were released', { remittanceId: outcome.id, error: outcome.error });
   return outcome;
+}
+
+/** APPROVED → PROCESSING; `payoutId` null when the submission's answer was lost. */
+async function startProcessing(ctx: ServiceContext, em: EntityManager, remittance: Remittance, provider: PayoutProvider, payoutId: string | null, note: string | null = null): Promise<void> {
+  const before = remittanceSnapshot(remittance);
+  remittance.status = RemittanceStatus.PROCESSING;
+  remittance.processingAt = new Date();
+  remittance.provider = provider.name;
+  remittance.providerPayoutId = payoutId;
+  recordStep(ctx, em, remittance, before, 'remittance.dispatch', note);
+  await em.flush();
+  await publishRemittance(ctx.events, remittance);
+}
+
+/** → FAILED with its reason, the reservation reversed (cash and fee come back). */
+async function failRemittance(ctx: ServiceContext, em: EntityManager, remittance: Remittance, failureReason: string): Promise<void> {
+  const reason = failureReason.slice(0, 500);
+  const before = remittanceSnapshot(remittance);
+  const reversal = await releaseFunds(ctx, em, remittance, `Released: remittance failed (${reason})`.slice(0, 2000));
+  remittance.status = RemittanceStatus.FAILED;
+  remittance.failedAt = new Date();
+  remittance.failureReason = reason;
+  recordStep(ctx, em, remittance, before, 'remittance.fail', reason);
+  await em.flush();
+  await publishRemittance(ctx.events, remittance);
+  await publishLedger(ctx.events, remittance.group.id, reversal.id, 'REVERSED');
 }
 
 /** COMPLETED settles the money, FAILED releases it; anything else, or a remittance no longer PROCESSING, changes nothing. */
@@ -463,24 +594,17 @@ async function applyStatusLocked(ctx: ServiceContext, em: EntityManager, remitta
     loggerFor(ctx).warn('Payout update for another payout id ignored', { remittanceId: remittance.id });
     return false;
   }
-  const before = remittanceSnapshot(remittance);
-  let reversalId: string | null = null;
-  if (status.state === 'COMPLETED') {
-    await settleFunds(em, remittance);
-    remittance.status = RemittanceStatus.COMPLETED;
-    remittance.completedAt = new Date();
-    recordStep(ctx, em, remittance, before, 'remittance.complete');
-  } else {
-    const reason = (status.failureReason ?? 'Failed at the payout provider').slice(0, 500);
-    reversalId = (await releaseFunds(ctx, em, remittance, `Released: remittance failed (${reason})`.slice(0, 2000))).id;
-    remittance.status = RemittanceStatus.FAILED;
-    remittance.failedAt = new Date();
-    remittance.failureReason = reason;
-    recordStep(ctx, em, remittance, before, 'remittance.fail', reason);
+  if (status.state === 'FAILED') {
+    await failRemittance(ctx, em, remittance, status.failureReason ?? 'Failed at the payout provider');
+    return true;
   }
+  const before = remittanceSnapshot(remittance);
+  await settleFunds(em, remittance);
+  remittance.status = RemittanceStatus.COMPLETED;
+  remittance.completedAt = new Date();
+  recordStep(ctx, em, remittance, before, 'remittance.complete');
   await em.flush();
   await publishRemittance(ctx.events, remittance);
-  if (reversalId) await publishLedger(ctx.events, remittance.group.id, reversalId, 'REVERSED');
   return true;
 }
 
@@ -501,8 +625,36 @@ export async function handlePayoutUpdate(deps: RemittanceDeps, remittanceId: str
 }
 
 /**
+ * A payout in doubt (PROCESSING, no payout id): the provider is asked by the
+ * idempotency key, by submitting the same request again, which answers with
+ * the payout the lost submission made (or, if it never arrived, makes it now:
+ * the remittance was approved). Records the payout id and returns the
+ * payout's status now; null when it must not be asked (the recipient is not
+ * the approved one any more: a person has to look).
+ */
+async function findPayoutInDoubt(deps: RemittanceDeps, ctx: ServiceContext, em: EntityManager, remittance: Remittance, provider: PayoutProvider): Promise<PayoutStatus | null> {
+  const payee = await payableRecipient(deps.config, em, remittance);
+  if (payee.drift !== null) {
+    loggerFor(deps).error('Payout in doubt not asked about again: its recipient differs from what was approved; check it with the provider', { remittanceId: remittance.id, drift: payee.drift });
+    return null;
+  }
+  const found = await provider.submit(payoutRequestOf(deps.config, remittance, payee.recipient), settlementCallback(deps));
+  const before = remittanceSnapshot(remittance);
+  remittance.providerPayoutId = found.payoutId;
+  remittance.provider = provider.name;
+  const after = remittanceSnapshot(remittance);
+  recordActivity(ctx, { groupId: remittance.group.id, action: 'remittance.payoutFound', entityType: 'Remittance', entityId: remittance.id, before, after });
+  recordAudit(ctx, { groupId: remittance.group.id, entityType: 'Remittance', entityId: remittance.id, action: 'remittance.payoutFound', previousData: before, newData: after });
+  await em.flush();
+  if (found.state !== 'PROCESSING') return found;
+  // The answer to a repeated submission may be the first one's, as it was then: ask how the payout stands now.
+  return provider.status(found.payoutId).catch(() => found);
+}
+
+/**
  * Asks the provider about one PROCESSING remittance older than the cut-off
- * (claimed with SKIP LOCKED, skipping `seen`) and applies the answer.
+ * (claimed with SKIP LOCKED, skipping `seen`) and applies the answer: by its
+ * payout id, or for one in doubt by its idempotency key (findPayoutInDoubt).
  * Returns the id looked at, or null when none is left.
  */
 export async function reconcileOne(deps: RemittanceDeps, olderThan: Date, seen: string[]): Promise<{ id: string; status: RemittanceStatus } | null> {
@@ -516,15 +668,16 @@ export async function reconcileOne(deps: RemittanceDeps, olderThan: Date, seen: 
     );
     if (rows.length === 0) return null;
     const remittance = await em.findOneOrFail(Remittance, { id: rows[0].id });
-    let status: PayoutStatus;
+    const ctx = systemContext(deps, em, events);
+    let status: PayoutStatus | null;
     try {
-      status = await provider.status(remittance.providerPayoutId!);
+      status = remittance.providerPayoutId ? await provider.status(remittance.providerPayoutId) : await findPayoutInDoubt(deps, ctx, em, remittance, provider);
     } catch (error) {
-      // The provider is down or confused: leave it PROCESSING for the next run.
-      loggerFor(deps).warn('Payout status check failed', { remittanceId: remittance.id, error: (error as Error).message });
+      // The provider is down or confused: leave it PROCESSING for the next run (a payout in doubt stays in doubt).
+      loggerFor(deps).warn('Payout status check failed', { remittanceId: remittance.id, inDoubt: !remittance.providerPayoutId, error: (error as Error).message });
       return { id: remittance.id, status: remittance.status };
     }
-    await applyStatusLocked(systemContext(deps, em, events), em, remittance, status);
+    if (status) await applyStatusLocked(ctx, em, remittance, status);
     return { id: remittance.id, status: remittance.status };
   });
   await events.flush();

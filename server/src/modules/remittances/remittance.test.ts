@@ -2,9 +2,10 @@ import { codeOf, createGroup, createUser, addUserToGroup } from '../../../test/s
 import { assertLedgerReconciles } from '../../../test/support/ledger-check';
 import { oneConnectionContext } from '../../../test/support/one-connection';
 import { BURST_BOUND_MS, clickInParallel, outcomeOf } from '../../../test/support/parallel-clicks';
-import { APPROVE, CREATE, QUOTE, quoteAndCreate, REMITTANCE, remittanceSetup, RemittanceSetup, waitForStatus } from '../../../test/support/remittance-helpers';
+import { APPROVE, CREATE, QUOTE, quoteAndCreate, RAW_ACCOUNT, REMITTANCE, remittanceSetup, RemittanceSetup, waitForStatus } from '../../../test/support/remittance-helpers';
 import { collect, startTestServer, TestServer } from '../../../test/support/test-server';
 import { waitForSubscribers } from '../../../test/support/ws-helpers';
+import { encryptSecret } from '../../shared/crypto';
 import { payoutProviderFor, SandboxPayoutProvider } from './payout-provider';
 import { cancelRemittance } from './remittance.service';
 
@@ -397,5 +398,136 @@ describe('money under pressure', () => {
     for (const bad of [{ first: 101 }, { r: 'nope' }, { after: 'garbage' }, { from: new Date().toISOString(), to: new Date(0).toISOString() }]) {
       expect(codeOf(await t.gql(LIST, { g: s.group.id, ...bad }, s.group.admin.token))).toBe('BAD_USER_INPUT');
     }
+  });
+});
+
+describe('the recipient the approver saw is the one paid', () => {
+  const UPDATE = 'mutation($id: ID!, $input: UpdateRecipientInput!) { updateRecipient(id: $id, input: $input) { bankAccountMasked country notes } }';
+  const DELETE = 'mutation($id: ID!) { deleteRecipient(id: $id) { id } }';
+  const CANCEL = 'mutation($id: ID!) { cancelRemittance(id: $id) { status } }';
+  const OTHER_RS_ACCOUNT = 'RS35105008123123121379'; // the same last four digits as RAW_ACCOUNT: *****1379 on the card either way
+  const reasonOf = (response: { errors?: readonly { extensions?: Record<string, unknown> }[] }) => (response.errors ? `${response.errors[0].extensions?.code} ${response.errors[0].extensions?.reason}` : 'ok');
+
+  it('refuses to change where the money goes, or to delete the recipient, while a remittance to them waits; notes may change', async () => {
+    const s = await setup({ funds: '5000.00' });
+    const { remittanceId, approvalId } = await quoteAndCreate(t, s, '1000.00');
+    const moves = [
+      { country: 'DE', currency: 'EUR', bankAccount: 'DE89 3704 0044 0532 0130 00' },
+      { bankAccount: OTHER_RS_ACCOUNT },
+      { name: 'Someone Else' },
+      { bankName: 'Another Bank' },
+      { swiftCode: 'AIKBRS22' },
+    ];
+    for (const input of moves) {
+      const response = await t.gql(UPDATE, { id: s.recipientId, input }, s.group.admin.token);
+      expect({ input, extensions: response.errors?.[0].extensions }).toEqual({ input, extensions: expect.objectContaining({ code: 'CONFLICT', reason: 'RECIPIENT_IN_USE', remittanceId, remittanceStatus: 'PENDING_APPROVAL' }) });
+      expect(response.errors?.[0].message).toContain(remittanceId);
+    }
+    const deleted = await t.gql(DELETE, { id: s.recipientId }, s.group.admin.token);
+    expect(deleted.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'RECIPIENT_IN_USE', remittanceId });
+    // Notes, and the same details again, change nothing about where the money goes.
+    const notes = await t.gql<{ updateRecipient: { notes: string; bankAccountMasked: string } }>(UPDATE, { id: s.recipientId, input: { notes: 'Rent', bankName: 'Banka Intesa', bankAccount: RAW_ACCOUNT } }, s.group.admin.token);
+    expect(notes.data?.updateRecipient).toMatchObject({ notes: 'Rent', bankAccountMasked: '*****1379' });
+
+    const submit = jest.spyOn(payoutProviderFor(t.config.remittances), 'submit');
+    try {
+      await t.gql(APPROVE, { id: approvalId }, s.checker.token);
+      await waitForStatus(t, remittanceId, 'COMPLETED');
+      expect(submit).toHaveBeenCalledTimes(1);
+      expect(submit.mock.calls[0][0].recipient).toEqual({ name: 'Marko Marković', country: 'RS', bankAccount: RAW_ACCOUNT, bankName: 'Banka Intesa', swiftCode: null });
+    } finally {
+      submit.mockRestore();
+    }
+    // Settled: the recipient is free to change again.
+    const later = await t.gql<{ updateRecipient: { bankAccountMasked: string } }>(UPDATE, { id: s.recipientId, input: { country: 'DE', currency: 'EUR', bankAccount: 'DE89370400440532013000' } }, s.group.admin.token);
+    expect(later.data?.updateRecipient.bankAccountMasked).toBe('*****3000');
+  });
+
+  it('refuses, as stale, to approve a remittance whose recipient changed behind the guard; nothing is reserved', async () => {
+    const s = await setup({ funds: '5000.00' });
+    const { remittanceId, approvalId } = await quoteAndCreate(t, s, '1000.00');
+    const approve = async () => reasonOf(await t.gql(APPROVE, { id: approvalId }, s.checker.token));
+    const original = (await t.query('select * from remittance_recipients where id = $1', [s.recipientId])).rows[0];
+    const restore = () =>
+      t.query('update remittance_recipients set name = $2, country = $3, currency = $4, bank_account_encrypted = $5, bank_account_last4 = $6, deleted_at = null where id = $1', [
+        s.recipientId,
+        original.name,
+        original.country,
+        original.currency,
+        original.bank_account_encrypted,
+        original.bank_account_last4,
+      ]);
+    const changes: [string, string, unknown[]][] = [
+      ['another account, same last four digits', 'update remittance_recipients set bank_account_encrypted = $2 where id = $1', [encryptSecret(OTHER_RS_ACCOUNT, t.config.encryptionKey)]],
+      ['another country and currency', "update remittance_recipients set country = 'DE', currency = 'EUR', bank_account_last4 = '3000', bank_account_encrypted = $2 where id = $1", [encryptSecret('DE89370400440532013000', t.config.encryptionKey)]],
+      ['another name', "update remittance_recipients set name = 'Mallory' where id = $1", []],
+      ['deleted', 'update remittance_recipients set deleted_at = now() where id = $1', []],
+    ];
+    for (const [what, sql, extra] of changes) {
+      await t.query(sql, [s.recipientId, ...extra]);
+      expect({ what, outcome: await approve() }).toEqual({ what, outcome: 'CONFLICT STALE_REQUEST' });
+      await restore();
+    }
+    expect((await t.query('select status, ledger_transaction_id from remittances where id = $1', [remittanceId])).rows[0]).toEqual({ status: 'PENDING_APPROVAL', ledger_transaction_id: null });
+    expect((await t.query('select status from approval_requests where id = $1', [approvalId])).rows[0].status).toBe('PENDING');
+    expect(await cashPosition(s)).toBe('5000.00');
+    // As it was when asked: approvable.
+    expect(await approve()).toBe('ok');
+    await waitForStatus(t, remittanceId, 'COMPLETED');
+  });
+
+  it('refuses a quote taken before the recipient changed', async () => {
+    const s = await setup({ funds: '5000.00' });
+    const quoteFor = async () => (await t.gql<{ remittanceQuote: { id: string } }>(QUOTE, { g: s.group.id, r: s.recipientId, a: '1000.00' }, s.maker.token)).data!.remittanceQuote.id;
+    const old = await quoteFor();
+    const moved = await t.gql(UPDATE, { id: s.recipientId, input: { country: 'PL', currency: 'PLN', bankAccount: 'PL61109010140000071219812874' } }, s.group.admin.token);
+    expect(moved.errors).toBeUndefined();
+    const stale = await t.gql(CREATE, { q: old, k: 'old-quote' }, s.maker.token);
+    expect(stale.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'QUOTE_RECIPIENT_CHANGED', quoted: { currency: 'RSD' }, recipient: { country: 'PL', currency: 'PLN' } });
+    // Changed where updateRecipient does not look (straight in the database): the currency tells.
+    const plnQuote = await quoteFor();
+    await t.query("update remittance_recipients set country = 'RS', currency = 'RSD' where id = $1", [s.recipientId]);
+    expect(reasonOf(await t.gql(CREATE, { q: plnQuote, k: 'pln-quote' }, s.maker.token))).toBe('CONFLICT QUOTE_RECIPIENT_CHANGED');
+    expect(Number((await t.query('select count(*) from remittances where group_id = $1', [s.group.id])).rows[0].count)).toBe(0);
+    // A fresh quote prices the recipient as they are.
+    const fresh = await t.gql<{ createRemittance: { approval: { id: string } } }>(CREATE, { q: await quoteFor(), k: 'fresh' }, s.maker.token);
+    const card = await t.gql<{ approval: { proposedData: { input: Record<string, unknown> } } }>('query($id: ID!) { approval(id: $id) { proposedData } }', { id: fresh.data!.createRemittance.approval.id }, s.checker.token);
+    expect(card.data?.approval.proposedData.input).toMatchObject({ country: 'RS', account: '*****2874', receives: { currency: 'RSD' } });
+    await t.gql(APPROVE, { id: fresh.data!.createRemittance.approval.id }, s.checker.token);
+    await waitForStatus(t, (await t.query('select id from remittances where group_id = $1', [s.group.id])).rows[0].id, 'COMPLETED');
+  });
+
+  it('an account edit and a remittance at the same moment: exactly one wins, and the approval shows the account that is paid', async () => {
+    const s = await setup({ funds: '50000.00' });
+    for (let round = 0; round < 6; round += 1) {
+      const quote = await t.gql<{ remittanceQuote: { id: string } }>(QUOTE, { g: s.group.id, r: s.recipientId, a: '500.00' }, s.maker.token);
+      const account = `RS3526000560100161${1000 + round}`;
+      const [update, create] = await Promise.all([
+        t.gql(UPDATE, { id: s.recipientId, input: { bankAccount: account } }, s.group.admin.token),
+        t.gql<{ createRemittance: { remittance: { id: string }; approval: { id: string } } }>(CREATE, { q: quote.data!.remittanceQuote.id, k: `race-${round}` }, s.maker.token),
+      ]);
+      const outcomes = [reasonOf(update), reasonOf(create)];
+      expect([['ok', 'CONFLICT QUOTE_RECIPIENT_CHANGED'], ['CONFLICT RECIPIENT_IN_USE', 'ok']]).toContainEqual(outcomes);
+      if (!create.data?.createRemittance) continue;
+      const card = await t.gql<{ approval: { proposedData: { input: { account: string } } } }>('query($id: ID!) { approval(id: $id) { proposedData } }', { id: create.data.createRemittance.approval.id }, s.checker.token);
+      const now = await t.gql<{ recipient: { bankAccountMasked: string } }>('query($id: ID!) { recipient(id: $id) { bankAccountMasked } }', { id: s.recipientId }, s.group.admin.token);
+      expect(card.data?.approval.proposedData.input.account).toBe(now.data?.recipient.bankAccountMasked);
+      expect(reasonOf(await t.gql(CANCEL, { id: create.data.createRemittance.remittance.id }, s.maker.token))).toBe('ok');
+    }
+  });
+
+  it('refuses to approve once the quote stopped holding its rate, and reserves nothing', async () => {
+    const s = await setup({ funds: '5000.00' });
+    const { remittanceId, approvalId, quote } = await quoteAndCreate(t, s, '1000.00');
+    await t.query(`update remittance_quotes set expires_at = now() - interval '1 second' where id = $1`, [quote.id]);
+    const late = await t.gql(APPROVE, { id: approvalId }, s.checker.token);
+    expect(late.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'QUOTE_EXPIRED', quoteExpiredAt: expect.any(String) });
+    expect(late.errors?.[0].message).toMatch(/ask for a new quote/);
+    expect((await t.query('select status, ledger_transaction_id, approved_at from remittances where id = $1', [remittanceId])).rows[0]).toEqual({ status: 'PENDING_APPROVAL', ledger_transaction_id: null, approved_at: null });
+    expect((await t.query('select status from approval_requests where id = $1', [approvalId])).rows[0].status).toBe('PENDING');
+    expect((await t.query('select count(*)::int as n from transactions where group_id = $1 and category = $2', [s.group.id, 'REMITTANCE'])).rows[0].n).toBe(0);
+    expect(await cashPosition(s)).toBe('5000.00');
+    const rejected = await t.gql<{ reject: { status: string } }>('mutation($id: ID!) { reject(id: $id) { status } }', { id: approvalId }, s.checker.token);
+    expect(rejected.data?.reject.status).toBe('REJECTED');
   });
 });

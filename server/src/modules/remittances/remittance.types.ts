@@ -224,7 +224,7 @@ export class RemittanceType {
   @Field(() => ID, { nullable: true, description: 'The CASH_OUT transaction that reserved the funds' })
   ledgerTransactionId: string | null;
 
-  @Field(() => String, { nullable: true, description: "The payout provider's reference" })
+  @Field(() => String, { nullable: true, description: "The payout provider's reference; null while PROCESSING when the provider's answer was lost (reconciliation asks it)" })
   providerPayoutId: string | null;
 
   @Field({ description: 'When created' })
